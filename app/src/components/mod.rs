@@ -1,0 +1,8 @@
+//! Reusable building blocks of pages.
+
+pub mod cards;
+pub mod copy_button;
+pub mod facts;
+pub mod filters;
+pub mod layout;
+pub mod pagination;

@@ -1,0 +1,25 @@
+//! One module per page (or group of closely related pages).
+
+mod data_models;
+mod home;
+mod legal;
+mod not_found;
+mod organisations;
+mod search;
+mod solutions;
+
+pub use data_models::{DataModelPage, DataModelsPage};
+pub use home::HomePage;
+pub use legal::{AccessibilityPage, ImprintPage, PrivacyPage};
+pub use not_found::NotFoundPage;
+pub use organisations::{OrganisationPage, OrganisationsPage};
+pub use search::SearchPage;
+pub use solutions::{SolutionPage, SolutionsPage};
+
+use leptos::prelude::GetUntracked;
+use leptos_router::hooks::use_location;
+
+/// The current request's query parameters as decoded pairs.
+pub(crate) fn current_query_pairs() -> Vec<(String, String)> {
+    crate::query::parse_query_string(&use_location().search.get_untracked())
+}

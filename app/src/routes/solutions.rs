@@ -1,0 +1,287 @@
+//! Solution list (`/loesungen`) and solution detail (`/loesungen/:slug`).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::categories::{category_label, platform_label};
+use crate::components::cards::{SolutionCardView, org_line};
+use crate::components::facts::{Fact, Facts};
+use crate::components::filters::{FilterForm, FilterSelect, SortSelect};
+use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
+use crate::components::pagination::Pagination;
+use crate::i18n::{Lang, fill, format_date, format_int, use_lang, use_texts};
+use crate::model::{DevelopmentStatus, EntryRef, SolutionDetail};
+use crate::query::{SolutionQuery, url_with_query};
+use crate::routes::current_query_pairs;
+use crate::routes::not_found::NotFoundPage;
+use crate::server_fns::{load_solution, load_solutions};
+
+/// "12 Einträge"
+pub(crate) fn count_text(total: i64, lang: Lang) -> String {
+    let t = lang.texts();
+    if total == 1 { t.results_count_one.to_owned() } else { fill(t.results_count_many, &[("n", &format_int(total, lang))]) }
+}
+
+/// `/loesungen?category=&licence=&status=&org=&state=&sort=&page=`
+#[component]
+pub fn SolutionsPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let query = SolutionQuery::from_pairs(&current_query_pairs(), false).unwrap_or_default();
+    let data = OnceResource::new(load_solutions(query.clone()));
+    let canonical = url_with_query("/loesungen", &query.to_pairs());
+    view! {
+        <PageMeta title=t.solutions_title description=t.solutions_meta canonical_path=canonical/>
+        <Breadcrumbs current=t.solutions_title/>
+        <PageHeading title=t.solutions_title lead=t.solutions_lead/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let query = query.clone();
+                Suspend::new(async move {
+                    let Ok((page, options)) = data.await else {
+                        return view! { <LoadError/> }.into_any();
+                    };
+                    let mut pairs = query.to_pairs();
+                    pairs.retain(|(k, _)| *k != "page");
+                    let pages = page.page_count();
+                    view! {
+                        <div class="list-layout">
+                            <aside class="list-layout__filters">
+                                <FilterForm action="/loesungen" filtered=query.is_filtered()>
+                                    <FilterSelect name="category" label=t.filter_category
+                                        options=options.categories.iter().map(|(c, n)| (c.clone(), format!("{} ({n})", category_label(c, lang)))).collect()
+                                        selected=query.category.clone()/>
+                                    <FilterSelect name="licence" label=t.filter_licence
+                                        options=options.licences.iter().map(|(l, n)| (l.clone(), format!("{l} ({n})"))).collect()
+                                        selected=query.licence.clone()/>
+                                    <FilterSelect name="status" label=t.filter_status
+                                        options=DevelopmentStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label(lang).to_owned())).collect()
+                                        selected=query.status.map(|s| s.as_str().to_owned())/>
+                                    <FilterSelect name="org" label=t.filter_organisation
+                                        options=options.organisations.iter().map(|(slug, name, n)| (slug.clone(), format!("{name} ({n})"))).collect()
+                                        selected=query.org.clone()/>
+                                    <FilterSelect name="state" label=t.filter_bundesland
+                                        options=options.bundeslaender.iter().map(|(s, n)| (s.as_str().to_owned(), format!("{} ({n})", s.label(lang)))).collect()
+                                        selected=query.state.map(|s| s.as_str().to_owned())/>
+                                    <SortSelect selected=query.sort/>
+                                </FilterForm>
+                            </aside>
+                            <section class="list-layout__results" aria-labelledby="ergebnisse">
+                                <h2 class="kern-heading-small" id="ergebnisse" aria-live="polite">{count_text(page.total, lang)}</h2>
+                                {if page.items.is_empty() {
+                                    view! {
+                                        <div class="empty-state">
+                                            <p class="kern-body">{t.no_results}</p>
+                                            <p class="kern-body">{t.no_results_hint}</p>
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="card-list">
+                                            {page.items.into_iter().map(|card| view! { <SolutionCardView card/> }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                                <Pagination path="/loesungen" pairs=pairs page=page.page pages=pages/>
+                            </section>
+                        </div>
+                    }.into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// `/loesungen/:slug`
+#[component]
+pub fn SolutionPage() -> impl IntoView {
+    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let data = OnceResource::new(load_solution(slug));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(solution)) => view! { <SolutionView solution/> }.into_any(),
+                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
+                    Err(_) => view! { <LoadError/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A list of links to other solutions ("Abspaltungen").
+#[component]
+fn SolutionRefs(refs: Vec<EntryRef>, base: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <ul class="kern-list kern-list--bullet">
+            {refs.into_iter().map(|r| view! {
+                <li><a class="kern-link" href=format!("{base}/{}", r.slug)>{r.name}</a>" ("{org_line(&r.organisation, lang)}")"</li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn SolutionView(solution: SolutionDetail) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
+    let s = solution;
+    let canonical = format!("/loesungen/{}", s.slug);
+    let not_specified = t.detail_not_specified;
+    view! {
+        <PageMeta title=s.name.clone() description=s.short_description.clone() canonical_path=canonical/>
+        <Breadcrumbs trail=vec![(t.solutions_title.to_owned(), "/loesungen".to_owned())] current=s.name.clone()/>
+        <article class="detail">
+            <header class="detail__header">
+                <p class="kern-preline">
+                    <a class="kern-link" href=format!("/organisationen/{}", s.organisation.slug)>{org_line(&s.organisation, lang)}</a>
+                </p>
+                <h1 class="kern-heading-large">{s.name.clone()}</h1>
+                <p class="kern-body kern-body--large">{s.short_description.clone()}</p>
+                {s.archived.then(|| view! {
+                    <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">
+                        <span class="kern-icon kern-icon--warning" aria-hidden="true"></span>
+                        <span class="kern-title">{t.detail_archived}</span>
+                    </div></div>
+                })}
+                {s.forked_from.clone().map(|origin| view! {
+                    <p class="detail__lineage-note">
+                        {t.detail_forked_from}": "
+                        <a class="kern-link" href=format!("/loesungen/{}", origin.slug)>{origin.name}</a>
+                        " ("{origin.organisation.name}")"
+                    </p>
+                })}
+            </header>
+            <div class="detail__columns">
+                <div class="detail__main">
+                    <section aria-labelledby="beschreibung">
+                        <h2 class="kern-heading-medium" id="beschreibung">{t.detail_description}</h2>
+                        <div class="prose" inner_html=s.long_description_html.as_str().to_owned()></div>
+                    </section>
+                    {(!s.features.is_empty()).then(|| view! {
+                        <section aria-labelledby="funktionen">
+                            <h2 class="kern-heading-medium" id="funktionen">{t.detail_features}</h2>
+                            <ul class="kern-list kern-list--bullet">
+                                {s.features.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {s.long_description_en_html.clone().map(|html| view! {
+                        <section aria-labelledby="beschreibung-en" lang="en">
+                            <h2 class="kern-heading-medium" id="beschreibung-en">{t.detail_description_en}</h2>
+                            <div class="prose" inner_html=html.as_str().to_owned()></div>
+                        </section>
+                    })}
+                    <section aria-labelledby="nutzer">
+                        <h2 class="kern-heading-medium" id="nutzer">{t.detail_adopters}</h2>
+                        {if s.adopters.is_empty() {
+                            view! { <p class="kern-body">{t.detail_no_adopters}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="adopters">
+                                    {s.adopters.iter().map(|a| view! {
+                                        <li class="adopters__item">
+                                            <a class="kern-link" href=format!("/organisationen/{}", a.organisation.slug)>{org_line(&a.organisation, lang)}</a>
+                                            <span class="kern-badge kern-badge--success"><span class="kern-label">{a.status.label(lang)}</span></span>
+                                            <span class="adopters__since">{format!("{} {}", t.detail_adopter_since, format_date(a.since, lang))}</span>
+                                            {a.contact_name.clone().map(|c| view! { <span class="adopters__contact">{format!("{}: {c}", t.detail_adopter_contact)}</span> })}
+                                            {(!a.note.is_empty()).then(|| view! { <p class="kern-body kern-body--small">{a.note.clone()}</p> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                    <section aria-labelledby="herkunft">
+                        <h2 class="kern-heading-medium" id="herkunft">{t.detail_lineage}</h2>
+                        {s.forked_from.clone().map(|origin| view! {
+                            <h3 class="kern-heading-small">{t.detail_forked_from}</h3>
+                            <SolutionRefs refs=vec![origin] base="/loesungen"/>
+                        })}
+                        <h3 class="kern-heading-small">{t.detail_forks}</h3>
+                        {if s.forks.is_empty() {
+                            view! { <p class="kern-body">{t.detail_no_forks}</p> }.into_any()
+                        } else {
+                            view! { <SolutionRefs refs=s.forks.clone() base="/loesungen"/> }.into_any()
+                        }}
+                    </section>
+                    <section aria-labelledby="datenmodelle">
+                        <h2 class="kern-heading-medium" id="datenmodelle">{t.detail_data_models}</h2>
+                        {if s.data_models.is_empty() {
+                            view! { <p class="kern-body">{t.detail_no_data_models}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="kern-list kern-list--bullet">
+                                    {s.data_models.iter().map(|link| view! {
+                                        <li>
+                                            {link.relation.label(lang)}" "
+                                            <a class="kern-link" href=format!("/datenmodelle/{}", link.entry.slug)>{link.entry.name.clone()}</a>
+                                            " ("{link.entry.organisation.name.clone()}")"
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                </div>
+                <aside class="detail__aside" aria-labelledby="steckbrief">
+                    <h2 class="kern-heading-small" id="steckbrief">{t.detail_facts}</h2>
+                    <Facts>
+                        <Fact label=t.detail_organisation>
+                            <a class="kern-link" href=format!("/organisationen/{}", s.organisation.slug)>{s.organisation.name.clone()}</a>
+                        </Fact>
+                        <Fact label=t.detail_licence>{s.licence.clone()}</Fact>
+                        <Fact label=t.detail_status>{s.development_status.label(lang)}</Fact>
+                        <Fact label=t.detail_software_type>{s.software_type.label(lang)}</Fact>
+                        <Fact label=t.detail_version>{s.version.clone().unwrap_or_else(|| not_specified.to_owned())}</Fact>
+                        <Fact label=t.detail_release_date>{s.release_date.map(|d| format_date(d, lang)).unwrap_or_else(|| not_specified.to_owned())}</Fact>
+                        <Fact label=t.detail_reuse>{crate::components::cards::reuse_text(s.reuse_count, lang).unwrap_or_else(|| "–".to_owned())}</Fact>
+                        <Fact label=t.detail_repository>
+                            <a class="kern-link detail__url" href=s.repository_url.clone() rel="noopener noreferrer">{s.repository_url.clone()}</a>
+                        </Fact>
+                        {s.landing_url.clone().map(|url| view! {
+                            <Fact label=t.detail_landing>
+                                <a class="kern-link detail__url" href=url.clone() rel="noopener noreferrer">{url.clone()}</a>
+                            </Fact>
+                        })}
+                        <Fact label=t.detail_categories>
+                            {s.categories.iter().map(|c| category_label(c, lang)).collect::<Vec<_>>().join(", ")}
+                        </Fact>
+                        <Fact label=t.detail_platforms>
+                            {if s.platforms.is_empty() { not_specified.to_owned() } else { s.platforms.iter().map(|p| platform_label(p, lang)).collect::<Vec<_>>().join(", ") }}
+                        </Fact>
+                        <Fact label=t.detail_maintenance>{s.maintenance_type.label(lang)}</Fact>
+                        {(!s.contractors.is_empty()).then(|| view! {
+                            <Fact label=t.detail_contractors>
+                                <ul class="facts__list">
+                                    {s.contractors.iter().map(|c| {
+                                        let until = c.until.map(|d| format!(" ({} {})", t.detail_contractor_until, format_date(d, lang))).unwrap_or_default();
+                                        view! { <li>{c.name.clone()}{until}</li> }
+                                    }).collect_view()}
+                                </ul>
+                            </Fact>
+                        })}
+                        {(!s.contacts.is_empty()).then(|| view! {
+                            <Fact label=t.detail_contacts>
+                                <ul class="facts__list">
+                                    {s.contacts.iter().map(|c| {
+                                        let affiliation = c.affiliation.clone().map(|a| format!(", {a}")).unwrap_or_default();
+                                        view! { <li>{c.name.clone()}{affiliation}</li> }
+                                    }).collect_view()}
+                                </ul>
+                            </Fact>
+                        })}
+                        {(!s.tags.is_empty()).then(|| view! {
+                            <Fact label=t.detail_tags>{s.tags.join(", ")}</Fact>
+                        })}
+                        <Fact label=t.detail_published>{format_date(s.created_at.date_naive(), lang)}</Fact>
+                        <Fact label=t.detail_updated>{format_date(s.updated_at.date_naive(), lang)}</Fact>
+                        <Fact label=t.detail_revisions>{format_int(s.revision_count, lang)}</Fact>
+                    </Facts>
+                </aside>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,79 @@
+//! Server functions: how pages load catalogue data. During server rendering they run
+//! in-process and reach the [`crate::service::Catalogue`] through context.
+
+use leptos::prelude::*;
+
+use crate::model::*;
+use crate::query::{DataModelQuery, OrganisationQuery, SolutionQuery};
+
+#[cfg(feature = "ssr")]
+fn catalogue() -> Result<crate::service::CatalogueHandle, ServerFnError> {
+    use_context::<crate::service::CatalogueHandle>().ok_or_else(|| ServerFnError::new("catalogue service missing from context"))
+}
+
+/// Logs the real cause and returns a generic error to the page.
+#[cfg(feature = "ssr")]
+fn internal(err: crate::service::CatalogueError) -> ServerFnError {
+    leptos::logging::error!("catalogue error: {err}");
+    ServerFnError::new("internal error")
+}
+
+/// Start page data: counts and the newest entries.
+#[server(prefix = "/fn", endpoint = "home")]
+pub async fn load_home() -> Result<(CatalogueStats, Vec<SolutionCard>, Vec<DataModelCard>), ServerFnError> {
+    let catalogue = catalogue()?;
+    let stats = catalogue.stats().await.map_err(internal)?;
+    let solutions =
+        catalogue.solutions(&SolutionQuery { page: 1, per_page: 6, ..Default::default() }).await.map_err(internal)?;
+    let models =
+        catalogue.data_models(&DataModelQuery { page: 1, per_page: 4, ..Default::default() }).await.map_err(internal)?;
+    Ok((stats, solutions.items, models.items))
+}
+
+/// A page of solutions plus the filter options.
+#[server(prefix = "/fn", endpoint = "solutions")]
+pub async fn load_solutions(query: SolutionQuery) -> Result<(Page<SolutionCard>, FilterOptions), ServerFnError> {
+    let catalogue = catalogue()?;
+    let page = catalogue.solutions(&query).await.map_err(internal)?;
+    let options = catalogue.filter_options(EntryKind::Solution).await.map_err(internal)?;
+    Ok((page, options))
+}
+
+/// One solution.
+#[server(prefix = "/fn", endpoint = "solution")]
+pub async fn load_solution(slug: String) -> Result<Option<SolutionDetail>, ServerFnError> {
+    catalogue()?.solution(&slug).await.map_err(internal)
+}
+
+/// A page of data models plus the filter options.
+#[server(prefix = "/fn", endpoint = "data-models")]
+pub async fn load_data_models(query: DataModelQuery) -> Result<(Page<DataModelCard>, FilterOptions), ServerFnError> {
+    let catalogue = catalogue()?;
+    let page = catalogue.data_models(&query).await.map_err(internal)?;
+    let options = catalogue.filter_options(EntryKind::DataModel).await.map_err(internal)?;
+    Ok((page, options))
+}
+
+/// One data model.
+#[server(prefix = "/fn", endpoint = "data-model")]
+pub async fn load_data_model(slug: String) -> Result<Option<DataModelDetail>, ServerFnError> {
+    catalogue()?.data_model(&slug).await.map_err(internal)
+}
+
+/// A page of organisations.
+#[server(prefix = "/fn", endpoint = "organisations")]
+pub async fn load_organisations(query: OrganisationQuery) -> Result<Page<OrganisationCard>, ServerFnError> {
+    catalogue()?.organisations(&query).await.map_err(internal)
+}
+
+/// One organisation.
+#[server(prefix = "/fn", endpoint = "organisation")]
+pub async fn load_organisation(slug: String) -> Result<Option<OrganisationDetail>, ServerFnError> {
+    catalogue()?.organisation(&slug).await.map_err(internal)
+}
+
+/// Catalogue search.
+#[server(prefix = "/fn", endpoint = "search")]
+pub async fn load_search(text: String, page: u32) -> Result<Page<SearchHit>, ServerFnError> {
+    catalogue()?.search(&text, page).await.map_err(internal)
+}

@@ -1,0 +1,192 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json` (generated from these handlers). It uses the same catalogue
+//! service and the same query rules as the pages.
+
+use app::model::*;
+use app::query::{DataModelQuery, OrganisationQuery, QueryError, SolutionQuery};
+use app::service::CatalogueError;
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::web::AppState;
+
+/// An error answer: `{"error": "…"}` with a German message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+/// Errors of API handlers, each with its status code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    BadQuery(#[from] QueryError),
+    #[error("Nicht gefunden.")]
+    NotFound,
+    #[error(transparent)]
+    Internal(#[from] CatalogueError),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Internal(err) => {
+                tracing::error!(error = %err, "API request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let message = match self {
+            ApiError::Internal(_) => "Interner Fehler. Bitte später erneut versuchen.".to_owned(),
+            other => other.to_string(),
+        };
+        (status, Json(ErrorBody { error: message })).into_response()
+    }
+}
+
+fn pairs(raw: Option<String>) -> Vec<(String, String)> {
+    app::query::parse_query_string(raw.as_deref().unwrap_or(""))
+}
+
+/// Query parameters of `GET /api/v1/solutions` (parsed by `app::query::SolutionQuery`).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct SolutionParams {
+    /// publiccode.yml category, e.g. `appointment-scheduling`.
+    category: Option<String>,
+    /// SPDX licence expression, exactly as stored, e.g. `EUPL-1.2`.
+    licence: Option<String>,
+    /// Development status: concept, development, beta, stable, obsolete.
+    status: Option<String>,
+    /// Slug of the owning organisation.
+    org: Option<String>,
+    /// Bundesland of the owning organisation (ISO 3166-2 without `DE-`, e.g. `BW`).
+    state: Option<String>,
+    /// newest (default), name, reused.
+    sort: Option<String>,
+    /// Page number, from 1.
+    page: Option<u32>,
+    /// Entries per page, 1 to 100 (default 20).
+    per_page: Option<u32>,
+}
+
+/// Query parameters of `GET /api/v1/data-models` (parsed by `app::query::DataModelQuery`).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct DataModelParams {
+    /// Subject area, e.g. `mobilitaet`, `umwelt`, `verwaltung`.
+    domain: Option<String>,
+    /// SPDX licence identifier, e.g. `CC-BY-4.0`.
+    licence: Option<String>,
+    /// Slug of the owning organisation.
+    org: Option<String>,
+    /// Bundesland of the owning organisation.
+    state: Option<String>,
+    /// newest (default), name, reused.
+    sort: Option<String>,
+    /// Page number, from 1.
+    page: Option<u32>,
+    /// Entries per page, 1 to 100 (default 20).
+    per_page: Option<u32>,
+}
+
+/// Query parameters of `GET /api/v1/organisations`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct OrganisationParams {
+    /// Kind: gemeinde, stadt, landkreis, land, bund, zweckverband, stadtwerk, it_dienstleister, verein.
+    kind: Option<String>,
+    /// Bundesland (e.g. `NW`).
+    state: Option<String>,
+    /// Page number, from 1.
+    page: Option<u32>,
+    /// Entries per page, 1 to 100 (default 20).
+    per_page: Option<u32>,
+}
+
+/// List solutions with filters, sorting and paging.
+#[utoipa::path(get, path = "/solutions", tag = "Lösungen", params(SolutionParams),
+    responses((status = 200, body = Page<SolutionCard>), (status = 400, body = ErrorBody)))]
+async fn list_solutions(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Page<SolutionCard>>, ApiError> {
+    let query = SolutionQuery::from_pairs(&pairs(raw), true)?;
+    Ok(Json(state.catalogue.solutions(&query).await?))
+}
+
+/// One solution with all its fields, lineage, adopters and linked data models.
+#[utoipa::path(get, path = "/solutions/{slug}", tag = "Lösungen",
+    params(("slug" = String, Path, description = "Slug of the solution")),
+    responses((status = 200, body = SolutionDetail), (status = 404, body = ErrorBody)))]
+async fn get_solution(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<SolutionDetail>, ApiError> {
+    state.catalogue.solution(&slug).await?.map(Json).ok_or(ApiError::NotFound)
+}
+
+/// List data models with filters, sorting and paging.
+#[utoipa::path(get, path = "/data-models", tag = "Datenmodelle", params(DataModelParams),
+    responses((status = 200, body = Page<DataModelCard>), (status = 400, body = ErrorBody)))]
+async fn list_data_models(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Page<DataModelCard>>, ApiError> {
+    let query = DataModelQuery::from_pairs(&pairs(raw), true)?;
+    Ok(Json(state.catalogue.data_models(&query).await?))
+}
+
+/// One data model with its JSON Schema, examples, lineage and users.
+#[utoipa::path(get, path = "/data-models/{slug}", tag = "Datenmodelle",
+    params(("slug" = String, Path, description = "Slug of the data model")),
+    responses((status = 200, body = DataModelDetail), (status = 404, body = ErrorBody)))]
+async fn get_data_model(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<DataModelDetail>, ApiError> {
+    state.catalogue.data_model(&slug).await?.map(Json).ok_or(ApiError::NotFound)
+}
+
+/// List organisations by name.
+#[utoipa::path(get, path = "/organisations", tag = "Organisationen", params(OrganisationParams),
+    responses((status = 200, body = Page<OrganisationCard>), (status = 400, body = ErrorBody)))]
+async fn list_organisations(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<OrganisationCard>>, ApiError> {
+    let query = OrganisationQuery::from_pairs(&pairs(raw), true)?;
+    Ok(Json(state.catalogue.organisations(&query).await?))
+}
+
+/// One organisation with its solutions, data models and adoptions.
+#[utoipa::path(get, path = "/organisations/{slug}", tag = "Organisationen",
+    params(("slug" = String, Path, description = "Slug of the organisation")),
+    responses((status = 200, body = OrganisationDetail), (status = 404, body = ErrorBody)))]
+async fn get_organisation(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<OrganisationDetail>, ApiError> {
+    state.catalogue.organisation(&slug).await?.map(Json).ok_or(ApiError::NotFound)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Allmende API",
+        description = "Offene Schnittstelle des Katalogs Allmende: Lösungen, Datenmodelle und Organisationen \
+                       der öffentlichen Verwaltung lesen. Open interface of the Allmende catalogue.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    servers((url = "/api/v1"))
+)]
+struct ApiDoc;
+
+/// The API routes (relative to `/api/v1`) and their OpenAPI document.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_solutions))
+        .routes(routes!(get_solution))
+        .routes(routes!(list_data_models))
+        .routes(routes!(get_data_model))
+        .routes(routes!(list_organisations))
+        .routes(routes!(get_organisation))
+}

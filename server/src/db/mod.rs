@@ -1,0 +1,99 @@
+//! The PostgreSQL data layer: [`PgCatalogue`] implements the app's [`Catalogue`] service.
+//! Hidden and archived entries, and entries of hidden organisations, never appear in lists.
+
+mod data_models;
+mod organisations;
+mod rows;
+mod search;
+mod solutions;
+
+use app::model::*;
+use app::query::{DataModelQuery, OrganisationQuery, SolutionQuery};
+use app::service::{Catalogue, CatalogueError};
+use sqlx::PgPool;
+
+/// The catalogue on PostgreSQL.
+#[derive(Clone)]
+pub struct PgCatalogue {
+    pool: PgPool,
+}
+
+impl PgCatalogue {
+    /// A catalogue reading from `pool`.
+    pub fn new(pool: PgPool) -> Self {
+        PgCatalogue { pool }
+    }
+
+    /// The pool, for writes done outside the read service (demo seeding, tests).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+pub(crate) fn db_err(err: sqlx::Error) -> CatalogueError {
+    CatalogueError::Database(err.to_string())
+}
+
+/// `limit`/`offset` for a 1-based page.
+pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
+    let per_page = i64::from(per_page.clamp(1, app::query::MAX_PER_PAGE));
+    (per_page, i64::from(page.max(1) - 1) * per_page)
+}
+
+#[async_trait::async_trait]
+impl Catalogue for PgCatalogue {
+    async fn stats(&self) -> Result<CatalogueStats, CatalogueError> {
+        let row: (i64, i64, i64, i64, i64) = sqlx::query_as(
+            r#"
+            select
+                (select count(*) from solutions s join organisations o on o.id = s.organisation_id
+                  where s.archived_at is null and not s.hidden and not o.hidden),
+                (select count(*) from data_models d join organisations o on o.id = d.organisation_id
+                  where d.archived_at is null and not d.hidden and not o.hidden),
+                (select count(*) from organisations where not hidden),
+                (select count(*) from adoptions),
+                (select count(*) from solutions where forked_from is not null and archived_at is null and not hidden)
+                  + (select count(*) from data_models where forked_from is not null and archived_at is null and not hidden)
+            "#,
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(CatalogueStats { solutions: row.0, data_models: row.1, organisations: row.2, adoptions: row.3, forks: row.4 })
+    }
+
+    async fn solutions(&self, query: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
+        solutions::list(&self.pool, query).await
+    }
+
+    async fn solution(&self, slug: &str) -> Result<Option<SolutionDetail>, CatalogueError> {
+        solutions::detail(&self.pool, slug).await
+    }
+
+    async fn data_models(&self, query: &DataModelQuery) -> Result<Page<DataModelCard>, CatalogueError> {
+        data_models::list(&self.pool, query).await
+    }
+
+    async fn data_model(&self, slug: &str) -> Result<Option<DataModelDetail>, CatalogueError> {
+        data_models::detail(&self.pool, slug).await
+    }
+
+    async fn organisations(&self, query: &OrganisationQuery) -> Result<Page<OrganisationCard>, CatalogueError> {
+        organisations::list(&self.pool, query).await
+    }
+
+    async fn organisation(&self, slug: &str) -> Result<Option<OrganisationDetail>, CatalogueError> {
+        organisations::detail(&self.pool, slug).await
+    }
+
+    async fn filter_options(&self, kind: EntryKind) -> Result<FilterOptions, CatalogueError> {
+        match kind {
+            EntryKind::Solution => solutions::filter_options(&self.pool).await,
+            EntryKind::DataModel => data_models::filter_options(&self.pool).await,
+        }
+    }
+
+    async fn search(&self, text: &str, page: u32) -> Result<Page<SearchHit>, CatalogueError> {
+        search::search(&self.pool, text, page).await
+    }
+}

@@ -1,0 +1,264 @@
+//! Solution queries: the filtered list, the detail page, the filter options.
+
+use app::markdown;
+use app::model::*;
+use app::query::{SolutionQuery, SortOrder};
+use app::service::CatalogueError;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgPool;
+use sqlx::types::Json;
+
+use super::rows::*;
+use super::{db_err, limit_offset};
+
+/// Visible solutions matching the list filters ($1 category, $2 licence, $3 status,
+/// $4 organisation slug, $5 Bundesland).
+const LIST_FROM_WHERE: &str = r#"
+    from solutions s
+    join organisations o on o.id = s.organisation_id
+    join solution_reuse r on r.solution_id = s.id
+    where s.archived_at is null and not s.hidden and not o.hidden
+      and ($1::text is null or $1 = any (s.categories))
+      and ($2::text is null or s.licence = $2)
+      and ($3::text is null or s.development_status = $3)
+      and ($4::text is null or o.slug = $4)
+      and ($5::text is null or o.bundesland = $5)
+"#;
+
+fn order_by(sort: SortOrder) -> &'static str {
+    match sort {
+        SortOrder::Newest => "order by s.created_at desc, s.slug",
+        SortOrder::Name => "order by s.name collate german, s.slug",
+        SortOrder::Reused => "order by r.reuse_count desc, s.created_at desc, s.slug",
+    }
+}
+
+pub(super) async fn list(pool: &PgPool, q: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
+    let (limit, offset) = limit_offset(q.page, q.per_page);
+    let status = q.status.map(DevelopmentStatus::as_str);
+    let state = q.state.map(Bundesland::as_str);
+
+    let total: i64 = sqlx::query_scalar(&format!("select count(*) {LIST_FROM_WHERE}"))
+        .bind(&q.category)
+        .bind(&q.licence)
+        .bind(status)
+        .bind(&q.org)
+        .bind(state)
+        .fetch_one(pool)
+        .await
+        .map_err(db_err)?;
+
+    let sql = format!("select {SOLUTION_CARD_COLS} {LIST_FROM_WHERE} {} limit $6 offset $7", order_by(q.sort));
+    let rows: Vec<SolutionCardRow> = sqlx::query_as(&sql)
+        .bind(&q.category)
+        .bind(&q.licence)
+        .bind(status)
+        .bind(&q.org)
+        .bind(state)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await
+        .map_err(db_err)?;
+
+    Ok(Page { items: collect(rows, SolutionCardRow::into_card)?, total, page: q.page.max(1), per_page: limit as u32 })
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: uuid::Uuid,
+    slug: String,
+    name: String,
+    short_description: String,
+    short_description_en: Option<String>,
+    long_description: String,
+    long_description_en: Option<String>,
+    repository_url: String,
+    landing_url: Option<String>,
+    licence: String,
+    development_status: String,
+    software_type: String,
+    categories: Vec<String>,
+    platforms: Vec<String>,
+    maintenance_type: String,
+    maintenance_contractors: Json<Vec<Contractor>>,
+    maintenance_contacts: Json<Vec<Contact>>,
+    version: Option<String>,
+    release_date: Option<NaiveDate>,
+    tags: Vec<String>,
+    features: Vec<String>,
+    forked_from: Option<uuid::Uuid>,
+    archived: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    reuse_count: i32,
+    revision_count: i64,
+    #[sqlx(flatten)]
+    org: OrgCols,
+}
+
+pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionDetail>, CatalogueError> {
+    let row: Option<DetailRow> = sqlx::query_as(&format!(
+        r#"
+        select s.id, s.slug, s.name, s.short_description, s.short_description_en, s.long_description,
+               s.long_description_en, s.repository_url, s.landing_url, s.licence, s.development_status,
+               s.software_type, s.categories, s.platforms, s.maintenance_type, s.maintenance_contractors,
+               s.maintenance_contacts, s.version, s.release_date, s.tags, s.features, s.forked_from,
+               s.archived_at is not null as archived, s.created_at, s.updated_at, r.reuse_count,
+               (select count(*) from revisions v where v.solution_id = s.id) as revision_count,
+               {ORG_COLS}
+        from solutions s
+        join organisations o on o.id = s.organisation_id
+        join solution_reuse r on r.solution_id = s.id
+        where s.slug = $1 and not s.hidden and not o.hidden
+        "#
+    ))
+    .bind(slug)
+    .fetch_optional(pool)
+    .await
+    .map_err(db_err)?;
+    let Some(row) = row else { return Ok(None) };
+
+    let forked_from = match row.forked_from {
+        None => None,
+        Some(origin) => sqlx::query_as::<_, EntryRefRow>(&format!(
+            r#"
+            select s.slug, s.name, {ORG_COLS}
+            from solutions s join organisations o on o.id = s.organisation_id
+            where s.id = $1 and not s.hidden and not o.hidden
+            "#
+        ))
+        .bind(origin)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_err)?
+        .map(EntryRefRow::into_ref)
+        .transpose()?,
+    };
+
+    let forks: Vec<EntryRefRow> = sqlx::query_as(&format!(
+        r#"
+        select s.slug, s.name, {ORG_COLS}
+        from solutions s join organisations o on o.id = s.organisation_id
+        where s.forked_from = $1 and s.archived_at is null and not s.hidden and not o.hidden
+        order by s.created_at
+        "#
+    ))
+    .bind(row.id)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+
+    let adopters: Vec<AdopterRow> = sqlx::query_as(&format!(
+        r#"
+        select a.status, a.since, a.contact_name, a.note, {ORG_COLS}
+        from adoptions a join organisations o on o.id = a.organisation_id
+        where a.solution_id = $1 and not o.hidden
+        order by case a.status when 'production' then 0 when 'pilot' then 1 else 2 end, a.since, o.name collate german
+        "#
+    ))
+    .bind(row.id)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+
+    let data_models: Vec<LinkRow> = sqlx::query_as(&format!(
+        r#"
+        select l.relation, d.slug, d.name, {ORG_COLS}
+        from solution_data_models l
+        join data_models d on d.id = l.data_model_id
+        join organisations o on o.id = d.organisation_id
+        where l.solution_id = $1 and not d.hidden and not o.hidden
+        order by l.relation desc, d.name collate german
+        "#
+    ))
+    .bind(row.id)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+
+    Ok(Some(SolutionDetail {
+        long_description_html: markdown::render(&row.long_description),
+        long_description_en_html: row.long_description_en.as_deref().filter(|t| !t.trim().is_empty()).map(markdown::render),
+        slug: row.slug,
+        name: row.name,
+        short_description: row.short_description,
+        short_description_en: row.short_description_en,
+        long_description: row.long_description,
+        long_description_en: row.long_description_en,
+        organisation: row.org.into_ref()?,
+        repository_url: row.repository_url,
+        landing_url: row.landing_url,
+        licence: row.licence,
+        development_status: parse_enum(&row.development_status, DevelopmentStatus::parse, "development status")?,
+        software_type: parse_enum(&row.software_type, SoftwareType::parse, "software type")?,
+        categories: row.categories,
+        platforms: row.platforms,
+        maintenance_type: parse_enum(&row.maintenance_type, MaintenanceType::parse, "maintenance type")?,
+        contractors: row.maintenance_contractors.0,
+        contacts: row.maintenance_contacts.0,
+        version: row.version,
+        release_date: row.release_date,
+        tags: row.tags,
+        features: row.features,
+        forked_from,
+        forks: collect(forks, EntryRefRow::into_ref)?,
+        adopters: collect(adopters, AdopterRow::into_adopter)?,
+        data_models: collect(data_models, LinkRow::into_link)?,
+        reuse_count: row.reuse_count,
+        revision_count: row.revision_count,
+        archived: row.archived,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }))
+}
+
+/// Visible solutions joined with their organisation, for the option counts.
+const VISIBLE: &str = r#"
+    from solutions s join organisations o on o.id = s.organisation_id
+    where s.archived_at is null and not s.hidden and not o.hidden
+"#;
+
+pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, CatalogueError> {
+    let categories: Vec<(String, i64)> = sqlx::query_as(
+        r#"
+        select c, count(*)
+        from solutions s
+        cross join lateral unnest(s.categories) as c
+        join organisations o on o.id = s.organisation_id
+        where s.archived_at is null and not s.hidden and not o.hidden
+        group by c
+        order by count(*) desc, c
+        "#,
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    let licences: Vec<(String, i64)> =
+        sqlx::query_as(&format!("select s.licence, count(*) {VISIBLE} group by s.licence order by count(*) desc, s.licence"))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+    let organisations: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+        "select o.slug, o.name, count(*) {VISIBLE} group by o.slug, o.name order by o.name collate german"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    let states: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "select o.bundesland, count(*) {VISIBLE} and o.bundesland is not null group by o.bundesland order by o.bundesland"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(FilterOptions {
+        categories,
+        licences,
+        organisations,
+        bundeslaender: states
+            .into_iter()
+            .map(|(s, n)| Ok((parse_enum(&s, Bundesland::parse, "Bundesland")?, n)))
+            .collect::<Result<_, CatalogueError>>()?,
+        domains: Vec::new(),
+    })
+}

@@ -1,0 +1,70 @@
+//! The Allmende server: configuration, the embedded PostgreSQL, the data layer behind the
+//! app's catalogue service, the JSON API, the demo catalogue and the HTTP router.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod embedded_pg;
+pub mod web;
+
+use std::sync::Arc;
+
+use app::service::CatalogueHandle;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::config::Config;
+use crate::embedded_pg::EmbeddedPostgres;
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// A database connection and, for the embedded default, the cluster to stop on shutdown.
+pub struct Database {
+    pub pool: PgPool,
+    pub embedded: Option<EmbeddedPostgres>,
+}
+
+impl Database {
+    /// Connects to `DATABASE_URL`, or starts the private cluster in the data directory.
+    pub async fn open(config: &Config) -> anyhow::Result<Database> {
+        let pool_options = PgPoolOptions::new().max_connections(16).acquire_timeout(std::time::Duration::from_secs(10));
+        match config.database_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) => {
+                let pool = pool_options.connect(url).await.map_err(|e| {
+                    anyhow::anyhow!(
+                        "Verbindung zur Datenbank (DATABASE_URL) fehlgeschlagen / could not connect to DATABASE_URL: {e}"
+                    )
+                })?;
+                Ok(Database { pool, embedded: None })
+            }
+            None => {
+                let bin_dir = EmbeddedPostgres::find_bin_dir(config.pg_bin.as_deref())?;
+                let embedded = EmbeddedPostgres::start(&config.data_dir, bin_dir).await?;
+                let pool = pool_options.connect_with(embedded.connect_options()).await?;
+                Ok(Database { pool, embedded: Some(embedded) })
+            }
+        }
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool and stops the embedded cluster, if any.
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(embedded) = self.embedded {
+            embedded.stop().await?;
+        }
+        Ok(())
+    }
+}
+
+/// The catalogue service on `pool`, ready to be provided as context.
+pub fn catalogue(pool: PgPool) -> CatalogueHandle {
+    CatalogueHandle(Arc::new(db::PgCatalogue::new(pool)))
+}

@@ -1,0 +1,129 @@
+//! `allmende`: run the catalogue (`serve`, the default), apply migrations (`migrate`), or
+//! load the demo catalogue (`seed-demo`).
+
+use allmende_server::config::Config;
+use allmende_server::web::{self, AppState};
+use allmende_server::{Database, catalogue, demo};
+use anyhow::Context as _;
+use axum::serve::ListenerExt as _;
+use clap::{Parser, Subcommand};
+
+/// Allmende – Open-Source-Katalog der öffentlichen Verwaltung.
+#[derive(Parser)]
+#[command(name = "allmende", version, about)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (default). Migrates the database first.
+    Serve {
+        /// Start with an empty catalogue (same as ALLMENDE_DEMO=off).
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo catalogue into an empty database and exit.
+    SeedDemo,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| "info".into()))
+        .init();
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve { no_demo: false }) {
+        Command::Serve { no_demo } => serve(config, no_demo).await,
+        Command::Migrate => {
+            let db = Database::open(&config).await?;
+            let result = db.migrate().await;
+            db.close().await?;
+            result?;
+            println!("Datenbank ist auf dem neuesten Stand. / Database is up to date.");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = Database::open(&config).await?;
+            let result = async {
+                db.migrate().await?;
+                if demo::is_loaded(&db.pool).await? {
+                    println!("Der Demo-Katalog ist bereits geladen. / The demo catalogue is already loaded.");
+                    return Ok(());
+                }
+                let summary = demo::load(&db.pool).await.context("loading the demo catalogue")?;
+                println!(
+                    "Demo-Katalog geladen: {} Organisationen, {} Lösungen, {} Datenmodelle, {} Nutzungen.",
+                    summary.organisations, summary.solutions, summary.data_models, summary.adoptions
+                );
+                anyhow::Ok(())
+            }
+            .await;
+            db.close().await?;
+            result
+        }
+    }
+}
+
+async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
+    let db = Database::open(&config).await?;
+    let result = run_server(&config, &db, no_demo).await;
+    if let Err(err) = db.close().await {
+        tracing::warn!(error = %err, "stopping the database failed");
+    }
+    result
+}
+
+async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Result<()> {
+    db.migrate().await.context("migrating the database")?;
+    if config.wants_demo() && !no_demo {
+        if let Some(summary) = demo::load_if_fresh(&db.pool).await.context("loading the demo catalogue")? {
+            tracing::info!(?summary, "demo catalogue loaded");
+        }
+    }
+    let demo_loaded = demo::is_loaded(&db.pool).await?;
+    let state = AppState {
+        leptos_options: web::leptos_options(&config.site_root, config.addr),
+        catalogue: catalogue(db.pool.clone()),
+        site: config.site_config(demo_loaded),
+    };
+    if !config.site_root.join("pkg").is_dir() {
+        tracing::warn!(site_root = %config.site_root.display(), "no built site found; run `cargo leptos build` (scripts/run.sh does)");
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("Adresse {} ist nicht verfügbar / cannot listen on {}", config.addr, config.addr))?
+        // Streamed responses stall ~40 ms per response without TCP_NODELAY.
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    println!("Allmende läuft auf / is running at {}", config.public_url());
+    axum::serve(listener, web::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("shutting down");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,151 @@
+//! The whole router in-process (no socket): pages render with data and the right status,
+//! the language follows the browser and the switch, and the JSON API answers.
+
+use allmende_server::web::{self, AppState};
+use app::site::{Operator, SiteConfig};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+use crate::fixtures::{self, solution};
+
+fn app(pool: PgPool) -> axum::Router {
+    let site = tempfile::tempdir().unwrap().keep();
+    web::router(AppState {
+        leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
+        catalogue: allmende_server::catalogue(pool),
+        site: SiteConfig {
+            public_url: "https://allmende.test".into(),
+            operator: Operator { name: Some("Stadt Test".into()), ..Default::default() },
+            demo: false,
+        },
+    })
+}
+
+async fn get(app: &axum::Router, path: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn sample(pool: &PgPool) {
+    let ulm = fixtures::org(pool, "stadt-ulm", "Stadt Ulm", Some("BW")).await;
+    solution(ulm, "sperrmuell-online", "Sperrmüll online anmelden").insert(pool).await;
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_solution_list_is_rendered_completely_on_the_server(pool: PgPool) {
+    sample(&pool).await;
+    let (status, _, html) = get(&app(pool), "/loesungen?state=BW", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sperrmüll online anmelden"), "entry is in the HTML");
+    assert!(html.contains(r#"<html lang="de""#));
+    assert!(html.contains("<title>Lösungen – Allmende</title>"), "title");
+    assert!(html.contains(r#"<link rel="canonical" href="https://allmende.test/loesungen?state=BW""#), "canonical");
+    assert!(html.contains(r#"<meta name="description""#));
+    assert_eq!(html.matches("<h1").count(), 1, "one h1");
+    assert!(!html.contains("https://cdn"), "nothing from other origins");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_detail_page_shows_the_entry_and_unknown_ones_answer_404(pool: PgPool) {
+    sample(&pool).await;
+    let router = app(pool);
+    let (status, _, html) = get(&router, "/loesungen/sperrmuell-online", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<strong>Markdown</strong>"));
+    assert!(html.contains("EUPL-1.2"));
+    let (status, _, html) = get(&router, "/loesungen/gibt-es-nicht", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Seite nicht gefunden"));
+    let (status, _, _) = get(&router, "/voellig/unbekannt", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn english_browsers_get_english_pages(pool: PgPool) {
+    sample(&pool).await;
+    let (_, headers, html) = get(&app(pool), "/loesungen", &[("accept-language", "en-GB,en;q=0.9,de;q=0.5")]).await;
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(html.contains("Apply filters"));
+    assert!(headers.get(header::SET_COOKIE).is_none(), "reading sets no cookie");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_language_switch_sets_a_cookie_and_returns_to_the_page(pool: PgPool) {
+    let router = app(pool);
+    let request = Request::post("/sprache")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("lang=en&next=%2Floesungen%3Fstate%3DBW"))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/loesungen?state=BW");
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("allmende_lang=en;"), "{cookie}");
+
+    let (_, _, html) = get(&router, "/", &[("cookie", "allmende_lang=en")]).await;
+    assert!(html.contains(r#"<html lang="en""#));
+
+    let open_redirect = Request::post("/sprache")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("lang=de&next=https%3A%2F%2Fevil.example%2F"))
+        .unwrap();
+    let response = router.clone().oneshot(open_redirect).await.unwrap();
+    assert_eq!(response.headers()[header::LOCATION], "/");
+
+    let cross_site = Request::post("/sprache")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from("lang=en"))
+        .unwrap();
+    assert_eq!(router.oneshot(cross_site).await.unwrap().status(), StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_api_lists_filters_and_rejects_bad_parameters(pool: PgPool) {
+    sample(&pool).await;
+    let router = app(pool);
+    let (status, _, body) = get(&router, "/api/v1/solutions?state=BW&per_page=5", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["items"][0]["slug"], "sperrmuell-online");
+    assert_eq!(json["items"][0]["organisation"]["bundesland"], "BW");
+
+    let (status, _, body) = get(&router, "/api/v1/solutions?per_page=500", &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("per_page"), "{body}");
+
+    let (status, _, body) = get(&router, "/api/v1/organisations/stadt-ulm", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("sperrmuell-online"));
+
+    let (status, _, body) = get(&router, "/api/v1/solutions/gibt-es-nicht", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("error"));
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_openapi_document_describes_every_endpoint(pool: PgPool) {
+    let (status, _, body) = get(&app(pool), "/api/v1/openapi.json", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/solutions", "/solutions/{slug}", "/data-models", "/data-models/{slug}", "/organisations", "/organisations/{slug}"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
+    }
+    let params = doc["paths"]["/solutions"]["get"]["parameters"].as_array().unwrap();
+    let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    for name in ["category", "licence", "status", "org", "state", "sort", "page", "per_page"] {
+        assert!(names.contains(&name), "parameter {name} documented");
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests on a real PostgreSQL: a fresh database per test (`#[sqlx::test]`,
+//! migrated by our migrator). `DATABASE_URL` points at the server; scripts/test.sh starts one.
+
+mod catalogue;
+mod demo;
+mod embedded;
+mod fixtures;
+mod http;
+mod schema;
