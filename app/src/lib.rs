@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! Allmende's user interface: the HTML shell, routes, pages and components, the types
 //! that cross the wire, the UI texts in German and English, and validation rules shared by
 //! browser and server. Pages render on the server; only islands (`#[island]`) hydrate.

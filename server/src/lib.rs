@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The Allmende server: configuration, the embedded PostgreSQL, the data layer behind the
 //! app's catalogue service, the JSON API, the demo catalogue and the HTTP router.
 

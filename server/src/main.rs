@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! `allmende`: run the catalogue (`serve`, the default), apply migrations (`migrate`), or
 //! load the demo catalogue (`seed-demo`).
 

@@ -69,7 +69,7 @@ impl SolutionBuilder {
             insert into solutions (slug, organisation_id, name, short_description, long_description, repository_url,
                                    licence, development_status, software_type, categories, maintenance_type,
                                    forked_from, created_at)
-            values ($1, $2, $3, 'Eine kurze Beschreibung für Tests.', '# Titel\n\nText mit **Markdown**.',
+            values ($1, $2, $3, 'Eine kurze Beschreibung für Tests.', E'# Titel\n\nText mit **Markdown**.',
                     'https://gitlab.opencode.de/test/' || $1, $4, $5, 'standalone/web', $6, 'internal', $7,
                     $8::timestamptz)
             returning id

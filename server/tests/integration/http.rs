@@ -49,7 +49,7 @@ async fn the_solution_list_is_rendered_completely_on_the_server(pool: PgPool) {
     assert!(html.contains("Sperrmüll online anmelden"), "entry is in the HTML");
     assert!(html.contains(r#"<html lang="de""#));
     assert!(html.contains("<title>Lösungen – Allmende</title>"), "title");
-    assert!(html.contains(r#"<link rel="canonical" href="https://allmende.test/loesungen?state=BW""#), "canonical");
+    assert!(html.contains(r#"<link href="https://allmende.test/loesungen?state=BW" rel="canonical">"#), "canonical");
     assert!(html.contains(r#"<meta name="description""#));
     assert_eq!(html.matches("<h1").count(), 1, "one h1");
     assert!(!html.contains("https://cdn"), "nothing from other origins");
