@@ -29,6 +29,13 @@ trap cleanup EXIT
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
+say "Prüfe, dass der wasm-Build keine Server-Abhängigkeit enthält"
+server_only="$(cargo tree -p app --target wasm32-unknown-unknown --no-default-features -F hydrate -e normal --prefix none \
+  | grep -E '^(sqlx|tokio|tantivy|argon2|axum|leptos_axum|ammonia|pulldown-cmark|utoipa|mio) ' || true)"
+if [ -n "$server_only" ]; then
+  echo "Der wasm-Build zieht Server-Abhängigkeiten an:" >&2; echo "$server_only" >&2; exit 1
+fi
+
 build_site
 
 say "Starte eine Test-PostgreSQL-Instanz"
