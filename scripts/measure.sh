@@ -16,6 +16,7 @@ trap cleanup EXIT
 PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 URL="http://127.0.0.1:$PORT"
 
+# Starts the server in the background and sets ELAPSED_MS to the time until it answered.
 start_and_time() {
   local t0 t1
   t0=$(date +%s%N)
@@ -23,12 +24,12 @@ start_and_time() {
   PID=$!
   until curl -fsS "$URL/" -o /dev/null 2>/dev/null; do sleep 0.02; done
   t1=$(date +%s%N)
-  echo $(( (t1 - t0) / 1000000 ))
+  ELAPSED_MS=$(( (t1 - t0) / 1000000 ))
 }
 stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
 
-FIRST_MS=$(start_and_time); stop
-SECOND_MS=$(start_and_time)
+start_and_time; FIRST_MS=$ELAPSED_MS; stop
+start_and_time; SECOND_MS=$ELAPSED_MS
 WEIGHT=$(ALLMENDE_E2E_URL="$URL" node end2end/lib/page-weight.mjs /)
 stop
 

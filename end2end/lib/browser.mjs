@@ -35,6 +35,13 @@ export async function openPage(browser, { javaScriptEnabled = true, locale = 'de
     if (url.protocol !== 'data:' && url.origin !== ORIGIN) foreignRequests.push(request.url());
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  // Every stylesheet, font, script and wasm file must load (a missing KERN build would
+  // leave the pages unstyled yet readable, so check it explicitly).
+  page.on('response', (response) => {
+    if (response.request().resourceType() !== 'document' && response.status() >= 400) {
+      errors.push(`HTTP ${response.status()} for ${response.url()}`);
+    }
+  });
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
@@ -61,6 +68,15 @@ export async function assertPageBasics(page, { breadcrumb = true } = {}) {
   assert.ok(canonical && canonical.startsWith('http'), 'canonical link is absolute');
   assert.equal(await page.locator('h1').count(), 1, 'exactly one h1');
   if (breadcrumb) assert.equal(await page.locator('nav.breadcrumbs').count(), 1, 'breadcrumb present');
+}
+
+/** The KERN UX design system is applied: its font and its screen-reader-only utility work. */
+export async function assertKernStyled(page) {
+  const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  assert.match(font, /Fira Sans/, 'KERN font family applies');
+  const srOnlyWidth = await page.evaluate(() => document.querySelector('.kern-sr-only')?.getBoundingClientRect().width);
+  assert.ok(srOnlyWidth !== undefined && srOnlyWidth <= 1, 'kern-sr-only hides the header search label visually');
+  await page.waitForFunction(() => document.fonts.check('16px "Fira Sans"'), null, { timeout: 5000 });
 }
 
 /** Fetches JSON from the API. */

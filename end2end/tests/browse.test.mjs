@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, assertAccessible, assertPageBasics, launch, openPage } from '../lib/browser.mjs';
+import { BASE, assertAccessible, assertKernStyled, assertPageBasics, launch, openPage } from '../lib/browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -19,6 +19,7 @@ test('a visitor browses from the start page to a data model', async () => {
   assert.equal(response.status(), 200);
   await assertPageBasics(page, { breadcrumb: false });
   assert.match(await page.locator('h1').innerText(), /Einmal gebaut/);
+  await assertKernStyled(page);
   const solutionCount = Number((await page.locator('.stats__item').first().locator('.stats__number').innerText()).replace(/\./g, ''));
   assert.ok(solutionCount >= 60, `start page counts ${solutionCount} solutions`);
   assert.ok(await page.locator('#neue-loesungen ~ ul .entry-card').count() >= 3, 'newest solutions shown');

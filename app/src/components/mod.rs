@@ -2,6 +2,7 @@
 
 pub mod cards;
 pub mod copy_button;
+pub mod entries;
 pub mod facts;
 pub mod filters;
 pub mod layout;

@@ -8,13 +8,12 @@ use crate::components::copy_button::CopyButton;
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect, SortSelect};
 use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
-use crate::components::pagination::Pagination;
+use crate::components::entries::{AdopterList, EntryRefList, Results};
 use crate::i18n::{fill, format_date, format_int, use_lang, use_texts};
 use crate::model::{DataModelDetail, Domain};
 use crate::query::{DataModelQuery, url_with_query};
 use crate::routes::current_query_pairs;
 use crate::routes::not_found::NotFoundPage;
-use crate::routes::solutions::count_text;
 use crate::server_fns::{load_data_model, load_data_models};
 
 /// `/datenmodelle?domain=&licence=&org=&state=&sort=&page=`
@@ -58,24 +57,10 @@ pub fn DataModelsPage() -> impl IntoView {
                                     <SortSelect selected=query.sort/>
                                 </FilterForm>
                             </aside>
-                            <section class="list-layout__results" aria-labelledby="ergebnisse">
-                                <h2 class="kern-heading-small" id="ergebnisse">{count_text(page.total, lang)}</h2>
-                                {if page.items.is_empty() {
-                                    view! {
-                                        <div class="empty-state">
-                                            <p class="kern-body">{t.no_results}</p>
-                                            <p class="kern-body">{t.no_results_hint}</p>
-                                        </div>
-                                    }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="card-list">
-                                            {page.items.into_iter().map(|card| view! { <DataModelCardView card/> }).collect_view()}
-                                        </ul>
-                                    }.into_any()
-                                }}
-                                <Pagination path="/datenmodelle" pairs=pairs page=page.page pages=pages/>
-                            </section>
+                            <Results total=page.total empty=page.items.is_empty() path="/datenmodelle" pairs=pairs
+                                page=page.page pages=pages empty_hint=t.no_results_hint>
+                                {page.items.clone().into_iter().map(|card| view! { <DataModelCardView card/> }).collect_view()}
+                            </Results>
                         </div>
                     }.into_any()
                 })
@@ -217,34 +202,14 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                     </section>
                     <section aria-labelledby="nutzer">
                         <h2 class="kern-heading-medium" id="nutzer">{t.detail_adopters}</h2>
-                        {if m.adopters.is_empty() {
-                            view! { <p class="kern-body">{t.detail_no_adopters}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="adopters">
-                                    {m.adopters.iter().map(|a| view! {
-                                        <li class="adopters__item">
-                                            <a class="kern-link" href=format!("/organisationen/{}", a.organisation.slug)>{org_line(&a.organisation, lang)}</a>
-                                            <span class="kern-badge kern-badge--success"><span class="kern-label">{a.status.label(lang)}</span></span>
-                                            <span class="adopters__since">{format!("{} {}", t.detail_adopter_since, format_date(a.since, lang))}</span>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
+                        <AdopterList adopters=m.adopters.clone()/>
                     </section>
                     <section aria-labelledby="herkunft">
                         <h2 class="kern-heading-medium" id="herkunft">{t.detail_forks}</h2>
                         {if m.forks.is_empty() {
                             view! { <p class="kern-body">{t.detail_no_forks}</p> }.into_any()
                         } else {
-                            view! {
-                                <ul class="kern-list kern-list--bullet">
-                                    {m.forks.iter().map(|r| view! {
-                                        <li><a class="kern-link" href=format!("/datenmodelle/{}", r.slug)>{r.name.clone()}</a>" ("{org_line(&r.organisation, lang)}")"</li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
+                            view! { <EntryRefList refs=m.forks.clone() base="/datenmodelle"/> }.into_any()
                         }}
                     </section>
                 </div>

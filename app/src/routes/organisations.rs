@@ -7,13 +7,12 @@ use crate::components::cards::{DataModelCardView, OrganisationCardView, Solution
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect};
 use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
-use crate::components::pagination::Pagination;
+use crate::components::entries::Results;
 use crate::i18n::{format_date, use_lang, use_texts};
 use crate::model::{Bundesland, EntryKind, OrgKind, OrganisationDetail};
 use crate::query::{OrganisationQuery, url_with_query};
 use crate::routes::current_query_pairs;
 use crate::routes::not_found::NotFoundPage;
-use crate::routes::solutions::count_text;
 use crate::server_fns::{load_organisation, load_organisations};
 
 /// `/organisationen?kind=&state=&page=`
@@ -50,19 +49,10 @@ pub fn OrganisationsPage() -> impl IntoView {
                                         selected=query.state.map(|s| s.as_str().to_owned())/>
                                 </FilterForm>
                             </aside>
-                            <section class="list-layout__results" aria-labelledby="ergebnisse">
-                                <h2 class="kern-heading-small" id="ergebnisse">{count_text(page.total, lang)}</h2>
-                                {if page.items.is_empty() {
-                                    view! { <div class="empty-state"><p class="kern-body">{t.no_results}</p><p class="kern-body">{t.no_results_hint}</p></div> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="card-list">
-                                            {page.items.into_iter().map(|card| view! { <OrganisationCardView card/> }).collect_view()}
-                                        </ul>
-                                    }.into_any()
-                                }}
-                                <Pagination path="/organisationen" pairs=pairs page=page.page pages=pages/>
-                            </section>
+                            <Results total=page.total empty=page.items.is_empty() path="/organisationen" pairs=pairs
+                                page=page.page pages=pages empty_hint=t.no_results_hint>
+                                {page.items.clone().into_iter().map(|card| view! { <OrganisationCardView card/> }).collect_view()}
+                            </Results>
                         </div>
                     }.into_any()
                 })

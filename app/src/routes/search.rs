@@ -8,7 +8,7 @@ use crate::components::pagination::Pagination;
 use crate::i18n::{fill, use_lang, use_texts};
 use crate::query::url_with_query;
 use crate::routes::current_query_pairs;
-use crate::routes::solutions::count_text;
+use crate::components::entries::count_text;
 use crate::server_fns::load_search;
 
 /// `/suche`

@@ -8,19 +8,13 @@ use crate::components::cards::{SolutionCardView, org_line};
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect, SortSelect};
 use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
-use crate::components::pagination::Pagination;
-use crate::i18n::{Lang, fill, format_date, format_int, use_lang, use_texts};
-use crate::model::{DevelopmentStatus, EntryRef, SolutionDetail};
+use crate::components::entries::{AdopterList, EntryRefList, Results};
+use crate::i18n::{format_date, format_int, use_lang, use_texts};
+use crate::model::{DevelopmentStatus, SolutionDetail};
 use crate::query::{SolutionQuery, url_with_query};
 use crate::routes::current_query_pairs;
 use crate::routes::not_found::NotFoundPage;
 use crate::server_fns::{load_solution, load_solutions};
-
-/// "12 Einträge"
-pub(crate) fn count_text(total: i64, lang: Lang) -> String {
-    let t = lang.texts();
-    if total == 1 { t.results_count_one.to_owned() } else { fill(t.results_count_many, &[("n", &format_int(total, lang))]) }
-}
 
 /// `/loesungen?category=&licence=&status=&org=&state=&sort=&page=`
 #[component]
@@ -66,24 +60,10 @@ pub fn SolutionsPage() -> impl IntoView {
                                     <SortSelect selected=query.sort/>
                                 </FilterForm>
                             </aside>
-                            <section class="list-layout__results" aria-labelledby="ergebnisse">
-                                <h2 class="kern-heading-small" id="ergebnisse" aria-live="polite">{count_text(page.total, lang)}</h2>
-                                {if page.items.is_empty() {
-                                    view! {
-                                        <div class="empty-state">
-                                            <p class="kern-body">{t.no_results}</p>
-                                            <p class="kern-body">{t.no_results_hint}</p>
-                                        </div>
-                                    }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="card-list">
-                                            {page.items.into_iter().map(|card| view! { <SolutionCardView card/> }).collect_view()}
-                                        </ul>
-                                    }.into_any()
-                                }}
-                                <Pagination path="/loesungen" pairs=pairs page=page.page pages=pages/>
-                            </section>
+                            <Results total=page.total empty=page.items.is_empty() path="/loesungen" pairs=pairs
+                                page=page.page pages=pages empty_hint=t.no_results_hint>
+                                {page.items.clone().into_iter().map(|card| view! { <SolutionCardView card/> }).collect_view()}
+                            </Results>
                         </div>
                     }.into_any()
                 })
@@ -107,19 +87,6 @@ pub fn SolutionPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// A list of links to other solutions ("Abspaltungen").
-#[component]
-fn SolutionRefs(refs: Vec<EntryRef>, base: &'static str) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <ul class="kern-list kern-list--bullet">
-            {refs.into_iter().map(|r| view! {
-                <li><a class="kern-link" href=format!("{base}/{}", r.slug)>{r.name}</a>" ("{org_line(&r.organisation, lang)}")"</li>
-            }).collect_view()}
-        </ul>
     }
 }
 
@@ -176,35 +143,19 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                     })}
                     <section aria-labelledby="nutzer">
                         <h2 class="kern-heading-medium" id="nutzer">{t.detail_adopters}</h2>
-                        {if s.adopters.is_empty() {
-                            view! { <p class="kern-body">{t.detail_no_adopters}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="adopters">
-                                    {s.adopters.iter().map(|a| view! {
-                                        <li class="adopters__item">
-                                            <a class="kern-link" href=format!("/organisationen/{}", a.organisation.slug)>{org_line(&a.organisation, lang)}</a>
-                                            <span class="kern-badge kern-badge--success"><span class="kern-label">{a.status.label(lang)}</span></span>
-                                            <span class="adopters__since">{format!("{} {}", t.detail_adopter_since, format_date(a.since, lang))}</span>
-                                            {a.contact_name.clone().map(|c| view! { <span class="adopters__contact">{format!("{}: {c}", t.detail_adopter_contact)}</span> })}
-                                            {(!a.note.is_empty()).then(|| view! { <p class="kern-body kern-body--small">{a.note.clone()}</p> })}
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
+                        <AdopterList adopters=s.adopters.clone()/>
                     </section>
                     <section aria-labelledby="herkunft">
                         <h2 class="kern-heading-medium" id="herkunft">{t.detail_lineage}</h2>
                         {s.forked_from.clone().map(|origin| view! {
                             <h3 class="kern-heading-small">{t.detail_forked_from}</h3>
-                            <SolutionRefs refs=vec![origin] base="/loesungen"/>
+                            <EntryRefList refs=vec![origin] base="/loesungen"/>
                         })}
                         <h3 class="kern-heading-small">{t.detail_forks}</h3>
                         {if s.forks.is_empty() {
                             view! { <p class="kern-body">{t.detail_no_forks}</p> }.into_any()
                         } else {
-                            view! { <SolutionRefs refs=s.forks.clone() base="/loesungen"/> }.into_any()
+                            view! { <EntryRefList refs=s.forks.clone() base="/loesungen"/> }.into_any()
                         }}
                     </section>
                     <section aria-labelledby="datenmodelle">
