@@ -30,8 +30,9 @@ trap cleanup EXIT
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 say "Prüfe, dass der wasm-Build keine Server-Abhängigkeit enthält"
-server_only="$(cargo tree -p app --target wasm32-unknown-unknown --no-default-features -F hydrate -e normal --prefix none \
-  | grep -E '^(sqlx|tokio|tantivy|argon2|axum|leptos_axum|ammonia|pulldown-cmark|utoipa|mio) ' || true)"
+wasm_tree="$(cargo tree -p app --target wasm32-unknown-unknown --no-default-features -F hydrate -e normal --prefix none)"
+[ -n "$wasm_tree" ] || { echo "cargo tree lieferte nichts" >&2; exit 1; }
+server_only="$(grep -E '^(sqlx|tokio|tantivy|argon2|axum|leptos_axum|ammonia|pulldown-cmark|utoipa|mio) ' <<<"$wasm_tree" || true)"
 if [ -n "$server_only" ]; then
   echo "Der wasm-Build zieht Server-Abhängigkeiten an:" >&2; echo "$server_only" >&2; exit 1
 fi
@@ -72,8 +73,11 @@ say "Beende den Server (SIGTERM) und prüfe, dass die eingebettete Datenbank mit
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 SERVER_PID=""
-if pg_as_owner "$PG_BIN/pg_ctl" -D "$WORK/e2e-data/postgres" status >/dev/null 2>&1; then
-  echo "Die eingebettete PostgreSQL läuft nach dem Beenden noch" >&2
+[ -f "$WORK/e2e-data/postgres/PG_VERSION" ] || { echo "Der eingebettete Cluster liegt nicht im Datenverzeichnis" >&2; exit 1; }
+status=0
+pg_as_owner "$PG_BIN/pg_ctl" -D "$WORK/e2e-data/postgres" status >/dev/null 2>&1 || status=$?
+if [ "$status" -ne 3 ]; then
+  echo "Die eingebettete PostgreSQL läuft nach dem Beenden noch (pg_ctl status: $status)" >&2
   exit 1
 fi
 say "Alle Tests bestanden"

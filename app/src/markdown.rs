@@ -15,13 +15,12 @@ pub fn render(markdown: &str) -> SanitizedHtml {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
 
     let tags: HashSet<&str> = [
-        "a", "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "blockquote", "ul",
-        "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "input",
+        "a", "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol",
+        "li", "table", "thead", "tbody", "tr", "th", "td",
     ]
     .into_iter()
     .collect();
@@ -30,16 +29,21 @@ pub fn render(markdown: &str) -> SanitizedHtml {
         .tags(tags)
         .url_schemes(schemes)
         .link_rel(Some("noopener noreferrer nofollow"))
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("ol", ["start"])
-        .clean(&demote_h1(&raw))
+        .clean(&demote_headings(&raw))
         .to_string();
     SanitizedHtml(clean)
 }
 
-/// A page has exactly one `<h1>` (the entry's name): headings in descriptions start at h2.
-fn demote_h1(html: &str) -> String {
-    html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+/// A description sits below the page's `<h1>` (the entry's name) and a section `<h2>`
+/// ("Beschreibung"), so its own headings start at h3: h1 and h2 become h3, h3 becomes h4,
+/// and so on, h6 at most. Higher levels are shifted first so no heading moves twice.
+fn demote_headings(html: &str) -> String {
+    let mut out = html.to_owned();
+    for (from, to) in [(5, 6), (4, 5), (3, 4), (2, 3), (1, 3)] {
+        out = out.replace(&format!("<h{from}>"), &format!("<h{to}>")).replace(&format!("</h{from}>"), &format!("</h{to}>"));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -57,10 +61,18 @@ mod tests {
     }
 
     #[test]
+    fn task_lists_and_raw_form_fields_do_not_become_inputs() {
+        let out = render("- [ ] offen\n- [x] erledigt\n\n<input type=\"text\" name=\"x\">");
+        assert!(!out.as_str().contains("<input"), "{}", out.as_str());
+    }
+
+    #[test]
     fn ordinary_markdown_survives() {
-        let out = render("# Titel\n\n* eins\n* **zwei**\n\n[Ulm](https://www.ulm.de)");
+        let out = render("# Titel\n\n## Abschnitt\n\n### Unterabschnitt\n\n* eins\n* **zwei**\n\n[Ulm](https://www.ulm.de)");
         let out = out.as_str();
-        assert!(out.contains("<h2>Titel</h2>"), "{out}");
+        assert!(out.contains("<h3>Titel</h3>"), "{out}");
+        assert!(out.contains("<h3>Abschnitt</h3>"), "{out}");
+        assert!(out.contains("<h4>Unterabschnitt</h4>"), "{out}");
         assert!(out.contains("<strong>zwei</strong>"));
         assert!(out.contains("href=\"https://www.ulm.de\""));
         assert!(out.contains("rel=\"noopener noreferrer nofollow\""));

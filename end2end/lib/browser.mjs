@@ -59,15 +59,15 @@ export async function assertAccessible(page) {
   assert.deepEqual(violations, [], `axe-core found WCAG violations on ${page.url()}`);
 }
 
-/** The page has a title, a meta description, a canonical link, a breadcrumb (except the start page) and exactly one h1. */
-export async function assertPageBasics(page, { breadcrumb = true } = {}) {
+/** The page has a title, a meta description, a canonical link, a breadcrumb and exactly one h1. */
+export async function assertPageBasics(page) {
   assert.ok((await page.title()).length > 5, 'title is set');
   const description = await page.locator('meta[name="description"]').getAttribute('content');
   assert.ok(description && description.length > 10, 'meta description is set');
   const canonical = await page.locator('link[rel="canonical"]').getAttribute('href');
   assert.ok(canonical && canonical.startsWith('http'), 'canonical link is absolute');
   assert.equal(await page.locator('h1').count(), 1, 'exactly one h1');
-  if (breadcrumb) assert.equal(await page.locator('nav.breadcrumbs').count(), 1, 'breadcrumb present');
+  assert.equal(await page.locator('nav.breadcrumbs').count(), 1, 'breadcrumb present');
 }
 
 /** The KERN UX design system is applied: its font and its screen-reader-only utility work. */

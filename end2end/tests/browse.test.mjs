@@ -17,7 +17,7 @@ test('a visitor browses from the start page to a data model', async () => {
   // Start page
   const response = await page.goto(`${BASE}/`);
   assert.equal(response.status(), 200);
-  await assertPageBasics(page, { breadcrumb: false });
+  await assertPageBasics(page);
   assert.match(await page.locator('h1').innerText(), /Einmal gebaut/);
   await assertKernStyled(page);
   const solutionCount = Number((await page.locator('.stats__item').first().locator('.stats__number').innerText()).replace(/\./g, ''));

@@ -15,6 +15,7 @@ test('unknown pages and unknown entries answer 404 with a helpful page', async (
     const response = await page.goto(`${BASE}${path}`);
     assert.equal(response.status(), 404, path);
     assert.equal(await page.locator('h1').innerText(), 'Seite nicht gefunden');
+    assert.equal(await page.locator('link[rel="canonical"]').count(), 0, 'an error page has no canonical address');
   }
   await assertAccessible(page);
   await context.close();
@@ -88,6 +89,9 @@ test('the JSON API lists, filters and documents itself', async () => {
 
   const missing = await api('/api/v1/data-models/gibt-es-nicht');
   assert.equal(missing.status, 404);
+  const unknownPath = await api('/api/v1/gibt-es-nicht');
+  assert.equal(unknownPath.status, 404);
+  assert.match(unknownPath.body.error, /API/);
 
   const doc = await api('/api/v1/openapi.json');
   assert.equal(doc.status, 200);

@@ -67,8 +67,8 @@ pub struct EmbeddedPostgres {
     cluster_dir: PathBuf,
     socket_dir: PathBuf,
     run_as: Option<RunAs>,
-    /// Whether this process started the server (and so stops it).
-    started_here: bool,
+    /// Whether the server is running and so must be stopped on shutdown.
+    running: bool,
 }
 
 impl EmbeddedPostgres {
@@ -122,6 +122,7 @@ impl EmbeddedPostgres {
             );
         }
         for dir in [&cluster_dir, &socket_dir] {
+            refuse_foreign_dir(dir, run_as)?;
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io_err(dir))?;
             if let Some(account) = run_as {
@@ -129,13 +130,16 @@ impl EmbeddedPostgres {
             }
         }
 
-        let mut pg = EmbeddedPostgres { bin_dir, cluster_dir, socket_dir, run_as, started_here: false };
+        let bin_dir = matching_bin_dir(&cluster_dir, bin_dir)?;
+        let mut pg = EmbeddedPostgres { bin_dir, cluster_dir, socket_dir, run_as, running: false };
         if !pg.cluster_dir.join("PG_VERSION").exists() {
             tracing::info!(cluster = %pg.cluster_dir.display(), "initialising a private PostgreSQL cluster");
             let cluster = pg.cluster_dir.to_string_lossy().into_owned();
             pg.run("initdb", &["-D", &cluster, "-U", DB_NAME, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]).await?;
         }
         if pg.is_running().await {
+            // Left running by an earlier process that died before it could stop it. The
+            // cluster is private to this data directory, so we adopt it and stop it at the end.
             tracing::info!("the private PostgreSQL cluster is already running; using it");
         } else {
             let cluster = pg.cluster_dir.to_string_lossy().into_owned();
@@ -145,9 +149,12 @@ impl EmbeddedPostgres {
                 pg.socket_dir.display()
             );
             pg.run("pg_ctl", &["-D", &cluster, "-l", &log, "-w", "-t", "60", "-o", &options, "start"]).await?;
-            pg.started_here = true;
         }
-        pg.ensure_database().await?;
+        pg.running = true;
+        if let Err(err) = pg.ensure_database().await {
+            let _ = pg.stop().await;
+            return Err(err);
+        }
         Ok(pg)
     }
 
@@ -161,9 +168,9 @@ impl EmbeddedPostgres {
         &self.cluster_dir
     }
 
-    /// Stops the server if this process started it.
+    /// Stops the server.
     pub async fn stop(self) -> Result<(), EmbeddedPgError> {
-        if !self.started_here {
+        if !self.running {
             return Ok(());
         }
         tracing::info!("stopping the private PostgreSQL cluster");
@@ -248,6 +255,47 @@ fn unprivileged_account() -> Result<Option<RunAs>, EmbeddedPgError> {
     // SAFETY: checked non-null above.
     let (uid, gid) = unsafe { ((*entry).pw_uid, (*entry).pw_gid) };
     Ok(Some(RunAs { uid, gid }))
+}
+
+/// Refuses a directory that is a symbolic link or belongs to another user: the socket
+/// directory may sit in the shared /tmp, where someone else could have prepared it.
+fn refuse_foreign_dir(dir: &Path, run_as: Option<RunAs>) -> Result<(), EmbeddedPgError> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::symlink_metadata(dir) else { return Ok(()) };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let allowed = [Some(me), run_as.map(|a| a.uid)];
+    if meta.file_type().is_symlink() || !meta.is_dir() || !allowed.contains(&Some(meta.uid())) {
+        return Err(EmbeddedPgError::Io {
+            path: dir.to_owned(),
+            source: std::io::Error::other(
+                "ist ein symbolischer Link oder gehört einem anderen Benutzer / is a symlink or owned by another user",
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The programs of the PostgreSQL version the existing cluster was created with (from
+/// `PG_VERSION`), so that installing a newer PostgreSQL beside the old one does not break it.
+fn matching_bin_dir(cluster_dir: &Path, found: PathBuf) -> Result<PathBuf, EmbeddedPgError> {
+    let Ok(version) = std::fs::read_to_string(cluster_dir.join("PG_VERSION")) else { return Ok(found) };
+    let version = version.trim();
+    if found.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()) == Some(version) {
+        return Ok(found);
+    }
+    let same = PathBuf::from("/usr/lib/postgresql").join(version).join("bin");
+    if same.join("pg_ctl").is_file() {
+        return Ok(same);
+    }
+    Err(EmbeddedPgError::Command {
+        step: "pg_ctl".into(),
+        detail: format!(
+            "Der Datenbank-Cluster in {} stammt von PostgreSQL {version}, dessen Programme fehlen (ALLMENDE_PG_BIN). \
+             The cluster was created by PostgreSQL {version}, whose programs are missing (set ALLMENDE_PG_BIN).",
+            cluster_dir.display()
+        ),
+    })
 }
 
 /// Whether every ancestor of `path` can be entered by other users (needed when the cluster

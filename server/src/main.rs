@@ -104,6 +104,12 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
+    if let Some(embedded) = &db.embedded {
+        println!("Eigene Datenbank / private database: {}", embedded.cluster_dir().display());
+    }
+    if config.addr.ip().is_unspecified() && config.public_url.is_none() {
+        tracing::warn!("ALLMENDE_ADDR listens on all interfaces; set ALLMENDE_PUBLIC_URL so canonical links use the public address");
+    }
     println!("Allmende läuft auf / is running at {}", config.public_url());
     axum::serve(listener, web::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("shutting down");

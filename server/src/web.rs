@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
                 async move { ([(header::CONTENT_TYPE, "application/json")], body) }
             }),
         )
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
         .route("/sprache", post(switch_language))
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
         .nest_service("/pkg", tower::ServiceBuilder::new().layer(cache_for(3600)).service(ServeDir::new(site_root.join("pkg"))))
@@ -99,13 +100,19 @@ struct LanguageForm {
 }
 
 /// `POST /sprache`: stores the chosen language in a cookie and returns to the page.
-async fn switch_language(headers: HeaderMap, State(_): State<AppState>, Form(form): Form<LanguageForm>) -> Response {
+/// Unknown API paths answer in JSON, not with the HTML 404 page.
+async fn api_not_found() -> Response {
+    (StatusCode::NOT_FOUND, Json(crate::api::ErrorBody { error: "Unbekannter API-Pfad.".to_owned() })).into_response()
+}
+
+async fn switch_language(headers: HeaderMap, State(state): State<AppState>, Form(form): Form<LanguageForm>) -> Response {
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return (StatusCode::FORBIDDEN, "Anfrage von fremder Website abgelehnt.").into_response();
     }
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     let next = form.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.tag());
+    let secure = if state.site.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", lang.tag());
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("valid cookie"));
     response

@@ -1,4 +1,5 @@
-//! Cards for entries and organisations in lists.
+//! Cards for entries and organisations in lists. Catalogue texts are German whatever the
+//! interface language, so they carry `lang="de"` (WCAG 3.1.2).
 
 use leptos::prelude::*;
 
@@ -33,13 +34,13 @@ pub fn SolutionCardView(card: SolutionCard) -> impl IntoView {
         <li class="kern-card kern-card--interactive entry-card">
             <div class="kern-card__container">
                 <div class="kern-card__header">
-                    <h3 class="kern-title">
+                    <h3 class="kern-title" lang="de">
                         <a class="kern-link kern-link--stretched" href=href>{card.name}</a>
                     </h3>
                     <p class="kern-body kern-body--small kern-body--muted">{org_line(&card.organisation, lang)}</p>
                 </div>
                 <div class="kern-card__body">
-                    <p class="kern-body">{card.short_description}</p>
+                    <p class="kern-body" lang="de">{card.short_description}</p>
                 </div>
                 <div class="kern-card__footer entry-card__facts">
                     <span class="kern-badge kern-badge--info"><span class="kern-label">{card.development_status.label(lang)}</span></span>
@@ -64,13 +65,13 @@ pub fn DataModelCardView(card: DataModelCard) -> impl IntoView {
         <li class="kern-card kern-card--interactive entry-card">
             <div class="kern-card__container">
                 <div class="kern-card__header">
-                    <h3 class="kern-title">
+                    <h3 class="kern-title" lang="de">
                         <a class="kern-link kern-link--stretched" href=href>{card.name}</a>
                     </h3>
                     <p class="kern-body kern-body--small kern-body--muted">{org_line(&card.organisation, lang)}</p>
                 </div>
                 <div class="kern-card__body">
-                    <p class="kern-body">{card.short_description}</p>
+                    <p class="kern-body" lang="de">{card.short_description}</p>
                 </div>
                 <div class="kern-card__footer entry-card__facts">
                     <span class="kern-badge kern-badge--info"><span class="kern-label">{card.domain.label(lang)}</span></span>
@@ -107,7 +108,7 @@ pub fn OrganisationCardView(card: OrganisationCard) -> impl IntoView {
         <li class="kern-card kern-card--interactive entry-card">
             <div class="kern-card__container">
                 <div class="kern-card__header">
-                    <h3 class="kern-title">
+                    <h3 class="kern-title" lang="de">
                         <a class="kern-link kern-link--stretched" href=href>{card.name}</a>
                     </h3>
                     <p class="kern-body kern-body--small kern-body--muted">{kind_line}</p>
@@ -133,13 +134,13 @@ pub fn SearchHitView(hit: SearchHit) -> impl IntoView {
             <div class="kern-card__container">
                 <div class="kern-card__header">
                     <p class="kern-preline">{hit.kind.label(lang)}</p>
-                    <h3 class="kern-title">
+                    <h3 class="kern-title" lang="de">
                         <a class="kern-link kern-link--stretched" href=href>{hit.name}</a>
                     </h3>
                     <p class="kern-body kern-body--small kern-body--muted">{org_line(&hit.organisation, lang)}</p>
                 </div>
                 <div class="kern-card__body">
-                    <p class="kern-body">{hit.short_description}</p>
+                    <p class="kern-body" lang="de">{hit.short_description}</p>
                 </div>
                 {reuse_text(hit.reuse_count, lang).map(|text| view! {
                     <div class="kern-card__footer entry-card__facts"><span class="entry-card__reuse">{text}</span></div>

@@ -109,6 +109,9 @@ pub fn PageMeta(
     /// Path (with query, if it defines the content) of the canonical URL.
     #[prop(into)]
     canonical_path: String,
+    /// Leave out the canonical link (error pages have no canonical address).
+    #[prop(optional)]
+    no_canonical: bool,
 ) -> impl IntoView {
     let base = use_site_config().public_url;
     let t = use_texts();
@@ -116,7 +119,7 @@ pub fn PageMeta(
     view! {
         <Title text=full_title/>
         <Meta name="description" content=description/>
-        <Link rel="canonical" href=format!("{base}{canonical_path}")/>
+        {(!no_canonical).then(|| view! { <Link rel="canonical" href=format!("{base}{canonical_path}")/> })}
     }
 }
 
@@ -129,12 +132,15 @@ pub fn Breadcrumbs(
     /// The current page.
     #[prop(into)]
     current: String,
+    /// The current page is the start page itself (no link back to it).
+    #[prop(optional)]
+    at_home: bool,
 ) -> impl IntoView {
     let t = use_texts();
     view! {
         <nav class="breadcrumbs" aria-label=t.breadcrumb_label>
             <ol class="breadcrumbs__list">
-                <li><a href="/">{t.breadcrumb_home}</a></li>
+                {(!at_home).then(|| view! { <li><a href="/">{t.breadcrumb_home}</a></li> })}
                 {trail
                     .into_iter()
                     .map(|(label, href)| view! { <li><a href=href>{label}</a></li> })

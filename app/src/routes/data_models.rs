@@ -103,8 +103,8 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                 <p class="kern-preline">
                     <a class="kern-link" href=format!("/organisationen/{}", m.organisation.slug)>{org_line(&m.organisation, lang)}</a>
                 </p>
-                <h1 class="kern-heading-large">{m.name.clone()}</h1>
-                <p class="kern-body kern-body--large">{m.short_description.clone()}</p>
+                <h1 class="kern-heading-large" lang="de">{m.name.clone()}</h1>
+                <p class="kern-body kern-body--large" lang="de">{m.short_description.clone()}</p>
                 {m.archived.then(|| view! {
                     <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">
                         <span class="kern-icon kern-icon--warning" aria-hidden="true"></span>
@@ -123,7 +123,7 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                 <div class="detail__main">
                     <section aria-labelledby="beschreibung">
                         <h2 class="kern-heading-medium" id="beschreibung">{t.detail_description}</h2>
-                        <div class="prose" inner_html=m.description_html.as_str().to_owned()></div>
+                        <div class="prose" lang="de" inner_html=m.description_html.as_str().to_owned()></div>
                     </section>
                     <section aria-labelledby="struktur">
                         <h2 class="kern-heading-medium" id="struktur">{t.detail_schema}</h2>

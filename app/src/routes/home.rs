@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::cards::{DataModelCardView, SolutionCardView};
-use crate::components::layout::{LoadError, PageMeta};
+use crate::components::layout::{Breadcrumbs, LoadError, PageMeta};
 use crate::i18n::{format_int, use_lang, use_texts};
 use crate::server_fns::load_home;
 
@@ -15,6 +15,7 @@ pub fn HomePage() -> impl IntoView {
     let data = OnceResource::new(load_home());
     view! {
         <PageMeta title=t.home_title description=t.home_meta canonical_path="/"/>
+        <Breadcrumbs current=t.breadcrumb_home at_home=true/>
         <section class="hero" aria-labelledby="start-titel">
             <h1 class="kern-heading-display" id="start-titel">{t.home_lead}</h1>
             <p class="kern-body kern-body--large hero__intro">{t.home_intro}</p>

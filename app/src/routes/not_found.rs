@@ -19,7 +19,7 @@ pub fn NotFoundPage() -> impl IntoView {
     let t = use_texts();
     set_not_found_status();
     view! {
-        <PageMeta title=t.not_found_title description=t.not_found_text canonical_path="/"/>
+        <PageMeta title=t.not_found_title description=t.not_found_text canonical_path="" no_canonical=true/>
         <Breadcrumbs current=t.not_found_title/>
         <PageHeading title=t.not_found_title lead=t.not_found_text/>
         <p><a class="kern-btn kern-btn--primary" href="/"><span class="kern-label">{t.not_found_back}</span></a></p>

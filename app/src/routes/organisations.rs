@@ -93,7 +93,7 @@ fn OrganisationView(org: OrganisationDetail) -> impl IntoView {
             <header class="detail__header">
                 <p class="kern-preline">{o.kind.label(lang)}</p>
                 <h1 class="kern-heading-large">{o.name.clone()}</h1>
-                {(!o.description.is_empty()).then(|| view! { <p class="kern-body kern-body--large">{o.description.clone()}</p> })}
+                {(!o.description.is_empty()).then(|| view! { <p class="kern-body kern-body--large" lang="de">{o.description.clone()}</p> })}
             </header>
             <div class="detail__columns">
                 <div class="detail__main">

@@ -105,8 +105,8 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                 <p class="kern-preline">
                     <a class="kern-link" href=format!("/organisationen/{}", s.organisation.slug)>{org_line(&s.organisation, lang)}</a>
                 </p>
-                <h1 class="kern-heading-large">{s.name.clone()}</h1>
-                <p class="kern-body kern-body--large">{s.short_description.clone()}</p>
+                <h1 class="kern-heading-large" lang="de">{s.name.clone()}</h1>
+                <p class="kern-body kern-body--large" lang="de">{s.short_description.clone()}</p>
                 {s.archived.then(|| view! {
                     <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">
                         <span class="kern-icon kern-icon--warning" aria-hidden="true"></span>
@@ -125,12 +125,12 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                 <div class="detail__main">
                     <section aria-labelledby="beschreibung">
                         <h2 class="kern-heading-medium" id="beschreibung">{t.detail_description}</h2>
-                        <div class="prose" inner_html=s.long_description_html.as_str().to_owned()></div>
+                        <div class="prose" lang="de" inner_html=s.long_description_html.as_str().to_owned()></div>
                     </section>
                     {(!s.features.is_empty()).then(|| view! {
                         <section aria-labelledby="funktionen">
                             <h2 class="kern-heading-medium" id="funktionen">{t.detail_features}</h2>
-                            <ul class="kern-list kern-list--bullet">
+                            <ul class="kern-list kern-list--bullet" lang="de">
                                 {s.features.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}
                             </ul>
                         </section>

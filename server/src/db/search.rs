@@ -67,7 +67,12 @@ pub(super) async fn search(pool: &PgPool, text: &str, page: u32) -> Result<Page<
     );
     let rows: Vec<HitRowWithTotal> =
         sqlx::query_as(&sql).bind(&words).bind(limit).bind(offset).fetch_all(pool).await.map_err(db_err)?;
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page there are no rows to carry the total; count separately.
+        None if page > 1 => Box::pin(search(pool, text, 1)).await?.total,
+        None => 0,
+    };
     let items = rows
         .into_iter()
         .map(|r| {

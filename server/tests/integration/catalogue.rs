@@ -139,7 +139,7 @@ async fn the_solution_detail_renders_markdown_and_lineage(pool: PgPool) {
     assert_eq!(detail.forked_from.as_ref().unwrap().slug, "termine");
     assert_eq!(detail.forks.iter().map(|f| f.slug.as_str()).collect::<Vec<_>>(), ["termine-ulm-enkel"]);
     assert!(detail.long_description_html.as_str().contains("<strong>Markdown</strong>"));
-    assert!(detail.long_description_html.as_str().contains("<h2>Titel</h2>"), "h1 in descriptions becomes h2");
+    assert!(detail.long_description_html.as_str().contains("<h3>Titel</h3>"), "headings in descriptions start at h3");
     assert_eq!(detail.organisation.kind, OrgKind::Stadt);
 }
 
