@@ -27,8 +27,6 @@ pub fn Results(
     pairs: Vec<(&'static str, String)>,
     page: u32,
     pages: u32,
-    /// A hint shown when nothing matched.
-    empty_hint: &'static str,
     children: Children,
 ) -> impl IntoView {
     let t = use_texts();
@@ -40,7 +38,7 @@ pub fn Results(
                 view! {
                     <div class="empty-state">
                         <p class="kern-body">{t.no_results}</p>
-                        <p class="kern-body">{empty_hint}</p>
+                        <p class="kern-body">{t.no_results_hint}</p>
                     </div>
                 }.into_any()
             } else {

@@ -50,8 +50,8 @@ pub fn OrganisationsPage() -> impl IntoView {
                                 </FilterForm>
                             </aside>
                             <Results total=page.total empty=page.items.is_empty() path="/organisationen" pairs=pairs
-                                page=page.page pages=pages empty_hint=t.no_results_hint>
-                                {page.items.clone().into_iter().map(|card| view! { <OrganisationCardView card/> }).collect_view()}
+                                page=page.page pages=pages>
+                                {page.items.into_iter().map(|card| view! { <OrganisationCardView card/> }).collect_view()}
                             </Results>
                         </div>
                     }.into_any()

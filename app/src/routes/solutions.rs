@@ -61,8 +61,8 @@ pub fn SolutionsPage() -> impl IntoView {
                                 </FilterForm>
                             </aside>
                             <Results total=page.total empty=page.items.is_empty() path="/loesungen" pairs=pairs
-                                page=page.page pages=pages empty_hint=t.no_results_hint>
-                                {page.items.clone().into_iter().map(|card| view! { <SolutionCardView card/> }).collect_view()}
+                                page=page.page pages=pages>
+                                {page.items.into_iter().map(|card| view! { <SolutionCardView card/> }).collect_view()}
                             </Results>
                         </div>
                     }.into_any()
