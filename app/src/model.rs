@@ -446,13 +446,147 @@ pub struct FilterOptions {
     pub domains: Vec<(Domain, i64)>,
 }
 
-/// A hit of the simple catalogue search.
+text_enum!(
+    /// What a search hit is.
+    SearchKind {
+        Solution = "solution", "Lösung", "Solution";
+        DataModel = "data_model", "Datenmodell", "Data model";
+        Organisation = "organisation", "Organisation", "Organisation";
+    }
+);
+
+impl SearchKind {
+    /// The page path of an entry of this kind.
+    pub fn path(self, slug: &str) -> String {
+        match self {
+            SearchKind::Solution => format!("/loesungen/{slug}"),
+            SearchKind::DataModel => format!("/datenmodelle/{slug}"),
+            SearchKind::Organisation => format!("/organisationen/{slug}"),
+        }
+    }
+}
+
+/// A passage of an entry's text with the words that matched the query marked.
+/// Ranges are in characters (Unicode scalar values) of `text`, sorted and disjoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<[u32; 2]>,
+}
+
+impl Snippet {
+    /// The text cut into pieces, each with whether it is highlighted (for rendering as
+    /// escaped text with `<mark>` around the matches).
+    pub fn segments(&self) -> Vec<(String, bool)> {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut out = Vec::new();
+        let mut at = 0usize;
+        for [from, to] in &self.highlights {
+            let (from, to) = ((*from as usize).min(chars.len()), (*to as usize).min(chars.len()));
+            if from < at || to <= from {
+                continue;
+            }
+            if from > at {
+                out.push((chars[at..from].iter().collect(), false));
+            }
+            out.push((chars[from..to].iter().collect(), true));
+            at = to;
+        }
+        if at < chars.len() {
+            out.push((chars[at..].iter().collect(), false));
+        }
+        out
+    }
+}
+
+/// One hit of the catalogue search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
-    pub kind: EntryKind,
+    pub kind: SearchKind,
     pub slug: String,
     pub name: String,
     pub short_description: String,
-    pub organisation: OrgRef,
-    pub reuse_count: i32,
+    /// The publishing organisation (absent when the hit is an organisation).
+    pub organisation: Option<OrgRef>,
+    /// A passage of the description with the matched words marked; empty if none matched.
+    pub snippet: Snippet,
+    /// Distinct organisations that forked or adopted the entry.
+    pub reuse_count: i64,
+    /// Relevance score (higher is better; 0 when sorted by another order).
+    pub score: f32,
+}
+
+/// One value of a facet with the number of hits carrying it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FacetValue {
+    /// The filter value (as used in the query parameter).
+    pub value: String,
+    /// Display name where the value is an identifier (organisation names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub count: u64,
+    /// Whether this value is among the active filters.
+    pub selected: bool,
+}
+
+/// Counts per facet. A facet's counts apply every filter except its own, so that
+/// checking another value of the same facet widens the result as the count says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SearchFacets {
+    pub kind: Vec<FacetValue>,
+    pub category: Vec<FacetValue>,
+    pub licence: Vec<FacetValue>,
+    pub status: Vec<FacetValue>,
+    pub org: Vec<FacetValue>,
+    pub state: Vec<FacetValue>,
+    pub domain: Vec<FacetValue>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    /// Hits over all pages.
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub hits: Vec<SearchHit>,
+    pub facets: SearchFacets,
+    /// "Meinten Sie …?": a corrected query that finds something when this one finds nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
+}
+
+impl SearchResults {
+    /// Number of pages (at least 1).
+    pub fn page_count(&self) -> u32 {
+        let per_page = u64::from(self.per_page.max(1));
+        self.total.div_ceil(per_page).clamp(1, u64::from(u32::MAX)) as u32
+    }
+}
+
+/// A completion for the search box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Suggestion {
+    /// The text to put in the search box.
+    pub text: String,
+    /// Where it comes from: the name of an entry, or a frequent word.
+    pub source: SuggestionSource,
+    /// For names: the entry's kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SearchKind>,
+}
+
+/// The origin of a [`Suggestion`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SuggestionSource {
+    Name,
+    Term,
 }

@@ -5,12 +5,19 @@
 use serde::{Deserialize, Serialize};
 
 use crate::categories::is_category;
-use crate::model::{Bundesland, DevelopmentStatus, Domain, OrgKind};
+use crate::model::{Bundesland, DevelopmentStatus, Domain, OrgKind, SearchKind};
 
 /// Default number of entries per page.
 pub const DEFAULT_PER_PAGE: u32 = 20;
 /// Upper bound for `per_page`.
 pub const MAX_PER_PAGE: u32 = 100;
+
+/// Longest search text that is read (longer input is cut in pages, refused by the API).
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// Most values one search filter may carry.
+pub const MAX_FILTER_VALUES: usize = 20;
+/// Deepest result a search pages to (page × per_page).
+pub const MAX_SEARCH_DEPTH: u32 = 10_000;
 
 /// How lists are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -112,6 +119,27 @@ impl Params<'_> {
                 None => Ok(None),
             },
         }
+    }
+
+    /// Every non-empty value of a repeatable parameter, parsed, without duplicates.
+    fn all<T: PartialEq>(&self, name: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> Result<Vec<T>, QueryError> {
+        let mut out = Vec::new();
+        for (_, raw) in self.pairs.iter().filter(|(k, v)| k == name && !v.trim().is_empty()) {
+            let raw = raw.trim();
+            match parse(raw) {
+                Some(value) if !out.contains(&value) => out.push(value),
+                Some(_) => {}
+                None if self.strict => return Err(invalid(name, format!("„{raw}“ ist {what}"))),
+                None => {}
+            }
+        }
+        if out.len() > MAX_FILTER_VALUES {
+            if self.strict {
+                return Err(invalid(name, format!("höchstens {MAX_FILTER_VALUES} Werte")));
+            }
+            out.truncate(MAX_FILTER_VALUES);
+        }
+        Ok(out)
     }
 
     fn text(&self, name: &str, max_len: usize) -> Result<Option<String>, QueryError> {
@@ -242,6 +270,128 @@ impl OrganisationQuery {
     /// Whether any filter is set.
     pub fn is_filtered(&self) -> bool {
         self.kind.is_some() || self.state.is_some()
+    }
+}
+
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SearchSort {
+    /// Best match first (the default).
+    #[default]
+    Relevance,
+    /// Most recently changed first.
+    Newest,
+    /// Most reused first.
+    Reused,
+}
+
+impl SearchSort {
+    /// Every order, in display order.
+    pub const ALL: &'static [SearchSort] = &[SearchSort::Relevance, SearchSort::Newest, SearchSort::Reused];
+
+    /// Value in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchSort::Relevance => "relevance",
+            SearchSort::Newest => "newest",
+            SearchSort::Reused => "reused",
+        }
+    }
+
+    /// Parses the URL value.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.as_str() == value)
+    }
+}
+
+/// A catalogue search: text, filters (each repeatable; values of one filter are
+/// alternatives, different filters must all hold), order and page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub kinds: Vec<SearchKind>,
+    pub categories: Vec<String>,
+    pub licences: Vec<String>,
+    pub statuses: Vec<DevelopmentStatus>,
+    pub orgs: Vec<String>,
+    pub states: Vec<Bundesland>,
+    pub domains: Vec<Domain>,
+    pub sort: SearchSort,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl SearchQuery {
+    /// A first-page query for `text` without filters.
+    pub fn text(text: &str) -> Self {
+        SearchQuery { text: text.to_owned(), page: 1, per_page: DEFAULT_PER_PAGE, ..Default::default() }
+    }
+
+    /// Parses URL query pairs (`q`, `kind`, `category`, `licence`, `status`, `org`, `state`,
+    /// `domain`, `sort`, `page`, `per_page`); see [`Params`] for strict and lenient mode.
+    pub fn from_pairs(pairs: &[(String, String)], strict: bool) -> Result<Self, QueryError> {
+        let p = Params { pairs, strict };
+        let (page, per_page) = p.paging()?;
+        let text = match p.get("q") {
+            Some(raw) if raw.chars().count() > MAX_SEARCH_CHARS && strict => {
+                return Err(invalid("q", format!("ist länger als {MAX_SEARCH_CHARS} Zeichen")));
+            }
+            Some(raw) => raw.chars().take(MAX_SEARCH_CHARS).collect(),
+            None => String::new(),
+        };
+        if page.saturating_mul(per_page) > MAX_SEARCH_DEPTH + per_page {
+            if strict {
+                return Err(invalid("page", format!("reicht über die ersten {MAX_SEARCH_DEPTH} Treffer hinaus")));
+            }
+        }
+        let page = page.min(MAX_SEARCH_DEPTH / per_page.max(1) + 1);
+        Ok(SearchQuery {
+            text,
+            kinds: p.all("kind", SearchKind::parse, "keine Art (solution, data_model, organisation)")?,
+            categories: p.all("category", |raw| is_category(raw).then(|| raw.to_owned()), "keine Kategorie aus publiccode.yml")?,
+            licences: p.all("licence", |raw| (raw.chars().count() <= 200).then(|| raw.to_owned()), "zu lang")?,
+            statuses: p.all("status", DevelopmentStatus::parse, "kein Entwicklungsstand")?,
+            orgs: p.all("org", |raw| crate::validation::is_slug(raw).then(|| raw.to_owned()), "kein gültiger Kurzname")?,
+            states: p.all("state", Bundesland::parse, "kein Bundesland-Kürzel wie BW oder NW")?,
+            domains: p.all("domain", Domain::parse, "kein Themenbereich")?,
+            sort: p.parsed("sort", SearchSort::parse, "keine Sortierung (relevance, newest, reused)")?.unwrap_or_default(),
+            page,
+            per_page,
+        })
+    }
+
+    /// The filters as URL pairs (without text, order and page).
+    pub fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        out.extend(self.kinds.iter().map(|v| ("kind", v.as_str().to_owned())));
+        out.extend(self.categories.iter().map(|v| ("category", v.clone())));
+        out.extend(self.licences.iter().map(|v| ("licence", v.clone())));
+        out.extend(self.statuses.iter().map(|v| ("status", v.as_str().to_owned())));
+        out.extend(self.orgs.iter().map(|v| ("org", v.clone())));
+        out.extend(self.states.iter().map(|v| ("state", v.as_str().to_owned())));
+        out.extend(self.domains.iter().map(|v| ("domain", v.as_str().to_owned())));
+        out
+    }
+
+    /// The whole query as URL pairs, omitting defaults and the page.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if !self.text.is_empty() {
+            out.push(("q", self.text.clone()));
+        }
+        out.extend(self.filter_pairs());
+        if self.sort != SearchSort::default() {
+            out.push(("sort", self.sort.as_str().to_owned()));
+        }
+        if self.per_page != DEFAULT_PER_PAGE {
+            out.push(("per_page", self.per_page.to_string()));
+        }
+        out
+    }
+
+    /// Whether any filter is set.
+    pub fn is_filtered(&self) -> bool {
+        !self.filter_pairs().is_empty()
     }
 }
 

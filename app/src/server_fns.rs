@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::model::*;
-use crate::query::{DataModelQuery, OrganisationQuery, SolutionQuery};
+use crate::query::{DataModelQuery, OrganisationQuery, SearchQuery, SolutionQuery};
 
 #[cfg(feature = "ssr")]
 fn catalogue() -> Result<crate::service::CatalogueHandle, ServerFnError> {
@@ -72,8 +72,8 @@ pub async fn load_organisation(slug: String) -> Result<Option<OrganisationDetail
     catalogue()?.organisation(&slug).await.map_err(internal)
 }
 
-/// Catalogue search.
+/// Catalogue search with facets.
 #[server(prefix = "/fn", endpoint = "search")]
-pub async fn load_search(text: String, page: u32) -> Result<Page<SearchHit>, ServerFnError> {
-    catalogue()?.search(&text, page).await.map_err(internal)
+pub async fn load_search(query: SearchQuery) -> Result<SearchResults, ServerFnError> {
+    catalogue()?.search(&query).await.map_err(internal)
 }

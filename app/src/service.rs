@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::model::*;
-use crate::query::{DataModelQuery, OrganisationQuery, SolutionQuery};
+use crate::query::{DataModelQuery, OrganisationQuery, SearchQuery, SolutionQuery};
 
 /// What went wrong inside the service. Details are logged on the server; pages and the
 /// API show a generic message.
@@ -15,6 +15,8 @@ pub enum CatalogueError {
     Database(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    #[error("search failed: {0}")]
+    Search(String),
 }
 
 /// Read access to the public catalogue (hidden and archived entries never appear in lists).
@@ -36,8 +38,10 @@ pub trait Catalogue: Send + Sync + 'static {
     async fn organisation(&self, slug: &str) -> Result<Option<OrganisationDetail>, CatalogueError>;
     /// Values for the filters of the solution or data model list, with counts.
     async fn filter_options(&self, kind: EntryKind) -> Result<FilterOptions, CatalogueError>;
-    /// Simple search over names and descriptions (the Tantivy search replaces it).
-    async fn search(&self, text: &str, page: u32) -> Result<Page<SearchHit>, CatalogueError>;
+    /// Full-text search with facets over solutions, data models and organisations.
+    async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogueError>;
+    /// Completions for the search box.
+    async fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, CatalogueError>;
 }
 
 /// The catalogue service as provided in context.

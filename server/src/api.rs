@@ -3,7 +3,7 @@
 //! service and the same query rules as the pages.
 
 use app::model::*;
-use app::query::{DataModelQuery, OrganisationQuery, QueryError, SolutionQuery};
+use app::query::{DataModelQuery, OrganisationQuery, QueryError, SearchQuery, SolutionQuery};
 use app::service::CatalogueError;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -168,12 +168,73 @@ async fn get_organisation(
     state.catalogue.organisation(&slug).await?.map(Json).ok_or(ApiError::NotFound)
 }
 
+/// Query parameters of `GET /api/v1/search` (parsed by `app::query::SearchQuery`).
+/// Filters can be repeated (`category=a&category=b`): values of one filter are
+/// alternatives, different filters must all hold.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct SearchParams {
+    /// Search text (up to 200 characters). Words must all match (typos tolerated);
+    /// `"…"` searches a phrase, `-word` excludes. Empty: every entry, filtered.
+    q: Option<String>,
+    /// solution, data_model, organisation.
+    kind: Option<Vec<String>>,
+    /// publiccode.yml category.
+    category: Option<Vec<String>>,
+    /// Licence (SPDX expression as stored).
+    licence: Option<Vec<String>>,
+    /// Development status of solutions.
+    status: Option<Vec<String>>,
+    /// Slug of the publishing organisation.
+    org: Option<Vec<String>>,
+    /// Bundesland of the publishing organisation (e.g. `BW`).
+    state: Option<Vec<String>>,
+    /// Subject area of data models.
+    domain: Option<Vec<String>>,
+    /// relevance (default), newest, reused.
+    sort: Option<String>,
+    /// Page number, from 1 (at most the first 10 000 hits can be paged to).
+    page: Option<u32>,
+    /// Hits per page, 1 to 100 (default 20).
+    per_page: Option<u32>,
+}
+
+/// Search solutions, data models and organisations, with facet counts and snippets.
+#[utoipa::path(get, path = "/search", tag = "Suche", params(SearchParams),
+    responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
+async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<SearchResults>, ApiError> {
+    let query = SearchQuery::from_pairs(&pairs(raw), true)?;
+    Ok(Json(state.catalogue.search(&query).await?))
+}
+
+/// Query parameters of `GET /api/v1/suggest`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct SuggestParams {
+    /// What has been typed so far (the last word is completed).
+    q: Option<String>,
+}
+
+/// Completions for a search box: entry names, then frequent words.
+#[utoipa::path(get, path = "/suggest", tag = "Suche", params(SuggestParams),
+    responses((status = 200, body = Vec<Suggestion>), (status = 400, body = ErrorBody)))]
+async fn suggest(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Vec<Suggestion>>, ApiError> {
+    let pairs = pairs(raw);
+    let typed = pairs.iter().rev().find(|(k, _)| k == "q").map(|(_, v)| v.as_str()).unwrap_or("");
+    if typed.chars().count() > 100 {
+        return Err(QueryError { name: "q".into(), reason: "ist länger als 100 Zeichen".into() }.into());
+    }
+    Ok(Json(state.catalogue.suggest(typed).await?))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Allmende API",
         description = "Offene Schnittstelle des Katalogs Allmende: Lösungen, Datenmodelle und Organisationen \
-                       der öffentlichen Verwaltung lesen. Open interface of the Allmende catalogue.",
+                       der öffentlichen Verwaltung lesen und durchsuchen. Open interface of the Allmende catalogue.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     servers((url = "/api/v1"))
@@ -189,4 +250,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_data_model))
         .routes(routes!(list_organisations))
         .routes(routes!(get_organisation))
+        .routes(routes!(search))
+        .routes(routes!(suggest))
 }

@@ -26,10 +26,14 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
-    /// Directory for Allmende's own data: the embedded PostgreSQL cluster and (later) the
-    /// search index.
+    /// Directory for Allmende's own data: the embedded PostgreSQL cluster and the search index.
     #[arg(long, env = "ALLMENDE_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+
+    /// Directory of this server's search index (default: `search-index` in the data
+    /// directory). Several servers on one database each need their own.
+    #[arg(long, env = "ALLMENDE_INDEX_DIR", global = true)]
+    pub index_dir: Option<PathBuf>,
 
     /// Directory with PostgreSQL's programs (initdb, pg_ctl, postgres). Default: the newest
     /// under /usr/lib/postgresql/*/bin, else the PATH.
@@ -82,6 +86,11 @@ fn non_empty(value: &Option<String>) -> Option<String> {
 }
 
 impl Config {
+    /// Where this server's search index lives.
+    pub fn index_dir(&self) -> PathBuf {
+        self.index_dir.clone().unwrap_or_else(|| self.data_dir.join("search-index"))
+    }
+
     /// The base URL without trailing slash.
     pub fn public_url(&self) -> String {
         non_empty(&self.public_url)

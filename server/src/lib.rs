@@ -7,6 +7,8 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod embedded_pg;
+pub mod search;
+
 pub mod web;
 
 use std::sync::Arc;
@@ -65,7 +67,7 @@ impl Database {
     }
 }
 
-/// The catalogue service on `pool`, ready to be provided as context.
-pub fn catalogue(pool: PgPool) -> CatalogueHandle {
-    CatalogueHandle(Arc::new(db::PgCatalogue::new(pool)))
+/// The catalogue service on `pool` with the search index, ready to be provided as context.
+pub fn catalogue(pool: PgPool, search: search::SearchIndex) -> CatalogueHandle {
+    CatalogueHandle(Arc::new(db::PgCatalogue::with_search(pool, search)))
 }

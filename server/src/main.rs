@@ -4,6 +4,7 @@
 
 use allmende_server::config::Config;
 use allmende_server::web::{self, AppState};
+use allmende_server::search::SearchIndex;
 use allmende_server::{Database, catalogue, demo};
 use anyhow::Context as _;
 use axum::serve::ListenerExt as _;
@@ -31,6 +32,8 @@ enum Command {
     Migrate,
     /// Load the demo catalogue into an empty database and exit.
     SeedDemo,
+    /// Rebuild this server's search index from the database (with the server stopped).
+    Reindex,
 }
 
 #[tokio::main]
@@ -49,6 +52,12 @@ async fn main() -> anyhow::Result<()> {
             result?;
             println!("Datenbank ist auf dem neuesten Stand. / Database is up to date.");
             Ok(())
+        }
+        Command::Reindex => {
+            let db = Database::open(&config).await?;
+            let result = reindex(&config, &db).await;
+            db.close().await?;
+            result
         }
         Command::SeedDemo => {
             let db = Database::open(&config).await?;
@@ -72,6 +81,36 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// A progress bar on stderr for building the search index.
+fn index_progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("Suchindex {bar:40} {pos}/{len} Einträge ({per_sec}, noch {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+async fn reindex(config: &Config, db: &Database) -> anyhow::Result<()> {
+    db.migrate().await.context("migrating the database")?;
+    let bar = index_progress_bar();
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let index = SearchIndex::open(&config.index_dir(), &db.pool, &progress).await?;
+    let stats = index.rebuild(&db.pool, &progress).await?;
+    bar.finish_and_clear();
+    println!(
+        "Suchindex neu aufgebaut: {} Einträge in {:.1} s, {:.1} MiB in {}",
+        stats.documents,
+        stats.elapsed.as_secs_f64(),
+        index.size_bytes() as f64 / 1024.0 / 1024.0,
+        index.dir().display()
+    );
+    Ok(())
+}
+
 async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
     let db = Database::open(&config).await?;
     let result = run_server(&config, &db, no_demo).await;
@@ -89,9 +128,28 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         }
     }
     let demo_loaded = demo::is_loaded(&db.pool).await?;
+    let bar = index_progress_bar();
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let search = SearchIndex::open(&config.index_dir(), &db.pool, &progress).await.context("opening the search index")?;
+    bar.finish_and_clear();
+    let (stop_follower, follower_stopped) = tokio::sync::oneshot::channel::<()>();
+    let follower = {
+        let search = search.clone();
+        let pool = db.pool.clone();
+        tokio::spawn(async move {
+            search
+                .follow(pool, async {
+                    let _ = follower_stopped.await;
+                })
+                .await;
+        })
+    };
     let state = AppState {
         leptos_options: web::leptos_options(&config.site_root, config.addr),
-        catalogue: catalogue(db.pool.clone()),
+        catalogue: catalogue(db.pool.clone(), search),
         site: config.site_config(demo_loaded),
     };
     if !config.site_root.join("pkg").is_dir() {
@@ -111,8 +169,11 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         tracing::warn!("ALLMENDE_ADDR listens on all interfaces; set ALLMENDE_PUBLIC_URL so canonical links use the public address");
     }
     println!("Allmende läuft auf / is running at {}", config.public_url());
-    axum::serve(listener, web::router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let served = axum::serve(listener, web::router(state)).with_graceful_shutdown(shutdown_signal()).await;
     tracing::info!("shutting down");
+    let _ = stop_follower.send(());
+    let _ = follower.await;
+    served?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::{Lang, fill, format_int, use_lang, use_texts};
-use crate::model::{DataModelCard, OrgRef, OrganisationCard, SearchHit, EntryKind, SolutionCard};
+use crate::model::{DataModelCard, OrgRef, OrganisationCard, SearchHit, SearchKind, SolutionCard};
 
 /// "3 Organisationen nutzen dies nach", or nothing for zero.
 pub fn reuse_text(count: i32, lang: Lang) -> Option<String> {
@@ -121,14 +121,24 @@ pub fn OrganisationCardView(card: OrganisationCard) -> impl IntoView {
     }
 }
 
-/// One hit of the catalogue search.
+/// One hit of the catalogue search: kind, name, organisation, description, the matching
+/// passage with the matched words marked, and the reuse count.
 #[component]
 pub fn SearchHitView(hit: SearchHit) -> impl IntoView {
+    let t = use_texts();
     let lang = use_lang();
-    let href = match hit.kind {
-        EntryKind::Solution => format!("/loesungen/{}", hit.slug),
-        EntryKind::DataModel => format!("/datenmodelle/{}", hit.slug),
+    let href = hit.kind.path(&hit.slug);
+    let facts = if hit.kind == SearchKind::Organisation {
+        (hit.reuse_count > 0).then(|| fill(t.search_org_entries, &[("n", &format_int(hit.reuse_count, lang))]))
+    } else {
+        reuse_text(i32::try_from(hit.reuse_count).unwrap_or(i32::MAX), lang)
     };
+    let snippet = (!hit.snippet.text.is_empty()).then(|| {
+        let parts = hit.snippet.segments().into_iter().map(|(text, marked)| {
+            if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }
+        }).collect_view();
+        view! { <p class="kern-body kern-body--small search-hit__snippet" lang="de">{parts}</p> }
+    });
     view! {
         <li class="kern-card kern-card--interactive entry-card">
             <div class="kern-card__container">
@@ -137,12 +147,15 @@ pub fn SearchHitView(hit: SearchHit) -> impl IntoView {
                     <h3 class="kern-title" lang="de">
                         <a class="kern-link kern-link--stretched" href=href>{hit.name}</a>
                     </h3>
-                    <p class="kern-body kern-body--small kern-body--muted">{org_line(&hit.organisation, lang)}</p>
+                    {hit.organisation.map(|org| view! {
+                        <p class="kern-body kern-body--small kern-body--muted">{org_line(&org, lang)}</p>
+                    })}
                 </div>
                 <div class="kern-card__body">
                     <p class="kern-body" lang="de">{hit.short_description}</p>
+                    {snippet}
                 </div>
-                {reuse_text(hit.reuse_count, lang).map(|text| view! {
+                {facts.map(|text| view! {
                     <div class="kern-card__footer entry-card__facts"><span class="entry-card__reuse">{text}</span></div>
                 })}
             </div>

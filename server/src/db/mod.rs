@@ -3,25 +3,36 @@
 
 mod data_models;
 mod organisations;
-mod rows;
-mod search;
+pub(crate) mod rows;
 mod solutions;
 
 use app::model::*;
-use app::query::{DataModelQuery, OrganisationQuery, SolutionQuery};
+use app::query::{DataModelQuery, OrganisationQuery, SearchQuery, SolutionQuery};
 use app::service::{Catalogue, CatalogueError};
 use sqlx::PgPool;
+
+use crate::search::SearchIndex;
 
 /// The catalogue on PostgreSQL.
 #[derive(Clone)]
 pub struct PgCatalogue {
     pool: PgPool,
+    search: Option<SearchIndex>,
 }
 
 impl PgCatalogue {
-    /// A catalogue reading from `pool`.
+    /// A catalogue reading from `pool`, without search (searches fail).
     pub fn new(pool: PgPool) -> Self {
-        PgCatalogue { pool }
+        PgCatalogue { pool, search: None }
+    }
+
+    /// A catalogue reading from `pool` and searching in `search`.
+    pub fn with_search(pool: PgPool, search: SearchIndex) -> Self {
+        PgCatalogue { pool, search: Some(search) }
+    }
+
+    fn search_index(&self) -> Result<&SearchIndex, CatalogueError> {
+        self.search.as_ref().ok_or_else(|| CatalogueError::Search("no search index".into()))
     }
 
     /// The pool, for writes done outside the read service (demo seeding, tests).
@@ -93,7 +104,11 @@ impl Catalogue for PgCatalogue {
         }
     }
 
-    async fn search(&self, text: &str, page: u32) -> Result<Page<SearchHit>, CatalogueError> {
-        search::search(&self.pool, text, page).await
+    async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogueError> {
+        self.search_index()?.search(query).map_err(|e| CatalogueError::Search(e.to_string()))
+    }
+
+    async fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, CatalogueError> {
+        self.search_index()?.suggest(typed, 8).map_err(|e| CatalogueError::Search(e.to_string()))
     }
 }

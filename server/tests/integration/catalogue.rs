@@ -181,15 +181,3 @@ async fn organisations_list_with_counts_and_filters(pool: PgPool) {
     assert_eq!(page.solutions.len(), 2);
     assert_eq!(page.data_models.len(), 1);
 }
-
-#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
-async fn simple_search_requires_every_word(pool: PgPool) {
-    sample(&pool).await;
-    let catalogue = PgCatalogue::new(pool);
-    let hits = catalogue.search("bürger", 1).await.unwrap();
-    assert_eq!(hits.items.iter().map(|h| h.slug.as_str()).collect::<Vec<_>>(), ["beteiligung"]);
-    assert_eq!(catalogue.search("köln zeiterfassung", 1).await.unwrap().total, 1);
-    assert_eq!(catalogue.search("köln termin", 1).await.unwrap().total, 0);
-    assert_eq!(catalogue.search("   ", 1).await.unwrap().total, 0);
-    assert_eq!(catalogue.search("100%", 1).await.unwrap().total, 0, "% is not a wildcard");
-}

@@ -121,3 +121,10 @@ pub async fn data_model(pool: &PgPool, organisation_id: Uuid, slug: &str, name: 
     .await
     .expect("insert data model")
 }
+
+/// A search index in a fresh temporary directory, built from the database now. The
+/// directory is left for the OS to clean (tests are short-lived).
+pub async fn search_index(pool: &PgPool) -> allmende_server::search::SearchIndex {
+    let dir = tempfile::tempdir().unwrap().keep();
+    allmende_server::search::SearchIndex::open(&dir, pool, &|_, _| {}).await.unwrap()
+}

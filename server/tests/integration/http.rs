@@ -11,11 +11,12 @@ use tower::ServiceExt;
 
 use crate::fixtures::{self, solution};
 
-fn app(pool: PgPool) -> axum::Router {
+async fn app(pool: PgPool) -> axum::Router {
     let site = tempfile::tempdir().unwrap().keep();
+    let search = fixtures::search_index(&pool).await;
     web::router(AppState {
         leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
-        catalogue: allmende_server::catalogue(pool),
+        catalogue: allmende_server::catalogue(pool, search),
         site: SiteConfig {
             public_url: "https://allmende.test".into(),
             operator: Operator { name: Some("Stadt Test".into()), ..Default::default() },
@@ -44,7 +45,7 @@ async fn sample(pool: &PgPool) {
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn the_solution_list_is_rendered_completely_on_the_server(pool: PgPool) {
     sample(&pool).await;
-    let (status, _, html) = get(&app(pool), "/loesungen?state=BW", &[]).await;
+    let (status, _, html) = get(&app(pool).await, "/loesungen?state=BW", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sperrmüll online anmelden"), "entry is in the HTML");
     assert!(html.contains(r#"<html lang="de""#));
@@ -58,7 +59,7 @@ async fn the_solution_list_is_rendered_completely_on_the_server(pool: PgPool) {
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn a_detail_page_shows_the_entry_and_unknown_ones_answer_404(pool: PgPool) {
     sample(&pool).await;
-    let router = app(pool);
+    let router = app(pool).await;
     let (status, _, html) = get(&router, "/loesungen/sperrmuell-online", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<strong>Markdown</strong>"));
@@ -73,7 +74,7 @@ async fn a_detail_page_shows_the_entry_and_unknown_ones_answer_404(pool: PgPool)
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn english_browsers_get_english_pages(pool: PgPool) {
     sample(&pool).await;
-    let (_, headers, html) = get(&app(pool), "/loesungen", &[("accept-language", "en-GB,en;q=0.9,de;q=0.5")]).await;
+    let (_, headers, html) = get(&app(pool).await, "/loesungen", &[("accept-language", "en-GB,en;q=0.9,de;q=0.5")]).await;
     assert!(html.contains(r#"<html lang="en""#));
     assert!(html.contains("Apply filters"));
     assert!(headers.get(header::SET_COOKIE).is_none(), "reading sets no cookie");
@@ -81,7 +82,7 @@ async fn english_browsers_get_english_pages(pool: PgPool) {
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn the_language_switch_sets_a_cookie_and_returns_to_the_page(pool: PgPool) {
-    let router = app(pool);
+    let router = app(pool).await;
     let request = Request::post("/sprache")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from("lang=en&next=%2Floesungen%3Fstate%3DBW"))
@@ -113,7 +114,7 @@ async fn the_language_switch_sets_a_cookie_and_returns_to_the_page(pool: PgPool)
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn the_api_lists_filters_and_rejects_bad_parameters(pool: PgPool) {
     sample(&pool).await;
-    let router = app(pool);
+    let router = app(pool).await;
     let (status, _, body) = get(&router, "/api/v1/solutions?state=BW&per_page=5", &[]).await;
     assert_eq!(status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -136,7 +137,7 @@ async fn the_api_lists_filters_and_rejects_bad_parameters(pool: PgPool) {
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn the_openapi_document_describes_every_endpoint(pool: PgPool) {
-    let (status, _, body) = get(&app(pool), "/api/v1/openapi.json", &[]).await;
+    let (status, _, body) = get(&app(pool).await, "/api/v1/openapi.json", &[]).await;
     assert_eq!(status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

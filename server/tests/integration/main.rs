@@ -7,3 +7,4 @@ mod embedded;
 mod fixtures;
 mod http;
 mod schema;
+mod search;

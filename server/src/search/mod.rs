@@ -1,0 +1,338 @@
+//! The search index: a Tantivy projection of PostgreSQL, kept current from the outbox.
+//!
+//! Every write to an entry or organisation appends a `search_outbox` row in the same
+//! transaction (by trigger). Each server node owns one index directory and applies the
+//! outbox rows after its own position; the position is stored in the index's commit
+//! payload, so index contents and position never disagree. A missing, damaged or
+//! outdated index is rebuilt from PostgreSQL on start.
+
+pub mod analysis;
+mod documents;
+mod outbox;
+mod query;
+pub mod schema;
+mod suggest;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use app::model::{SearchKind, SearchResults, Suggestion};
+use app::query::SearchQuery;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Term;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
+use uuid::Uuid;
+
+use self::analysis::{Analysis, Analyzer, ENGLISH, FOLDED, GERMAN, WORDS};
+use self::documents::{EntryDoc, Selection};
+use self::outbox::{Change, OutboxCursor};
+use self::schema::{Fields, SCHEMA_VERSION};
+
+pub use self::documents::markdown_text;
+
+/// Memory the index writer may use before it flushes a segment.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// Indexing threads (the machine this was sized for has two cores).
+const WRITER_THREADS: usize = 2;
+/// How often a node looks for new outbox rows.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Why the index could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("Suchindex: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("Suchindex: Datenbankfehler: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error(
+        "Der Suchindex in {0} wird schon von einem anderen Allmende-Prozess benutzt. Jeder Server braucht ein eigenes \
+         Verzeichnis (ALLMENDE_INDEX_DIR). / The search index is in use by another process."
+    )]
+    Locked(PathBuf),
+    #[error("Suchindex-Verzeichnis {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("Suchindex: interner Fehler: {0}")]
+    Internal(String),
+}
+
+/// What the commit payload remembers.
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+struct Payload {
+    schema: u32,
+    /// Highest outbox id applied.
+    position: i64,
+}
+
+/// Numbers from a full rebuild.
+#[derive(Debug, Clone, Copy)]
+pub struct RebuildStats {
+    pub documents: u64,
+    pub elapsed: Duration,
+}
+
+/// The search index of this node. Cheap to clone.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    cursor: Mutex<OutboxCursor>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir` (creating the directory), rebuilding it from `pool` when it
+    /// is new, unreadable or of another schema version. `progress` is told about a rebuild.
+    pub async fn open(dir: &Path, pool: &PgPool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Self, SearchError> {
+        let (index, payload) = open_or_create(dir)?;
+        let fields = fields_of(&index);
+        let writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY).map_err(|err| match err {
+            tantivy::TantivyError::LockFailure(..) => SearchError::Locked(dir.to_owned()),
+            other => SearchError::Index(other),
+        })?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let search = SearchIndex {
+            inner: Arc::new(Inner {
+                dir: dir.to_owned(),
+                index,
+                reader,
+                fields,
+                writer: Mutex::new(writer),
+                cursor: Mutex::new(OutboxCursor::new(payload.map_or(0, |p| p.position))),
+            }),
+        };
+        let needs_rebuild = match payload {
+            None => true,
+            Some(p) => outbox::pruned_past(pool, p.position).await?,
+        };
+        if needs_rebuild {
+            tracing::info!(dir = %dir.display(), "building the search index from the database");
+            let stats = search.rebuild(pool, progress).await?;
+            tracing::info!(documents = stats.documents, ms = stats.elapsed.as_millis() as u64, "search index built");
+        } else {
+            search.catch_up(pool).await?;
+        }
+        Ok(search)
+    }
+
+    /// The directory the index lives in.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Replaces the whole index with the current contents of the database.
+    pub async fn rebuild(&self, pool: &PgPool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<RebuildStats, SearchError> {
+        let started = Instant::now();
+        // Rows written while we read are applied again afterwards (applying is idempotent).
+        let position = outbox::head(pool).await?;
+        let total = documents::count(pool).await?;
+        self.with_writer(|writer| writer.delete_all_documents().map(|_| ()))?;
+        let mut done = 0u64;
+        for kind in [SearchKind::Organisation, SearchKind::DataModel, SearchKind::Solution] {
+            let mut after = None;
+            loop {
+                let docs = load(pool, kind, Selection::After(after)).await?;
+                let Some(last) = docs.last() else { break };
+                after = Some(last.id);
+                done += docs.len() as u64;
+                let fields = self.inner.fields.clone();
+                self.with_writer(move |writer| {
+                    for doc in &docs {
+                        writer.add_document(doc.to_document(&fields))?;
+                    }
+                    Ok(())
+                })?;
+                progress(done, total);
+            }
+        }
+        self.commit(position)?;
+        *self.inner.cursor.lock().map_err(poisoned)? = OutboxCursor::new(position);
+        self.catch_up(pool).await?;
+        Ok(RebuildStats { documents: done, elapsed: started.elapsed() })
+    }
+
+    /// Applies outbox rows written since the last call; returns how many changes were applied.
+    pub async fn catch_up(&self, pool: &PgPool) -> Result<usize, SearchError> {
+        let batch = {
+            let cursor = self.inner.cursor.lock().map_err(poisoned)?.clone();
+            outbox::read(pool, &cursor).await?
+        };
+        if batch.rows.is_empty() {
+            self.inner.cursor.lock().map_err(poisoned)?.forget_old_gaps();
+            return Ok(0);
+        }
+        let changes = outbox::changes(pool, &batch.rows).await?;
+        let mut docs = Vec::new();
+        for kind in [SearchKind::Solution, SearchKind::DataModel, SearchKind::Organisation] {
+            let ids: Vec<Uuid> = changes.iter().filter(|c| c.kind == kind).map(|c| c.id).collect();
+            if !ids.is_empty() {
+                docs.extend(load(pool, kind, Selection::Ids(&ids)).await?);
+            }
+        }
+        let new_cursor = {
+            let mut cursor = self.inner.cursor.lock().map_err(poisoned)?.clone();
+            cursor.advance(&batch.rows);
+            cursor
+        };
+        let fields = self.inner.fields.clone();
+        let applied = changes.len();
+        self.with_writer(move |writer| {
+            for Change { kind, id } in &changes {
+                writer.delete_term(Term::from_field_text(fields.key, &documents::key(*kind, *id)));
+            }
+            for doc in &docs {
+                writer.add_document(doc.to_document(&fields))?;
+            }
+            Ok(())
+        })?;
+        self.commit(new_cursor.position())?;
+        *self.inner.cursor.lock().map_err(poisoned)? = new_cursor;
+        Ok(applied)
+    }
+
+    /// Keeps the index current until `shutdown` resolves: polls the outbox every
+    /// [`POLL_INTERVAL`] and prunes outbox rows older than a week once an hour.
+    pub async fn follow(&self, pool: PgPool, shutdown: impl std::future::Future<Output = ()>) {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut last_prune = Instant::now() - Duration::from_secs(3600);
+        loop {
+            if let Err(err) = self.catch_up(&pool).await {
+                tracing::warn!(error = %err, "updating the search index failed; retrying");
+            }
+            if last_prune.elapsed() >= Duration::from_secs(3600) {
+                last_prune = Instant::now();
+                if let Err(err) = outbox::prune(&pool).await {
+                    tracing::warn!(error = %err, "pruning the search outbox failed");
+                }
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(POLL_INTERVAL) => {}
+            }
+        }
+    }
+
+    /// Runs a search (a few milliseconds of CPU; callers on the async runtime may call it
+    /// directly).
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        query::run(&self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, query)
+    }
+
+    /// Completions for what has been typed so far.
+    pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        suggest::suggest(&self.inner.reader.searcher(), &self.inner.fields, typed, limit)
+    }
+
+    /// Number of documents in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    /// Size of the index files in bytes.
+    pub fn size_bytes(&self) -> u64 {
+        std::fs::read_dir(&self.inner.dir)
+            .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    }
+
+    fn with_writer(&self, work: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>) -> Result<(), SearchError> {
+        let mut writer = self.inner.writer.lock().map_err(poisoned)?;
+        work(&mut writer)?;
+        Ok(())
+    }
+
+    fn commit(&self, position: i64) -> Result<(), SearchError> {
+        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, position })
+            .map_err(|e| SearchError::Internal(e.to_string()))?;
+        {
+            let mut writer = self.inner.writer.lock().map_err(poisoned)?;
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+        }
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+}
+
+fn poisoned<T>(_: std::sync::PoisonError<T>) -> SearchError {
+    SearchError::Internal("lock poisoned".into())
+}
+
+async fn load(pool: &PgPool, kind: SearchKind, selection: Selection<'_>) -> Result<Vec<EntryDoc>, sqlx::Error> {
+    match kind {
+        SearchKind::Solution => documents::solutions(pool, selection).await,
+        SearchKind::DataModel => documents::data_models(pool, selection).await,
+        SearchKind::Organisation => documents::organisations(pool, selection).await,
+    }
+}
+
+/// Opens the index in `dir` or creates an empty one; the payload is `None` when the index
+/// must be (re)built.
+fn open_or_create(dir: &Path) -> Result<(Index, Option<Payload>), SearchError> {
+    std::fs::create_dir_all(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+    let (schema, _) = schema::build();
+    let existing = MmapDirectory::open(dir)
+        .map_err(|e| SearchError::Internal(e.to_string()))
+        .and_then(|d| Index::open(d).map_err(SearchError::Index));
+    let index = match existing {
+        Ok(index) => {
+            let payload = index
+                .load_metas()
+                .ok()
+                .and_then(|meta| meta.payload)
+                .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+                .filter(|p| p.schema == SCHEMA_VERSION);
+            if payload.is_some() && index.schema() == schema {
+                register_analyzers(&index);
+                return Ok((index, payload));
+            }
+            tracing::info!(dir = %dir.display(), "search index has an old format; rebuilding");
+            drop(index);
+            clear_dir(dir)?;
+            Index::create_in_dir(dir, schema)?
+        }
+        Err(_) => {
+            clear_dir(dir)?;
+            Index::create_in_dir(dir, schema)?
+        }
+    };
+    register_analyzers(&index);
+    Ok((index, None))
+}
+
+/// Removes the index files of an unusable index (only files tantivy writes).
+fn clear_dir(dir: &Path) -> Result<(), SearchError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == "meta.json" || name == ".managed.json" || name.ends_with(".lock") || name.contains('.');
+        if path.is_file() && ours {
+            std::fs::remove_file(&path).map_err(|e| SearchError::Io(path.clone(), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn register_analyzers(index: &Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(GERMAN, Analyzer::new(Analysis::German));
+    tokenizers.register(ENGLISH, Analyzer::new(Analysis::English));
+    tokenizers.register(WORDS, Analyzer::new(Analysis::Words));
+    tokenizers.register(FOLDED, Analyzer::new(Analysis::Folded));
+}
+
+fn fields_of(index: &Index) -> Fields {
+    // The schema is always built by `schema::build`, so the handles match.
+    let _ = index;
+    schema::build().1
+}

@@ -1,0 +1,617 @@
+//! Running a search: parsing the query text leniently, building the tantivy query with
+//! field boosts and typo tolerance, counting facets, building snippets, and "Meinten Sie …?".
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::model::{FacetValue, OrgRef, SearchFacets, SearchHit, SearchKind, SearchResults, Snippet};
+use app::query::{SearchQuery, SearchSort};
+use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Term, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
+
+use super::SearchError;
+use super::analysis::{english_term, fold, is_stop_word, query_parts, query_term, words};
+use super::schema::Fields;
+
+/// Most words of a query that are used.
+const MAX_WORDS: usize = 12;
+/// Values shown per facet (selected values are always shown).
+const FACET_VALUES: usize = 30;
+/// Length of a snippet in characters.
+const SNIPPET_CHARS: usize = 180;
+
+/// Field boosts: name > short description > features/tags > long description > organisation.
+const BOOST_NAME: f32 = 6.0;
+const BOOST_SHORT: f32 = 3.0;
+const BOOST_TAGS: f32 = 2.0;
+const BOOST_LONG: f32 = 1.0;
+const BOOST_ORG: f32 = 0.8;
+const BOOST_ENGLISH: f32 = 1.5;
+/// Typo and prefix matches count less than exact ones.
+const BOOST_FUZZY: f32 = 0.6;
+const BOOST_PREFIX: f32 = 0.5;
+const BOOST_FUZZY_NAME: f32 = 2.0;
+const BOOST_PARTS: f32 = 0.5;
+const BOOST_PHRASE: f32 = 4.0;
+
+/// The query text, read leniently: `"…"` is a phrase (an unclosed quote runs to the end),
+/// `-word` excludes, everything else is a word. Nothing is a syntax error.
+#[derive(Debug, Default, PartialEq)]
+pub struct ParsedText {
+    pub words: Vec<String>,
+    pub phrases: Vec<Vec<String>>,
+    pub excluded: Vec<String>,
+}
+
+/// Reads the query text.
+pub fn parse_text(text: &str) -> ParsedText {
+    let mut parsed = ParsedText::default();
+    for (i, part) in text.split('"').enumerate() {
+        let in_quotes = i % 2 == 1;
+        if in_quotes {
+            let phrase: Vec<String> = words(part).map(|(a, b)| part[a..b].to_owned()).collect();
+            match phrase.len() {
+                0 => {}
+                1 => parsed.words.extend(phrase),
+                _ => parsed.phrases.push(phrase),
+            }
+            continue;
+        }
+        for token in part.split_whitespace() {
+            let excluded = token.starts_with('-') && token.len() > 1;
+            for (a, b) in words(token) {
+                let word = token[a..b].to_owned();
+                if excluded { parsed.excluded.push(word) } else { parsed.words.push(word) }
+            }
+        }
+    }
+    parsed.words.truncate(MAX_WORDS);
+    parsed.phrases.truncate(3);
+    parsed.excluded.truncate(MAX_WORDS);
+    parsed
+}
+
+/// How many edits a word of this many characters may contain: none below five, one from
+/// five, two from nine.
+pub fn allowed_edits(chars: usize) -> u8 {
+    match chars {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+fn boosted(query: impl Query + 'static, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(Box::new(query), boost))
+}
+
+fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    boosted(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs), boost)
+}
+
+/// The query for one word over all text fields; `None` for stop words.
+fn word_query(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
+    let term = query_term(word)?;
+    let folded_len = fold(&word.to_lowercase()).chars().count();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Should, term_query(f.name, &term, BOOST_NAME)),
+        (Occur::Should, term_query(f.short, &term, BOOST_SHORT)),
+        (Occur::Should, term_query(f.tags, &term, BOOST_TAGS)),
+        (Occur::Should, term_query(f.long, &term, BOOST_LONG)),
+        (Occur::Should, term_query(f.org_name, &term, BOOST_ORG)),
+        (Occur::Should, term_query(f.english, &english_term(word), BOOST_ENGLISH)),
+    ];
+    let folded = fold(&word.to_lowercase());
+    let edits = allowed_edits(folded_len);
+    if edits > 0 {
+        // Typos are measured on the folded, unstemmed word: stemming a misspelt word can
+        // move it further from the right one.
+        let in_name = FuzzyTermQuery::new(Term::from_field_text(f.name_words, &folded), edits, true);
+        clauses.push((Occur::Should, boosted(in_name, BOOST_FUZZY_NAME)));
+        let anywhere = FuzzyTermQuery::new(Term::from_field_text(f.folded, &folded), edits, true);
+        clauses.push((Occur::Should, boosted(anywhere, BOOST_FUZZY)));
+    }
+    if folded_len >= 4 {
+        // The head of a compound that is missing from the word list ("Parkplatz…").
+        let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.folded, &folded), 0, false);
+        clauses.push((Occur::Should, boosted(prefix, BOOST_PREFIX)));
+    }
+    let parts = query_parts(word);
+    if parts.len() >= 2 {
+        // A compound the catalogue writes differently: entries with all its parts.
+        let all_parts: Vec<Box<dyn Query>> = parts
+            .iter()
+            .map(|part| Box::new(TermQuery::new(Term::from_field_text(f.all, part), IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+            .collect();
+        clauses.push((Occur::Should, boosted(BooleanQuery::intersection(all_parts), BOOST_PARTS)));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn phrase_query(f: &Fields, phrase: &[String]) -> Option<Box<dyn Query>> {
+    let terms: Vec<Term> = phrase
+        .iter()
+        .map(|w| Term::from_field_text(f.all, &super::analysis::stem_german(&fold(&w.to_lowercase()))))
+        .collect();
+    (terms.len() >= 2).then(|| boosted(PhraseQuery::new(terms), BOOST_PHRASE))
+}
+
+/// The text part of the query; `None` when the text has no usable words (then every entry
+/// matches). `min_words` is how many words must match (all of them in the first attempt).
+fn text_query(f: &Fields, parsed: &ParsedText, relaxed: bool) -> Option<Box<dyn Query>> {
+    let word_queries: Vec<Box<dyn Query>> = parsed.words.iter().filter_map(|w| word_query(f, w)).collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for phrase in &parsed.phrases {
+        if let Some(query) = phrase_query(f, phrase) {
+            clauses.push((Occur::Must, query));
+        }
+        for word in phrase {
+            if let Some(query) = word_query(f, word) {
+                clauses.push((Occur::Should, query));
+            }
+        }
+    }
+    let must_words = if relaxed { 0 } else { word_queries.len() };
+    let n = word_queries.len();
+    if relaxed && n > 0 {
+        clauses.push((Occur::Must, Box::new(BooleanQuery::union_with_minimum_required_clauses(word_queries, n.div_ceil(2)))));
+    } else {
+        clauses.extend(word_queries.into_iter().map(|q| (Occur::Must, q)));
+    }
+    let _ = must_words;
+    if clauses.iter().all(|(occur, _)| *occur != Occur::Must) {
+        return None;
+    }
+    for word in &parsed.excluded {
+        if let Some(term) = query_term(word) {
+            clauses.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.all, &term), IndexRecordOption::Basic))));
+        }
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The facets, each with its index field and the query's selected values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FacetName {
+    Kind,
+    Category,
+    Licence,
+    Status,
+    Org,
+    State,
+    Domain,
+}
+
+impl FacetName {
+    const ALL: [FacetName; 7] = [
+        FacetName::Kind,
+        FacetName::Category,
+        FacetName::Licence,
+        FacetName::Status,
+        FacetName::Org,
+        FacetName::State,
+        FacetName::Domain,
+    ];
+
+    fn field_name(self) -> &'static str {
+        match self {
+            FacetName::Kind => "f_kind",
+            FacetName::Category => "f_category",
+            FacetName::Licence => "f_licence",
+            FacetName::Status => "f_status",
+            FacetName::Org => "f_org",
+            FacetName::State => "f_state",
+            FacetName::Domain => "f_domain",
+        }
+    }
+
+    fn field(self, f: &Fields) -> Field {
+        match self {
+            FacetName::Kind => f.f_kind,
+            FacetName::Category => f.f_category,
+            FacetName::Licence => f.f_licence,
+            FacetName::Status => f.f_status,
+            FacetName::Org => f.f_org,
+            FacetName::State => f.f_state,
+            FacetName::Domain => f.f_domain,
+        }
+    }
+
+    fn selected(self, q: &SearchQuery) -> Vec<String> {
+        match self {
+            FacetName::Kind => q.kinds.iter().map(|v| v.as_str().to_owned()).collect(),
+            FacetName::Category => q.categories.clone(),
+            FacetName::Licence => q.licences.clone(),
+            FacetName::Status => q.statuses.iter().map(|v| v.as_str().to_owned()).collect(),
+            FacetName::Org => q.orgs.clone(),
+            FacetName::State => q.states.iter().map(|v| v.as_str().to_owned()).collect(),
+            FacetName::Domain => q.domains.iter().map(|v| v.as_str().to_owned()).collect(),
+        }
+    }
+}
+
+/// Separator between an organisation's slug and name in its facet value.
+pub const ORG_FACET_SEPARATOR: char = '\u{1f}';
+
+/// The filter of one facet: any of its selected values.
+fn facet_filter(f: &Fields, facet: FacetName, values: &[String]) -> Box<dyn Query> {
+    let clauses = values
+        .iter()
+        .map(|value| {
+            let term = match facet {
+                FacetName::Org => Term::from_field_text(f.org_slug, value),
+                _ => Term::from_facet(facet.field(f), &Facet::from_path([value.as_str()])),
+            };
+            (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+        })
+        .collect();
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(clauses)), 0.0))
+}
+
+/// Text query and filters, combined; `except` leaves one facet's filter out.
+fn combined(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>)], except: Option<FacetName>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    clauses.push((Occur::Must, text.as_ref().map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone())));
+    for (facet, filter) in filters {
+        if Some(*facet) != except {
+            clauses.push((Occur::Must, filter.box_clone()));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// One page of hits with scores (0 for non-relevance orders), total and facet counts.
+struct Collected {
+    top: Vec<(f32, DocAddress)>,
+    total: usize,
+    facets: Vec<(FacetName, FacetCounts)>,
+}
+
+fn collect_with<C, K>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    top: C,
+    score_of: impl Fn(&K) -> f32,
+    facets: &[FacetName],
+) -> tantivy::Result<Collected>
+where
+    C: Collector<Fruit = Vec<(K, DocAddress)>>,
+{
+    let mut multi = MultiCollector::new();
+    let handles: Vec<_> = facets
+        .iter()
+        .map(|facet| {
+            let mut collector = FacetCollector::for_field(facet.field_name());
+            collector.add_facet(Facet::root());
+            (*facet, multi.add_collector(collector))
+        })
+        .collect();
+    let (hits, total, mut fruits) = searcher.search(query, &(top, Count, multi))?;
+    let facets = handles.into_iter().map(|(facet, handle)| (facet, handle.extract(&mut fruits))).collect();
+    Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
+}
+
+fn collect(
+    searcher: &Searcher,
+    query: &dyn Query,
+    sort: SearchSort,
+    limit: usize,
+    offset: usize,
+    facets: &[FacetName],
+) -> tantivy::Result<Collected> {
+    let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+    match sort {
+        SearchSort::Relevance => collect_with(searcher, query, top.order_by_score(), |s: &f32| *s, facets),
+        SearchSort::Newest => {
+            collect_with(searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, facets)
+        }
+        SearchSort::Reused => {
+            collect_with(searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, facets)
+        }
+    }
+}
+
+/// Runs the query.
+pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+    let per_page = q.per_page.clamp(1, app::query::MAX_PER_PAGE);
+    let page = q.page.max(1);
+    let offset = ((page - 1) * per_page) as usize;
+    let parsed = parse_text(&q.text);
+    let filters: Vec<(FacetName, Box<dyn Query>)> = FacetName::ALL
+        .iter()
+        .filter_map(|facet| {
+            let values = facet.selected(q);
+            (!values.is_empty()).then(|| (*facet, facet_filter(f, *facet, &values)))
+        })
+        .collect();
+    let unfiltered: Vec<FacetName> =
+        FacetName::ALL.iter().copied().filter(|facet| !filters.iter().any(|(active, _)| active == facet)).collect();
+
+    let mut text = text_query(f, &parsed, false);
+    let mut collected = collect(searcher, &*combined(&text, &filters, None), q.sort, per_page as usize, offset, &unfiltered)?;
+    if collected.total == 0 && parsed.words.len() > 1 {
+        // Not every word matched: accept entries that match most of them.
+        text = text_query(f, &parsed, true);
+        collected = collect(searcher, &*combined(&text, &filters, None), q.sort, per_page as usize, offset, &unfiltered)?;
+    }
+    let mut facet_counts = collected.facets;
+    for (facet, _) in &filters {
+        let mut collector = FacetCollector::for_field(facet.field_name());
+        collector.add_facet(Facet::root());
+        let counts = searcher.search(&*combined(&text, &filters, Some(*facet)), &collector)?;
+        facet_counts.push((*facet, counts));
+    }
+
+    let snippets = SnippetMaker::new(index, f, &parsed)?;
+    let hits = collected
+        .top
+        .iter()
+        .map(|(score, address)| hit(searcher, f, &snippets, *score, *address))
+        .collect::<Result<Vec<_>, SearchError>>()?;
+    let did_you_mean = if collected.total == 0 && !parsed.words.is_empty() {
+        did_you_mean(searcher, index, f, q, &parsed)?
+    } else {
+        None
+    };
+    Ok(SearchResults {
+        total: collected.total as u64,
+        page,
+        per_page,
+        hits,
+        facets: facets_of(facet_counts, q),
+        did_you_mean,
+    })
+}
+
+fn facets_of(counts: Vec<(FacetName, FacetCounts)>, q: &SearchQuery) -> SearchFacets {
+    let mut out = SearchFacets::default();
+    for (facet, counts) in counts {
+        let selected = facet.selected(q);
+        let mut values: Vec<FacetValue> = counts
+            .get(Facet::root())
+            .map(|(value, count)| {
+                let component = value.to_path().first().map(|s| (*s).to_owned()).unwrap_or_default();
+                let (value, name) = match (facet, component.split_once(ORG_FACET_SEPARATOR)) {
+                    (FacetName::Org, Some((slug, name))) => (slug.to_owned(), Some(name.to_owned())),
+                    _ => (component, None),
+                };
+                let selected = selected.contains(&value);
+                FacetValue { value, name, count, selected }
+            })
+            .collect();
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        let mut shown: Vec<FacetValue> = Vec::new();
+        for value in values {
+            if shown.len() < FACET_VALUES || value.selected {
+                shown.push(value);
+            }
+        }
+        // A selected value without hits still shows, so it can be unchecked.
+        for value in selected {
+            if !shown.iter().any(|v| v.value == value) {
+                shown.push(FacetValue { value, name: None, count: 0, selected: true });
+            }
+        }
+        let target = match facet {
+            FacetName::Kind => &mut out.kind,
+            FacetName::Category => &mut out.category,
+            FacetName::Licence => &mut out.licence,
+            FacetName::Status => &mut out.status,
+            FacetName::Org => &mut out.org,
+            FacetName::State => &mut out.state,
+            FacetName::Domain => &mut out.domain,
+        };
+        *target = shown;
+    }
+    out
+}
+
+/// Builds snippets of the long description with the query's words marked.
+struct SnippetMaker {
+    generator: Option<SnippetGenerator>,
+}
+
+impl SnippetMaker {
+    fn new(index: &Index, f: &Fields, parsed: &ParsedText) -> Result<Self, SearchError> {
+        let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+        for word in parsed.words.iter().chain(parsed.phrases.iter().flatten()) {
+            if let Some(term) = query_term(word) {
+                terms.insert(term, 1.0);
+            }
+        }
+        if terms.is_empty() {
+            return Ok(SnippetMaker { generator: None });
+        }
+        let analyzer = index.tokenizer_for_field(f.long)?;
+        Ok(SnippetMaker { generator: Some(SnippetGenerator::new(terms, analyzer, f.long, SNIPPET_CHARS)) })
+    }
+
+    fn snippet(&self, text: &str) -> Snippet {
+        let Some(generator) = &self.generator else { return Snippet::default() };
+        let snippet = generator.snippet(text);
+        if snippet.highlighted().is_empty() {
+            return Snippet::default();
+        }
+        let fragment = snippet.fragment();
+        let char_at = |byte: usize| fragment[..byte].chars().count() as u32;
+        let mut text = fragment.to_owned();
+        let mut highlights: Vec<[u32; 2]> =
+            snippet.highlighted().iter().map(|range| [char_at(range.start), char_at(range.end)]).collect();
+        // Mark that the passage is cut out of a longer text.
+        let range = snippet.fragment_range();
+        if range.start > 0 {
+            text.insert(0, '…');
+            highlights.iter_mut().for_each(|[a, b]| {
+                *a += 1;
+                *b += 1;
+            });
+        }
+        if range.end < text.len() + range.start && !text.ends_with('.') {
+            text.push('…');
+        }
+        Snippet { text, highlights }
+    }
+}
+
+fn stored_str(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+}
+
+fn hit(searcher: &Searcher, f: &Fields, snippets: &SnippetMaker, score: f32, address: DocAddress) -> Result<SearchHit, SearchError> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let kind = SearchKind::parse(&stored_str(&doc, f.kind)).ok_or_else(|| SearchError::Internal("document without kind".into()))?;
+    let org: Option<OrgRef> = serde_json::from_str(&stored_str(&doc, f.org_display)).ok();
+    Ok(SearchHit {
+        kind,
+        slug: stored_str(&doc, f.slug),
+        name: stored_str(&doc, f.name),
+        short_description: stored_str(&doc, f.short),
+        organisation: if kind == SearchKind::Organisation { None } else { org },
+        snippet: snippets.snippet(&stored_str(&doc, f.long)),
+        reuse_count: doc.get_first(f.reuse).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
+        score,
+    })
+}
+
+/// "Meinten Sie …?": replaces each unknown word by the most frequent indexed word within
+/// two edits, and offers the result if it finds something.
+fn did_you_mean(
+    searcher: &Searcher,
+    index: &Index,
+    f: &Fields,
+    q: &SearchQuery,
+    parsed: &ParsedText,
+) -> Result<Option<String>, SearchError> {
+    let vocabulary = vocabulary(searcher, f.words)?;
+    let mut changed = false;
+    let mut corrected = Vec::new();
+    for word in &parsed.words {
+        let lower = word.to_lowercase();
+        if vocabulary.contains_key(&lower) || is_stop_word(&fold(&lower)) {
+            corrected.push(lower);
+            continue;
+        }
+        match closest(&vocabulary, &lower) {
+            Some(better) => {
+                corrected.push(better);
+                changed = true;
+            }
+            None => corrected.push(lower),
+        }
+    }
+    if !changed {
+        return Ok(None);
+    }
+    let text = corrected.join(" ");
+    let mut retry = q.clone();
+    retry.text = text.clone();
+    retry.page = 1;
+    retry.per_page = 1;
+    let parsed_retry = parse_text(&text);
+    let filters: Vec<(FacetName, Box<dyn Query>)> = FacetName::ALL
+        .iter()
+        .filter_map(|facet| {
+            let values = facet.selected(&retry);
+            (!values.is_empty()).then(|| (*facet, facet_filter(f, *facet, &values)))
+        })
+        .collect();
+    let query = combined(&text_query(f, &parsed_retry, false), &filters, None);
+    let _ = index;
+    let found = searcher.search(&*query, &Count)?;
+    Ok((found > 0).then_some(text))
+}
+
+/// Every word of a field with its document frequency.
+fn vocabulary(searcher: &Searcher, field: Field) -> Result<HashMap<String, u64>, SearchError> {
+    let mut out: HashMap<String, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream().map_err(|e| SearchError::Internal(e.to_string()))?;
+        while stream.advance() {
+            if let Ok(word) = std::str::from_utf8(stream.key()) {
+                *out.entry(word.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The most frequent vocabulary word closest to `word` (compared folded), if within reach.
+fn closest(vocabulary: &HashMap<String, u64>, word: &str) -> Option<String> {
+    let target: Vec<char> = fold(word).chars().collect();
+    let max = if target.len() < 5 { 1 } else { 2 };
+    let mut best: Option<(usize, u64, &str)> = None;
+    for (candidate, freq) in vocabulary {
+        let folded: Vec<char> = fold(candidate).chars().collect();
+        if folded.len().abs_diff(target.len()) > max {
+            continue;
+        }
+        let Some(distance) = bounded_levenshtein(&target, &folded, max) else { continue };
+        let better = match best {
+            None => true,
+            Some((d, f, c)) => distance < d || (distance == d && (*freq > f || (*freq == f && candidate.as_str() < c))),
+        };
+        if better {
+            best = Some((distance, *freq, candidate));
+        }
+    }
+    best.filter(|(d, _, _)| *d > 0).map(|(_, _, c)| c.to_owned())
+}
+
+/// Levenshtein distance if it is at most `max`.
+pub fn bounded_levenshtein(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        let mut row_min = current[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
+            row_min = row_min.min(current[j + 1]);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    (previous[b.len()] <= max).then_some(previous[b.len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_syntax_never_fails() {
+        let parsed = parse_text(r#"Abfall "digitale Akte" -Papier"#);
+        assert_eq!(parsed.words, ["Abfall"]);
+        assert_eq!(parsed.phrases, [vec!["digitale".to_owned(), "Akte".to_owned()]]);
+        assert_eq!(parsed.excluded, ["Papier"]);
+        for odd in ["\"", "\"\"\"", "-", "- -", "((", "a AND OR", "title:foo", "*", "~2", "\"offen"] {
+            let _ = parse_text(odd);
+        }
+        assert_eq!(parse_text("\"offene Daten").phrases.len(), 1, "an unclosed quote runs to the end");
+        assert_eq!(parse_text("title:foo").words, ["title", "foo"]);
+    }
+
+    #[test]
+    fn edits_grow_with_word_length() {
+        assert_eq!(allowed_edits(4), 0);
+        assert_eq!(allowed_edits(5), 1);
+        assert_eq!(allowed_edits(8), 1);
+        assert_eq!(allowed_edits(9), 2);
+    }
+
+    #[test]
+    fn levenshtein_is_bounded() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(bounded_levenshtein(&chars("friedhof"), &chars("fridhof"), 2), Some(1));
+        assert_eq!(bounded_levenshtein(&chars("abfall"), &chars("abfall"), 2), Some(0));
+        assert_eq!(bounded_levenshtein(&chars("abfall"), &chars("xyzxyz"), 2), None);
+    }
+}

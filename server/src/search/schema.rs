@@ -1,0 +1,89 @@
+//! The fields of the search index and how each is analysed.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use super::analysis::{ENGLISH, FOLDED, GERMAN, WORDS};
+
+/// Bumped whenever fields or analysis change; an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    /// `solution:<uuid>`, `data_model:<uuid>` or `organisation:<uuid>`: for updates and deletes.
+    pub key: Field,
+    pub kind: Field,
+    pub slug: Field,
+    /// Organisation whose entries this document belongs to (its uuid), for re-indexing them.
+    pub org_id: Field,
+    pub org_slug: Field,
+    // Text, from most to least important.
+    pub name: Field,
+    pub short: Field,
+    pub tags: Field,
+    pub long: Field,
+    pub org_name: Field,
+    pub english: Field,
+    /// Everything above in one field (phrases, exclusions).
+    pub all: Field,
+    /// Everything above, folded and unstemmed, for typo-tolerant and prefix matching.
+    pub folded: Field,
+    /// Folded words of the name (typos in names, name suggestions).
+    pub name_words: Field,
+    /// Lower-cased words of name, short description and tags (suggestions, spelling).
+    pub words: Field,
+    // Facets.
+    pub f_kind: Field,
+    pub f_category: Field,
+    pub f_licence: Field,
+    pub f_status: Field,
+    pub f_org: Field,
+    pub f_state: Field,
+    pub f_domain: Field,
+    // Sorting and display.
+    pub reuse: Field,
+    pub created: Field,
+    pub org_display: Field,
+}
+
+fn text(tokenizer: &str, stored: bool) -> TextOptions {
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored { options.set_stored() } else { options }
+}
+
+/// The schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        slug: b.add_text_field("slug", STRING | STORED),
+        org_id: b.add_text_field("org_id", STRING),
+        org_slug: b.add_text_field("org_slug", STRING | STORED),
+        name: b.add_text_field("name", text(GERMAN, true)),
+        short: b.add_text_field("short", text(GERMAN, true)),
+        tags: b.add_text_field("tags", text(GERMAN, false)),
+        long: b.add_text_field("long", text(GERMAN, true)),
+        org_name: b.add_text_field("org_name", text(GERMAN, false)),
+        english: b.add_text_field("english", text(ENGLISH, false)),
+        all: b.add_text_field("all", text(GERMAN, false)),
+        folded: b.add_text_field("folded", text(FOLDED, false)),
+        name_words: b.add_text_field("name_words", text(FOLDED, false)),
+        words: b.add_text_field("words", text(WORDS, false)),
+        f_kind: b.add_facet_field("f_kind", FacetOptions::default()),
+        f_category: b.add_facet_field("f_category", FacetOptions::default()),
+        f_licence: b.add_facet_field("f_licence", FacetOptions::default()),
+        f_status: b.add_facet_field("f_status", FacetOptions::default()),
+        f_org: b.add_facet_field("f_org", FacetOptions::default()),
+        f_state: b.add_facet_field("f_state", FacetOptions::default()),
+        f_domain: b.add_facet_field("f_domain", FacetOptions::default()),
+        reuse: b.add_u64_field("reuse", FAST | STORED | INDEXED),
+        created: b.add_i64_field("created", FAST | STORED),
+        org_display: b.add_text_field("org_display", STORED),
+    };
+    (b.build(), fields)
+}
