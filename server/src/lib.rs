@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod embedded_pg;
 pub mod search;
+pub mod synthetic;
 
 pub mod web;
 

@@ -393,6 +393,7 @@ struct State {
     population: u32,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn st(
     code: &'static str,
     ags: &'static str,
@@ -488,6 +489,7 @@ const UNITS: &[&str] = &[
     "Amt für Digitalisierung", "Geschäftsbereich Fachverfahren", "Sozialamt", "Bauverwaltung", "Schulverwaltungsamt",
 ];
 
+#[cfg(test)]
 const ALLOWED_CATEGORIES: &[&str] = &[
     "accounting", "agile-project-management", "applicant-tracking", "application-development",
     "appointment-scheduling", "backup", "billing-and-invoicing", "blog", "budgeting", "business-intelligence",
@@ -3308,4 +3310,353 @@ fn filter_queries(out: &mut Vec<BenchQuery>) {
     out.push(filtered("Parken", &[("category", "mobile-payment"), ("status", "stable")]));
     out.push(filtered("Stadt", &[("kind", "organisation"), ("state", "HE")]));
     out.push(filtered("Baum", &[("kind", "data_model"), ("state", "BW")]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything `generate` would write, built in memory.
+    struct Generated {
+        world: World,
+        models: Vec<ModelRow>,
+        model_metas: Vec<ModelMeta>,
+        solutions: Vec<SolutionRow>,
+        solution_metas: Vec<SolutionMeta>,
+        links: Vec<Link>,
+        adoptions: Vec<AdoptionRow>,
+    }
+
+    fn generate_in_memory(seed: u64, organisations: usize, data_models: usize, solutions: usize) -> Generated {
+        let mut root = Rng::new(seed);
+        let mut org_rng = root.split();
+        let mut model_rng = root.split();
+        let mut solution_rng = root.split();
+        let mut adoption_rng = root.split();
+        let world = World::new(build_organisations(&mut org_rng, organisations));
+
+        let mut slugs = SlugRegistry::default();
+        let (mut models, mut model_metas) = (Vec::new(), Vec::new());
+        for created in creation_times(&mut model_rng, data_models) {
+            let (row, meta) = build_model(&mut model_rng, &world, &mut slugs, created, &model_metas);
+            models.push(row);
+            model_metas.push(meta);
+        }
+
+        let index = ModelIndex::new(&model_metas);
+        let mut slugs = SlugRegistry::default();
+        let (mut rows, mut solution_metas, mut links) = (Vec::new(), Vec::new(), Vec::new());
+        for created in creation_times(&mut solution_rng, solutions) {
+            let (row, meta) = build_solution(&mut solution_rng, &world, &mut slugs, created, &solution_metas);
+            links.extend(index.link(&mut solution_rng, meta.id, meta.topic as usize));
+            rows.push(row);
+            solution_metas.push(meta);
+        }
+
+        let mut adoptions = Vec::new();
+        for s in &solution_metas {
+            let target = Target::Solution(s.id);
+            build_adoptions(&mut adoption_rng, &world, s.org as usize, s.created, target, SOLUTION_ADOPTIONS, &mut adoptions);
+        }
+        for m in &model_metas {
+            let target = Target::Model(m.id);
+            build_adoptions(&mut adoption_rng, &world, m.org as usize, m.created, target, MODEL_ADOPTIONS, &mut adoptions);
+        }
+        Generated { world, models, model_metas, solutions: rows, solution_metas, links, adoptions }
+    }
+
+    /// The `slug` domain: 2–80 characters, groups of [a-z0-9] separated by single hyphens.
+    fn is_slug(s: &str) -> bool {
+        (2..=80).contains(&s.len())
+            && s.split('-').all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+    }
+
+    /// The `web_url` domain, roughly.
+    fn is_web_url(s: &str) -> bool {
+        s.len() <= 500 && (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
+    }
+
+    fn is_email(s: &str) -> bool {
+        let parts: Vec<&str> = s.split('@').collect();
+        s.len() <= 254 && parts.len() == 2 && !parts[0].is_empty() && parts[1].contains('.') && !s.contains(char::is_whitespace)
+    }
+
+    fn is_semver(v: &str) -> bool {
+        let core = v.split(['-', '+']).next().unwrap_or("");
+        let parts: Vec<&str> = core.split('.').collect();
+        v.len() <= 50
+            && parts.len() == 3
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (*p == "0" || !p.starts_with('0')))
+    }
+
+    fn is_licence(l: &str) -> bool {
+        (2..=200).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphanumeric() || ".+:() -".contains(c))
+    }
+
+    fn chars(s: &str) -> usize {
+        s.trim().chars().count()
+    }
+
+    #[test]
+    fn slugs_are_transliterated_and_unique() {
+        assert_eq!(slugify("Stadt Köln"), "stadt-koeln");
+        assert_eq!(slugify("Open Data Lindenhausen e. V."), "open-data-lindenhausen-e-v");
+        assert_eq!(slugify("Straßenbeleuchtung: Störung melden!"), "strassenbeleuchtung-stoerung-melden");
+        assert_eq!(slugify("–"), "eintrag");
+        assert_eq!(slugify("x"), "eintrag-x");
+        assert!(is_slug(&slugify(&"Sehr langer Name ".repeat(20))));
+        let mut registry = SlugRegistry::default();
+        assert_eq!(registry.unique("Abfall-App"), "abfall-app");
+        assert_eq!(registry.unique("Abfall App"), "abfall-app-2");
+        assert_eq!(registry.unique("Abfall-App 2"), "abfall-app-2-2");
+        assert_eq!(registry.unique("abfall app"), "abfall-app-3");
+    }
+
+    #[test]
+    fn topics_use_allowed_values() {
+        const DOMAINS: [&str; 13] = [
+            "mobilitaet", "umwelt", "energie", "verwaltung", "soziales", "bildung", "gesundheit", "bauen_wohnen",
+            "geodaten", "finanzen", "kultur_freizeit", "sicherheit_ordnung", "wirtschaft",
+        ];
+        for t in TOPICS {
+            assert!(!t.categories.is_empty() && t.categories.len() <= 3, "{}", t.noun);
+            for c in t.categories {
+                assert!(ALLOWED_CATEGORIES.contains(c), "{}: category {c}", t.noun);
+            }
+            assert!(DOMAINS.contains(&t.domain), "{}", t.noun);
+            assert!(t.tags.len() >= 4 && !t.tags[0].contains(' '), "{}", t.noun);
+            assert!(t.tags.iter().all(|tag| (1..=40).contains(&chars(tag)) && *tag == tag.to_lowercase()));
+            assert!(t.features.len() >= 2 && t.features.iter().all(|f| (1..=200).contains(&chars(f))));
+            assert!(t.fields.len() >= 2);
+        }
+        assert!(SOLUTION_LICENCES.iter().chain(MODEL_LICENCES).all(|(l, _)| is_licence(l)));
+    }
+
+    #[test]
+    fn organisations_respect_constraints() {
+        let mut rng = Rng::new(7);
+        let orgs = build_organisations(&mut rng, 3_000);
+        assert_eq!(orgs.len(), 3_000);
+        let kinds =
+            ["gemeinde", "stadt", "landkreis", "land", "bund", "zweckverband", "stadtwerk", "it_dienstleister", "verein"];
+        let sizes = ["unter_5000", "5000_bis_20000", "20000_bis_100000", "100000_bis_500000", "ueber_500000"];
+        let mut slugs = HashSet::new();
+        let mut ags_seen = HashSet::new();
+        for org in &orgs {
+            assert!(kinds.contains(&org.kind));
+            assert!(is_slug(&org.slug), "{}", org.slug);
+            assert!(slugs.insert(org.slug.clone()), "duplicate slug {}", org.slug);
+            assert!((2..=200).contains(&chars(&org.name)));
+            assert!(org.description.chars().count() <= 2000);
+            assert_eq!(org.state.is_none(), org.kind == "bund");
+            if let Some(ags) = &org.ags {
+                assert!(ags.len() == 8 && ags.chars().all(|c| c.is_ascii_digit()), "{ags}");
+                assert_eq!(&ags[..2], STATES[org.state.expect("territorial bodies have a Land")].ags);
+                assert!(ags_seen.insert(ags.clone()), "duplicate AGS {ags}");
+            }
+            assert!(org.size_class.is_none_or(|s| sizes.contains(&s)));
+            assert!(org.website.as_deref().is_none_or(is_web_url));
+            assert!(org.email.as_deref().is_none_or(is_email));
+        }
+        assert!(orgs[..16].iter().all(|o| o.kind == "land"));
+        assert_eq!(orgs[8].slug, "freistaat-bayern");
+        assert_eq!(orgs[22].slug, "kommunale-datenzentrale-nord");
+        let municipalities = orgs.iter().filter(|o| o.kind == "gemeinde" || o.kind == "stadt").count();
+        assert!(municipalities > 2_000);
+    }
+
+    #[test]
+    fn entries_respect_constraints() {
+        let g = generate_in_memory(42, 400, 600, 4_000);
+        let statuses = ["concept", "development", "beta", "stable", "obsolete"];
+        let platforms = ["web", "windows", "mac", "linux", "ios", "android"];
+        let org_of: HashMap<Uuid, usize> = g.world.orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+
+        let mut slugs = HashSet::new();
+        let mut earlier: HashMap<Uuid, Uuid> = HashMap::new();
+        let mut forks = 0;
+        for s in &g.solutions {
+            assert!(is_slug(&s.slug) && slugs.insert(s.slug.clone()), "{}", s.slug);
+            assert!((2..=100).contains(&chars(&s.name)), "{}", s.name);
+            assert!((10..=150).contains(&chars(&s.short_description)), "{}", s.short_description);
+            assert!(s.short_description_en.as_deref().is_none_or(|e| e.chars().count() <= 150));
+            assert!(s.long_description.chars().count() <= 20_000 && s.long_description.contains("## Funktionen"));
+            assert!(is_web_url(&s.repository_url) && s.landing_url.as_deref().is_none_or(is_web_url));
+            assert!(is_licence(s.licence));
+            assert!(statuses.contains(&s.development_status));
+            assert!(SOFTWARE_TYPES.iter().any(|((t, _, _), _)| *t == s.software_type));
+            assert!((1..=3).contains(&s.categories.len()));
+            assert!(s.categories.iter().all(|c| ALLOWED_CATEGORIES.contains(c)));
+            assert_eq!(s.categories.iter().collect::<HashSet<_>>().len(), s.categories.len());
+            assert!(s.platforms.iter().all(|p| platforms.contains(p)));
+            let contractors: Value = serde_json::from_str(&s.contractors).unwrap();
+            let contacts: Value = serde_json::from_str(&s.contacts).unwrap();
+            assert!(contacts.is_array());
+            assert_eq!(s.maintenance_type == "contract", !contractors.as_array().unwrap().is_empty());
+            assert!(s.version.as_deref().is_none_or(|v| (1..=50).contains(&v.len())));
+            assert!(s.tags.len() <= 20 && s.tags.iter().all(|t| (1..=40).contains(&chars(t))));
+            assert!(s.features.len() <= 30 && s.features.iter().all(|f| (1..=200).contains(&chars(f))));
+            assert!(s.created_at <= s.updated_at && s.updated_at < END);
+            if let Some(origin) = s.forked_from {
+                forks += 1;
+                let origin_org = earlier.get(&origin).expect("forks point at an earlier solution");
+                assert_ne!(*origin_org, s.org_id, "a fork belongs to another organisation");
+            }
+            assert!(!s.tags.iter().any(|t| t.contains(SEP)) && !s.features.iter().any(|f| f.contains(SEP)));
+            earlier.insert(s.id, s.org_id);
+        }
+        let share = forks as f64 / g.solutions.len() as f64;
+        assert!((0.02..0.09).contains(&share), "fork share {share}");
+
+        let mut model_slugs = HashSet::new();
+        let mut model_ids = HashSet::new();
+        for m in &g.models {
+            assert!(is_slug(&m.slug) && model_slugs.insert(m.slug.clone()), "{}", m.slug);
+            assert!((2..=100).contains(&chars(&m.name)));
+            assert!((10..=150).contains(&chars(&m.short_description)), "{}", m.short_description);
+            assert!(m.description.chars().count() <= 20_000);
+            assert!(is_semver(&m.version), "{}", m.version);
+            assert!(is_licence(m.licence));
+            let schema: Value = serde_json::from_str(&m.json_schema).unwrap();
+            assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+            assert_eq!(schema["type"], "object");
+            let examples: Value = serde_json::from_str(&m.examples).unwrap();
+            let example = &examples.as_array().unwrap()[0];
+            for key in schema["required"].as_array().unwrap() {
+                assert!(example.get(key.as_str().unwrap()).is_some());
+            }
+            for key in example.as_object().unwrap().keys() {
+                assert!(schema["properties"].get(key).is_some(), "{key} is declared");
+            }
+            if let Some(origin) = m.forked_from {
+                assert!(model_ids.contains(&origin), "forks point at an earlier data model");
+            }
+            model_ids.insert(m.id);
+            assert!(m.created_at <= m.updated_at);
+        }
+
+        assert!(g.links.iter().all(|(_, model, _)| model_ids.contains(model)));
+        assert!(!g.links.is_empty());
+
+        let owners: HashMap<Uuid, Uuid> = g
+            .solution_metas
+            .iter()
+            .map(|s| (s.id, g.world.orgs[s.org as usize].id))
+            .chain(g.model_metas.iter().map(|m| (m.id, g.world.orgs[m.org as usize].id)))
+            .collect();
+        let mut pairs = HashSet::new();
+        let mut on_solutions = 0;
+        for a in &g.adoptions {
+            let entry = match a.target {
+                Target::Solution(id) => {
+                    on_solutions += 1;
+                    id
+                }
+                Target::Model(id) => id,
+            };
+            assert!(org_of.contains_key(&a.org_id));
+            assert_ne!(owners[&entry], a.org_id, "owners do not adopt their own entries");
+            assert!(pairs.insert((a.org_id, entry)), "one adoption per organisation and entry");
+            assert!(a.note.chars().count() <= 1000);
+            assert!(a.contact_email.as_deref().is_none_or(is_email));
+        }
+        let mean = on_solutions as f64 / g.solutions.len() as f64;
+        assert!((1.2..1.8).contains(&mean), "adoptions per solution {mean}");
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let a = generate_in_memory(5, 120, 80, 500);
+        let b = generate_in_memory(5, 120, 80, 500);
+        let c = generate_in_memory(6, 120, 80, 500);
+        let key = |g: &Generated| -> Vec<(Uuid, String, String)> {
+            g.solutions.iter().map(|s| (s.id, s.slug.clone(), s.long_description.clone())).collect()
+        };
+        assert_eq!(key(&a), key(&b));
+        assert_ne!(key(&a), key(&c));
+        assert_eq!(a.adoptions.len(), b.adoptions.len());
+        assert_eq!(
+            a.models.iter().map(|m| &m.json_schema).collect::<Vec<_>>(),
+            b.models.iter().map(|m| &m.json_schema).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn tiny_scales_work() {
+        let g = generate_in_memory(1, 1, 3, 10);
+        assert!(g.solutions.iter().all(|s| s.forked_from.is_none()));
+        assert!(g.adoptions.is_empty());
+        let g = generate_in_memory(1, 2, 0, 50);
+        assert_eq!(g.solutions.len(), 50);
+        assert!(g.links.is_empty());
+    }
+
+    #[test]
+    fn query_mix_is_valid_and_stable() {
+        let mix = query_mix();
+        assert!(mix.len() >= 240, "{}", mix.len());
+        assert_eq!(mix, query_mix());
+        for label in ["wort", "flexion", "umlaut", "kompositum", "tippfehler", "phrase", "mehrwort", "filter"] {
+            let n = mix.iter().filter(|q| q.label == label).count();
+            assert!(n >= 30, "{label}: {n}");
+        }
+        let fixed_slugs: HashSet<String> = fixed_organisations().iter().map(|o| slugify(&o.name)).collect();
+        for q in &mix {
+            assert!(!q.text.trim().is_empty());
+            assert_eq!(q.label == "filter", !q.filters.is_empty());
+            for (key, value) in &q.filters {
+                let ok = match *key {
+                    "kind" => ["solution", "data_model", "organisation"].contains(&value.as_str()),
+                    "category" => ALLOWED_CATEGORIES.contains(&value.as_str()),
+                    "licence" => SOLUTION_LICENCES.iter().any(|(l, _)| l == value),
+                    "status" => STATUSES.iter().any(|(s, _)| s == value),
+                    "org" => fixed_slugs.contains(value),
+                    "state" => STATES.iter().any(|s| s.code == value),
+                    _ => false,
+                };
+                assert!(ok, "{key}={value}");
+            }
+        }
+        let umlauts: Vec<&BenchQuery> = mix.iter().filter(|q| q.label == "umlaut").collect();
+        assert!(umlauts.iter().all(|q| q.text.is_ascii()));
+        assert!(mix.iter().any(|q| q.text == "Buergerbeteiligung"));
+        let typos: Vec<&str> = mix.iter().filter(|q| q.label == "tippfehler").map(|q| q.text.as_str()).collect();
+        assert!(typos.iter().all(|t| !TOPICS.iter().any(|topic| topic.noun == *t)));
+    }
+
+    fn vocabulary() -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for t in TOPICS {
+            parts.extend([t.noun, t.stem, t.what, t.model]);
+            parts.extend(t.tags);
+            parts.extend(t.features);
+            parts.extend(t.fields.iter().map(|f| f.doc));
+        }
+        for list in [
+            OPERATION_SENTENCES, AUDIENCES_DATIVE, DATA_CENTRES, GENERIC_TAGS, GENERIC_FEATURES, ADOPTION_NOTES,
+            ORG_SENTENCES, MODEL_PURPOSES, MODEL_NOTES,
+        ] {
+            parts.extend(list);
+        }
+        parts.join("\n").to_lowercase()
+    }
+
+    #[test]
+    fn queries_are_built_from_the_vocabulary() {
+        let text = vocabulary();
+        let words: HashSet<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        for (form, evidence) in INFLECTIONS {
+            assert!(words.contains(evidence.to_lowercase().as_str()), "{form}: {evidence} does not occur");
+        }
+        for part in COMPOUND_PARTS {
+            let part = part.to_lowercase();
+            assert!(words.iter().any(|w| w.len() > part.len() && w.contains(&part)), "{part} is not part of a compound");
+        }
+        for phrase in FIXED_PHRASES {
+            assert!(text.contains(&phrase.to_lowercase()), "{phrase} does not occur");
+        }
+        for topic in TOPICS.iter().take(36) {
+            assert!(words.contains(topic.tags[0]) || topic.tags[0].contains('-'));
+        }
+    }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_location;
 
+use crate::components::search_box::SearchCombobox;
 use crate::i18n::{use_lang, use_texts};
 use crate::site::use_site_config;
 
@@ -47,14 +48,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 <form class="site-search" role="search" aria-label=t.header_search_label method="get" action="/suche">
                     <label class="kern-sr-only" for="kopf-suche">{t.header_search_label}</label>
-                    <input
-                        class="kern-form-input__input site-search__input"
-                        id="kopf-suche"
-                        type="search"
-                        name="q"
-                        maxlength="200"
-                        autocomplete="off"
-                    />
+                    <SearchCombobox id="kopf-suche".to_owned() value=String::new()
+                        list_label=t.search_suggestions_label.to_owned() count_text=t.search_suggestions_count.to_owned()/>
                     <button type="submit" class="kern-btn kern-btn--primary">
                         <span class="kern-label">{t.header_search_button}</span>
                     </button>

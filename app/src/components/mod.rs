@@ -7,3 +7,4 @@ pub mod facts;
 pub mod filters;
 pub mod layout;
 pub mod pagination;
+pub mod search_box;

@@ -141,7 +141,16 @@ async fn the_openapi_document_describes_every_endpoint(pool: PgPool) {
     assert_eq!(status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/solutions", "/solutions/{slug}", "/data-models", "/data-models/{slug}", "/organisations", "/organisations/{slug}"] {
+    for path in [
+        "/solutions",
+        "/solutions/{slug}",
+        "/data-models",
+        "/data-models/{slug}",
+        "/organisations",
+        "/organisations/{slug}",
+        "/search",
+        "/suggest",
+    ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
     }
     let params = doc["paths"]["/solutions"]["get"]["parameters"].as_array().unwrap();
@@ -149,4 +158,71 @@ async fn the_openapi_document_describes_every_endpoint(pool: PgPool) {
     for name in ["category", "licence", "status", "org", "state", "sort", "page", "per_page"] {
         assert!(names.contains(&name), "parameter {name} documented");
     }
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_search_api_answers_with_hits_facets_and_clear_errors(pool: PgPool) {
+    sample(&pool).await;
+    let router = app(pool).await;
+    let (status, _, body) = get(&router, "/api/v1/search?q=Sperrmuell&state=BW", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["total"], 1);
+    let hit = &json["hits"][0];
+    assert_eq!(hit["kind"], "solution");
+    assert_eq!(hit["slug"], "sperrmuell-online");
+    assert_eq!(hit["name"], "Sperrmüll online anmelden");
+    assert_eq!(hit["organisation"]["slug"], "stadt-ulm");
+    assert_eq!(hit["organisation"]["name"], "Stadt Ulm");
+    assert!(hit["short_description"].is_string() && hit["snippet"].is_object());
+    assert_eq!(hit["reuse_count"], 0);
+    assert!(hit["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(json["facets"]["state"][0]["value"], "BW");
+    assert_eq!(json["facets"]["state"][0]["count"], 1);
+    assert_eq!(json["facets"]["org"][0]["name"], "Stadt Ulm");
+
+    for (query, parameter) in [
+        ("per_page=1000", "per_page"),
+        ("kind=software", "kind"),
+        ("sort=beliebt", "sort"),
+        ("state=XX", "state"),
+        ("page=0", "page"),
+        ("page=600", "page"),
+    ] {
+        let (status, _, body) = get(&router, &format!("/api/v1/search?q=a&{query}"), &[]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(error["error"].as_str().unwrap().contains(parameter), "{query}: {body}");
+    }
+    let long = "x".repeat(201);
+    let (status, _, _) = get(&router, &format!("/api/v1/search?q={long}"), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Odd syntax is not an error.
+    let (status, _, _) = get(&router, "/api/v1/search?q=%22%28%28title%3A*", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, _, body) = get(&router, "/api/v1/suggest?q=Sperr", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let suggestions: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(suggestions[0]["text"], "Sperrmüll online anmelden");
+    assert_eq!(suggestions[0]["source"], "name");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_search_page_shows_hits_facets_and_a_helpful_empty_state(pool: PgPool) {
+    sample(&pool).await;
+    let router = app(pool).await;
+    let (status, _, html) = get(&router, "/suche?q=sperrmull&licence=EUPL-1.2", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sperrmüll online anmelden"));
+    assert!(html.contains(r#"name="licence" value="EUPL-1.2" checked"#), "selected facet is checked");
+    assert!(html.contains("Baden-Württemberg (1)"), "facet with count");
+    assert!(html.contains(r#"role="combobox""#), "header search box is a combobox");
+    let (status, _, html) = get(&router, "/suche?q=Sperrmul", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Sperrmüll online anmelden"), "typo tolerated");
+    let (_, _, html) = get(&router, "/suche?q=Sprrmuel", &[]).await;
+    assert!(html.contains("Meinten Sie"), "did-you-mean offered");
+    let (_, _, html) = get(&router, "/suche?q=Raumfahrt", &[]).await;
+    assert!(html.contains("Keine Einträge gefunden"));
 }
