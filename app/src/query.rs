@@ -360,6 +360,22 @@ impl SearchQuery {
         })
     }
 
+    /// The query within the limits `from_pairs` enforces (for queries that arrive by other
+    /// ways, such as a server function call).
+    pub fn within_limits(mut self) -> Self {
+        self.text = self.text.trim().chars().take(MAX_SEARCH_CHARS).collect();
+        self.per_page = self.per_page.clamp(1, MAX_PER_PAGE);
+        self.page = self.page.clamp(1, MAX_SEARCH_DEPTH / self.per_page + 1);
+        self.kinds.truncate(MAX_FILTER_VALUES);
+        self.categories.truncate(MAX_FILTER_VALUES);
+        self.licences.truncate(MAX_FILTER_VALUES);
+        self.statuses.truncate(MAX_FILTER_VALUES);
+        self.orgs.truncate(MAX_FILTER_VALUES);
+        self.states.truncate(MAX_FILTER_VALUES);
+        self.domains.truncate(MAX_FILTER_VALUES);
+        self
+    }
+
     /// The filters as URL pairs (without text, order and page).
     pub fn filter_pairs(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
@@ -453,6 +469,37 @@ mod tests {
         assert_eq!(q.state, Some(Bundesland::BW));
         let url = url_with_query("/loesungen", &q.to_pairs());
         assert_eq!(url, "/loesungen?category=time-tracking&status=stable&state=BW&sort=reused&page=2");
+    }
+
+    #[test]
+    fn search_filters_repeat_and_round_trip() {
+        let q = SearchQuery::from_pairs(
+            &pairs(&[("q", " Abfall "), ("state", "BY"), ("state", "BW"), ("state", "BY"), ("kind", "solution"), ("sort", "reused")]),
+            true,
+        )
+        .unwrap();
+        assert_eq!(q.text, "Abfall");
+        assert_eq!(q.states, [Bundesland::BY, Bundesland::BW], "duplicates dropped, order kept");
+        assert_eq!(q.kinds, [SearchKind::Solution]);
+        assert_eq!(q.sort, SearchSort::Reused);
+        assert_eq!(url_with_query("/suche", &q.to_pairs()), "/suche?q=Abfall&kind=solution&state=BY&state=BW&sort=reused");
+        assert!(q.is_filtered());
+    }
+
+    #[test]
+    fn search_parameters_are_checked_in_strict_mode_and_dropped_in_pages() {
+        for (name, value) in [("kind", "app"), ("category", "gibt-es-nicht"), ("sort", "name"), ("state", "XX"), ("org", "Stadt Ulm")] {
+            let err = SearchQuery::from_pairs(&pairs(&[(name, value)]), true).unwrap_err();
+            assert_eq!(err.name, name);
+            let lenient = SearchQuery::from_pairs(&pairs(&[(name, value)]), false).unwrap();
+            assert!(!lenient.is_filtered() && lenient.sort == SearchSort::Relevance, "{name}");
+        }
+        let long = "a".repeat(MAX_SEARCH_CHARS + 1);
+        assert!(SearchQuery::from_pairs(&pairs(&[("q", &long)]), true).is_err());
+        assert_eq!(SearchQuery::from_pairs(&pairs(&[("q", &long)]), false).unwrap().text.chars().count(), MAX_SEARCH_CHARS);
+        let deep = SearchQuery::from_pairs(&pairs(&[("page", "600")]), true).unwrap_err();
+        assert_eq!(deep.name, "page");
+        assert_eq!(SearchQuery::from_pairs(&pairs(&[("page", "600")]), false).unwrap().page, 501);
     }
 
     #[test]

@@ -276,6 +276,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
 
     step("Allmende search engine in-process");
     let mut engine = Vec::new();
+    let mut by_label: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
     for pass in 0..=ALLMENDE_PASSES {
         for q in &mix {
             let query = search_query(q);
@@ -285,6 +286,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
             std::hint::black_box(results);
             if pass > 0 {
                 engine.push(elapsed);
+                by_label.entry(q.label).or_default().push(elapsed);
             }
         }
     }
@@ -364,5 +366,12 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         println!("| search API under wrk -c16, req/s / p99 | {rps:.0} / {p99} | |");
     }
     println!("| peak memory of the benchmark process | {:.0} MiB | |", peak_rss_mib());
+    println!();
+    println!("| query kind (engine in-process) | queries | p50 | p99 |");
+    println!("|---|---|---|---|");
+    for (label, samples) in &mut by_label {
+        let n = samples.len() / ALLMENDE_PASSES;
+        println!("| {label} | {n} | {} | {} |", ms(percentile(samples, 50.0)), ms(percentile(samples, 99.0)));
+    }
     Ok(())
 }

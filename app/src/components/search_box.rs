@@ -34,6 +34,9 @@ pub fn SearchCombobox(
     let generation = StoredValue::new(0u64);
     let input_ref = NodeRef::<leptos::html::Input>::new();
     let option_id_for_active = option_id.clone();
+    // Set once the island runs in the browser (tests wait for it).
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
 
     let announce = move || {
         let n = items.get().len();
@@ -71,6 +74,7 @@ pub fn SearchCombobox(
                 leptos::task::spawn_local(async move {
                     let found = fetch_suggestions(&typed).await;
                     if generation.get_value() == this {
+                        set_active.set(None);
                         set_open.set(!found.is_empty());
                         set_items.set(found);
                     }
@@ -96,7 +100,7 @@ pub fn SearchCombobox(
                 set_active.set(Some(active.get_untracked().map_or(n - 1, |i| (i + n - 1) % n)));
             }
             "Enter" => {
-                if let (true, Some(i)) = (open.get_untracked(), active.get_untracked()) {
+                if let (true, Some(i)) = (open.get_untracked(), active.get_untracked().filter(|i| *i < n)) {
                     ev.prevent_default();
                     choose(i);
                 }
@@ -123,6 +127,7 @@ pub fn SearchCombobox(
                 maxlength="200"
                 autocomplete="off"
                 role="combobox"
+                data-hydrated=move || hydrated.get().then_some("true")
                 aria-autocomplete="list"
                 aria-controls=list_id.clone()
                 aria-expanded=move || if open.get() { "true" } else { "false" }

@@ -28,7 +28,7 @@ pub fn SearchPage() -> impl IntoView {
         <PageMeta title=heading.clone() description=t.search_meta canonical_path=canonical/>
         <Breadcrumbs current=t.search_title/>
         <PageHeading title=heading/>
-        <form class="search-form" method="get" action="/suche" role="search">
+        <form class="search-form" method="get" action="/suche" role="search" aria-label=t.search_label>
             <div class="kern-form-input">
                 <label class="kern-label" for="suchbegriff">{t.search_label}</label>
                 <p class="kern-hint" id="suchbegriff-hinweis">{t.search_hint}</p>
@@ -58,7 +58,8 @@ pub fn SearchPage() -> impl IntoView {
 fn SearchResultsView(query: SearchQuery, results: SearchResults) -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
-    let pages = results.page_count();
+    // Paging reaches the first 10 000 hits (deeper pages repeat the last one).
+    let pages = results.page_count().min(crate::query::MAX_SEARCH_DEPTH / results.per_page.max(1) + 1);
     let mut pairs = query.to_pairs();
     pairs.retain(|(k, _)| *k != "page");
     let total = i64::try_from(results.total).unwrap_or(i64::MAX);
@@ -117,7 +118,7 @@ fn FacetForm(query: SearchQuery, facets: SearchFacets) -> impl IntoView {
     let filtered = query.is_filtered();
     let reset = url_with_query("/suche", &[("q", query.text.clone())]);
     let groups: Vec<(&'static str, &'static str, Vec<FacetValue>)> = vec![
-        ("kind", t.filter_kind, facets.kind),
+        ("kind", t.facet_kind, facets.kind),
         ("category", t.filter_category, facets.category),
         ("domain", t.filter_domain, facets.domain),
         ("licence", t.filter_licence, facets.licence),

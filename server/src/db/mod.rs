@@ -105,7 +105,12 @@ impl Catalogue for PgCatalogue {
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogueError> {
-        self.search_index()?.search(query).map_err(|e| CatalogueError::Search(e.to_string()))
+        // A search is a few milliseconds of CPU: keep it off the async worker threads.
+        let (index, query) = (self.search_index()?.clone(), query.clone());
+        tokio::task::spawn_blocking(move || index.search(&query))
+            .await
+            .map_err(|e| CatalogueError::Search(e.to_string()))?
+            .map_err(|e| CatalogueError::Search(e.to_string()))
     }
 
     async fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, CatalogueError> {

@@ -2,8 +2,8 @@
 //!
 //! Every write to an entry or organisation appends a `search_outbox` row in the same
 //! transaction (by trigger). Each server node owns one index directory and applies the
-//! outbox rows after its own position; the position is stored in the index's commit
-//! payload, so index contents and position never disagree. A missing, damaged or
+//! outbox rows after its own cursor; the cursor is stored in the index's commit payload,
+//! so index contents and cursor never disagree. A missing, damaged or
 //! outdated index is rebuilt from PostgreSQL on start.
 
 pub mod analysis;
@@ -62,8 +62,8 @@ pub enum SearchError {
 #[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
 struct Payload {
     schema: u32,
-    /// Highest outbox id applied.
-    position: i64,
+    /// The last outbox row applied.
+    cursor: OutboxCursor,
 }
 
 /// Numbers from a full rebuild.
@@ -93,7 +93,8 @@ impl SearchIndex {
     /// is new, unreadable or of another schema version. `progress` is told about a rebuild.
     pub async fn open(dir: &Path, pool: &PgPool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Self, SearchError> {
         let (index, payload) = open_or_create(dir)?;
-        let fields = fields_of(&index);
+        // The schema always comes from `schema::build` (an index with another one is rebuilt).
+        let fields = schema::build().1;
         let writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY).map_err(|err| match err {
             tantivy::TantivyError::LockFailure(..) => SearchError::Locked(dir.to_owned()),
             other => SearchError::Index(other),
@@ -106,12 +107,12 @@ impl SearchIndex {
                 reader,
                 fields,
                 writer: Mutex::new(writer),
-                cursor: Mutex::new(OutboxCursor::new(payload.map_or(0, |p| p.position))),
+                cursor: Mutex::new(payload.map_or(OutboxCursor::START, |p| p.cursor)),
             }),
         };
         let needs_rebuild = match payload {
             None => true,
-            Some(p) => outbox::pruned_past(pool, p.position).await?,
+            Some(p) => outbox::pruned_past(pool, &p.cursor).await?,
         };
         if needs_rebuild {
             tracing::info!(dir = %dir.display(), "building the search index from the database");
@@ -132,7 +133,7 @@ impl SearchIndex {
     pub async fn rebuild(&self, pool: &PgPool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<RebuildStats, SearchError> {
         let started = Instant::now();
         // Rows written while we read are applied again afterwards (applying is idempotent).
-        let position = outbox::head(pool).await?;
+        let head = outbox::head(pool).await?;
         let total = documents::count(pool).await?;
         self.with_writer(|writer| writer.delete_all_documents().map(|_| ()))?;
         let mut done = 0u64;
@@ -153,20 +154,17 @@ impl SearchIndex {
                 progress(done, total);
             }
         }
-        self.commit(position)?;
-        *self.inner.cursor.lock().map_err(poisoned)? = OutboxCursor::new(position);
+        self.commit(head).await?;
+        *lock(&self.inner.cursor) = head;
         self.catch_up(pool).await?;
         Ok(RebuildStats { documents: done, elapsed: started.elapsed() })
     }
 
     /// Applies outbox rows written since the last call; returns how many changes were applied.
     pub async fn catch_up(&self, pool: &PgPool) -> Result<usize, SearchError> {
-        let batch = {
-            let cursor = self.inner.cursor.lock().map_err(poisoned)?.clone();
-            outbox::read(pool, &cursor).await?
-        };
+        let cursor = *lock(&self.inner.cursor);
+        let batch = outbox::read(pool, &cursor).await?;
         if batch.rows.is_empty() {
-            self.inner.cursor.lock().map_err(poisoned)?.forget_old_gaps();
             return Ok(0);
         }
         let changes = outbox::changes(pool, &batch.rows).await?;
@@ -177,11 +175,8 @@ impl SearchIndex {
                 docs.extend(load(pool, kind, Selection::Ids(&ids)).await?);
             }
         }
-        let new_cursor = {
-            let mut cursor = self.inner.cursor.lock().map_err(poisoned)?.clone();
-            cursor.advance(&batch.rows);
-            cursor
-        };
+        let mut new_cursor = cursor;
+        new_cursor.advance(&batch.rows);
         let fields = self.inner.fields.clone();
         let applied = changes.len();
         self.with_writer(move |writer| {
@@ -193,9 +188,32 @@ impl SearchIndex {
             }
             Ok(())
         })?;
-        self.commit(new_cursor.position())?;
-        *self.inner.cursor.lock().map_err(poisoned)? = new_cursor;
+        self.commit(new_cursor).await?;
+        *lock(&self.inner.cursor) = new_cursor;
         Ok(applied)
+    }
+
+    /// Outbox rows this node has not applied yet (including rows of transactions that are
+    /// still running or wait for an older one): the index's lag.
+    pub async fn lag(&self, pool: &PgPool) -> Result<i64, SearchError> {
+        let cursor = *lock(&self.inner.cursor);
+        Ok(outbox::count_after(pool, &cursor).await?)
+    }
+
+    /// Applies outbox rows until none are left (tests and tools that must read their own
+    /// writes). Gives up after `patience`.
+    pub async fn catch_up_fully(&self, pool: &PgPool, patience: Duration) -> Result<(), SearchError> {
+        let started = Instant::now();
+        loop {
+            self.catch_up(pool).await?;
+            if self.lag(pool).await? == 0 {
+                return Ok(());
+            }
+            if started.elapsed() > patience {
+                return Err(SearchError::Internal("search index did not catch up in time".into()));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Keeps the index current until `shutdown` resolves: polls the outbox every
@@ -244,27 +262,35 @@ impl SearchIndex {
     }
 
     fn with_writer(&self, work: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>) -> Result<(), SearchError> {
-        let mut writer = self.inner.writer.lock().map_err(poisoned)?;
-        work(&mut writer)?;
+        work(&mut lock(&self.inner.writer))?;
         Ok(())
     }
 
-    fn commit(&self, position: i64) -> Result<(), SearchError> {
-        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, position })
+    /// Commits with the cursor as payload and makes the new state searchable. Runs on a
+    /// blocking thread: a commit waits for the indexing threads and for the disk.
+    async fn commit(&self, cursor: OutboxCursor) -> Result<(), SearchError> {
+        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, cursor })
             .map_err(|e| SearchError::Internal(e.to_string()))?;
-        {
-            let mut writer = self.inner.writer.lock().map_err(poisoned)?;
-            let mut prepared = writer.prepare_commit()?;
-            prepared.set_payload(&payload);
-            prepared.commit()?;
-        }
-        self.inner.reader.reload()?;
-        Ok(())
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+            {
+                let mut writer = lock(&inner.writer);
+                let mut prepared = writer.prepare_commit()?;
+                prepared.set_payload(&payload);
+                prepared.commit()?;
+            }
+            inner.reader.reload()?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| SearchError::Internal(e.to_string()))?
     }
 }
 
-fn poisoned<T>(_: std::sync::PoisonError<T>) -> SearchError {
-    SearchError::Internal("lock poisoned".into())
+/// Locks a mutex; a panic while it was held leaves consistent data here (the writer rolls
+/// back uncommitted work on the next commit failure), so the lock is taken over.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 async fn load(pool: &PgPool, kind: SearchKind, selection: Selection<'_>) -> Result<Vec<EntryDoc>, sqlx::Error> {
@@ -309,13 +335,20 @@ fn open_or_create(dir: &Path) -> Result<(Index, Option<Payload>), SearchError> {
     Ok((index, None))
 }
 
+/// Whether a file name is one tantivy writes: `meta.json`, `.managed.json`, its lock files,
+/// and segment files named by a 32-digit hex id.
+fn is_index_file(name: &str) -> bool {
+    let segment = name.split_once('.').is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+    segment || matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock")
+}
+
 /// Removes the index files of an unusable index (only files tantivy writes).
 fn clear_dir(dir: &Path) -> Result<(), SearchError> {
     let entries = std::fs::read_dir(dir).map_err(|e| SearchError::Io(dir.to_owned(), e))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name == "meta.json" || name == ".managed.json" || name.ends_with(".lock") || name.contains('.');
+        let ours = is_index_file(&name);
         if path.is_file() && ours {
             std::fs::remove_file(&path).map_err(|e| SearchError::Io(path.clone(), e))?;
         }
@@ -329,10 +362,4 @@ fn register_analyzers(index: &Index) {
     tokenizers.register(ENGLISH, Analyzer::new(Analysis::English));
     tokenizers.register(WORDS, Analyzer::new(Analysis::Words));
     tokenizers.register(FOLDED, Analyzer::new(Analysis::Folded));
-}
-
-fn fields_of(index: &Index) -> Fields {
-    // The schema is always built by `schema::build`, so the handles match.
-    let _ = index;
-    schema::build().1
 }

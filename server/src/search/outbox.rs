@@ -1,13 +1,12 @@
 //! Reading the search outbox.
 //!
-//! Outbox ids are handed out when a row is inserted, but transactions commit in any order:
-//! id 7 can become visible before id 6. The cursor therefore remembers ids it skipped
-//! ("gaps") and asks for them again for a while; a gap that never fills was a rolled-back
-//! transaction. Applying a change twice is harmless, because a change only says "look at
-//! this entry again".
+//! Outbox ids are handed out when a row is inserted, but transactions commit in any order.
+//! Each row carries the id of the transaction that wrote it (`txid`); a node reads only
+//! rows of transactions older than the oldest transaction still running, in (txid, id)
+//! order. Those transactions are all finished, so nothing can appear behind the cursor
+//! later. Applying a change twice is harmless: a change only says "look at this entry again".
 
-use std::collections::{BTreeMap, HashSet};
-use std::time::{Duration, Instant};
+use std::collections::HashSet;
 
 use app::model::SearchKind;
 use sqlx::PgPool;
@@ -17,67 +16,32 @@ use super::documents;
 
 /// Most rows read per round.
 const READ_LIMIT: i64 = 5_000;
-/// How long a skipped id is asked for again.
-const GAP_PATIENCE: Duration = Duration::from_secs(120);
-/// Most gaps remembered (beyond that, the oldest are given up).
-const MAX_GAPS: usize = 10_000;
 /// Outbox rows older than this are deleted; a node further behind rebuilds its index.
 const RETENTION: &str = "7 days";
 
-/// Where a node stands in the outbox.
-#[derive(Debug, Clone)]
+/// Where a node stands in the outbox: the last row applied, as (txid, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct OutboxCursor {
-    position: i64,
-    gaps: BTreeMap<i64, Instant>,
+    pub txid: i64,
+    pub id: i64,
 }
 
 impl OutboxCursor {
-    /// A cursor after `position`, without gaps.
-    pub fn new(position: i64) -> Self {
-        OutboxCursor { position, gaps: BTreeMap::new() }
-    }
+    /// Before every row.
+    pub const START: OutboxCursor = OutboxCursor { txid: 0, id: 0 };
 
-    /// The highest id applied.
-    pub fn position(&self) -> i64 {
-        self.position
-    }
-
-    /// Records rows as applied: fills gaps they close, opens gaps for ids they skip.
+    /// Records rows (in read order) as applied.
     pub fn advance(&mut self, rows: &[OutboxRow]) {
-        let now = Instant::now();
-        for row in rows {
-            if row.id <= self.position {
-                self.gaps.remove(&row.id);
-                continue;
-            }
-            for skipped in (self.position + 1)..row.id {
-                if self.gaps.len() >= MAX_GAPS {
-                    break;
-                }
-                self.gaps.insert(skipped, now);
-            }
-            self.position = row.id;
+        if let Some(last) = rows.last() {
+            *self = OutboxCursor { txid: last.txid, id: last.id };
         }
-        self.forget_old_gaps();
-    }
-
-    /// Gives up gaps that stayed empty longer than [`GAP_PATIENCE`].
-    pub fn forget_old_gaps(&mut self) {
-        let now = Instant::now();
-        self.gaps.retain(|_, since| now.duration_since(*since) < GAP_PATIENCE);
-        while self.gaps.len() > MAX_GAPS {
-            self.gaps.pop_first();
-        }
-    }
-
-    fn gap_ids(&self) -> Vec<i64> {
-        self.gaps.keys().copied().collect()
     }
 }
 
 /// One outbox row.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OutboxRow {
+    pub txid: i64,
     pub id: i64,
     pub entity_kind: String,
     pub entity_id: Uuid,
@@ -95,23 +59,33 @@ pub struct Change {
     pub id: Uuid,
 }
 
-/// The next rows for `cursor`.
+/// The next rows after `cursor` of finished transactions.
 pub async fn read(pool: &PgPool, cursor: &OutboxCursor) -> Result<Batch, sqlx::Error> {
     let rows: Vec<OutboxRow> = sqlx::query_as(
         r#"
-        select id, entity_kind, entity_id
+        select txid::text::bigint as txid, id, entity_kind, entity_id
         from search_outbox
-        where id > $1 or id = any($2)
-        order by id
+        where (txid, id) > ($1::text::xid8, $2)
+          and txid < pg_snapshot_xmin(pg_current_snapshot())
+        order by txid, id
         limit $3
         "#,
     )
-    .bind(cursor.position)
-    .bind(cursor.gap_ids())
+    .bind(cursor.txid.to_string())
+    .bind(cursor.id)
     .bind(READ_LIMIT)
     .fetch_all(pool)
     .await?;
     Ok(Batch { rows })
+}
+
+/// Number of rows after `cursor`, finished or not.
+pub async fn count_after(pool: &PgPool, cursor: &OutboxCursor) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from search_outbox where (txid, id) > ($1::text::xid8, $2)")
+        .bind(cursor.txid.to_string())
+        .bind(cursor.id)
+        .fetch_one(pool)
+        .await
 }
 
 /// The entries the rows touch, without repeats. A change of an organisation also touches
@@ -136,36 +110,38 @@ pub async fn changes(pool: &PgPool, rows: &[OutboxRow]) -> Result<Vec<Change>, s
     Ok(out)
 }
 
-/// The highest outbox id now.
-pub async fn head(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select coalesce(max(id), 0) from search_outbox").fetch_one(pool).await
+/// A cursor behind which every transaction has finished now: a rebuild that reads the
+/// database after this point has seen all their changes.
+pub async fn head(pool: &PgPool) -> Result<OutboxCursor, sqlx::Error> {
+    let xmin: i64 = sqlx::query_scalar("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint").fetch_one(pool).await?;
+    // Rows of transaction `xmin` itself and later are still ahead of the cursor.
+    Ok(OutboxCursor { txid: xmin - 1, id: i64::MAX })
 }
 
-/// Whether rows after `position` have already been pruned (the node was away too long
-/// and must rebuild).
-pub async fn pruned_past(pool: &PgPool, position: i64) -> Result<bool, sqlx::Error> {
-    let oldest: Option<i64> = sqlx::query_scalar("select min(id) from search_outbox").fetch_one(pool).await?;
-    let pruned: bool =
-        sqlx::query_scalar("select coalesce((select value::bigint from allmende_meta where key = 'search_outbox_pruned_to'), 0) > $1")
-            .bind(position)
-            .fetch_one(pool)
-            .await?;
-    Ok(pruned && oldest.is_none_or(|oldest| oldest > position + 1))
+/// Whether rows after `cursor` have already been pruned (the node was away too long and
+/// must rebuild).
+pub async fn pruned_past(pool: &PgPool, cursor: &OutboxCursor) -> Result<bool, sqlx::Error> {
+    let pruned_to: i64 = sqlx::query_scalar(
+        "select coalesce((select value::bigint from allmende_meta where key = 'search_outbox_pruned_to_txid'), 0)",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(pruned_to > cursor.txid)
 }
 
-/// Deletes rows older than the retention and records up to where.
+/// Deletes rows older than the retention and records up to which transaction.
 pub async fn prune(pool: &PgPool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
     let pruned_to: Option<i64> = sqlx::query_scalar(&format!(
-        "with gone as (delete from search_outbox where created_at < now() - interval '{RETENTION}' returning id) \
-         select max(id) from gone"
+        "with gone as (delete from search_outbox where created_at < now() - interval '{RETENTION}' returning txid) \
+         select max(txid)::text::bigint from gone"
     ))
     .fetch_one(&mut *tx)
     .await?;
     if let Some(pruned_to) = pruned_to {
         sqlx::query(
             r#"
-            insert into allmende_meta (key, value) values ('search_outbox_pruned_to', $1)
+            insert into allmende_meta (key, value) values ('search_outbox_pruned_to_txid', $1)
             on conflict (key) do update set value = greatest(allmende_meta.value::bigint, excluded.value::bigint)::text
             "#,
         )
@@ -180,18 +156,14 @@ pub async fn prune(pool: &PgPool) -> Result<(), sqlx::Error> {
 mod tests {
     use super::*;
 
-    fn row(id: i64) -> OutboxRow {
-        OutboxRow { id, entity_kind: "solution".into(), entity_id: Uuid::nil() }
-    }
-
     #[test]
-    fn skipped_ids_become_gaps_and_are_filled_later() {
-        let mut cursor = OutboxCursor::new(3);
-        cursor.advance(&[row(4), row(6), row(9)]);
-        assert_eq!(cursor.position(), 9);
-        assert_eq!(cursor.gap_ids(), [5, 7, 8]);
-        cursor.advance(&[row(7)]);
-        assert_eq!(cursor.gap_ids(), [5, 8]);
-        assert_eq!(cursor.position(), 9);
+    fn the_cursor_moves_to_the_last_row_read() {
+        let row = |txid, id| OutboxRow { txid, id, entity_kind: "solution".into(), entity_id: Uuid::nil() };
+        let mut cursor = OutboxCursor::START;
+        cursor.advance(&[row(7, 3), row(9, 2)]);
+        assert_eq!(cursor, OutboxCursor { txid: 9, id: 2 });
+        cursor.advance(&[]);
+        assert_eq!(cursor, OutboxCursor { txid: 9, id: 2 });
+        assert!(OutboxCursor { txid: 9, id: 3 } > cursor && OutboxCursor { txid: 10, id: 1 } > cursor);
     }
 }

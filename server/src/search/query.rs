@@ -93,8 +93,20 @@ fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     boosted(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs), boost)
 }
 
+/// How far a query reaches beyond exact (stemmed, folded, compound-split) matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Exact terms only: cheap, and enough for most queries.
+    Exact,
+    /// Also typos and compound heads (prefixes), for queries that found (almost) nothing.
+    Tolerant,
+}
+
+/// Fewer exact hits than this make the search tolerant of typos and prefixes.
+const TOLERANT_BELOW: usize = 3;
+
 /// The query for one word over all text fields; `None` for stop words.
-fn word_query(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
+fn word_query(f: &Fields, word: &str, reach: Reach) -> Option<Box<dyn Query>> {
     let term = query_term(word)?;
     let folded_len = fold(&word.to_lowercase()).chars().count();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
@@ -106,7 +118,7 @@ fn word_query(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
         (Occur::Should, term_query(f.english, &english_term(word), BOOST_ENGLISH)),
     ];
     let folded = fold(&word.to_lowercase());
-    let edits = allowed_edits(folded_len);
+    let edits = if reach == Reach::Tolerant { allowed_edits(folded_len) } else { 0 };
     if edits > 0 {
         // Typos are measured on the folded, unstemmed word: stemming a misspelt word can
         // move it further from the right one.
@@ -115,7 +127,7 @@ fn word_query(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
         let anywhere = FuzzyTermQuery::new(Term::from_field_text(f.folded, &folded), edits, true);
         clauses.push((Occur::Should, boosted(anywhere, BOOST_FUZZY)));
     }
-    if folded_len >= 4 {
+    if folded_len >= 4 && reach == Reach::Tolerant {
         // The head of a compound that is missing from the word list ("Parkplatz…").
         let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.folded, &folded), 0, false);
         clauses.push((Occur::Should, boosted(prefix, BOOST_PREFIX)));
@@ -141,30 +153,32 @@ fn phrase_query(f: &Fields, phrase: &[String]) -> Option<Box<dyn Query>> {
 }
 
 /// The text part of the query; `None` when the text has no usable words (then every entry
-/// matches). `min_words` is how many words must match (all of them in the first attempt).
-fn text_query(f: &Fields, parsed: &ParsedText, relaxed: bool) -> Option<Box<dyn Query>> {
-    let word_queries: Vec<Box<dyn Query>> = parsed.words.iter().filter_map(|w| word_query(f, w)).collect();
+/// matches). Every word must match, or with `relaxed` at least half of them.
+fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> Option<Box<dyn Query>> {
+    let word_queries: Vec<Box<dyn Query>> = parsed.words.iter().filter_map(|w| word_query(f, w, reach)).collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &parsed.phrases {
         if let Some(query) = phrase_query(f, phrase) {
             clauses.push((Occur::Must, query));
         }
         for word in phrase {
-            if let Some(query) = word_query(f, word) {
+            if let Some(query) = word_query(f, word, reach) {
                 clauses.push((Occur::Should, query));
             }
         }
     }
-    let must_words = if relaxed { 0 } else { word_queries.len() };
     let n = word_queries.len();
     if relaxed && n > 0 {
         clauses.push((Occur::Must, Box::new(BooleanQuery::union_with_minimum_required_clauses(word_queries, n.div_ceil(2)))));
     } else {
         clauses.extend(word_queries.into_iter().map(|q| (Occur::Must, q)));
     }
-    let _ = must_words;
     if clauses.iter().all(|(occur, _)| *occur != Occur::Must) {
-        return None;
+        if parsed.excluded.is_empty() {
+            return None;
+        }
+        // Only exclusions: everything except them.
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     for word in &parsed.excluded {
         if let Some(term) = query_term(word) {
@@ -317,9 +331,9 @@ fn collect(
 
 /// Runs the query.
 pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> Result<SearchResults, SearchError> {
-    let per_page = q.per_page.clamp(1, app::query::MAX_PER_PAGE);
-    let page = q.page.max(1);
-    let offset = ((page - 1) * per_page) as usize;
+    let q = &q.clone().within_limits();
+    let (page, per_page) = (q.page, q.per_page);
+    let offset = (page as usize - 1) * per_page as usize;
     let parsed = parse_text(&q.text);
     let filters: Vec<(FacetName, Box<dyn Query>)> = FacetName::ALL
         .iter()
@@ -331,13 +345,31 @@ pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> R
     let unfiltered: Vec<FacetName> =
         FacetName::ALL.iter().copied().filter(|facet| !filters.iter().any(|(active, _)| active == facet)).collect();
 
-    let mut text = text_query(f, &parsed, false);
-    let mut collected = collect(searcher, &*combined(&text, &filters, None), q.sort, per_page as usize, offset, &unfiltered)?;
-    if collected.total == 0 && parsed.words.len() > 1 {
-        // Not every word matched: accept entries that match most of them.
-        text = text_query(f, &parsed, true);
-        collected = collect(searcher, &*combined(&text, &filters, None), q.sort, per_page as usize, offset, &unfiltered)?;
+    // Exact terms first; typos and prefixes only when that finds (almost) nothing; then,
+    // if still nothing, entries matching most of the words.
+    let attempts = [(Reach::Exact, false), (Reach::Tolerant, false), (Reach::Tolerant, true)];
+    let mut text = None;
+    let mut collected = None;
+    for (i, (reach, relaxed)) in attempts.into_iter().enumerate() {
+        if relaxed && parsed.words.len() < 2 {
+            break;
+        }
+        let candidate = text_query(f, &parsed, reach, relaxed);
+        let found = collect(searcher, &*combined(&candidate, &filters, None), q.sort, per_page as usize, offset, &unfiltered)?;
+        let enough = match i {
+            0 => found.total >= TOLERANT_BELOW || candidate.is_none(),
+            _ => found.total > 0,
+        };
+        let keep = collected.as_ref().is_none_or(|c: &Collected| found.total >= c.total);
+        if keep {
+            text = candidate;
+            collected = Some(found);
+        }
+        if enough {
+            break;
+        }
     }
+    let collected = collected.expect("the first attempt always runs");
     let mut facet_counts = collected.facets;
     for (facet, _) in &filters {
         let mut collector = FacetCollector::for_field(facet.field_name());
@@ -353,7 +385,7 @@ pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> R
         .map(|(score, address)| hit(searcher, f, &snippets, *score, *address))
         .collect::<Result<Vec<_>, SearchError>>()?;
     let did_you_mean = if collected.total == 0 && !parsed.words.is_empty() {
-        did_you_mean(searcher, index, f, q, &parsed)?
+        did_you_mean(searcher, f, q, &parsed)?
     } else {
         None
     };
@@ -432,6 +464,7 @@ impl SnippetMaker {
 
     fn snippet(&self, text: &str) -> Snippet {
         let Some(generator) = &self.generator else { return Snippet::default() };
+        let full_len = text.len();
         let snippet = generator.snippet(text);
         if snippet.highlighted().is_empty() {
             return Snippet::default();
@@ -450,7 +483,7 @@ impl SnippetMaker {
                 *b += 1;
             });
         }
-        if range.end < text.len() + range.start && !text.ends_with('.') {
+        if range.end < full_len && !text.ends_with('.') {
             text.push('…');
         }
         Snippet { text, highlights }
@@ -481,7 +514,6 @@ fn hit(searcher: &Searcher, f: &Fields, snippets: &SnippetMaker, score: f32, add
 /// two edits, and offers the result if it finds something.
 fn did_you_mean(
     searcher: &Searcher,
-    index: &Index,
     f: &Fields,
     q: &SearchQuery,
     parsed: &ParsedText,
@@ -519,8 +551,7 @@ fn did_you_mean(
             (!values.is_empty()).then(|| (*facet, facet_filter(f, *facet, &values)))
         })
         .collect();
-    let query = combined(&text_query(f, &parsed_retry, false), &filters, None);
-    let _ = index;
+    let query = combined(&text_query(f, &parsed_retry, Reach::Exact, false), &filters, None);
     let found = searcher.search(&*query, &Count)?;
     Ok((found > 0).then_some(text))
 }
