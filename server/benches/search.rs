@@ -232,6 +232,9 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     step("building the search index");
     let index = SearchIndex::open(&work.join("index"), &pool, &|_, _| {}).await?;
     let rebuild = index.rebuild(&pool, &|_, _| {}).await?;
+    let merge_started = Instant::now();
+    index.optimize().await?;
+    let merge = merge_started.elapsed();
     let index_mib = index.size_bytes() as f64 / 1024.0 / 1024.0;
 
     step("building the PostgreSQL full-text table and GIN index");
@@ -355,7 +358,8 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     println!("| search engine in-process, p50 / p99 | {} / {} | |", ms(eng50), ms(eng99));
     println!("| PostgreSQL FTS + facets + headlines, p50 / p99 | {} / {} | |", ms(pg50), ms(pg99));
     println!("| PostgreSQL p99 ÷ Allmende API p99 | {ratio:.0}× | ≥ 50× |");
-    println!("| full reindex ({} documents) | {:.1} s | ≤ 30 s |", rebuild.documents, rebuild.elapsed.as_secs_f64());
+    println!("| full reindex ({} documents), until searchable | {:.1} s | ≤ 30 s |", rebuild.documents, rebuild.elapsed.as_secs_f64());
+    println!("| then merging into one segment | {:.1} s | |", merge.as_secs_f64());
     println!("| index size | {index_mib:.0} MiB | |");
     println!("| write → searchable, p50 / max of {WRITES} | {} / {} | ≤ 1 s |", ms(vis50), ms(vis_max));
     match page {

@@ -101,6 +101,7 @@ async fn reindex(config: &Config, db: &Database) -> anyhow::Result<()> {
     let index = SearchIndex::open(&config.index_dir(), &db.pool, &progress).await?;
     let stats = index.rebuild(&db.pool, &progress).await?;
     bar.finish_and_clear();
+    index.optimize().await?;
     println!(
         "Suchindex neu aufgebaut: {} Einträge in {:.1} s, {:.1} MiB in {}",
         stats.documents,

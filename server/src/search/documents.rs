@@ -16,7 +16,7 @@ use super::schema::Fields;
 use crate::db::rows::{ORG_COLS, OrgCols};
 
 /// How many rows one query reads during a rebuild.
-pub const BATCH: i64 = 2_000;
+pub const BATCH: i64 = 5_000;
 
 /// An entry flattened for indexing.
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 mod documents;
+mod facets;
 mod outbox;
 mod query;
 pub mod schema;
@@ -86,6 +87,7 @@ struct Inner {
     fields: Fields,
     writer: Mutex<IndexWriter>,
     cursor: Mutex<OutboxCursor>,
+    facet_names: facets::FacetNames,
 }
 
 impl SearchIndex {
@@ -108,6 +110,7 @@ impl SearchIndex {
                 fields,
                 writer: Mutex::new(writer),
                 cursor: Mutex::new(payload.map_or(OutboxCursor::START, |p| p.cursor)),
+                facet_names: facets::FacetNames::default(),
             }),
         };
         let needs_rebuild = match payload {
@@ -118,6 +121,7 @@ impl SearchIndex {
             tracing::info!(dir = %dir.display(), "building the search index from the database");
             let stats = search.rebuild(pool, progress).await?;
             tracing::info!(documents = stats.documents, ms = stats.elapsed.as_millis() as u64, "search index built");
+            search.optimize().await?;
         } else {
             search.catch_up(pool).await?;
         }
@@ -241,7 +245,7 @@ impl SearchIndex {
     /// Runs a search (a few milliseconds of CPU; callers on the async runtime may call it
     /// directly).
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
-        query::run(&self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, query)
+        query::run(&self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, &self.inner.facet_names, query)
     }
 
     /// Completions for what has been typed so far.
@@ -266,6 +270,22 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Merges all segments into one (after a rebuild: fewer segments, faster searches).
+    pub async fn optimize(&self) -> Result<(), SearchError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+            let ids = inner.index.searchable_segment_ids()?;
+            if ids.len() > 1 {
+                lock(&inner.writer).merge(&ids).wait()?;
+                inner.reader.reload()?;
+                inner.facet_names.retain(&inner.index.searchable_segment_ids()?);
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| SearchError::Internal(e.to_string()))?
+    }
+
     /// Commits with the cursor as payload and makes the new state searchable. Runs on a
     /// blocking thread: a commit waits for the indexing threads and for the disk.
     async fn commit(&self, cursor: OutboxCursor) -> Result<(), SearchError> {
@@ -280,6 +300,7 @@ impl SearchIndex {
                 prepared.commit()?;
             }
             inner.reader.reload()?;
+            inner.facet_names.retain(&inner.index.searchable_segment_ids()?);
             Ok(())
         })
         .await

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use app::model::{FacetValue, OrgRef, SearchFacets, SearchHit, SearchKind, SearchResults, Snippet};
 use app::query::{SearchQuery, SearchSort};
-use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -14,6 +14,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 
 use super::SearchError;
+use super::facets::{Counts, FacetCounter, FacetNames};
 use super::analysis::{english_term, fold, is_stop_word, query_parts, query_term, words};
 use super::schema::Fields;
 
@@ -282,7 +283,7 @@ fn combined(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>
 struct Collected {
     top: Vec<(f32, DocAddress)>,
     total: usize,
-    facets: Vec<(FacetName, FacetCounts)>,
+    facets: Vec<(FacetName, Counts)>,
 }
 
 fn collect_with<C, K>(
@@ -291,21 +292,14 @@ fn collect_with<C, K>(
     top: C,
     score_of: impl Fn(&K) -> f32,
     facets: &[FacetName],
+    names: &FacetNames,
 ) -> tantivy::Result<Collected>
 where
     C: Collector<Fruit = Vec<(K, DocAddress)>>,
 {
-    let mut multi = MultiCollector::new();
-    let handles: Vec<_> = facets
-        .iter()
-        .map(|facet| {
-            let mut collector = FacetCollector::for_field(facet.field_name());
-            collector.add_facet(Facet::root());
-            (*facet, multi.add_collector(collector))
-        })
-        .collect();
-    let (hits, total, mut fruits) = searcher.search(query, &(top, Count, multi))?;
-    let facets = handles.into_iter().map(|(facet, handle)| (facet, handle.extract(&mut fruits))).collect();
+    let counter = FacetCounter { fields: facets.iter().map(|f| f.field_name()).collect(), names };
+    let (hits, total, counts) = searcher.search(query, &(top, Count, counter))?;
+    let facets = facets.iter().copied().zip(counts).collect();
     Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
 }
 
@@ -316,21 +310,28 @@ fn collect(
     limit: usize,
     offset: usize,
     facets: &[FacetName],
+    names: &FacetNames,
 ) -> tantivy::Result<Collected> {
     let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
     match sort {
-        SearchSort::Relevance => collect_with(searcher, query, top.order_by_score(), |s: &f32| *s, facets),
+        SearchSort::Relevance => collect_with(searcher, query, top.order_by_score(), |s: &f32| *s, facets, names),
         SearchSort::Newest => {
-            collect_with(searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, facets)
+            collect_with(searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, facets, names)
         }
         SearchSort::Reused => {
-            collect_with(searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, facets)
+            collect_with(searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, facets, names)
         }
     }
 }
 
 /// Runs the query.
-pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+pub fn run(
+    searcher: &Searcher,
+    index: &Index,
+    f: &Fields,
+    names: &FacetNames,
+    q: &SearchQuery,
+) -> Result<SearchResults, SearchError> {
     let q = &q.clone().within_limits();
     let (page, per_page) = (q.page, q.per_page);
     let offset = (page as usize - 1) * per_page as usize;
@@ -355,7 +356,8 @@ pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> R
             break;
         }
         let candidate = text_query(f, &parsed, reach, relaxed);
-        let found = collect(searcher, &*combined(&candidate, &filters, None), q.sort, per_page as usize, offset, &unfiltered)?;
+        let found =
+            collect(searcher, &*combined(&candidate, &filters, None), q.sort, per_page as usize, offset, &unfiltered, names)?;
         let enough = match i {
             0 => found.total >= TOLERANT_BELOW || candidate.is_none(),
             _ => found.total > 0,
@@ -372,10 +374,9 @@ pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> R
     let collected = collected.expect("the first attempt always runs");
     let mut facet_counts = collected.facets;
     for (facet, _) in &filters {
-        let mut collector = FacetCollector::for_field(facet.field_name());
-        collector.add_facet(Facet::root());
-        let counts = searcher.search(&*combined(&text, &filters, Some(*facet)), &collector)?;
-        facet_counts.push((*facet, counts));
+        let counter = FacetCounter { fields: vec![facet.field_name()], names };
+        let mut counts = searcher.search(&*combined(&text, &filters, Some(*facet)), &counter)?;
+        facet_counts.push((*facet, counts.pop().unwrap_or_default()));
     }
 
     let snippets = SnippetMaker::new(index, f, &parsed)?;
@@ -399,29 +400,38 @@ pub fn run(searcher: &Searcher, index: &Index, f: &Fields, q: &SearchQuery) -> R
     })
 }
 
-fn facets_of(counts: Vec<(FacetName, FacetCounts)>, q: &SearchQuery) -> SearchFacets {
+fn facets_of(counts: Vec<(FacetName, Counts)>, q: &SearchQuery) -> SearchFacets {
     let mut out = SearchFacets::default();
-    for (facet, counts) in counts {
+    for (facet, mut counts) in counts {
         let selected = facet.selected(q);
-        let mut values: Vec<FacetValue> = counts
-            .get(Facet::root())
-            .map(|(value, count)| {
-                let component = value.to_path().first().map(|s| (*s).to_owned()).unwrap_or_default();
-                let (value, name) = match (facet, component.split_once(ORG_FACET_SEPARATOR)) {
-                    (FacetName::Org, Some((slug, name))) => (slug.to_owned(), Some(name.to_owned())),
-                    _ => (component, None),
-                };
+        let value_of = |component: &str| -> (String, Option<String>) {
+            match (facet, component.split_once(ORG_FACET_SEPARATOR)) {
+                (FacetName::Org, Some((slug, name))) => (slug.to_owned(), Some(name.to_owned())),
+                _ => (component.to_owned(), None),
+            }
+        };
+        let is_selected = |component: &str| selected.iter().any(|s| value_of(component).0 == *s);
+        // Most frequent first; only the first few become values (there can be thousands).
+        let order = |a: &(std::sync::Arc<str>, u64), b: &(std::sync::Arc<str>, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+        let mut chosen: Vec<(std::sync::Arc<str>, u64)> = counts.iter().filter(|(v, _)| is_selected(v)).cloned().collect();
+        if counts.len() > FACET_VALUES {
+            counts.select_nth_unstable_by(FACET_VALUES - 1, order);
+            counts.truncate(FACET_VALUES);
+        }
+        for entry in counts {
+            if !chosen.iter().any(|(v, _)| *v == entry.0) {
+                chosen.push(entry);
+            }
+        }
+        chosen.sort_by(order);
+        let mut shown: Vec<FacetValue> = chosen
+            .into_iter()
+            .map(|(component, count)| {
+                let (value, name) = value_of(&component);
                 let selected = selected.contains(&value);
                 FacetValue { value, name, count, selected }
             })
             .collect();
-        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        let mut shown: Vec<FacetValue> = Vec::new();
-        for value in values {
-            if shown.len() < FACET_VALUES || value.selected {
-                shown.push(value);
-            }
-        }
         // A selected value without hits still shows, so it can be unchecked.
         for value in selected {
             if !shown.iter().any(|v| v.value == value) {
