@@ -359,7 +359,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     println!("| PostgreSQL FTS + facets + headlines, p50 / p99 | {} / {} | |", ms(pg50), ms(pg99));
     println!("| PostgreSQL p99 ÷ Allmende API p99 | {ratio:.0}× | ≥ 50× |");
     println!("| full reindex ({} documents), until searchable | {:.1} s | ≤ 30 s |", rebuild.documents, rebuild.elapsed.as_secs_f64());
-    println!("| then merging into one segment | {:.1} s | |", merge.as_secs_f64());
+    println!("| then merging into one segment per search thread | {:.1} s | |", merge.as_secs_f64());
     println!("| index size | {index_mib:.0} MiB | |");
     println!("| write → searchable, p50 / max of {WRITES} | {} / {} | ≤ 1 s |", ms(vis50), ms(vis_max));
     match page {
