@@ -294,6 +294,26 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         }
     }
 
+    // For profiling (perf record -p …): repeat the slowest queries for a while.
+    if let Ok(seconds) = std::env::var("ALLMENDE_BENCH_PROFILE_SECONDS").map(|s| s.parse::<u64>().unwrap_or(20)) {
+        let mut timed: Vec<(Duration, &BenchQuery)> = mix.iter().map(|q| {
+            let started = Instant::now();
+            let _ = index.search(&search_query(q));
+            (started.elapsed(), q)
+        }).collect();
+        timed.sort_by(|a, b| b.0.cmp(&a.0));
+        for (d, q) in timed.iter().take(12) {
+            eprintln!("  slow: {} {:?} {:?} {}", ms(*d), q.text, q.filters, q.label);
+        }
+        step(&format!("profiling: repeating the 12 slowest queries for {seconds} s (pid {})", std::process::id()));
+        let until = Instant::now() + Duration::from_secs(seconds);
+        while Instant::now() < until {
+            for (_, q) in timed.iter().take(12) {
+                std::hint::black_box(index.search(&search_query(q))?);
+            }
+        }
+    }
+
     step("PostgreSQL full-text search");
     let mut postgres = Vec::new();
     for pass in 0..=POSTGRES_PASSES {

@@ -90,17 +90,38 @@ impl Collector for FacetCounter<'_> {
         if rest.is_empty() {
             return Ok(first);
         }
-        let mut merged: Vec<HashMap<Arc<str>, u64>> =
-            first.into_iter().map(|counts| counts.into_iter().collect()).collect();
+        // Each segment lists its values in dictionary (byte) order, so two lists merge
+        // like sorted runs, without hashing thousands of names.
+        let mut merged = first;
         for fruit in rest {
-            for (target, counts) in merged.iter_mut().zip(fruit) {
-                for (value, count) in counts {
-                    *target.entry(value).or_default() += count;
-                }
-            }
+            merged = merged.into_iter().zip(fruit).map(|(a, b)| merge_sorted(a, b)).collect();
         }
-        Ok(merged.into_iter().map(|counts| counts.into_iter().collect()).collect())
+        Ok(merged)
     }
+}
+
+/// Adds two count lists that are sorted by value.
+fn merge_sorted(a: Counts, b: Counts) -> Counts {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => match x.0.as_bytes().cmp(y.0.as_bytes()) {
+                std::cmp::Ordering::Less => a.next(),
+                std::cmp::Ordering::Greater => b.next(),
+                std::cmp::Ordering::Equal => {
+                    let (value, count) = a.next().expect("peeked");
+                    let (_, more) = b.next().expect("peeked");
+                    Some((value, count + more))
+                }
+            },
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        out.extend(next);
+    }
+    out
 }
 
 impl SegmentCollector for SegmentFacetCounter {
@@ -129,5 +150,17 @@ impl SegmentCollector for SegmentFacetCounter {
                     .collect()
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_counts_merge_by_value() {
+        let list = |items: &[(&str, u64)]| items.iter().map(|(v, c)| (Arc::<str>::from(*v), *c)).collect::<Counts>();
+        let merged = merge_sorted(list(&[("BW", 2), ("BY", 1), ("NW", 4)]), list(&[("BE", 1), ("BY", 3)]));
+        assert_eq!(merged, list(&[("BE", 1), ("BW", 2), ("BY", 4), ("NW", 4)]));
     }
 }
