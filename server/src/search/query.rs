@@ -145,12 +145,16 @@ fn word_query(f: &Fields, word: &str, reach: Reach) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// A phrase over all text. Stop words keep their place but are not looked up: "rund um
+/// die Uhr" matches "rund … … Uhr", without reading the positions of the most frequent
+/// words of the language.
 fn phrase_query(f: &Fields, phrase: &[String]) -> Option<Box<dyn Query>> {
-    let terms: Vec<Term> = phrase
+    let terms: Vec<(usize, Term)> = phrase
         .iter()
-        .map(|w| Term::from_field_text(f.all, &super::analysis::stem_german(&fold(&w.to_lowercase()))))
+        .enumerate()
+        .filter_map(|(offset, word)| Some((offset, Term::from_field_text(f.all, &query_term(word)?))))
         .collect();
-    (terms.len() >= 2).then(|| boosted(PhraseQuery::new(terms), BOOST_PHRASE))
+    (terms.len() >= 2).then(|| boosted(PhraseQuery::new_with_offset(terms), BOOST_PHRASE))
 }
 
 /// The text part of the query; `None` when the text has no usable words (then every entry

@@ -81,6 +81,13 @@ async fn query_syntax_never_errors(pool: PgPool) {
     // A phrase and an exclusion.
     let phrase = search(&index, "\"Digitale Bauakte\"");
     assert_eq!(phrase.first().map(String::as_str), Some("digitale-bauakte"));
+    // Stop words inside a phrase hold their place.
+    let org = fixtures::org(&pool, "stadt-p", "Stadt P", None).await;
+    solution(org, "uhr", "Bürgertelefon rund um die Uhr").insert(&pool).await;
+    solution(org, "um-uhr", "Uhr rund um Mitternacht").insert(&pool).await;
+    sync(&index, &pool).await;
+    let around_the_clock = search(&index, "\"rund um die Uhr\"");
+    assert!(around_the_clock.contains(&"uhr".to_owned()) && !around_the_clock.contains(&"um-uhr".to_owned()), "{around_the_clock:?}");
     let with = index.search(&q("Abfall")).unwrap();
     let from_wetterau = |r: &SearchResults| {
         r.hits.iter().filter(|h| h.slug == "wetteraukreis" || h.organisation.as_ref().is_some_and(|o| o.slug == "wetteraukreis")).count()
