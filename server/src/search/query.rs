@@ -148,13 +148,13 @@ fn word_query(f: &Fields, word: &str, reach: Reach) -> Option<Box<dyn Query>> {
 /// A phrase over all text. Stop words keep their place but are not looked up: "rund um
 /// die Uhr" matches "rund … … Uhr", without reading the positions of the most frequent
 /// words of the language.
-fn phrase_query(f: &Fields, phrase: &[String]) -> Option<Box<dyn Query>> {
+fn phrase_query(field: Field, phrase: &[String], boost: f32) -> Option<Box<dyn Query>> {
     let terms: Vec<(usize, Term)> = phrase
         .iter()
         .enumerate()
-        .filter_map(|(offset, word)| Some((offset, Term::from_field_text(f.all, &query_term(word)?))))
+        .filter_map(|(offset, word)| Some((offset, Term::from_field_text(field, &query_term(word)?))))
         .collect();
-    (terms.len() >= 2).then(|| boosted(PhraseQuery::new_with_offset(terms), BOOST_PHRASE))
+    (terms.len() >= 2).then(|| boosted(PhraseQuery::new_with_offset(terms), boost))
 }
 
 /// The text part of the query; `None` when the text has no usable words (then every entry
@@ -163,13 +163,17 @@ fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> O
     let word_queries: Vec<Box<dyn Query>> = parsed.words.iter().filter_map(|w| word_query(f, w, reach)).collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &parsed.phrases {
-        if let Some(query) = phrase_query(f, phrase) {
-            clauses.push((Occur::Must, query));
-        }
-        for word in phrase {
-            if let Some(query) = word_query(f, word, reach) {
-                clauses.push((Occur::Should, query));
+        match phrase_query(f.all, phrase, BOOST_PHRASE) {
+            Some(query) => {
+                clauses.push((Occur::Must, query));
+                // Ranking among matches: the phrase in the name or short description counts
+                // most (cheaper than scoring each word in every field).
+                for (field, boost) in [(f.name, BOOST_NAME), (f.short, BOOST_SHORT)] {
+                    clauses.extend(phrase_query(field, phrase, boost).map(|q| (Occur::Should, q)));
+                }
             }
+            // Only stop words and one other word: search the words.
+            None => clauses.extend(phrase.iter().filter_map(|w| word_query(f, w, reach)).map(|q| (Occur::Must, q))),
         }
     }
     let n = word_queries.len();
