@@ -69,24 +69,24 @@ impl EntryDoc {
         for text in [&self.name, &self.short, &tags] {
             doc.add_text(f.words, text);
         }
-        doc.add_facet(f.f_kind, Facet::from_path([self.kind.as_str()]));
+        let mut facet = |name: &str, value: &str| doc.add_facet(f.facets, Facet::from_path([format!("{name}:{value}")]));
+        facet("kind", self.kind.as_str());
         for category in &self.categories {
-            doc.add_facet(f.f_category, Facet::from_path([category.as_str()]));
+            facet("category", category);
         }
         if let Some(licence) = &self.licence {
-            doc.add_facet(f.f_licence, Facet::from_path([licence.as_str()]));
+            facet("licence", licence);
         }
         if let Some(status) = &self.status {
-            doc.add_facet(f.f_status, Facet::from_path([status.as_str()]));
+            facet("status", status);
         }
-        // Organisation facet values carry the display name after the slug.
-        let org_value = format!("{}{}{}", self.org.slug, super::query::ORG_FACET_SEPARATOR, self.org.name);
-        doc.add_facet(f.f_org, Facet::from_path([org_value.as_str()]));
+        // Organisation values carry the display name after the slug.
+        facet("org", &format!("{}{}{}", self.org.slug, super::query::ORG_FACET_SEPARATOR, self.org.name));
         if let Some(state) = self.org.bundesland {
-            doc.add_facet(f.f_state, Facet::from_path([state.as_str()]));
+            facet("state", state.as_str());
         }
         if let Some(domain) = &self.domain {
-            doc.add_facet(f.f_domain, Facet::from_path([domain.as_str()]));
+            facet("domain", domain);
         }
         doc.add_u64(f.reuse, self.reuse_count.max(0) as u64);
         doc.add_i64(f.created, self.created_at.timestamp());

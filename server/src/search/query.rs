@@ -220,27 +220,16 @@ impl FacetName {
         FacetName::Domain,
     ];
 
-    fn field_name(self) -> &'static str {
+    /// The facet's name in `facet:value` index values.
+    fn name(self) -> &'static str {
         match self {
-            FacetName::Kind => "f_kind",
-            FacetName::Category => "f_category",
-            FacetName::Licence => "f_licence",
-            FacetName::Status => "f_status",
-            FacetName::Org => "f_org",
-            FacetName::State => "f_state",
-            FacetName::Domain => "f_domain",
-        }
-    }
-
-    fn field(self, f: &Fields) -> Field {
-        match self {
-            FacetName::Kind => f.f_kind,
-            FacetName::Category => f.f_category,
-            FacetName::Licence => f.f_licence,
-            FacetName::Status => f.f_status,
-            FacetName::Org => f.f_org,
-            FacetName::State => f.f_state,
-            FacetName::Domain => f.f_domain,
+            FacetName::Kind => "kind",
+            FacetName::Category => "category",
+            FacetName::Licence => "licence",
+            FacetName::Status => "status",
+            FacetName::Org => "org",
+            FacetName::State => "state",
+            FacetName::Domain => "domain",
         }
     }
 
@@ -267,7 +256,7 @@ fn facet_filter(f: &Fields, facet: FacetName, values: &[String]) -> Box<dyn Quer
         .map(|value| {
             let term = match facet {
                 FacetName::Org => Term::from_field_text(f.org_slug, value),
-                _ => Term::from_facet(facet.field(f), &Facet::from_path([value.as_str()])),
+                _ => Term::from_facet(f.facets, &Facet::from_path([format!("{}:{value}", facet.name())])),
             };
             (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         })
@@ -285,6 +274,13 @@ fn combined(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>
         }
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// The counts of one facet out of all `facet:value` counts (values keep their prefix;
+/// only the few shown are cut).
+fn only(all: &Counts, facet: FacetName) -> Counts {
+    let prefix = format!("{}:", facet.name());
+    all.iter().filter(|(value, _)| value.starts_with(prefix.as_str())).cloned().collect()
 }
 
 /// One page of hits with scores (0 for non-relevance orders), total and facet counts.
@@ -305,9 +301,10 @@ fn collect_with<C, K>(
 where
     C: Collector<Fruit = Vec<(K, DocAddress)>>,
 {
-    let counter = FacetCounter { fields: facets.iter().map(|f| f.field_name()).collect(), names };
-    let (hits, total, counts) = searcher.search(query, &(top, Count, counter))?;
-    let facets = facets.iter().copied().zip(counts).collect();
+    let counter = FacetCounter { fields: vec!["facets"], names };
+    let (hits, total, mut counts) = searcher.search(query, &(top, Count, counter))?;
+    let all = counts.pop().unwrap_or_default();
+    let facets = facets.iter().map(|facet| (*facet, only(&all, *facet))).collect();
     Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
 }
 
@@ -382,9 +379,9 @@ pub fn run(
     let collected = collected.expect("the first attempt always runs");
     let mut facet_counts = collected.facets;
     for (facet, _) in &filters {
-        let counter = FacetCounter { fields: vec![facet.field_name()], names };
+        let counter = FacetCounter { fields: vec!["facets"], names };
         let mut counts = searcher.search(&*combined(&text, &filters, Some(*facet)), &counter)?;
-        facet_counts.push((*facet, counts.pop().unwrap_or_default()));
+        facet_counts.push((*facet, only(&counts.pop().unwrap_or_default(), *facet)));
     }
 
     let snippets = SnippetMaker::new(index, f, &parsed)?;
@@ -412,7 +409,9 @@ fn facets_of(counts: Vec<(FacetName, Counts)>, q: &SearchQuery) -> SearchFacets 
     let mut out = SearchFacets::default();
     for (facet, mut counts) in counts {
         let selected = facet.selected(q);
-        let value_of = |component: &str| -> (String, Option<String>) {
+        let prefix = format!("{}:", facet.name());
+        let value_of = |prefixed: &str| -> (String, Option<String>) {
+            let component = prefixed.strip_prefix(prefix.as_str()).unwrap_or(prefixed);
             match (facet, component.split_once(ORG_FACET_SEPARATOR)) {
                 (FacetName::Org, Some((slug, name))) => (slug.to_owned(), Some(name.to_owned())),
                 _ => (component.to_owned(), None),

@@ -7,7 +7,7 @@ use tantivy::schema::{
 use super::analysis::{ENGLISH, FOLDED, GERMAN, WORDS};
 
 /// Bumped whenever fields or analysis change; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -34,14 +34,8 @@ pub struct Fields {
     pub name_words: Field,
     /// Lower-cased words of name, short description and tags (suggestions, spelling).
     pub words: Field,
-    // Facets.
-    pub f_kind: Field,
-    pub f_category: Field,
-    pub f_licence: Field,
-    pub f_status: Field,
-    pub f_org: Field,
-    pub f_state: Field,
-    pub f_domain: Field,
+    /// Every facet value of the entry, as `facet:value` (one column read per hit).
+    pub facets: Field,
     // Sorting and display.
     pub reuse: Field,
     pub created: Field,
@@ -74,13 +68,7 @@ pub fn build() -> (Schema, Fields) {
         folded: b.add_text_field("folded", text(FOLDED, false)),
         name_words: b.add_text_field("name_words", text(FOLDED, false)),
         words: b.add_text_field("words", text(WORDS, false)),
-        f_kind: b.add_facet_field("f_kind", FacetOptions::default()),
-        f_category: b.add_facet_field("f_category", FacetOptions::default()),
-        f_licence: b.add_facet_field("f_licence", FacetOptions::default()),
-        f_status: b.add_facet_field("f_status", FacetOptions::default()),
-        f_org: b.add_facet_field("f_org", FacetOptions::default()),
-        f_state: b.add_facet_field("f_state", FacetOptions::default()),
-        f_domain: b.add_facet_field("f_domain", FacetOptions::default()),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
         reuse: b.add_u64_field("reuse", FAST | STORED | INDEXED),
         created: b.add_i64_field("created", FAST | STORED),
         org_display: b.add_text_field("org_display", STORED),
