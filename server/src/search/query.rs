@@ -276,11 +276,17 @@ fn combined(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The counts of one facet out of all `facet:value` counts (values keep their prefix;
-/// only the few shown are cut).
-fn only(all: &Counts, facet: FacetName) -> Counts {
-    let prefix = format!("{}:", facet.name());
-    all.iter().filter(|(value, _)| value.starts_with(prefix.as_str())).cloned().collect()
+/// All `facet:value` counts split by facet, in one pass (values keep their prefix; only
+/// the few shown are cut).
+fn split_by_facet(all: Counts) -> Vec<(FacetName, Counts)> {
+    let mut out: Vec<(FacetName, Counts)> = FacetName::ALL.iter().map(|f| (*f, Vec::new())).collect();
+    for entry in all {
+        let name = entry.0.split_once(':').map_or("", |(name, _)| name);
+        if let Some((_, bucket)) = out.iter_mut().find(|(facet, _)| facet.name() == name) {
+            bucket.push(entry);
+        }
+    }
+    out
 }
 
 /// One page of hits with scores (0 for non-relevance orders), total and facet counts.
@@ -303,8 +309,7 @@ where
 {
     let counter = FacetCounter { fields: vec!["facets"], names };
     let (hits, total, mut counts) = searcher.search(query, &(top, Count, counter))?;
-    let all = counts.pop().unwrap_or_default();
-    let facets = facets.iter().map(|facet| (*facet, only(&all, *facet))).collect();
+    let facets = split_by_facet(counts.pop().unwrap_or_default()).into_iter().filter(|(f, _)| facets.contains(f)).collect();
     Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
 }
 
@@ -381,7 +386,8 @@ pub fn run(
     for (facet, _) in &filters {
         let counter = FacetCounter { fields: vec!["facets"], names };
         let mut counts = searcher.search(&*combined(&text, &filters, Some(*facet)), &counter)?;
-        facet_counts.push((*facet, only(&counts.pop().unwrap_or_default(), *facet)));
+        let own = split_by_facet(counts.pop().unwrap_or_default()).into_iter().find(|(f, _)| f == facet);
+        facet_counts.push((*facet, own.map(|(_, c)| c).unwrap_or_default()));
     }
 
     let snippets = SnippetMaker::new(index, f, &parsed)?;
