@@ -240,7 +240,8 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     step("building the PostgreSQL full-text table and GIN index");
     sqlx::query(FTS_TABLE).execute(&pool).await?;
     sqlx::query("create index bench_fts_doc on bench_fts using gin (doc)").execute(&pool).await?;
-    sqlx::query("analyze bench_fts").execute(&pool).await?;
+    // Vacuum and analyse now, so that autovacuum does not start during the measurements.
+    sqlx::query("vacuum analyze").execute(&pool).await?;
 
     step("starting the server on loopback");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
