@@ -90,14 +90,42 @@ impl Collector for FacetCounter<'_> {
         if rest.is_empty() {
             return Ok(first);
         }
-        // Each segment lists its values in dictionary (byte) order, so two lists merge
-        // like sorted runs, without hashing thousands of names.
-        let mut merged = first;
+        // Per facet field: the lists of all segments, merged into the longest one.
+        let mut per_field: Vec<Vec<Counts>> = first.into_iter().map(|counts| vec![counts]).collect();
         for fruit in rest {
-            merged = merged.into_iter().zip(fruit).map(|(a, b)| merge_sorted(a, b)).collect();
+            for (lists, counts) in per_field.iter_mut().zip(fruit) {
+                lists.push(counts);
+            }
         }
-        Ok(merged)
+        Ok(per_field.into_iter().map(merge_into_longest).collect())
     }
+}
+
+/// Adds several count lists, each sorted by value. After writes there is one large
+/// segment and several small ones: their few values are looked up in the large list
+/// instead of copying it once per small segment.
+fn merge_into_longest(mut lists: Vec<Counts>) -> Counts {
+    let Some(longest) = (0..lists.len()).max_by_key(|i| lists[*i].len()) else { return Vec::new() };
+    let mut base = lists.swap_remove(longest);
+    let mut missing: Counts = Vec::new();
+    for (value, count) in lists.into_iter().flatten() {
+        match base.binary_search_by(|(known, _)| known.as_bytes().cmp(value.as_bytes())) {
+            Ok(at) => base[at].1 += count,
+            Err(_) => missing.push((value, count)),
+        }
+    }
+    if missing.is_empty() {
+        return base;
+    }
+    missing.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut summed: Counts = Vec::with_capacity(missing.len());
+    for (value, count) in missing {
+        match summed.last_mut() {
+            Some(last) if last.0 == value => last.1 += count,
+            _ => summed.push((value, count)),
+        }
+    }
+    merge_sorted(base, summed)
 }
 
 /// Adds two count lists that are sorted by value.
@@ -162,5 +190,12 @@ mod tests {
         let list = |items: &[(&str, u64)]| items.iter().map(|(v, c)| (Arc::<str>::from(*v), *c)).collect::<Counts>();
         let merged = merge_sorted(list(&[("BW", 2), ("BY", 1), ("NW", 4)]), list(&[("BE", 1), ("BY", 3)]));
         assert_eq!(merged, list(&[("BE", 1), ("BW", 2), ("BY", 4), ("NW", 4)]));
+        let many = merge_into_longest(vec![
+            list(&[("BY", 1)]),
+            list(&[("BE", 1), ("BW", 2), ("BY", 1), ("NW", 4)]),
+            list(&[("HH", 1), ("BY", 2)]),
+            list(&[("HH", 2)]),
+        ]);
+        assert_eq!(many, list(&[("BE", 1), ("BW", 2), ("BY", 4), ("HH", 3), ("NW", 4)]));
     }
 }
