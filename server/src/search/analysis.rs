@@ -232,24 +232,26 @@ fn full_split(word: &str) -> Option<Vec<String>> {
 
 /// The tokens the German analyser makes of `text` (what the index stores).
 pub fn german_tokens(text: &str) -> Vec<Token> {
-    analysed_tokens(text, |analysed| &analysed.stems)
+    tokens_of(text, |word| analyse(word).stems.clone())
 }
 
 /// Folded but unstemmed words and compound parts (for typo and prefix matching, where
 /// stemming would hide how close two spellings are).
 pub fn folded_tokens(text: &str) -> Vec<Token> {
-    analysed_tokens(text, |analysed| &analysed.folded)
+    tokens_of(text, |word| analyse(word).folded.clone())
 }
 
-fn analysed_tokens(text: &str, pick: impl Fn(&Analysed) -> &Vec<String>) -> Vec<Token> {
+/// Tokens for every word of `text` (too long ones skipped): each term of the word at the
+/// word's position and byte range.
+fn tokens_of<I: IntoIterator<Item = String>>(text: &str, terms_of: impl Fn(&str) -> I) -> Vec<Token> {
     let mut tokens = Vec::new();
     for (position, (from, to)) in words(text).enumerate() {
         let word = &text[from..to];
         if word.chars().count() > MAX_WORD_CHARS {
             continue;
         }
-        for term in pick(&analyse(word)) {
-            tokens.push(Token { offset_from: from, offset_to: to, position, text: term.clone(), position_length: 1 });
+        for term in terms_of(word) {
+            tokens.push(Token { offset_from: from, offset_to: to, position, text: term, position_length: 1 });
         }
     }
     tokens
@@ -309,34 +311,6 @@ pub fn query_parts(word: &str) -> Vec<String> {
     analysed.stems[1..].to_vec()
 }
 
-fn english_tokens(text: &str) -> Vec<Token> {
-    words(text)
-        .enumerate()
-        .filter(|(_, (from, to))| text[*from..*to].chars().count() <= MAX_WORD_CHARS)
-        .map(|(position, (from, to))| Token {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text: english_term(&text[from..to]),
-            position_length: 1,
-        })
-        .collect()
-}
-
-fn word_tokens(text: &str) -> Vec<Token> {
-    words(text)
-        .enumerate()
-        .filter(|(_, (from, to))| text[*from..*to].chars().count() <= MAX_WORD_CHARS)
-        .map(|(position, (from, to))| Token {
-            offset_from: from,
-            offset_to: to,
-            position,
-            text: text[from..to].to_lowercase(),
-            position_length: 1,
-        })
-        .collect()
-}
-
 /// Which analysis an [`Analyzer`] applies.
 #[derive(Clone, Copy, Debug)]
 pub enum Analysis {
@@ -370,8 +344,8 @@ impl Tokenizer for Analyzer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
         self.buffer = match self.analysis {
             Analysis::German => german_tokens(text),
-            Analysis::English => english_tokens(text),
-            Analysis::Words => word_tokens(text),
+            Analysis::English => tokens_of(text, |word| [english_term(word)]),
+            Analysis::Words => tokens_of(text, |word| [word.to_lowercase()]),
             Analysis::Folded => folded_tokens(text),
         };
         VecTokenStream { tokens: &mut self.buffer, index: None }

@@ -160,17 +160,7 @@ pub async fn solutions(pool: &PgPool, selection: Selection<'_>) -> Result<Vec<En
                o.id as org_id, {ORG_COLS}, r.reuse_count, s.created_at
         from solutions s
         join organisations o on o.id = s.organisation_id
-        cross join lateral (
-            -- The solution_reuse view, for this row only (the view would count every solution).
-            select count(distinct reuser.organisation_id)::integer as reuse_count
-            from (
-                select f.organisation_id from solutions f
-                where f.forked_from = s.id and f.archived_at is null and not f.hidden
-                union
-                select a.organisation_id from adoptions a where a.solution_id = s.id
-            ) reuser
-            where reuser.organisation_id <> s.organisation_id
-        ) r
+        join solution_reuse r on r.solution_id = s.id
         where s.archived_at is null and not s.hidden and not o.hidden
           and ($1::uuid[] is null or s.id = any($1))
           and ($2::uuid is null or s.id > $2)
@@ -239,17 +229,7 @@ pub async fn data_models(pool: &PgPool, selection: Selection<'_>) -> Result<Vec<
                o.id as org_id, {ORG_COLS}, r.reuse_count, d.created_at
         from data_models d
         join organisations o on o.id = d.organisation_id
-        cross join lateral (
-            -- The data_model_reuse view, for this row only.
-            select count(distinct reuser.organisation_id)::integer as reuse_count
-            from (
-                select f.organisation_id from data_models f
-                where f.forked_from = d.id and f.archived_at is null and not f.hidden
-                union
-                select a.organisation_id from adoptions a where a.data_model_id = d.id
-            ) reuser
-            where reuser.organisation_id <> d.organisation_id
-        ) r
+        join data_model_reuse r on r.data_model_id = d.id
         where d.archived_at is null and not d.hidden and not o.hidden
           and ($1::uuid[] is null or d.id = any($1))
           and ($2::uuid is null or d.id > $2)

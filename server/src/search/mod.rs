@@ -32,7 +32,6 @@ use self::documents::{EntryDoc, Selection};
 use self::outbox::{Change, OutboxCursor};
 use self::schema::{Fields, SCHEMA_VERSION};
 
-pub use self::documents::markdown_text;
 
 /// Memory the index writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -171,11 +170,11 @@ impl SearchIndex {
     /// Applies outbox rows written since the last call; returns how many changes were applied.
     pub async fn catch_up(&self, pool: &PgPool) -> Result<usize, SearchError> {
         let cursor = *lock(&self.inner.cursor);
-        let batch = outbox::read(pool, &cursor).await?;
-        if batch.rows.is_empty() {
+        let rows = outbox::read(pool, &cursor).await?;
+        if rows.is_empty() {
             return Ok(0);
         }
-        let changes = outbox::changes(pool, &batch.rows).await?;
+        let changes = outbox::changes(pool, &rows).await?;
         let mut docs = Vec::new();
         for kind in [SearchKind::Solution, SearchKind::DataModel, SearchKind::Organisation] {
             let ids: Vec<Uuid> = changes.iter().filter(|c| c.kind == kind).map(|c| c.id).collect();
@@ -184,7 +183,7 @@ impl SearchIndex {
             }
         }
         let mut new_cursor = cursor;
-        new_cursor.advance(&batch.rows);
+        new_cursor.advance(&rows);
         let fields = self.inner.fields.clone();
         let applied = changes.len();
         self.with_writer(move |writer| {

@@ -47,11 +47,6 @@ pub struct OutboxRow {
     pub entity_id: Uuid,
 }
 
-/// Rows after the cursor (and in its gaps), in id order.
-pub struct Batch {
-    pub rows: Vec<OutboxRow>,
-}
-
 /// An entry to look at again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Change {
@@ -60,8 +55,8 @@ pub struct Change {
 }
 
 /// The next rows after `cursor` of finished transactions.
-pub async fn read(pool: &PgPool, cursor: &OutboxCursor) -> Result<Batch, sqlx::Error> {
-    let rows: Vec<OutboxRow> = sqlx::query_as(
+pub async fn read(pool: &PgPool, cursor: &OutboxCursor) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    sqlx::query_as(
         r#"
         select txid::text::bigint as txid, id, entity_kind, entity_id
         from search_outbox
@@ -75,8 +70,7 @@ pub async fn read(pool: &PgPool, cursor: &OutboxCursor) -> Result<Batch, sqlx::E
     .bind(cursor.id)
     .bind(READ_LIMIT)
     .fetch_all(pool)
-    .await?;
-    Ok(Batch { rows })
+    .await
 }
 
 /// Number of rows after `cursor`, finished or not.

@@ -397,7 +397,7 @@ pub fn run(
         .map(|(score, address)| hit(searcher, f, &snippets, *score, *address))
         .collect::<Result<Vec<_>, SearchError>>()?;
     let did_you_mean = if collected.total == 0 && !parsed.words.is_empty() {
-        did_you_mean(searcher, f, q, &parsed)?
+        did_you_mean(searcher, f, &filters, &parsed)?
     } else {
         None
     };
@@ -416,14 +416,20 @@ fn facets_of(counts: Vec<(FacetName, Counts)>, q: &SearchQuery) -> SearchFacets 
     for (facet, mut counts) in counts {
         let selected = facet.selected(q);
         let prefix = format!("{}:", facet.name());
-        let value_of = |prefixed: &str| -> (String, Option<String>) {
+        // `facet:value`, for organisations `org:slug<separator>name`, as (value, name).
+        let parts_of = |prefixed: &'_ str| -> (String, Option<String>) {
             let component = prefixed.strip_prefix(prefix.as_str()).unwrap_or(prefixed);
             match (facet, component.split_once(ORG_FACET_SEPARATOR)) {
                 (FacetName::Org, Some((slug, name))) => (slug.to_owned(), Some(name.to_owned())),
                 _ => (component.to_owned(), None),
             }
         };
-        let is_selected = |component: &str| selected.iter().any(|s| value_of(component).0 == *s);
+        // Compared without allocating: this runs for every counted value.
+        let is_selected = |prefixed: &str| -> bool {
+            let component = prefixed.strip_prefix(prefix.as_str()).unwrap_or(prefixed);
+            let value = component.split_once(ORG_FACET_SEPARATOR).map_or(component, |(slug, _)| slug);
+            selected.iter().any(|s| s == value)
+        };
         // Most frequent first; only the first few become values (there can be thousands).
         let order = |a: &(std::sync::Arc<str>, u64), b: &(std::sync::Arc<str>, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
         let mut chosen: Vec<(std::sync::Arc<str>, u64)> = counts.iter().filter(|(v, _)| is_selected(v)).cloned().collect();
@@ -440,7 +446,7 @@ fn facets_of(counts: Vec<(FacetName, Counts)>, q: &SearchQuery) -> SearchFacets 
         let mut shown: Vec<FacetValue> = chosen
             .into_iter()
             .map(|(component, count)| {
-                let (value, name) = value_of(&component);
+                let (value, name) = parts_of(&component);
                 let selected = selected.contains(&value);
                 FacetValue { value, name, count, selected }
             })
@@ -538,7 +544,7 @@ fn hit(searcher: &Searcher, f: &Fields, snippets: &SnippetMaker, score: f32, add
 fn did_you_mean(
     searcher: &Searcher,
     f: &Fields,
-    q: &SearchQuery,
+    filters: &[(FacetName, Box<dyn Query>)],
     parsed: &ParsedText,
 ) -> Result<Option<String>, SearchError> {
     let vocabulary = vocabulary(searcher, f.words)?;
@@ -562,19 +568,7 @@ fn did_you_mean(
         return Ok(None);
     }
     let text = corrected.join(" ");
-    let mut retry = q.clone();
-    retry.text = text.clone();
-    retry.page = 1;
-    retry.per_page = 1;
-    let parsed_retry = parse_text(&text);
-    let filters: Vec<(FacetName, Box<dyn Query>)> = FacetName::ALL
-        .iter()
-        .filter_map(|facet| {
-            let values = facet.selected(&retry);
-            (!values.is_empty()).then(|| (*facet, facet_filter(f, *facet, &values)))
-        })
-        .collect();
-    let query = combined(&text_query(f, &parsed_retry, Reach::Exact, false), &filters, None);
+    let query = combined(&text_query(f, &parse_text(&text), Reach::Exact, false), filters, None);
     let found = searcher.search(&*query, &Count)?;
     Ok((found > 0).then_some(text))
 }
