@@ -3,6 +3,8 @@
 //! that cross the wire, the UI texts in German and English, and validation rules shared by
 //! browser and server. Pages render on the server; only islands (`#[island]`) hydrate.
 
+pub mod account;
+pub mod account_texts;
 pub mod categories;
 pub mod components;
 pub mod i18n;
@@ -78,7 +80,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/datenmodelle") view=DataModelsPage ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle/:slug") view=DataModelPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen") view=OrganisationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisationen/neu") view=NewOrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/:slug") view=OrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisationen/:slug/mitglieder") view=MembersPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/organisationen/:slug/tokens") view=TokensPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/organisationen/:slug/protokoll") view=AuditPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/verwaltung/protokoll") view=AuditPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/registrieren") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/anmelden") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/einladung/:code") view=InvitationPageView ssr=SsrMode::Async/>
                     <Route path=path!("/suche") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/impressum") view=ImprintPage ssr=SsrMode::Async/>
                     <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async/>

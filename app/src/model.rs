@@ -161,6 +161,14 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A person's role in an organisation: admins also manage members and API tokens.
+    Role {
+        Admin = "admin", "Administration", "Administrator";
+        Member = "member", "Mitglied", "Member";
+    }
+);
+
 /// A short reference to an organisation, as shown beside entries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -49,9 +49,335 @@ pub fn slugify(name: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
+/// Why a form field was refused. Each error has a German and an English message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FieldError {
+    /// Nothing was entered.
+    Required,
+    /// Fewer characters than allowed.
+    TooShort { min: usize },
+    /// More characters than allowed.
+    TooLong { max: usize },
+    /// Not an e-mail address.
+    InvalidEmail,
+    /// On the list of common passwords.
+    CommonPassword,
+    /// The password is the e-mail address or the name.
+    PasswordIsPersonal,
+    /// The repetition differs.
+    PasswordMismatch,
+    /// Not one of the offered choices.
+    InvalidChoice,
+    /// An AGS must have eight digits.
+    InvalidAgs,
+    /// The AGS's first two digits name another Land.
+    AgsOutsideBundesland,
+    /// Not an http(s) address.
+    InvalidUrl,
+    /// The current password is wrong.
+    WrongPassword,
+    /// The e-mail address already has an account.
+    EmailTaken,
+    /// Another organisation uses this AGS.
+    AgsTaken,
+    /// The confirmation word was not typed.
+    ConfirmationMissing,
+}
+
+impl FieldError {
+    /// The message shown beside the field.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang::{De, En};
+        match (self, lang) {
+            (FieldError::Required, De) => "Bitte füllen Sie dieses Feld aus.".into(),
+            (FieldError::Required, En) => "Please fill in this field.".into(),
+            (FieldError::TooShort { min }, De) => format!("Bitte mindestens {min} Zeichen eingeben."),
+            (FieldError::TooShort { min }, En) => format!("Please enter at least {min} characters."),
+            (FieldError::TooLong { max }, De) => format!("Bitte höchstens {max} Zeichen eingeben."),
+            (FieldError::TooLong { max }, En) => format!("Please enter at most {max} characters."),
+            (FieldError::InvalidEmail, De) => "Bitte eine E-Mail-Adresse in der Form name@beispiel.de eingeben.".into(),
+            (FieldError::InvalidEmail, En) => "Please enter an e-mail address like name@example.org.".into(),
+            (FieldError::CommonPassword, De) => {
+                "Dieses Passwort ist zu verbreitet und wird zuerst ausprobiert. Bitte wählen Sie ein anderes, z. B. einen Satz aus mehreren Wörtern.".into()
+            }
+            (FieldError::CommonPassword, En) => {
+                "This password is too common and would be guessed first. Please choose another one, e.g. a sentence of several words.".into()
+            }
+            (FieldError::PasswordIsPersonal, De) => "Das Passwort darf nicht Ihr Name oder Ihre E-Mail-Adresse sein.".into(),
+            (FieldError::PasswordIsPersonal, En) => "The password must not be your name or e-mail address.".into(),
+            (FieldError::PasswordMismatch, De) => "Die beiden Passwörter stimmen nicht überein.".into(),
+            (FieldError::PasswordMismatch, En) => "The two passwords do not match.".into(),
+            (FieldError::InvalidChoice, De) => "Bitte wählen Sie einen der angebotenen Werte.".into(),
+            (FieldError::InvalidChoice, En) => "Please choose one of the offered values.".into(),
+            (FieldError::InvalidAgs, De) => "Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern, z. B. 08421000.".into(),
+            (FieldError::InvalidAgs, En) => "The official municipality key has exactly 8 digits, e.g. 08421000.".into(),
+            (FieldError::AgsOutsideBundesland, De) => {
+                "Die ersten beiden Ziffern des Gemeindeschlüssels passen nicht zum gewählten Bundesland.".into()
+            }
+            (FieldError::AgsOutsideBundesland, En) => "The key's first two digits do not match the chosen federal state.".into(),
+            (FieldError::InvalidUrl, De) => "Bitte eine Adresse eingeben, die mit https:// oder http:// beginnt.".into(),
+            (FieldError::InvalidUrl, En) => "Please enter an address starting with https:// or http://.".into(),
+            (FieldError::WrongPassword, De) => "Das aktuelle Passwort ist nicht richtig.".into(),
+            (FieldError::WrongPassword, En) => "The current password is not correct.".into(),
+            (FieldError::EmailTaken, De) => {
+                "Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte melden Sie sich an.".into()
+            }
+            (FieldError::EmailTaken, En) => "There is already an account for this e-mail address. Please log in.".into(),
+            (FieldError::AgsTaken, De) => "Eine andere Organisation hat bereits diesen Gemeindeschlüssel.".into(),
+            (FieldError::AgsTaken, En) => "Another organisation already has this key.".into(),
+            (FieldError::ConfirmationMissing, De) => "Bitte geben Sie zur Bestätigung das Wort LÖSCHEN ein.".into(),
+            (FieldError::ConfirmationMissing, En) => "Please type the word LÖSCHEN to confirm.".into(),
+        }
+    }
+}
+
+/// Field errors of a form, by field name.
+pub type FieldErrors = std::collections::BTreeMap<String, FieldError>;
+
+/// Shortest and longest password, in characters. No composition rules (NIST SP 800-63B).
+pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=128;
+
+/// The most common passwords (and variants German users pick), refused at registration and
+/// password change. Compared case-insensitively.
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Whether the password is on the list of common passwords.
+pub fn is_common_password(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    COMMON_PASSWORDS.lines().map(str::trim).any(|common| !common.is_empty() && !common.starts_with('#') && common == lower)
+}
+
+/// Checks a new password against the rules; `name` and `email` must not be the password.
+pub fn check_new_password(password: &str, name: &str, email: &str) -> Result<(), FieldError> {
+    let chars = password.chars().count();
+    if chars == 0 {
+        return Err(FieldError::Required);
+    }
+    if chars < *PASSWORD_CHARS.start() {
+        return Err(FieldError::TooShort { min: *PASSWORD_CHARS.start() });
+    }
+    if chars > *PASSWORD_CHARS.end() {
+        return Err(FieldError::TooLong { max: *PASSWORD_CHARS.end() });
+    }
+    let lower = password.to_lowercase();
+    if lower == email.trim().to_lowercase() || (!name.trim().is_empty() && lower == name.trim().to_lowercase()) {
+        return Err(FieldError::PasswordIsPersonal);
+    }
+    if is_common_password(password) {
+        return Err(FieldError::CommonPassword);
+    }
+    Ok(())
+}
+
+/// An e-mail address, trimmed; the same shape rule as the database (something@domain.tld).
+pub fn parse_email(raw: &str) -> Result<String, FieldError> {
+    let email = raw.trim();
+    if email.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if email.chars().count() > 254 {
+        return Err(FieldError::TooLong { max: 254 });
+    }
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    if valid { Ok(email.to_owned()) } else { Err(FieldError::InvalidEmail) }
+}
+
+/// A trimmed text of `min..=max` characters.
+pub fn parse_text(raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    let text = raw.trim();
+    let chars = text.chars().count();
+    if chars == 0 && min > 0 {
+        return Err(FieldError::Required);
+    }
+    if chars < min {
+        return Err(FieldError::TooShort { min });
+    }
+    if chars > max {
+        return Err(FieldError::TooLong { max });
+    }
+    if text.chars().any(|c| c.is_control()) {
+        return Err(FieldError::InvalidChoice);
+    }
+    Ok(text.to_owned())
+}
+
+/// What a registration form gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub display_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl Registration {
+    /// Parses the registration form; all field errors at once.
+    pub fn parse(name: &str, email: &str, password: &str, repeated: &str) -> Result<Registration, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let display_name = parse_text(name, 1, 120).map_err(|e| errors.insert("name".into(), e)).ok();
+        let email = parse_email(email).map_err(|e| errors.insert("email".into(), e)).ok();
+        let _ = check_new_password(password, name, email.as_deref().unwrap_or(""))
+            .map_err(|e| errors.insert("password".into(), e));
+        if !errors.contains_key("password") && password != repeated {
+            errors.insert("password_repeat".into(), FieldError::PasswordMismatch);
+        }
+        match (display_name, email) {
+            (Some(display_name), Some(email)) if errors.is_empty() => {
+                Ok(Registration { display_name, email, password: password.to_owned() })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What the "Organisation anlegen" form gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: crate::model::OrgKind,
+    pub bundesland: Option<crate::model::Bundesland>,
+    pub ags: Option<String>,
+    pub website: Option<String>,
+}
+
+/// The two-digit Land prefix of an AGS for a Bundesland.
+pub fn ags_prefix(land: crate::model::Bundesland) -> &'static str {
+    use crate::model::Bundesland::*;
+    match land {
+        SH => "01",
+        HH => "02",
+        NI => "03",
+        HB => "04",
+        NW => "05",
+        HE => "06",
+        RP => "07",
+        BW => "08",
+        BY => "09",
+        SL => "10",
+        BE => "11",
+        BB => "12",
+        MV => "13",
+        SN => "14",
+        ST => "15",
+        TH => "16",
+    }
+}
+
+/// Whether `raw` is an http(s) URL with a host.
+pub fn is_web_url(raw: &str) -> bool {
+    let lower = raw.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && !raw.chars().any(|c| c.is_whitespace() || c.is_control()) && raw.len() <= 2000
+        }
+        None => false,
+    }
+}
+
+impl NewOrganisation {
+    /// Parses the form; all field errors at once.
+    pub fn parse(name: &str, kind: &str, bundesland: &str, ags: &str, website: &str) -> Result<NewOrganisation, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = parse_text(name, 2, 200).map_err(|e| errors.insert("name".into(), e)).ok();
+        let kind = crate::model::OrgKind::parse(kind.trim()).ok_or_else(|| errors.insert("kind".into(), FieldError::InvalidChoice)).ok();
+        let bundesland = match bundesland.trim() {
+            "" => None,
+            value => match crate::model::Bundesland::parse(value) {
+                Some(land) => Some(land),
+                None => {
+                    errors.insert("bundesland".into(), FieldError::InvalidChoice);
+                    None
+                }
+            },
+        };
+        let ags: String = ags.chars().filter(|c| !c.is_whitespace()).collect();
+        let ags = if ags.is_empty() {
+            None
+        } else if ags.len() != 8 || !ags.bytes().all(|b| b.is_ascii_digit()) {
+            errors.insert("ags".into(), FieldError::InvalidAgs);
+            None
+        } else {
+            if let Some(land) = bundesland {
+                if !ags.starts_with(ags_prefix(land)) {
+                    errors.insert("ags".into(), FieldError::AgsOutsideBundesland);
+                }
+            }
+            Some(ags)
+        };
+        let website = match website.trim() {
+            "" => None,
+            url if is_web_url(url) => Some(url.to_owned()),
+            _ => {
+                errors.insert("website".into(), FieldError::InvalidUrl);
+                None
+            }
+        };
+        match (name, kind) {
+            (Some(name), Some(kind)) if errors.is_empty() => Ok(NewOrganisation { name, kind, bundesland, ags, website }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_follow_length_and_blocklist_rules_only() {
+        assert_eq!(check_new_password("", "Anna", "a@b.de"), Err(FieldError::Required));
+        assert_eq!(check_new_password("kurz123", "Anna", "a@b.de"), Err(FieldError::TooShort { min: 8 }));
+        assert_eq!(check_new_password(&"x".repeat(129), "Anna", "a@b.de"), Err(FieldError::TooLong { max: 128 }));
+        assert_eq!(check_new_password("Passwort1", "Anna", "a@b.de"), Err(FieldError::CommonPassword));
+        assert_eq!(check_new_password("password", "Anna", "a@b.de"), Err(FieldError::CommonPassword));
+        assert_eq!(check_new_password("anna@beispiel.de", "Anna", "Anna@Beispiel.de"), Err(FieldError::PasswordIsPersonal));
+        // No composition rules: a long lower-case sentence is fine, and so are umlauts.
+        assert_eq!(check_new_password("grüne wiese am fluss", "Anna", "a@b.de"), Ok(()));
+        assert_eq!(check_new_password(&"ä".repeat(128), "Anna", "a@b.de"), Ok(()), "characters, not bytes");
+    }
+
+    #[test]
+    fn registration_reports_every_field_at_once() {
+        let errors = Registration::parse("", "keine-adresse", "kurz", "kurz").unwrap_err();
+        assert_eq!(errors.get("name"), Some(&FieldError::Required));
+        assert_eq!(errors.get("email"), Some(&FieldError::InvalidEmail));
+        assert_eq!(errors.get("password"), Some(&FieldError::TooShort { min: 8 }));
+        let errors = Registration::parse("Anna", "anna@ulm.de", "lange genug hier", "anders").unwrap_err();
+        assert_eq!(errors.get("password_repeat"), Some(&FieldError::PasswordMismatch));
+        let ok = Registration::parse(" Anna Berg ", " anna@ulm.de ", "lange genug hier", "lange genug hier").unwrap();
+        assert_eq!((ok.display_name.as_str(), ok.email.as_str()), ("Anna Berg", "anna@ulm.de"));
+    }
+
+    #[test]
+    fn organisations_need_a_kind_and_a_matching_ags() {
+        let ok = NewOrganisation::parse("Stadt Ulm", "stadt", "BW", "08 421 000", "https://www.ulm.de").unwrap();
+        assert_eq!(ok.ags.as_deref(), Some("08421000"));
+        let errors = NewOrganisation::parse("U", "burg", "XX", "1234", "ftp://ulm.de").unwrap_err();
+        for field in ["name", "kind", "bundesland", "ags", "website"] {
+            assert!(errors.contains_key(field), "{field}: {errors:?}");
+        }
+        let errors = NewOrganisation::parse("Stadt Ulm", "stadt", "BY", "08421000", "").unwrap_err();
+        assert_eq!(errors.get("ags"), Some(&FieldError::AgsOutsideBundesland));
+        assert!(NewOrganisation::parse("Bundesamt", "bund", "", "", "").is_ok(), "AGS and Land are optional");
+    }
+
+    #[test]
+    fn every_error_has_both_languages() {
+        for error in [FieldError::Required, FieldError::TooShort { min: 8 }, FieldError::CommonPassword, FieldError::AgsTaken] {
+            assert_ne!(error.message(crate::i18n::Lang::De), error.message(crate::i18n::Lang::En));
+        }
+    }
 
     #[test]
     fn german_names_become_readable_slugs() {

@@ -250,6 +250,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         leptos_options: web::leptos_options(std::path::Path::new("target/site"), addr),
         catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
         site: SiteConfig { public_url: format!("http://{addr}"), operator: Operator::default(), demo: false },
+        accounts: allmende_server::accounts::Accounts::new(pool.clone()),
     };
     let server = tokio::spawn(async move { axum::serve(listener, web::router(state)).await });
     let (stop_follower, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -29,6 +29,10 @@ pub enum ApiError {
     BadQuery(#[from] QueryError),
     #[error("Nicht gefunden.")]
     NotFound,
+    #[error("Anmeldung nötig: Senden Sie ein gültiges API-Token als „Authorization: Bearer alm_…“.")]
+    Unauthorized,
+    #[error("Zu viele Anfragen. Bitte warten Sie {} Sekunden.", .0.as_secs().max(1))]
+    RateLimited(std::time::Duration),
     #[error(transparent)]
     Internal(#[from] CatalogueError),
 }
@@ -38,16 +42,32 @@ impl IntoResponse for ApiError {
         let status = match &self {
             ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(err) => {
                 tracing::error!(error = %err, "API request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
+        let retry_after = match &self {
+            ApiError::RateLimited(wait) => Some(wait.as_secs().max(1)),
+            _ => None,
+        };
+        let unauthorized = matches!(self, ApiError::Unauthorized);
         let message = match self {
             ApiError::Internal(_) => "Interner Fehler. Bitte später erneut versuchen.".to_owned(),
             other => other.to_string(),
         };
-        (status, Json(ErrorBody { error: message })).into_response()
+        let mut response = (status, Json(ErrorBody { error: message })).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        if unauthorized {
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer realm=\"allmende\""));
+        }
+        response
     }
 }
 
@@ -237,9 +257,65 @@ async fn suggest(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resu
                        der öffentlichen Verwaltung lesen und durchsuchen. Open interface of the Allmende catalogue.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
-    servers((url = "/api/v1"))
+    servers((url = "/api/v1")),
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme (API tokens `alm_…`).
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("alm_…").build()),
+        );
+    }
+}
+
+/// The organisation an API token acts for (from `Authorization: Bearer …`).
+pub struct ApiCaller(pub crate::accounts::tokens::TokenIdentity);
+
+impl axum::extract::FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let secret = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError::Unauthorized)?;
+        let caller = crate::security::caller_of(parts);
+        match state.accounts.authenticate_token(secret, &caller).await {
+            Ok(identity) => Ok(ApiCaller(identity)),
+            Err(crate::accounts::AccountError::RateLimited(wait)) => Err(ApiError::RateLimited(wait)),
+            Err(crate::accounts::AccountError::Database(err)) => Err(ApiError::Internal(CatalogueError::Database(err.to_string()))),
+            Err(_) => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+/// What `GET /api/v1/token` tells about the token used.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenInfo {
+    /// The token's name.
+    pub name: String,
+    /// Slug of the organisation the token acts for.
+    pub organisation: String,
+}
+
+/// The token used and the organisation it acts for (to check a token works).
+#[utoipa::path(get, path = "/token", tag = "Zugang",
+    responses((status = 200, body = TokenInfo), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn token_info(ApiCaller(identity): ApiCaller) -> Json<TokenInfo> {
+    Json(TokenInfo { name: identity.name, organisation: identity.organisation_slug })
+}
 
 /// The API routes (relative to `/api/v1`) and their OpenAPI document.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -252,4 +328,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_organisation))
         .routes(routes!(search))
         .routes(routes!(suggest))
+        .routes(routes!(token_info))
 }

@@ -2,12 +2,16 @@
 //! The Allmende server: configuration, the embedded PostgreSQL, the data layer behind the
 //! app's catalogue service, the JSON API, the demo catalogue and the HTTP router.
 
+pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod embedded_pg;
+pub mod pages;
 pub mod search;
+pub mod security;
 pub mod synthetic;
 
 pub mod web;

@@ -8,6 +8,7 @@ use allmende_server::search::SearchIndex;
 use allmende_server::{Database, catalogue, demo};
 use anyhow::Context as _;
 use axum::serve::ListenerExt as _;
+use allmende_server::admin;
 use clap::{Parser, Subcommand};
 
 /// Allmende – Open-Source-Katalog der öffentlichen Verwaltung.
@@ -34,6 +35,9 @@ enum Command {
     SeedDemo,
     /// Rebuild this server's search index from the database (with the server stopped).
     Reindex,
+    /// Set-up for operators: accounts, organisations, members, API tokens.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
 }
 
 #[tokio::main]
@@ -52,6 +56,17 @@ async fn main() -> anyhow::Result<()> {
             result?;
             println!("Datenbank ist auf dem neuesten Stand. / Database is up to date.");
             Ok(())
+        }
+        Command::Admin(command) => {
+            let db = Database::open(&config).await?;
+            let result = async {
+                db.migrate().await?;
+                println!("{}", admin::run(command, &db.pool).await?);
+                anyhow::Ok(())
+            }
+            .await;
+            db.close().await?;
+            result
         }
         Command::Reindex => {
             let db = Database::open(&config).await?;
@@ -152,6 +167,20 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         leptos_options: web::leptos_options(&config.site_root, config.addr),
         catalogue: catalogue(db.pool.clone(), search),
         site: config.site_config(demo_loaded),
+        accounts: allmende_server::accounts::Accounts::new(db.pool.clone()),
+    };
+    // Expired sessions are removed every ten minutes (they are refused anyway when read).
+    let sweeper = {
+        let pool = db.pool.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                if let Err(err) = allmende_server::accounts::sessions::sweep(&pool).await {
+                    tracing::warn!(error = %err, "removing expired sessions failed");
+                }
+            }
+        })
     };
     if !config.site_root.join("pkg").is_dir() {
         tracing::warn!(site_root = %config.site_root.display(), "no built site found; run `cargo leptos build` (scripts/run.sh does)");
@@ -170,8 +199,10 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         tracing::warn!("ALLMENDE_ADDR listens on all interfaces; set ALLMENDE_PUBLIC_URL so canonical links use the public address");
     }
     println!("Allmende läuft auf / is running at {}", config.public_url());
-    let served = axum::serve(listener, web::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
     tracing::info!("shutting down");
+    sweeper.abort();
     let _ = stop_follower.send(());
     let _ = follower.await;
     served?;

@@ -8,13 +8,13 @@ use app::service::CatalogueHandle;
 use app::site::SiteConfig;
 use app::{App, shell};
 use axum::extract::{FromRef, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -26,6 +26,27 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub catalogue: CatalogueHandle,
     pub site: SiteConfig,
+    pub accounts: crate::accounts::Accounts,
+}
+
+/// Largest request body accepted anywhere (forms, JSON, publiccode.yml uploads).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Longest time a request may take before it is answered with 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What every rendered page finds in context: the catalogue, the site settings, and the
+/// response's CSP nonce (so the hydration scripts carry the nonce of the header).
+pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let (catalogue, site) = (state.catalogue.clone(), state.site.clone());
+    move || {
+        provide_context(catalogue.clone());
+        provide_context(site.clone());
+        if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
+            if let Some(nonce) = parts.extensions.get::<crate::security::CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+            }
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -52,14 +73,9 @@ fn cache_for(seconds: u32) -> SetResponseHeaderLayer<HeaderValue> {
 /// The complete application router.
 pub fn router(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
-    let routes = generate_route_list(App);
-    let context = {
-        let state = state.clone();
-        move || {
-            provide_context(state.catalogue.clone());
-            provide_context(state.site.clone());
-        }
-    };
+    let excluded = crate::pages::PATHS.iter().map(|p| (*p).to_owned()).collect();
+    let routes = generate_route_list_with_exclusions(App, Some(excluded));
+    let context = page_context(&state);
     let (api, openapi) = crate::api::router().split_for_parts();
     let openapi_json = openapi.to_pretty_json().expect("the OpenAPI document serialises");
 
@@ -74,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .route("/sprache", post(switch_language))
+        .merge(crate::pages::routes())
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
         .nest_service("/pkg", tower::ServiceBuilder::new().layer(cache_for(3600)).service(ServeDir::new(site_root.join("pkg"))))
         .nest_service("/kern", tower::ServiceBuilder::new().layer(cache_for(86_400)).service(ServeDir::new(site_root.join("kern"))))
@@ -84,11 +101,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::protect))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -105,10 +121,7 @@ async fn api_not_found() -> Response {
     (StatusCode::NOT_FOUND, Json(crate::api::ErrorBody { error: "Unbekannter API-Pfad.".to_owned() })).into_response()
 }
 
-async fn switch_language(headers: HeaderMap, State(state): State<AppState>, Form(form): Form<LanguageForm>) -> Response {
-    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
-        return (StatusCode::FORBIDDEN, "Anfrage von fremder Website abgelehnt.").into_response();
-    }
+async fn switch_language(State(state): State<AppState>, Form(form): Form<LanguageForm>) -> Response {
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     let next = form.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_owned());
     let secure = if state.site.public_url.starts_with("https://") { "; Secure" } else { "" };

@@ -54,6 +54,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <span class="kern-label">{t.header_search_button}</span>
                     </button>
                 </form>
+                <AccountMenu/>
                 <form class="lang-switch" method="post" action="/sprache">
                     <input type="hidden" name="lang" value=lang.other().tag()/>
                     <input type="hidden" name="next" value=full_path/>
@@ -90,6 +91,59 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </footer>
     }
+}
+
+/// Log-in and registration links, or for a logged-in person their account and log-out.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let t = crate::account_texts::use_account_texts();
+    match crate::account::use_viewer() {
+        Some(viewer) => view! {
+            <nav class="account-menu" aria-label=t.account_menu_label>
+                <a class="account-menu__link" href="/konto" aria-label=format!("{} ({})", t.nav_account, viewer.display_name)>
+                    {t.nav_account}
+                </a>
+                <form method="post" action="/abmelden" class="account-menu__logout">
+                    <button type="submit" class="kern-btn kern-btn--tertiary"><span class="kern-label">{t.nav_logout}</span></button>
+                </form>
+            </nav>
+        }
+        .into_any(),
+        None => view! {
+            <nav class="account-menu" aria-label=t.account_menu_label>
+                <a class="account-menu__link" href="/anmelden">{t.nav_login}</a>
+                <a class="account-menu__link" href="/registrieren">{t.nav_register}</a>
+            </nav>
+        }
+        .into_any(),
+    }
+}
+
+/// A site administrator's button to hide or show an organisation or entry.
+#[component]
+pub fn ModerationForm(
+    /// `organisation`, `solution` or `data_model`.
+    kind: &'static str,
+    #[prop(into)]
+    slug: String,
+    hidden: bool,
+) -> impl IntoView {
+    let t = crate::account_texts::use_account_texts();
+    let viewer = crate::account::use_viewer();
+    let back = use_location().pathname.get_untracked();
+    viewer.filter(|v| v.site_admin).map(|_| {
+        view! {
+            <form method="post" action="/verwaltung/sichtbarkeit" class="moderation-form" aria-label=t.moderation_label>
+                <input type="hidden" name="kind" value=kind/>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="hidden" value=if hidden { "false" } else { "true" }/>
+                <input type="hidden" name="weiter" value=back/>
+                <button type="submit" class="kern-btn kern-btn--secondary">
+                    <span class="kern-label">{if hidden { t.moderation_show } else { t.moderation_hide }}</span>
+                </button>
+            </form>
+        }
+    })
 }
 
 /// `<title>`, meta description and canonical link of a page.

@@ -5,6 +5,7 @@ pub mod copy_button;
 pub mod entries;
 pub mod facts;
 pub mod filters;
+pub mod form;
 pub mod layout;
 pub mod pagination;
 pub mod search_box;

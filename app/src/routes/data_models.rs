@@ -7,7 +7,7 @@ use crate::components::cards::{DataModelCardView, org_line, reuse_text};
 use crate::components::copy_button::CopyButton;
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect, SortSelect};
-use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
+use crate::components::layout::{Breadcrumbs, LoadError, ModerationForm, PageHeading, PageMeta};
 use crate::components::entries::{AdopterList, EntryRefList, Results};
 use crate::i18n::{fill, format_date, format_int, use_lang, use_texts};
 use crate::model::{DataModelDetail, Domain};
@@ -104,6 +104,7 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                     <a class="kern-link" href=format!("/organisationen/{}", m.organisation.slug)>{org_line(&m.organisation, lang)}</a>
                 </p>
                 <h1 class="kern-heading-large" lang="de">{m.name.clone()}</h1>
+                <ModerationForm kind="data_model" slug=m.slug.clone() hidden=false/>
                 <p class="kern-body kern-body--large" lang="de">{m.short_description.clone()}</p>
                 {m.archived.then(|| view! {
                     <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">

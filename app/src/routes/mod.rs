@@ -1,17 +1,21 @@
 //! One module per page (or group of closely related pages).
 
+mod account;
 mod data_models;
 mod home;
 mod legal;
 mod not_found;
+mod org_admin;
 mod organisations;
 mod search;
 mod solutions;
 
+pub use account::{AccountPage, LoginPage, RegisterPage};
 pub use data_models::{DataModelPage, DataModelsPage};
 pub use home::HomePage;
 pub use legal::{AccessibilityPage, ImprintPage, PrivacyPage};
 pub use not_found::NotFoundPage;
+pub use org_admin::{AuditPageView, InvitationPageView, MembersPageView, NewOrganisationPage, TokensPageView};
 pub use organisations::{OrganisationPage, OrganisationsPage};
 pub use search::SearchPage;
 pub use solutions::{SolutionPage, SolutionsPage};

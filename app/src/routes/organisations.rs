@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::cards::{DataModelCardView, OrganisationCardView, SolutionCardView};
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect};
-use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
+use crate::components::layout::{Breadcrumbs, LoadError, ModerationForm, PageHeading, PageMeta};
 use crate::components::entries::Results;
 use crate::i18n::{format_date, use_lang, use_texts};
 use crate::model::{Bundesland, EntryKind, OrgKind, OrganisationDetail};
@@ -94,6 +94,18 @@ fn OrganisationView(org: OrganisationDetail) -> impl IntoView {
                 <p class="kern-preline">{o.kind.label(lang)}</p>
                 <h1 class="kern-heading-large">{o.name.clone()}</h1>
                 {(!o.description.is_empty()).then(|| view! { <p class="kern-body kern-body--large" lang="de">{o.description.clone()}</p> })}
+                {crate::account::use_viewer().and_then(|v| v.role_in(&o.slug)).map(|_| {
+                    let at = crate::account_texts::use_account_texts();
+                    view! {
+                        <nav class="org-admin-nav" aria-label=at.org_manage_links>
+                            <ul class="org-admin-nav__list">
+                                <li><a href=format!("/organisationen/{}/mitglieder", o.slug)>{at.account_members_link}</a></li>
+                                <li><a href=format!("/organisationen/{}/tokens", o.slug)>{at.account_tokens_link}</a></li>
+                            </ul>
+                        </nav>
+                    }
+                })}
+                <ModerationForm kind="organisation" slug=o.slug.clone() hidden=false/>
             </header>
             <div class="detail__columns">
                 <div class="detail__main">

@@ -7,7 +7,7 @@ use crate::categories::{category_label, platform_label};
 use crate::components::cards::{SolutionCardView, org_line};
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect, SortSelect};
-use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
+use crate::components::layout::{Breadcrumbs, LoadError, ModerationForm, PageHeading, PageMeta};
 use crate::components::entries::{AdopterList, EntryRefList, Results};
 use crate::i18n::{format_date, format_int, use_lang, use_texts};
 use crate::model::{DevelopmentStatus, SolutionDetail};
@@ -106,6 +106,7 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                     <a class="kern-link" href=format!("/organisationen/{}", s.organisation.slug)>{org_line(&s.organisation, lang)}</a>
                 </p>
                 <h1 class="kern-heading-large" lang="de">{s.name.clone()}</h1>
+                <ModerationForm kind="solution" slug=s.slug.clone() hidden=false/>
                 <p class="kern-body kern-body--large" lang="de">{s.short_description.clone()}</p>
                 {s.archived.then(|| view! {
                     <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">

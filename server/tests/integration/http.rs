@@ -11,11 +11,12 @@ use tower::ServiceExt;
 
 use crate::fixtures::{self, solution};
 
-async fn app(pool: PgPool) -> axum::Router {
+pub(crate) async fn app(pool: PgPool) -> axum::Router {
     let site = tempfile::tempdir().unwrap().keep();
     let search = fixtures::search_index(&pool).await;
     web::router(AppState {
         leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
+        accounts: allmende_server::accounts::Accounts::new(pool.clone()),
         catalogue: allmende_server::catalogue(pool, search),
         site: SiteConfig {
             public_url: "https://allmende.test".into(),

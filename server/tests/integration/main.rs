@@ -1,6 +1,7 @@
 //! Integration tests on a real PostgreSQL: a fresh database per test (`#[sqlx::test]`,
 //! migrated by our migrator). `DATABASE_URL` points at the server; scripts/test.sh starts one.
 
+mod accounts;
 mod catalogue;
 mod demo;
 mod embedded;

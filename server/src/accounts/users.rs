@@ -1,0 +1,273 @@
+//! Registration, login, password change, account deletion and the logged-in [`Viewer`].
+
+use app::account::{Membership, Viewer};
+use app::model::Role;
+use app::validation::{FieldError, FieldErrors, Registration, check_new_password};
+use uuid::Uuid;
+
+use super::audit::{self, Channel, Event};
+use super::{AccountError, Accounts, Caller, Refusal, sessions};
+
+/// The rate-limit key of an account: the e-mail address, lower-cased.
+fn account_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Accounts {
+    /// Creates an account. `site_admin` only from the admin CLI.
+    pub async fn register(
+        &self,
+        registration: &Registration,
+        site_admin: bool,
+        channel: Channel,
+        caller: &Caller,
+    ) -> Result<Uuid, AccountError> {
+        if channel != Channel::Cli {
+            let ip = caller.ip.as_deref().unwrap_or("unknown");
+            self.limits.register_per_ip.hit(ip).map_err(AccountError::RateLimited)?;
+        }
+        let hash = self.passwords.hash(&registration.password).await?;
+        let mut tx = self.pool.begin().await?;
+        let inserted: Result<(Uuid,), sqlx::Error> = sqlx::query_as(
+            "insert into users (email, display_name, password_hash, is_site_admin) values ($1, $2, $3, $4) returning id",
+        )
+        .bind(&registration.email)
+        .bind(&registration.display_name)
+        .bind(&hash)
+        .bind(site_admin)
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok((id,)) => id,
+            Err(sqlx::Error::Database(db)) if db.constraint() == Some("users_email_key") => {
+                return Err(AccountError::field("email", FieldError::EmailTaken));
+            }
+            Err(err) => return Err(err.into()),
+        };
+        audit::record(
+            &mut *tx,
+            Event {
+                event: "account.registered",
+                actor: Some(id),
+                actor_email: Some(&registration.email),
+                organisation: None,
+                channel,
+                ip: caller.ip.as_deref(),
+                detail: serde_json::json!({ "site_admin": site_admin }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Checks e-mail and password. Unknown address and wrong password give the same error
+    /// after the same work (a hash is verified either way). Failures count against the
+    /// account and the IP address; over the limit the answer is `RateLimited`.
+    pub async fn authenticate(&self, email: &str, password: &str, caller: &Caller) -> Result<Uuid, AccountError> {
+        let ip = caller.ip.clone().unwrap_or_else(|| "unknown".into());
+        let account = account_key(email);
+        self.limits.login_per_ip.check(&ip).map_err(AccountError::RateLimited)?;
+        self.limits.login_per_account.check(&account).map_err(AccountError::RateLimited)?;
+        let row: Option<(Uuid, String)> = sqlx::query_as("select id, password_hash from users where lower(email) = $1")
+            .bind(&account)
+            .fetch_optional(&self.pool)
+            .await?;
+        let matches = self.passwords.verify(password, row.as_ref().map(|(_, hash)| hash.as_str())).await?;
+        match row {
+            Some((id, _)) if matches => {
+                self.limits.login_per_account.clear(&account);
+                audit::record(
+                    &self.pool,
+                    Event {
+                        event: "login.succeeded",
+                        actor: Some(id),
+                        actor_email: None,
+                        organisation: None,
+                        channel: Channel::Web,
+                        ip: caller.ip.as_deref(),
+                        detail: serde_json::json!({}),
+                    },
+                )
+                .await?;
+                Ok(id)
+            }
+            _ => {
+                self.limits.login_per_ip.record(&ip);
+                self.limits.login_per_account.record(&account);
+                audit::record(
+                    &self.pool,
+                    Event {
+                        event: "login.failed",
+                        actor: row.as_ref().map(|(id, _)| *id),
+                        actor_email: Some(&account),
+                        organisation: None,
+                        channel: Channel::Web,
+                        ip: caller.ip.as_deref(),
+                        detail: serde_json::json!({ "known_account": row.is_some() }),
+                    },
+                )
+                .await?;
+                Err(AccountError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// Logs in: checks the credentials and starts a new session (a fresh id, never one the
+    /// browser brought along). Returns the user and the session id for the cookie.
+    pub async fn login(&self, email: &str, password: &str, caller: &Caller) -> Result<(Uuid, String), AccountError> {
+        let user = self.authenticate(email, password, caller).await?;
+        let session = sessions::create(&self.pool, user, &caller.user_agent).await?;
+        Ok((user, session))
+    }
+
+    /// Ends a session server-side.
+    pub async fn logout(&self, session: &sessions::ActiveSession, caller: &Caller) -> Result<(), AccountError> {
+        sessions::end(&self.pool, &session.id_hash).await?;
+        audit::record(
+            &self.pool,
+            Event {
+                event: "logout",
+                actor: Some(session.user_id),
+                actor_email: None,
+                organisation: None,
+                channel: Channel::Web,
+                ip: caller.ip.as_deref(),
+                detail: serde_json::json!({}),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Changes the password after checking the current one; ends every session of the user
+    /// and starts a new one for this browser (returned).
+    pub async fn change_password(
+        &self,
+        user: Uuid,
+        current: &str,
+        new: &str,
+        repeated: &str,
+        caller: &Caller,
+    ) -> Result<String, AccountError> {
+        let (email, name, hash): (String, String, String) =
+            sqlx::query_as("select email, display_name, password_hash from users where id = $1")
+                .bind(user)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(AccountError::Forbidden)?;
+        let mut errors = FieldErrors::new();
+        if let Err(e) = check_new_password(new, &name, &email) {
+            errors.insert("new_password".into(), e);
+        } else if new != repeated {
+            errors.insert("new_password_repeat".into(), FieldError::PasswordMismatch);
+        }
+        self.limits.login_per_account.check(&account_key(&email)).map_err(AccountError::RateLimited)?;
+        if !self.passwords.verify(current, Some(&hash)).await? {
+            self.limits.login_per_account.record(&account_key(&email));
+            errors.insert("current_password".into(), FieldError::WrongPassword);
+        }
+        if !errors.is_empty() {
+            return Err(AccountError::Invalid(errors));
+        }
+        let new_hash = self.passwords.hash(new).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("update users set password_hash = $2 where id = $1").bind(user).bind(&new_hash).execute(&mut *tx).await?;
+        let ended = sqlx::query("delete from sessions where user_id = $1").bind(user).execute(&mut *tx).await?.rows_affected();
+        audit::record(
+            &mut *tx,
+            Event {
+                event: "password.changed",
+                actor: Some(user),
+                actor_email: None,
+                organisation: None,
+                channel: Channel::Web,
+                ip: caller.ip.as_deref(),
+                detail: serde_json::json!({ "sessions_ended": ended }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(sessions::create(&self.pool, user, &caller.user_agent).await?)
+    }
+
+    /// Deletes the account after checking the password. Refused while the account is the
+    /// last admin of an organisation that has other members.
+    pub async fn delete_account(&self, user: Uuid, password: &str, caller: &Caller) -> Result<(), AccountError> {
+        let (email, hash): (String, String) = sqlx::query_as("select email, password_hash from users where id = $1")
+            .bind(user)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(AccountError::Forbidden)?;
+        if !self.passwords.verify(password, Some(&hash)).await? {
+            return Err(AccountError::field("password", FieldError::WrongPassword));
+        }
+        let mut tx = self.pool.begin().await?;
+        let (last_admin,): (bool,) = sqlx::query_as(
+            r#"
+            select exists (
+                select 1 from memberships mine
+                where mine.user_id = $1 and mine.role = 'admin'
+                  and not exists (select 1 from memberships other
+                                  where other.organisation_id = mine.organisation_id and other.user_id <> $1
+                                    and other.role = 'admin')
+                  and exists (select 1 from memberships other
+                              where other.organisation_id = mine.organisation_id and other.user_id <> $1))
+            "#,
+        )
+        .bind(user)
+        .fetch_one(&mut *tx)
+        .await?;
+        if last_admin {
+            return Err(AccountError::Refused(Refusal::AccountIsLastAdmin));
+        }
+        audit::record(
+            &mut *tx,
+            Event {
+                event: "account.deleted",
+                actor: None,
+                actor_email: Some(&email),
+                organisation: None,
+                channel: Channel::Web,
+                ip: caller.ip.as_deref(),
+                detail: serde_json::json!({ "user_id": user.to_string() }),
+            },
+        )
+        .await?;
+        // Sessions and memberships go with the user (on delete cascade); revisions keep
+        // their content with the author set to null.
+        sqlx::query("delete from users where id = $1").bind(user).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The logged-in person of a session, with their organisations.
+    pub async fn viewer(&self, user: Uuid) -> Result<Option<Viewer>, AccountError> {
+        let Some((display_name, email, site_admin)): Option<(String, String, bool)> =
+            sqlx::query_as("select display_name, email, is_site_admin from users where id = $1")
+                .bind(user)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
+            r#"
+            select o.id, o.slug, o.name, m.role
+            from memberships m join organisations o on o.id = m.organisation_id
+            where m.user_id = $1
+            order by o.name
+            "#,
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        let memberships = rows
+            .into_iter()
+            .filter_map(|(organisation_id, slug, name, role)| {
+                Some(Membership { organisation_id, slug, name, role: Role::parse(&role)? })
+            })
+            .collect();
+        Ok(Some(Viewer { user_id: user, display_name, email, site_admin, memberships }))
+    }
+}
