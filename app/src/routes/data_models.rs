@@ -145,10 +145,11 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                                         </thead>
                                         <tbody class="kern-table__body">
                                             {properties.into_iter().map(|p| {
-                                                let indent = format!("padding-inline-start: {}rem", 0.5 + p.depth as f32 * 1.25);
+                                                // Nesting by class, not inline style: the CSP allows no inline styles.
+                                                let indent = format!("kern-table__cell schema-table__field schema-depth-{}", p.depth.min(6));
                                                 view! {
                                                     <tr class="kern-table__row">
-                                                        <th scope="row" class="kern-table__cell schema-table__field" style=indent><code>{p.path}</code></th>
+                                                        <th scope="row" class=indent><code>{p.path}</code></th>
                                                         <td class="kern-table__cell"><code>{p.type_label}</code></td>
                                                         <td class="kern-table__cell">{if p.required { t.detail_schema_yes } else { t.detail_schema_no }}</td>
                                                         <td class="kern-table__cell">
