@@ -374,8 +374,15 @@ async fn no_change_crosses_organisations_whatever_the_role(pool: PgPool) {
         page: &'a str,
         form: Vec<(&'a str, &'a str)>,
     }
-    let cases_for = |org: &str| -> Vec<Case<'_>> {
-        let (other_admin, token) = if org == "stadt-bonn" { (bonn_admin_id.as_str(), bonn_token.as_str()) } else { (ulm_admin_id.as_str(), ulm_token.as_str()) };
+    let ulm_member_id = user_id(&pool, "member@ulm.example").await.to_string();
+    // `target` is the person whose role or membership the case tries to change.
+    let cases_for = |org: &str, target: &'static str| -> Vec<Case<'_>> {
+        let other_admin = match target {
+            "bonn admin" => bonn_admin_id.as_str(),
+            "ulm admin" => ulm_admin_id.as_str(),
+            _ => ulm_member_id.as_str(),
+        };
+        let token = if org == "stadt-bonn" { bonn_token.as_str() } else { ulm_token.as_str() };
         vec![
             Case { name: "view members", method: "GET", page: "mitglieder", form: vec![] },
             Case { name: "invite", method: "POST", page: "mitglieder", form: vec![("form", "invite"), ("email", "x@evil.example"), ("role", "admin")] },
@@ -389,7 +396,7 @@ async fn no_change_crosses_organisations_whatever_the_role(pool: PgPool) {
     };
     // Ulm's admin and member against Bonn: everything refused, nothing changes.
     for (who, person) in [("ulm admin", &ulm_admin), ("ulm member", &ulm_member)] {
-        for case in cases_for("stadt-bonn") {
+        for case in cases_for("stadt-bonn", "bonn admin") {
             let path = format!("/organisationen/stadt-bonn/{}", case.page);
             let answer = send(&router, case.method, &path, &case.form, Some(&person.cookie), &[]).await;
             assert_eq!(answer.status, StatusCode::FORBIDDEN, "{who}: {}", case.name);
@@ -397,14 +404,35 @@ async fn no_change_crosses_organisations_whatever_the_role(pool: PgPool) {
     }
     // Ulm's member in Ulm: may look at members and create tokens, nothing else.
     let member_allowed = ["view members", "view tokens", "create token"];
-    for case in cases_for("stadt-ulm") {
+    for case in cases_for("stadt-ulm", "ulm admin") {
         let path = format!("/organisationen/stadt-ulm/{}", case.page);
         let answer = send(&router, case.method, &path, &case.form, Some(&ulm_member.cookie), &[]).await;
         let expected = if member_allowed.contains(&case.name) { StatusCode::OK } else { StatusCode::FORBIDDEN };
         assert_eq!(answer.status, expected, "ulm member in ulm: {}", case.name);
     }
+    // Editing entries: the one policy every entry change asks.
+    let bonn: Uuid = sqlx::query_scalar("select id from organisations where slug = 'stadt-bonn'").fetch_one(&pool).await.unwrap();
+    let ulm: Uuid = sqlx::query_scalar("select id from organisations where slug = 'stadt-ulm'").fetch_one(&pool).await.unwrap();
+    for email in ["admin@ulm.example", "member@ulm.example"] {
+        let actor = accounts.actor(user_id(&pool, email).await).await.unwrap();
+        assert!(authz::allowed(&actor, authz::Action::EditEntries, ulm), "{email} edits Ulm");
+        assert!(!authz::allowed(&actor, authz::Action::EditEntries, bonn), "{email} does not edit Bonn");
+    }
+    // Ulm's admin in Ulm: everything (the member is demoted, removed, the token revoked last).
+    for case in cases_for("stadt-ulm", "ulm member") {
+        let path = format!("/organisationen/stadt-ulm/{}", case.page);
+        let answer = send(&router, case.method, &path, &case.form, Some(&ulm_admin.cookie), &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "ulm admin in ulm: {}: {}", case.name, answer.body.len());
+    }
+    let ulm_members: i64 = sqlx::query_scalar(
+        "select count(*) from memberships m join organisations o on o.id = m.organisation_id where o.slug = 'stadt-ulm'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(ulm_members, 1, "the admin's own changes took effect");
     // Anonymous: sent to the login page for everything.
-    for case in cases_for("stadt-bonn") {
+    for case in cases_for("stadt-bonn", "bonn admin") {
         let path = format!("/organisationen/stadt-bonn/{}", case.page);
         let answer = send(&router, case.method, &path, &case.form, None, &[]).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "anonymous: {}", case.name);
@@ -424,16 +452,11 @@ async fn no_change_crosses_organisations_whatever_the_role(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(bonn_tokens, [("Bonn Import".to_owned(), true)]);
-    let invitations: i64 = sqlx::query_scalar("select count(*) from invitations").fetch_one(&pool).await.unwrap();
-    assert_eq!(invitations, 0);
-    // Editing entries: the one policy every entry change asks.
-    let bonn: Uuid = sqlx::query_scalar("select id from organisations where slug = 'stadt-bonn'").fetch_one(&pool).await.unwrap();
-    let ulm: Uuid = sqlx::query_scalar("select id from organisations where slug = 'stadt-ulm'").fetch_one(&pool).await.unwrap();
-    for email in ["admin@ulm.example", "member@ulm.example"] {
-        let actor = accounts.actor(user_id(&pool, email).await).await.unwrap();
-        assert!(authz::allowed(&actor, authz::Action::EditEntries, ulm), "{email} edits Ulm");
-        assert!(!authz::allowed(&actor, authz::Action::EditEntries, bonn), "{email} does not edit Bonn");
-    }
+    let invitations: Vec<String> = sqlx::query_scalar("select o.slug from invitations i join organisations o on o.id = i.organisation_id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(invitations, ["stadt-ulm"], "only the admin's own invitation exists");
     let _ = bonn_admin;
 }
 
