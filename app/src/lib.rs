@@ -7,7 +7,11 @@ pub mod account;
 pub mod account_texts;
 pub mod categories;
 pub mod components;
+pub mod editing;
+pub mod entry_rules;
+pub mod entry_texts;
 pub mod i18n;
+pub mod licences;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;

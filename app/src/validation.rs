@@ -82,6 +82,24 @@ pub enum FieldError {
     AgsTaken,
     /// The confirmation word was not typed.
     ConfirmationMissing,
+    /// Not a date `YYYY-MM-DD`.
+    InvalidDate,
+    /// Not a valid SPDX licence expression.
+    InvalidLicence,
+    /// Not a valid short name for addresses.
+    InvalidSlug,
+    /// The short name is taken.
+    SlugTaken,
+    /// More items than allowed.
+    TooMany { max: usize },
+    /// A list item is too long.
+    ItemTooLong { max: usize },
+    /// Maintenance by contract needs contractors.
+    ContractorsRequired,
+    /// Contractors only with maintenance by contract.
+    ContractorsOnlyForContract,
+    /// The organisation is not one of the person's.
+    NotYourOrganisation,
 }
 
 impl FieldError {
@@ -127,6 +145,32 @@ impl FieldError {
             (FieldError::AgsTaken, En) => "Another organisation already has this key.".into(),
             (FieldError::ConfirmationMissing, De) => "Bitte geben Sie zur Bestätigung das Wort LÖSCHEN ein.".into(),
             (FieldError::ConfirmationMissing, En) => "Please type the word LÖSCHEN to confirm.".into(),
+            (FieldError::InvalidDate, De) => "Bitte ein Datum in der Form JJJJ-MM-TT eingeben, z. B. 2026-03-31.".into(),
+            (FieldError::InvalidDate, En) => "Please enter a date as YYYY-MM-DD, e.g. 2026-03-31.".into(),
+            (FieldError::InvalidLicence, De) => {
+                "Bitte eine SPDX-Lizenzangabe eingeben, z. B. EUPL-1.2 oder „MIT OR Apache-2.0“.".into()
+            }
+            (FieldError::InvalidLicence, En) => "Please enter an SPDX licence expression, e.g. EUPL-1.2 or \"MIT OR Apache-2.0\".".into(),
+            (FieldError::InvalidSlug, De) => {
+                "Der Kurzname darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten (2–80 Zeichen).".into()
+            }
+            (FieldError::InvalidSlug, En) => "The short name may only contain lower-case letters, digits and single hyphens (2–80).".into(),
+            (FieldError::SlugTaken, De) => "Dieser Kurzname ist schon vergeben. Bitte wählen Sie einen anderen.".into(),
+            (FieldError::SlugTaken, En) => "This short name is taken. Please choose another one.".into(),
+            (FieldError::TooMany { max }, De) => format!("Bitte höchstens {max} Einträge angeben."),
+            (FieldError::TooMany { max }, En) => format!("Please give at most {max} items."),
+            (FieldError::ItemTooLong { max }, De) => format!("Jeder Eintrag darf höchstens {max} Zeichen lang sein."),
+            (FieldError::ItemTooLong { max }, En) => format!("Each item may have at most {max} characters."),
+            (FieldError::ContractorsRequired, De) => {
+                "Bei Pflege per Vertrag bitte mindestens einen Dienstleister mit Vertragsende angeben.".into()
+            }
+            (FieldError::ContractorsRequired, En) => "Maintenance under contract needs at least one contractor.".into(),
+            (FieldError::ContractorsOnlyForContract, De) => {
+                "Dienstleister werden nur bei Pflege per Vertrag angegeben. Bitte Pflegeart ändern oder Dienstleister leeren.".into()
+            }
+            (FieldError::ContractorsOnlyForContract, En) => "Contractors are only given for maintenance under contract.".into(),
+            (FieldError::NotYourOrganisation, De) => "Bitte wählen Sie eine Organisation, der Sie angehören.".into(),
+            (FieldError::NotYourOrganisation, En) => "Please choose an organisation you belong to.".into(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod embedded_pg;
+pub mod entries;
 pub mod pages;
 pub mod search;
 pub mod security;

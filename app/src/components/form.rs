@@ -158,3 +158,97 @@ pub fn ErrorSummary(state: FormState, form: &'static str, ids: Vec<(&'static str
         }
     })
 }
+
+/// A multi-line text field.
+#[component]
+pub fn TextArea(
+    #[prop(into)]
+    id: String,
+    #[prop(into)]
+    name: String,
+    #[prop(into)]
+    label: String,
+    #[prop(optional, into)]
+    value: String,
+    #[prop(default = None)]
+    error: Option<FieldError>,
+    #[prop(optional, into)]
+    hint: Option<String>,
+    #[prop(default = 6)]
+    rows: u32,
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let hint_id = format!("{id}-hinweis");
+    let error_id = format!("{id}-fehler");
+    let described: Vec<String> =
+        [hint.as_ref().map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())].into_iter().flatten().collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let invalid = error.is_some();
+    view! {
+        <div class="kern-form-input form-field" class:form-field--error=invalid>
+            <label class="kern-label" for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <div class="kern-hint" id=hint_id>{hint}</div> })}
+            {error.map(|e| view! {
+                <p class="kern-error form-field__error" id=error_id>
+                    <span class="kern-body">{e.message(lang)}</span>
+                </p>
+            })}
+            <textarea class="kern-form-input__input form-field__textarea" id=id name=name rows=rows.to_string()
+                required=required aria-invalid=invalid.then_some("true") aria-describedby=described>{value}</textarea>
+        </div>
+    }
+}
+
+/// A group of checkboxes sharing one name (a fieldset with legend).
+#[component]
+pub fn CheckboxGroup(
+    /// Prefix of the checkboxes' ids.
+    #[prop(into)]
+    id: String,
+    #[prop(into)]
+    name: String,
+    #[prop(into)]
+    legend: String,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
+    /// The checked values.
+    checked: Vec<String>,
+    #[prop(default = None)]
+    error: Option<FieldError>,
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// Lay the options out in columns (long lists).
+    #[prop(optional)]
+    columns: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let error_id = format!("{id}-fehler");
+    let invalid = error.is_some();
+    view! {
+        <fieldset class="kern-fieldset form-field" class:form-field--error=invalid id=id.clone()
+            aria-describedby=invalid.then_some(error_id.clone())>
+            <legend class="kern-label">{legend}</legend>
+            {hint.map(|hint| view! { <div class="kern-hint">{hint}</div> })}
+            {error.map(|e| view! {
+                <p class="kern-error form-field__error" id=error_id.clone()>
+                    <span class="kern-body">{e.message(lang)}</span>
+                </p>
+            })}
+            <div class="checkbox-group" class:checkbox-group--columns=columns>
+                {options.into_iter().enumerate().map(|(i, (value, label))| {
+                    let box_id = format!("{id}-{i}");
+                    let is_checked = checked.contains(&value);
+                    view! {
+                        <div class="kern-form-check">
+                            <input class="kern-form-check__input" type="checkbox" id=box_id.clone() name=name.clone()
+                                value=value checked=is_checked/>
+                            <label class="kern-label" for=box_id>{label}</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
+    }
+}

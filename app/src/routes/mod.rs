@@ -2,6 +2,7 @@
 
 mod account;
 mod data_models;
+mod entry_forms;
 mod home;
 mod legal;
 mod not_found;
@@ -11,6 +12,7 @@ mod search;
 mod solutions;
 
 pub use account::{AccountPage, LoginPage, RegisterPage};
+pub use entry_forms::{ComparePageView, HistoryPageView, SolutionFormPageView};
 pub use data_models::{DataModelPage, DataModelsPage};
 pub use home::HomePage;
 pub use legal::{AccessibilityPage, ImprintPage, PrivacyPage};

@@ -621,3 +621,47 @@ async fn deleting_the_account_needs_the_password_and_keeps_organisations_adminis
     let remaining: Vec<String> = sqlx::query_scalar("select email from users").fetch_all(&pool).await.unwrap();
     assert_eq!(remaining, ["anna@ulm.example"]);
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn sessions_end_after_30_idle_minutes_and_12_hours_in_all(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let idle = register(&router, "Anna", "anna@ulm.example").await;
+    let busy = login(&router, "anna@ulm.example", PASSWORD).await.session_cookie().unwrap();
+    let fresh = login(&router, "anna@ulm.example", PASSWORD).await.session_cookie().unwrap();
+    let digest = |cookie: &str| allmende_server::accounts::secrets::digest(cookie.split_once('=').unwrap().1);
+    // 31 minutes without a request.
+    sqlx::query("update sessions set last_seen_at = now() - interval '31 minutes' where id_hash = $1")
+        .bind(digest(&idle))
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Used a minute ago, but logged in 12 hours and a minute ago.
+    sqlx::query("update sessions set last_seen_at = now() - interval '1 minute', created_at = now() - interval '12 hours 1 minute' where id_hash = $1")
+        .bind(digest(&busy))
+        .execute(&pool)
+        .await
+        .unwrap();
+    // 29 minutes idle is still fine, and using it resets the clock.
+    sqlx::query("update sessions set last_seen_at = now() - interval '29 minutes' where id_hash = $1")
+        .bind(digest(&fresh))
+        .execute(&pool)
+        .await
+        .unwrap();
+    for (name, cookie) in [("idle", &idle), ("12 hours", &busy)] {
+        let answer = get(&router, "/konto", Some(cookie)).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{name}");
+        assert!(
+            answer.headers.get_all(header::SET_COOKIE).iter().any(|c| c.to_str().unwrap().contains("Max-Age=0")),
+            "{name}: the dead cookie is removed from the browser"
+        );
+    }
+    assert_eq!(get(&router, "/konto", Some(&fresh)).await.status, StatusCode::OK);
+    let seen: bool = sqlx::query_scalar("select last_seen_at > now() - interval '1 minute' from sessions where id_hash = $1")
+        .bind(digest(&fresh))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(seen, "activity moves the idle deadline");
+    let swept = allmende_server::accounts::sessions::sweep(&pool).await.unwrap();
+    assert_eq!(swept, 2, "expired sessions are removed");
+}

@@ -1,0 +1,423 @@
+//! Publishing and editing catalogue entries: every save checks authorisation in
+//! [`crate::accounts::authz`], writes the entry and a revision (author, time, message, full
+//! snapshot) in one transaction, and remembers old slugs so that old addresses redirect.
+//! Entries are archived, never deleted; restoring an old revision writes a new one.
+
+use app::entry_rules::{SolutionDraft, SolutionInput};
+use app::validation::{FieldError, FieldErrors};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::accounts::authz::{Action, Actor, allowed};
+
+/// Why a write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum EntryError {
+    /// Input broke a rule; errors by field.
+    #[error("invalid input: {0:?}")]
+    Invalid(FieldErrors),
+    /// The actor may not change this organisation's entries.
+    #[error("forbidden")]
+    Forbidden,
+    /// No such entry (or revision).
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl EntryError {
+    fn field(name: &str, error: FieldError) -> EntryError {
+        EntryError::Invalid(FieldErrors::from([(name.to_owned(), error)]))
+    }
+}
+
+/// Which kind of entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryKind {
+    Solution,
+    DataModel,
+}
+
+impl EntryKind {
+    fn table(self) -> &'static str {
+        match self {
+            EntryKind::Solution => "solutions",
+            EntryKind::DataModel => "data_models",
+        }
+    }
+
+    fn revision_column(self) -> &'static str {
+        match self {
+            EntryKind::Solution => "solution_id",
+            EntryKind::DataModel => "data_model_id",
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Solution => "solution",
+            EntryKind::DataModel => "data_model",
+        }
+    }
+}
+
+/// One revision in an entry's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionInfo {
+    pub number: i32,
+    pub author: Option<String>,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The entry service; cheap to clone.
+#[derive(Clone)]
+pub struct Entries {
+    pool: PgPool,
+}
+
+/// The organisation id of a slug, if the actor may edit its entries.
+async fn editable_org(conn: &mut PgConnection, actor: &Actor, slug: &str) -> Result<Uuid, EntryError> {
+    let org: Option<(Uuid,)> = sqlx::query_as("select id from organisations where slug = $1").bind(slug).fetch_optional(&mut *conn).await?;
+    let Some((org,)) = org else {
+        return Err(EntryError::field("organisation", FieldError::NotYourOrganisation));
+    };
+    if !allowed(actor, Action::EditEntries, org) {
+        return Err(EntryError::field("organisation", FieldError::NotYourOrganisation));
+    }
+    Ok(org)
+}
+
+/// Whether a slug is free for `kind` (not used by another entry, nor as an old slug of one).
+async fn slug_is_free(conn: &mut PgConnection, kind: EntryKind, slug: &str, except: Option<Uuid>) -> Result<bool, sqlx::Error> {
+    let table = kind.table();
+    let (taken,): (bool,) = sqlx::query_as(&format!(
+        r#"
+        select exists (select 1 from {table} where slug = $1 and id is distinct from $2)
+            or exists (select 1 from entry_slug_history where kind = $3 and old_slug = $1 and entry_id is distinct from $2)
+        "#
+    ))
+    .bind(slug)
+    .bind(except)
+    .bind(kind.as_str())
+    .fetch_one(conn)
+    .await?;
+    Ok(!taken)
+}
+
+/// A free slug: `wanted` if free and chosen by the user, else the first free `base-N`.
+async fn free_slug(conn: &mut PgConnection, kind: EntryKind, wanted: &str, explicit: bool, except: Option<Uuid>) -> Result<String, EntryError> {
+    if slug_is_free(conn, kind, wanted, except).await? {
+        return Ok(wanted.to_owned());
+    }
+    if explicit {
+        return Err(EntryError::field("slug", FieldError::SlugTaken));
+    }
+    let base: String = wanted.chars().take(74).collect::<String>().trim_end_matches('-').to_owned();
+    for n in 2..1000 {
+        let candidate = format!("{base}-{n}");
+        if slug_is_free(conn, kind, &candidate, except).await? {
+            return Ok(candidate);
+        }
+    }
+    Err(EntryError::field("slug", FieldError::SlugTaken))
+}
+
+async fn add_revision(
+    conn: &mut PgConnection,
+    kind: EntryKind,
+    entry: Uuid,
+    author: Option<Uuid>,
+    message: &str,
+    snapshot: &impl Serialize,
+) -> Result<i32, sqlx::Error> {
+    let column = kind.revision_column();
+    let (number,): (i32,) = sqlx::query_as(&format!(
+        r#"
+        insert into revisions ({column}, number, author_id, message, snapshot)
+        values ($1, coalesce((select max(number) from revisions where {column} = $1), 0) + 1, $2, $3, $4)
+        returning number
+        "#
+    ))
+    .bind(entry)
+    .bind(author)
+    .bind(message)
+    .bind(sqlx::types::Json(snapshot))
+    .fetch_one(conn)
+    .await?;
+    Ok(number)
+}
+
+impl Entries {
+    /// The service on `pool`.
+    pub fn new(pool: PgPool) -> Entries {
+        Entries { pool }
+    }
+
+    /// Publishes a solution; returns its slug.
+    pub async fn create_solution(&self, actor: &Actor, input: &SolutionInput) -> Result<String, EntryError> {
+        let draft = input.parse().map_err(EntryError::Invalid)?;
+        let mut tx = self.pool.begin().await?;
+        let org = editable_org(&mut tx, actor, &draft.organisation).await?;
+        let slug = free_slug(&mut tx, EntryKind::Solution, &draft.slug, !input.slug.trim().is_empty(), None).await?;
+        let (id,): (Uuid,) = sqlx::query_as(
+            r#"
+            insert into solutions (slug, organisation_id, name, short_description, short_description_en,
+                                   long_description, long_description_en, repository_url, landing_url, licence,
+                                   development_status, software_type, categories, platforms, maintenance_type,
+                                   maintenance_contractors, maintenance_contacts, version, release_date, tags, features)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+            returning id
+            "#,
+        )
+        .bind(&slug)
+        .bind(org)
+        .bind(&draft.name)
+        .bind(&draft.short_description)
+        .bind(&draft.short_description_en)
+        .bind(&draft.long_description)
+        .bind(&draft.long_description_en)
+        .bind(&draft.repository_url)
+        .bind(&draft.landing_url)
+        .bind(&draft.licence)
+        .bind(draft.development_status.as_str())
+        .bind(draft.software_type.as_str())
+        .bind(&draft.categories)
+        .bind(&draft.platforms)
+        .bind(draft.maintenance_type.as_str())
+        .bind(sqlx::types::Json(&draft.contractors))
+        .bind(sqlx::types::Json(&draft.contacts))
+        .bind(&draft.version)
+        .bind(draft.release_date)
+        .bind(&draft.tags)
+        .bind(&draft.features)
+        .fetch_one(&mut *tx)
+        .await?;
+        let snapshot = SolutionDraft { slug: slug.clone(), ..draft.clone() };
+        let message = if draft.change_message.is_empty() { "Veröffentlicht" } else { draft.change_message.as_str() };
+        add_revision(&mut tx, EntryKind::Solution, id, actor.user_id, message, &snapshot).await?;
+        tx.commit().await?;
+        Ok(slug)
+    }
+
+    /// Saves a new version of a solution; returns its (possibly new) slug. The old slug
+    /// keeps pointing to the entry.
+    pub async fn update_solution(&self, actor: &Actor, slug: &str, input: &SolutionInput) -> Result<String, EntryError> {
+        let draft = input.parse().map_err(EntryError::Invalid)?;
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(Uuid, Uuid)> = sqlx::query_as("select id, organisation_id from solutions where slug = $1 for update")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (id, owner) = row.ok_or(EntryError::NotFound)?;
+        if !allowed(actor, Action::EditEntries, owner) {
+            return Err(EntryError::Forbidden);
+        }
+        // Moving an entry to another organisation needs the right to edit there too.
+        let org = editable_org(&mut tx, actor, &draft.organisation).await?;
+        let new_slug = if draft.slug == slug {
+            slug.to_owned()
+        } else {
+            free_slug(&mut tx, EntryKind::Solution, &draft.slug, true, Some(id)).await?
+        };
+        sqlx::query(
+            r#"
+            update solutions set slug = $2, organisation_id = $3, name = $4, short_description = $5,
+                   short_description_en = $6, long_description = $7, long_description_en = $8, repository_url = $9,
+                   landing_url = $10, licence = $11, development_status = $12, software_type = $13, categories = $14,
+                   platforms = $15, maintenance_type = $16, maintenance_contractors = $17, maintenance_contacts = $18,
+                   version = $19, release_date = $20, tags = $21, features = $22
+            where id = $1
+            "#,
+        )
+        .bind(id)
+        .bind(&new_slug)
+        .bind(org)
+        .bind(&draft.name)
+        .bind(&draft.short_description)
+        .bind(&draft.short_description_en)
+        .bind(&draft.long_description)
+        .bind(&draft.long_description_en)
+        .bind(&draft.repository_url)
+        .bind(&draft.landing_url)
+        .bind(&draft.licence)
+        .bind(draft.development_status.as_str())
+        .bind(draft.software_type.as_str())
+        .bind(&draft.categories)
+        .bind(&draft.platforms)
+        .bind(draft.maintenance_type.as_str())
+        .bind(sqlx::types::Json(&draft.contractors))
+        .bind(sqlx::types::Json(&draft.contacts))
+        .bind(&draft.version)
+        .bind(draft.release_date)
+        .bind(&draft.tags)
+        .bind(&draft.features)
+        .execute(&mut *tx)
+        .await?;
+        if new_slug != slug {
+            sqlx::query(
+                "insert into entry_slug_history (kind, old_slug, entry_id) values ($1, $2, $3) on conflict (kind, old_slug) do update set entry_id = excluded.entry_id",
+            )
+            .bind(EntryKind::Solution.as_str())
+            .bind(slug)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let snapshot = SolutionDraft { slug: new_slug.clone(), ..draft.clone() };
+        let message = if draft.change_message.is_empty() { "Bearbeitet" } else { draft.change_message.as_str() };
+        add_revision(&mut tx, EntryKind::Solution, id, actor.user_id, message, &snapshot).await?;
+        tx.commit().await?;
+        Ok(new_slug)
+    }
+
+    /// The current state of a solution as form input (for editing).
+    pub async fn solution_input(&self, slug: &str) -> Result<SolutionInput, EntryError> {
+        let snapshot: Option<(sqlx::types::Json<serde_json::Value>,)> = sqlx::query_as(
+            r#"
+            select v.snapshot from revisions v join solutions s on s.id = v.solution_id
+            where s.slug = $1 order by v.number desc limit 1
+            "#,
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (snapshot,) = snapshot.ok_or(EntryError::NotFound)?;
+        Ok(input_from_snapshot(&snapshot.0))
+    }
+
+    /// Where an old slug now points, if the entry moved.
+    pub async fn moved(&self, kind: EntryKind, old_slug: &str) -> Result<Option<String>, EntryError> {
+        let table = kind.table();
+        let row: Option<(String,)> = sqlx::query_as(&format!(
+            "select e.slug from entry_slug_history h join {table} e on e.id = h.entry_id where h.kind = $1 and h.old_slug = $2"
+        ))
+        .bind(kind.as_str())
+        .bind(old_slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(slug,)| slug))
+    }
+
+    /// Archives an entry (it leaves lists and search) or restores it; organisation admins.
+    pub async fn set_archived(&self, actor: &Actor, kind: EntryKind, slug: &str, archived: bool) -> Result<(), EntryError> {
+        let table = kind.table();
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(Uuid, Uuid)> =
+            sqlx::query_as(&format!("select id, organisation_id from {table} where slug = $1 for update")).bind(slug).fetch_optional(&mut *tx).await?;
+        let (id, owner) = row.ok_or(EntryError::NotFound)?;
+        if !allowed(actor, Action::ManageMembers, owner) {
+            return Err(EntryError::Forbidden);
+        }
+        sqlx::query(&format!("update {table} set archived_at = case when $2 then now() else null end where id = $1"))
+            .bind(id)
+            .bind(archived)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The history of an entry, newest first.
+    pub async fn revisions(&self, kind: EntryKind, slug: &str) -> Result<Vec<RevisionInfo>, EntryError> {
+        let (table, column) = (kind.table(), kind.revision_column());
+        let rows: Vec<(i32, Option<String>, String, DateTime<Utc>)> = sqlx::query_as(&format!(
+            r#"
+            select v.number, u.display_name, v.message, v.created_at
+            from revisions v join {table} e on e.id = v.{column} left join users u on u.id = v.author_id
+            where e.slug = $1
+            order by v.number desc
+            "#
+        ))
+        .bind(slug)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Err(EntryError::NotFound);
+        }
+        Ok(rows.into_iter().map(|(number, author, message, created_at)| RevisionInfo { number, author, message, created_at }).collect())
+    }
+
+    /// The snapshot of one revision.
+    pub async fn snapshot(&self, kind: EntryKind, slug: &str, number: i32) -> Result<serde_json::Value, EntryError> {
+        let (table, column) = (kind.table(), kind.revision_column());
+        let row: Option<(sqlx::types::Json<serde_json::Value>,)> = sqlx::query_as(&format!(
+            "select v.snapshot from revisions v join {table} e on e.id = v.{column} where e.slug = $1 and v.number = $2"
+        ))
+        .bind(slug)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(s,)| s.0).ok_or(EntryError::NotFound)
+    }
+
+    /// Restores a solution to an old revision by saving it as a new revision.
+    pub async fn restore_solution(&self, actor: &Actor, slug: &str, number: i32) -> Result<String, EntryError> {
+        let snapshot = self.snapshot(EntryKind::Solution, slug, number).await?;
+        let mut input = input_from_snapshot(&snapshot);
+        // The address stays; the content goes back.
+        input.slug = slug.to_owned();
+        input.change_message = format!("Wiederhergestellt aus Version {number}");
+        self.update_solution(actor, slug, &input).await
+    }
+}
+
+/// Form input from a stored snapshot (a serialised [`SolutionDraft`]; fields missing from
+/// older snapshots stay empty).
+pub fn input_from_snapshot(snapshot: &serde_json::Value) -> SolutionInput {
+    let text = |key: &str| snapshot.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let list = |key: &str| -> Vec<String> {
+        snapshot
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|items| items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let objects = |key: &str| -> Vec<serde_json::Map<String, serde_json::Value>> {
+        snapshot.get(key).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|o| o.as_object().cloned()).collect()).unwrap_or_default()
+    };
+    let field = |o: &serde_json::Map<String, serde_json::Value>, k: &str| o.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    SolutionInput {
+        organisation: text("organisation"),
+        name: text("name"),
+        slug: text("slug"),
+        short_description: text("short_description"),
+        short_description_en: text("short_description_en"),
+        long_description: text("long_description"),
+        long_description_en: text("long_description_en"),
+        repository_url: text("repository_url"),
+        landing_url: text("landing_url"),
+        licence: text("licence"),
+        development_status: text("development_status"),
+        software_type: text("software_type"),
+        categories: list("categories"),
+        platforms: list("platforms"),
+        maintenance_type: text("maintenance_type"),
+        contractors: objects("contractors")
+            .iter()
+            .map(|o| app::entry_rules::ContractorInput {
+                name: field(o, "name"),
+                until: field(o, "until"),
+                email: field(o, "email"),
+                website: field(o, "website"),
+            })
+            .collect(),
+        contacts: objects("contacts")
+            .iter()
+            .map(|o| app::entry_rules::ContactInput {
+                name: field(o, "name"),
+                email: field(o, "email"),
+                phone: field(o, "phone"),
+                affiliation: field(o, "affiliation"),
+            })
+            .collect(),
+        version: text("version"),
+        release_date: text("release_date"),
+        tags: list("tags"),
+        features: list("features"),
+        change_message: String::new(),
+    }
+}
