@@ -80,7 +80,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen") view=SolutionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/loesungen/neu") view=SolutionFormPageView ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen/:slug") view=SolutionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/loesungen/:slug/bearbeiten") view=SolutionFormPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/loesungen/:slug/versionen") view=HistoryPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/loesungen/:slug/vergleich") view=ComparePageView ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle") view=DataModelsPage ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle/:slug") view=DataModelPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen") view=OrganisationsPage ssr=SsrMode::Async/>

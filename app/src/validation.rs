@@ -100,6 +100,8 @@ pub enum FieldError {
     ContractorsOnlyForContract,
     /// The organisation is not one of the person's.
     NotYourOrganisation,
+    /// A field the API does not know.
+    UnknownField,
 }
 
 impl FieldError {
@@ -171,6 +173,8 @@ impl FieldError {
             (FieldError::ContractorsOnlyForContract, En) => "Contractors are only given for maintenance under contract.".into(),
             (FieldError::NotYourOrganisation, De) => "Bitte wählen Sie eine Organisation, der Sie angehören.".into(),
             (FieldError::NotYourOrganisation, En) => "Please choose an organisation you belong to.".into(),
+            (FieldError::UnknownField, De) => "Dieses Feld gibt es nicht; bitte weglassen oder den Namen prüfen.".into(),
+            (FieldError::UnknownField, En) => "There is no such field; please leave it out or check its name.".into(),
         }
     }
 }

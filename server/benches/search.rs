@@ -251,6 +251,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
         site: SiteConfig { public_url: format!("http://{addr}"), operator: Operator::default(), demo: false },
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
+        entries: allmende_server::entries::Entries::new(pool.clone()),
     };
     let server = tokio::spawn(async move { axum::serve(listener, web::router(state)).await });
     let (stop_follower, stopped) = tokio::sync::oneshot::channel::<()>();

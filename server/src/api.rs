@@ -22,6 +22,13 @@ pub struct ErrorBody {
     pub error: String,
 }
 
+/// A refused write: a message and one German message per field (`contractors[0].until`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationBody {
+    pub error: String,
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
 /// Errors of API handlers, each with its status code.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -33,6 +40,12 @@ pub enum ApiError {
     Unauthorized,
     #[error("Zu viele Anfragen. Bitte warten Sie {} Sekunden.", .0.as_secs().max(1))]
     RateLimited(std::time::Duration),
+    #[error("Dieses Token darf das nicht.")]
+    Forbidden,
+    #[error("Die Angaben sind nicht gültig; Einzelheiten stehen unter \"fields\".")]
+    Invalid(app::validation::FieldErrors),
+    #[error("{0}")]
+    Unreadable(String),
     #[error(transparent)]
     Internal(#[from] CatalogueError),
 }
@@ -44,6 +57,8 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Invalid(_) | ApiError::Unreadable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(err) => {
                 tracing::error!(error = %err, "API request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -54,6 +69,12 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let unauthorized = matches!(self, ApiError::Unauthorized);
+        if let ApiError::Invalid(errors) = &self {
+            let fields: std::collections::BTreeMap<String, String> =
+                errors.iter().map(|(field, e)| (field.clone(), e.message(app::i18n::Lang::De))).collect();
+            let body = ValidationBody { error: self.to_string(), fields };
+            return (status, Json(body)).into_response();
+        }
         let message = match self {
             ApiError::Internal(_) => "Interner Fehler. Bitte später erneut versuchen.".to_owned(),
             other => other.to_string(),
@@ -317,6 +338,86 @@ async fn token_info(ApiCaller(identity): ApiCaller) -> Json<TokenInfo> {
     Json(TokenInfo { name: identity.name, organisation: identity.organisation_slug })
 }
 
+/// The answer to a successful write.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WriteResult {
+    /// The entry's slug (new, or changed by this write).
+    pub slug: String,
+    /// The entry's page.
+    pub url: String,
+}
+
+/// Reads a JSON body strictly: unknown fields are refused with their name.
+fn read_solution(body: &[u8]) -> Result<app::entry_rules::SolutionInput, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let text = e.to_string();
+        match text.split('`').nth(1).filter(|_| text.starts_with("unknown field")) {
+            Some(field) => ApiError::Invalid(app::validation::FieldErrors::from([(field.to_owned(), app::validation::FieldError::UnknownField)])),
+            None => ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {text}")),
+        }
+    })
+}
+
+fn entry_error(err: crate::entries::EntryError) -> ApiError {
+    match err {
+        crate::entries::EntryError::Invalid(errors) => ApiError::Invalid(errors),
+        crate::entries::EntryError::Forbidden => ApiError::Forbidden,
+        crate::entries::EntryError::NotFound => ApiError::NotFound,
+        crate::entries::EntryError::Database(err) => ApiError::Internal(CatalogueError::Database(err.to_string())),
+    }
+}
+
+/// Publishes a solution for the token's organisation (the same rules as the form).
+#[utoipa::path(post, path = "/solutions", tag = "Lösungen", request_body = app::entry_rules::SolutionInput,
+    responses((status = 201, body = WriteResult), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn create_solution(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+    let mut input = read_solution(&body)?;
+    if input.organisation.trim().is_empty() {
+        input.organisation = identity.organisation_slug.clone();
+    }
+    if input.change_message.trim().is_empty() {
+        input.change_message = format!("Über die API veröffentlicht (Token „{}“)", identity.name);
+    }
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    let slug = state.entries.create_solution(&actor, &input).await.map_err(entry_error)?;
+    let url = format!("{}/loesungen/{slug}", state.site.public_url.trim_end_matches('/'));
+    Ok((StatusCode::CREATED, Json(WriteResult { slug, url })))
+}
+
+/// Saves a new version of one of the token's organisation's solutions.
+#[utoipa::path(put, path = "/solutions/{slug}", tag = "Lösungen", request_body = app::entry_rules::SolutionInput,
+    params(("slug" = String, Path, description = "The solution's slug")),
+    responses((status = 200, body = WriteResult), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn update_solution(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<Json<WriteResult>, ApiError> {
+    let mut input = read_solution(&body)?;
+    if input.organisation.trim().is_empty() {
+        input.organisation = identity.organisation_slug.clone();
+    }
+    if input.slug.trim().is_empty() {
+        input.slug = slug.clone();
+    }
+    if input.change_message.trim().is_empty() {
+        input.change_message = format!("Über die API geändert (Token „{}“)", identity.name);
+    }
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    let slug = state.entries.update_solution(&actor, &slug, &input).await.map_err(entry_error)?;
+    let url = format!("{}/loesungen/{slug}", state.site.public_url.trim_end_matches('/'));
+    Ok(Json(WriteResult { slug, url }))
+}
+
 /// The API routes (relative to `/api/v1`) and their OpenAPI document.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -329,4 +430,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search))
         .routes(routes!(suggest))
         .routes(routes!(token_info))
+        .routes(routes!(create_solution))
+        .routes(routes!(update_solution))
 }

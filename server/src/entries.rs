@@ -73,6 +73,13 @@ pub struct RevisionInfo {
     pub created_at: DateTime<Utc>,
 }
 
+/// Name and state of an entry, for page headings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntrySummary {
+    pub name: String,
+    pub archived: bool,
+}
+
 /// The entry service; cheap to clone.
 #[derive(Clone)]
 pub struct Entries {
@@ -272,6 +279,31 @@ impl Entries {
         add_revision(&mut tx, EntryKind::Solution, id, actor.user_id, message, &snapshot).await?;
         tx.commit().await?;
         Ok(new_slug)
+    }
+
+    /// The organisation that owns an entry.
+    pub async fn owner(&self, kind: EntryKind, slug: &str) -> Result<Uuid, EntryError> {
+        let table = kind.table();
+        let row: Option<(Uuid,)> =
+            sqlx::query_as(&format!("select organisation_id from {table} where slug = $1")).bind(slug).fetch_optional(&self.pool).await?;
+        row.map(|(o,)| o).ok_or(EntryError::NotFound)
+    }
+
+    /// Name and archive state of a visible entry (hidden ones and those of hidden
+    /// organisations are not found).
+    pub async fn summary(&self, kind: EntryKind, slug: &str) -> Result<EntrySummary, EntryError> {
+        let table = kind.table();
+        let row: Option<(String, bool)> = sqlx::query_as(&format!(
+            r#"
+            select e.name, e.archived_at is not null
+            from {table} e join organisations o on o.id = e.organisation_id
+            where e.slug = $1 and not e.hidden and not o.hidden
+            "#
+        ))
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(name, archived)| EntrySummary { name, archived }).ok_or(EntryError::NotFound)
     }
 
     /// The current state of a solution as form input (for editing).

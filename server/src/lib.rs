@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod embedded_pg;
 pub mod entries;
+pub mod entry_pages;
 pub mod pages;
 pub mod search;
 pub mod security;

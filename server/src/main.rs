@@ -168,6 +168,7 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         catalogue: catalogue(db.pool.clone(), search),
         site: config.site_config(demo_loaded),
         accounts: allmende_server::accounts::Accounts::new(db.pool.clone()),
+        entries: allmende_server::entries::Entries::new(db.pool.clone()),
     };
     // Expired sessions are removed every ten minutes (they are refused anyway when read).
     let sweeper = {

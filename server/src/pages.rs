@@ -58,7 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/einladung/{code}", get(invitation_page).post(invitation_submit))
 }
 
-fn lang_of(parts: &Parts) -> Lang {
+pub(crate) fn lang_of(parts: &Parts) -> Lang {
     let header = |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     Lang::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
 }
@@ -89,7 +89,7 @@ where
 }
 
 /// Renders with page data and form state.
-async fn render_with<T>(state: &AppState, parts: Parts, status: StatusCode, data: Option<T>, form: FormState) -> Response
+pub(crate) async fn render_with<T>(state: &AppState, parts: Parts, status: StatusCode, data: Option<T>, form: FormState) -> Response
 where
     T: Clone + Send + Sync + 'static,
 {
@@ -103,7 +103,7 @@ where
 }
 
 /// A page that cannot be shown: not found or not allowed.
-async fn problem(state: &AppState, parts: Parts, problem: PageProblem) -> Response {
+pub(crate) async fn problem(state: &AppState, parts: Parts, problem: PageProblem) -> Response {
     let status = match problem {
         PageProblem::NotFound => StatusCode::NOT_FOUND,
         PageProblem::Forbidden => StatusCode::FORBIDDEN,
@@ -112,7 +112,7 @@ async fn problem(state: &AppState, parts: Parts, problem: PageProblem) -> Respon
 }
 
 /// To the login page, coming back here afterwards.
-fn to_login(parts: &Parts) -> Response {
+pub(crate) fn to_login(parts: &Parts) -> Response {
     let back = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let target = format!("/anmelden?weiter={}", urlencode(back));
     Redirect::to(&target).into_response()

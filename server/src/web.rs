@@ -27,6 +27,7 @@ pub struct AppState {
     pub catalogue: CatalogueHandle,
     pub site: SiteConfig,
     pub accounts: crate::accounts::Accounts,
+    pub entries: crate::entries::Entries,
 }
 
 /// Largest request body accepted anywhere (forms, JSON, publiccode.yml uploads).
@@ -73,7 +74,7 @@ fn cache_for(seconds: u32) -> SetResponseHeaderLayer<HeaderValue> {
 /// The complete application router.
 pub fn router(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
-    let excluded = crate::pages::PATHS.iter().map(|p| (*p).to_owned()).collect();
+    let excluded = crate::pages::PATHS.iter().chain(crate::entry_pages::PATHS).map(|p| (*p).to_owned()).collect();
     let routes = generate_route_list_with_exclusions(App, Some(excluded));
     let context = page_context(&state);
     let (api, openapi) = crate::api::router().split_for_parts();
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .route("/sprache", post(switch_language))
         .merge(crate::pages::routes())
+        .merge(crate::entry_pages::routes())
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
         .nest_service("/pkg", tower::ServiceBuilder::new().layer(cache_for(3600)).service(ServeDir::new(site_root.join("pkg"))))
         .nest_service("/kern", tower::ServiceBuilder::new().layer(cache_for(86_400)).service(ServeDir::new(site_root.join("kern"))))
@@ -101,6 +103,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::entry_pages::redirect_moved))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::protect))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))

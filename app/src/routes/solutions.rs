@@ -28,6 +28,13 @@ pub fn SolutionsPage() -> impl IntoView {
         <PageMeta title=t.solutions_title description=t.solutions_meta canonical_path=canonical/>
         <Breadcrumbs current=t.solutions_title/>
         <PageHeading title=t.solutions_title lead=t.solutions_lead/>
+        {crate::account::use_viewer().filter(|v| !v.memberships.is_empty()).map(|_| view! {
+            <p class="entry-actions">
+                <a class="kern-btn kern-btn--primary" href="/loesungen/neu">
+                    <span class="kern-label">{crate::entry_texts::use_entry_texts().publish_link}</span>
+                </a>
+            </p>
+        })}
         <Suspense fallback=|| ()>
             {move || {
                 let query = query.clone();
@@ -90,6 +97,29 @@ pub fn SolutionPage() -> impl IntoView {
     }
 }
 
+/// Links to edit (members of the owning organisation) and to the versions (everyone), and
+/// the confirmation after saving.
+#[component]
+pub fn EntryActions(section: &'static str, slug: String, owner: String) -> impl IntoView {
+    let t = crate::entry_texts::use_entry_texts();
+    let member = crate::account::use_viewer().and_then(|v| v.role_in(&owner)).is_some();
+    let saved = current_query_pairs().iter().any(|(k, v)| k == "gespeichert" && v == "1");
+    let base = format!("/{section}/{slug}");
+    view! {
+        {saved.then(|| view! {
+            <div class="kern-alert kern-alert--success form-notice" role="status">
+                <div class="kern-alert__body"><p class="kern-body">{t.saved_notice}</p></div>
+            </div>
+        })}
+        <ul class="entry-actions">
+            {member.then(|| view! {
+                <li><a class="kern-btn kern-btn--secondary" href=format!("{base}/bearbeiten")><span class="kern-label">{t.edit_link}</span></a></li>
+            })}
+            <li><a class="kern-link" href=format!("{base}/versionen")>{t.history_link}</a></li>
+        </ul>
+    }
+}
+
 #[component]
 fn SolutionView(solution: SolutionDetail) -> impl IntoView {
     let t = use_texts();
@@ -107,6 +137,7 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                 </p>
                 <h1 class="kern-heading-large" lang="de">{s.name.clone()}</h1>
                 <ModerationForm kind="solution" slug=s.slug.clone() hidden=false/>
+                <EntryActions section="loesungen" slug=s.slug.clone() owner=s.organisation.slug.clone()/>
                 <p class="kern-body kern-body--large" lang="de">{s.short_description.clone()}</p>
                 {s.archived.then(|| view! {
                     <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">

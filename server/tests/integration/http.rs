@@ -17,6 +17,7 @@ pub(crate) async fn app(pool: PgPool) -> axum::Router {
     web::router(AppState {
         leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
+        entries: allmende_server::entries::Entries::new(pool.clone()),
         catalogue: allmende_server::catalogue(pool, search),
         site: SiteConfig {
             public_url: "https://allmende.test".into(),

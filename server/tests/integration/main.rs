@@ -7,5 +7,6 @@ mod demo;
 mod embedded;
 mod fixtures;
 mod http;
+mod publishing;
 mod schema;
 mod search;

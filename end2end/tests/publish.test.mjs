@@ -1,0 +1,137 @@
+// Publishing a solution: the form (a validation error fixed on the way, values kept), the
+// entry on its page and in search, editing, comparing two versions, restoring the first;
+// and the same publishing flow with JavaScript disabled. axe-core on every form state.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { BASE, assertAccessible, launch, openPage } from '../lib/browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const PASSWORD = 'ein langer satz als passwort';
+
+/** Registers a new person with an organisation; returns the organisation's name. */
+async function registerWithOrganisation(page, label) {
+  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  await page.goto(`${BASE}/registrieren`);
+  await page.getByLabel('Ihr Name').fill(`Petra ${label}`);
+  await page.getByLabel('E-Mail-Adresse').fill(`petra.${stamp}@beispielhausen.example`);
+  await page.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Passwort wiederholen').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Konto anlegen' }).click();
+  await page.waitForURL(/\/konto/);
+  await page.goto(`${BASE}/organisationen/neu`);
+  const org = `Stadt ${label} ${stamp.slice(-6)}`;
+  await page.getByLabel('Name der Organisation').fill(org);
+  await page.getByLabel('Art der Organisation').selectOption('stadt');
+  await page.getByRole('button', { name: 'Organisation anlegen' }).click();
+  await page.waitForURL(/\/mitglieder/);
+  return { org, stamp };
+}
+
+/** Fills the required fields of the solution form. */
+async function fillSolution(page, name, short) {
+  await page.getByLabel('Name der Lösung').fill(name);
+  await page.getByLabel('Kurzbeschreibung', { exact: true }).fill(short);
+  await page.getByLabel('Adresse des Quellcodes').fill('https://gitlab.opencode.de/beispiel/melder');
+  await page.getByLabel('Entwicklungsstand').selectOption('beta');
+  await page.getByLabel('Art der Software').selectOption('standalone/web');
+  await page.getByLabel('Art der Pflege').selectOption('internal');
+}
+
+test('publish, find, edit, compare and restore a solution', async () => {
+  const { page, errors } = await openPage(browser);
+  const { stamp } = await registerWithOrganisation(page, 'Mit Skript');
+  const name = `Mängelmelder ${stamp.slice(-5)}`;
+
+  await page.goto(`${BASE}/loesungen`);
+  await page.getByRole('link', { name: 'Lösung veröffentlichen' }).click();
+  await page.waitForURL(/\/loesungen\/neu$/);
+  await assertAccessible(page);
+
+  // A too short description: the form comes back with the error, everything else kept.
+  await fillSolution(page, name, 'Zu kurz');
+  await page.getByLabel('Schlagwörter').fill('Straße, Schäden');
+  await page.getByRole('checkbox', { name: 'Digitale Bürgerbeteiligung' }).check();
+  await page.getByRole('button', { name: 'Veröffentlichen' }).click();
+  await page.locator('#loesung-kurz-fehler').waitFor();
+  assert.match(await page.locator('#loesung-kurz-fehler').innerText(), /mindestens 10 Zeichen/);
+  assert.equal(await page.getByLabel('Name der Lösung').inputValue(), name);
+  assert.equal(await page.getByLabel('Schlagwörter').inputValue(), 'Straße, Schäden');
+  assert.ok(await page.getByRole('checkbox', { name: 'Digitale Bürgerbeteiligung' }).isChecked());
+  assert.equal(await page.getByLabel('Entwicklungsstand').inputValue(), 'beta');
+  await assertAccessible(page);
+
+  const first = 'Schäden im Straßenraum melden, mit Foto und Ort';
+  await page.getByLabel('Kurzbeschreibung', { exact: true }).fill(first);
+  await page.getByRole('button', { name: 'Veröffentlichen' }).click();
+  await page.waitForURL(/\/loesungen\/maengelmelder-[0-9]+\?gespeichert=1/);
+  assert.equal(await page.locator('h1').innerText(), name);
+  assert.match(await page.locator('main').innerText(), new RegExp(first));
+  await assertAccessible(page);
+  const entryUrl = page.url().replace(/\?.*$/, '');
+
+  // Found by search (the index follows the database within a moment).
+  let found = false;
+  for (let i = 0; i < 20 && !found; i++) {
+    await page.goto(`${BASE}/suche?q=${encodeURIComponent(name)}`);
+    found = (await page.locator('main').innerText()).includes(name);
+    if (!found) await page.waitForTimeout(250);
+  }
+  assert.ok(found, 'the new entry is found by search');
+
+  // Edit: a sharper short description with a change note.
+  await page.goto(entryUrl);
+  await page.getByRole('link', { name: 'Bearbeiten' }).click();
+  await page.waitForURL(/\/bearbeiten$/);
+  assert.equal(await page.getByLabel('Kurzbeschreibung', { exact: true }).inputValue(), first);
+  await assertAccessible(page);
+  const second = 'Straßenschäden mit Foto melden – die Verwaltung sieht sie sofort';
+  await page.getByLabel('Kurzbeschreibung', { exact: true }).fill(second);
+  await page.getByLabel('Was haben Sie geändert? (optional)').fill('Kurzbeschreibung geschärft');
+  await page.getByRole('button', { name: 'Änderungen speichern' }).click();
+  await page.waitForURL(/gespeichert=1/);
+  assert.match(await page.locator('main').innerText(), new RegExp(second));
+
+  // History and comparison.
+  await page.getByRole('link', { name: 'Versionen' }).click();
+  await page.waitForURL(/\/versionen$/);
+  assert.equal(await page.locator('table tbody tr').count(), 2);
+  assert.match(await page.locator('table').innerText(), /Kurzbeschreibung geschärft/);
+  await assertAccessible(page);
+  await page.getByRole('button', { name: 'Vergleichen' }).click();
+  await page.waitForURL(/\/vergleich\?von=1&bis=2/);
+  const table = await page.locator('table').innerText();
+  assert.match(table, /short_description/);
+  assert.ok(table.includes(first) && table.includes(second), 'both versions are shown');
+  await assertAccessible(page);
+
+  // Restore the first version: a third version with the old content.
+  await page.getByRole('button', { name: /Diese Version wiederherstellen/ }).click();
+  await page.waitForURL(/\/versionen\?gespeichert=1/);
+  assert.equal(await page.locator('table tbody tr').count(), 3);
+  assert.match(await page.locator('table').innerText(), /Wiederhergestellt aus Version 1/);
+  await page.goto(entryUrl);
+  assert.match(await page.locator('main').innerText(), new RegExp(first));
+
+  const unexpected = errors.filter((e) => !/status of 422/.test(e));
+  assert.deepEqual(unexpected, [], 'no page errors');
+});
+
+test('publishing works without JavaScript', async () => {
+  const { page } = await openPage(browser, { javaScriptEnabled: false });
+  const { stamp } = await registerWithOrganisation(page, 'Ohne Skript');
+  const name = `Baumkataster ${stamp.slice(-5)}`;
+  await page.goto(`${BASE}/loesungen/neu`);
+  await fillSolution(page, name, 'kurz');
+  await page.getByRole('button', { name: 'Veröffentlichen' }).click();
+  await page.locator('#loesung-kurz-fehler').waitFor();
+  assert.equal(await page.getByLabel('Name der Lösung').inputValue(), name);
+  await assertAccessible(page);
+  await page.getByLabel('Kurzbeschreibung', { exact: true }).fill('Alle Stadtbäume mit Zustand und Pflege erfassen');
+  await page.getByRole('button', { name: 'Veröffentlichen' }).click();
+  await page.waitForURL(/\/loesungen\/baumkataster-[0-9]+/);
+  assert.equal(await page.locator('h1').innerText(), name);
+});

@@ -1,0 +1,305 @@
+//! Publishing solutions through the web forms, on a real database: validation with values
+//! kept, revisions, slugs and permanent redirects, other organisations locked out, Markdown
+//! rendered inert, restoring and archiving.
+
+use allmende_server::accounts::{Accounts, Caller, Channel};
+use allmende_server::entries::{EntryKind, Entries};
+use app::entry_rules::SolutionInput;
+use app::validation::{NewOrganisation, Registration};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+use crate::http::app;
+
+const PASSWORD: &str = "gruene wiese am fluss";
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+async fn send(router: &axum::Router, method: &str, path: &str, form: &[(&str, &str)], cookie: &str) -> Answer {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::ORIGIN, "https://allmende.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// A person with an organisation, logged in; returns the cookie.
+async fn member_of(pool: &PgPool, router: &axum::Router, email: &str, org: &str) -> String {
+    let accounts = Accounts::new(pool.clone());
+    let user = accounts
+        .register(&Registration::parse("Petra", email, PASSWORD, PASSWORD).unwrap(), false, Channel::Web, &Caller::default())
+        .await
+        .unwrap();
+    accounts
+        .create_organisation(user, &NewOrganisation::parse(org, "stadt", "BW", "", "").unwrap(), Channel::Web, &Caller::default())
+        .await
+        .unwrap();
+    let answer = send(router, "POST", "/anmelden", &[("email", email), ("password", PASSWORD)], "").await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let request = Request::post("/anmelden")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string([("email", email), ("password", PASSWORD)]).unwrap()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+fn form<'a>(org: &'a str, name: &'a str, short: &'a str, long: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("organisation", org),
+        ("name", name),
+        ("short_description", short),
+        ("long_description", long),
+        ("repository_url", "https://gitlab.opencode.de/ulm/melder"),
+        ("licence", "EUPL-1.2"),
+        ("development_status", "beta"),
+        ("software_type", "standalone/web"),
+        ("maintenance_type", "internal"),
+        ("categories", "digital-citizenship"),
+        ("categories", "data-collection"),
+        ("tags", "Straße, Schäden"),
+        ("features", "Foto hochladen\nOrt auf der Karte"),
+    ]
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_solution_is_published_with_its_first_revision(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    let answer = send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Mängelmelder", "Schäden im Straßenraum melden", "Text"), &cookie).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(answer.location, "/loesungen/maengelmelder?gespeichert=1");
+    let page = send(&router, "GET", "/loesungen/maengelmelder", &[], &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Schäden im Straßenraum melden"));
+    assert!(page.body.contains("/loesungen/maengelmelder/bearbeiten"), "members see the edit link");
+    let (categories, tags, features): (Vec<String>, Vec<String>, Vec<String>) =
+        sqlx::query_as("select categories, tags, features from solutions where slug = 'maengelmelder'").fetch_one(&pool).await.unwrap();
+    assert_eq!(categories, ["digital-citizenship", "data-collection"]);
+    assert_eq!(tags, ["Straße", "Schäden"]);
+    assert_eq!(features, ["Foto hochladen", "Ort auf der Karte"]);
+    let (number, message, author): (i32, String, Option<String>) = sqlx::query_as(
+        "select v.number, v.message, u.display_name from revisions v left join users u on u.id = v.author_id join solutions s on s.id = v.solution_id where s.slug = 'maengelmelder'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((number, message.as_str(), author.as_deref()), (1, "Veröffentlicht", Some("Petra")));
+    // The same name again gets the next free slug.
+    let again = send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Mängelmelder", "Noch ein Mängelmelder für Ulm", ""), &cookie).await;
+    assert_eq!(again.location, "/loesungen/maengelmelder-2?gespeichert=1");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_form_with_errors_comes_back_with_every_value(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    let mut fields = form("stadt-ulm", "Mängelmelder", "kurz", "Lange Beschreibung bleibt erhalten");
+    fields.retain(|(k, _)| *k != "repository_url");
+    fields.push(("repository_url", "javascript:alert(1)"));
+    fields.push(("licence", "Quatsch-1.0"));
+    let answer = send(&router, "POST", "/loesungen/neu", &fields, &cookie).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.body.contains("Bitte mindestens 10 Zeichen eingeben."));
+    assert!(answer.body.contains("Bitte eine Adresse eingeben, die mit https:// oder http:// beginnt."));
+    assert!(answer.body.contains("SPDX-Lizenzangabe"));
+    assert!(answer.body.contains(r#"value="Mängelmelder""#));
+    assert!(answer.body.contains("Lange Beschreibung bleibt erhalten"));
+    assert!(answer.body.contains(r#"value="Straße, Schäden""#));
+    assert!(answer.body.contains("Foto hochladen\nOrt auf der Karte"));
+    let (count,): (i64,) = sqlx::query_as("select count(*) from solutions").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 0);
+    // Licence verdicts: a non-open licence is named plainly.
+    let mut closed = form("stadt-ulm", "Mängelmelder", "kurz", "");
+    closed.retain(|(k, _)| *k != "licence");
+    closed.push(("licence", "CC-BY-NC-4.0"));
+    let answer = send(&router, "POST", "/loesungen/neu", &closed, &cookie).await;
+    assert!(answer.body.contains("Open-Washing"), "the form warns about a non-open licence");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_changed_slug_redirects_permanently_and_history_compares(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Mängelmelder", "Schäden im Straßenraum melden", "eins\nzwei"), &cookie).await;
+    let mut edited = form("stadt-ulm", "Mängelmelder Ulm", "Schäden melden, mit Foto und Ort", "eins\ndrei");
+    edited.push(("slug", "maengelmelder-ulm"));
+    edited.push(("change_message", "Name geschärft"));
+    let answer = send(&router, "POST", "/loesungen/maengelmelder/bearbeiten", &edited, &cookie).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(answer.location, "/loesungen/maengelmelder-ulm?gespeichert=1");
+    let old = send(&router, "GET", "/loesungen/maengelmelder", &[], "").await;
+    assert_eq!(old.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(old.location, "/loesungen/maengelmelder-ulm");
+    let old_history = send(&router, "GET", "/loesungen/maengelmelder/versionen", &[], "").await;
+    assert_eq!(old_history.location, "/loesungen/maengelmelder-ulm/versionen");
+    // The old slug stays reserved for its entry.
+    let taken = send(&router, "POST", "/loesungen/neu", &[form("stadt-ulm", "Anderes", "Etwas ganz anderes hier", ""), vec![("slug", "maengelmelder")]].concat(), &cookie).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.body.contains("schon vergeben"));
+    let history = send(&router, "GET", "/loesungen/maengelmelder-ulm/versionen", &[], "").await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(history.body.contains("Name geschärft"));
+    let compare = send(&router, "GET", "/loesungen/maengelmelder-ulm/vergleich?von=1&bis=2", &[], "").await;
+    assert_eq!(compare.status, StatusCode::OK);
+    assert!(compare.body.contains("<code>name</code>") && compare.body.contains("<code>long_description</code>"));
+    assert!(compare.body.contains("+ drei") && compare.body.contains("- zwei"), "Markdown is compared line by line");
+    assert!(!compare.body.contains("<code>licence</code>"), "unchanged fields are not listed");
+    // Restoring version 1 writes version 3 with the old content (the address stays).
+    let restored = send(&router, "POST", "/loesungen/maengelmelder-ulm/wiederherstellen", &[("version", "1")], &cookie).await;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER, "{}", restored.body);
+    let (name, numbers): (String, Vec<i32>) = sqlx::query_as(
+        "select s.name, array_agg(v.number order by v.number) from solutions s join revisions v on v.solution_id = s.id where s.slug = 'maengelmelder-ulm' group by s.name",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((name.as_str(), numbers), ("Mängelmelder", vec![1, 2, 3]));
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn members_of_other_organisations_cannot_edit(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let ulm = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    let bonn = member_of(&pool, &router, "jan@bonn.example", "Stadt Bonn").await;
+    send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Mängelmelder", "Schäden im Straßenraum melden", ""), &ulm).await;
+    let page = send(&router, "GET", "/loesungen/maengelmelder/bearbeiten", &[], &bonn).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let post = send(&router, "POST", "/loesungen/maengelmelder/bearbeiten", &form("stadt-bonn", "Gekapert", "Das gehört jetzt Bonn, oder?", ""), &bonn).await;
+    assert_eq!(post.status, StatusCode::FORBIDDEN);
+    // Publishing for someone else's organisation is refused on the field.
+    let foreign = send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Fremd", "Für eine fremde Stadt veröffentlicht", ""), &bonn).await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(foreign.body.contains("Organisation, der Sie angehören"));
+    assert_eq!(send(&router, "POST", "/loesungen/maengelmelder/wiederherstellen", &[("version", "1")], &bonn).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&router, "POST", "/loesungen/maengelmelder/archiv", &[("archived", "true")], &bonn).await.status, StatusCode::FORBIDDEN);
+    let (name, revisions): (String, i64) =
+        sqlx::query_as("select name, (select count(*) from revisions) from solutions where slug = 'maengelmelder'").fetch_one(&pool).await.unwrap();
+    assert_eq!((name.as_str(), revisions), ("Mängelmelder", 1));
+    assert_eq!(send(&router, "GET", "/loesungen/neu", &[], "").await.status, StatusCode::SEE_OTHER, "anonymous visitors log in first");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn markdown_with_scripts_renders_inert(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    let evil = "Hallo <script>alert(1)</script>\n\n[Klick](javascript:alert(2))\n\n<img src=x onerror=\"alert(3)\">\n\n<a href=\"#\" onclick=\"alert(4)\">x</a>";
+    let answer = send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Mängelmelder", "Schäden im Straßenraum melden", evil), &cookie).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let page = send(&router, "GET", "/loesungen/maengelmelder", &[], "").await;
+    let main = page.body.split("<main").nth(1).unwrap();
+    for bad in ["<script>alert", "javascript:", "onerror", "onclick"] {
+        assert!(!main.contains(bad), "{bad} survived");
+    }
+    assert!(main.contains("Hallo"));
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn archived_solutions_leave_lists_and_come_back(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Mängelmelder", "Schäden im Straßenraum melden", ""), &cookie).await;
+    let archived = send(&router, "POST", "/loesungen/maengelmelder/archiv", &[("archived", "true")], &cookie).await;
+    assert_eq!(archived.status, StatusCode::SEE_OTHER);
+    assert!(!send(&router, "GET", "/loesungen", &[], "").await.body.contains("Mängelmelder"), "archived entries leave the list");
+    let page = send(&router, "GET", "/loesungen/maengelmelder", &[], "").await;
+    assert_eq!(page.status, StatusCode::OK, "the page stays, marked as archived");
+    send(&router, "POST", "/loesungen/maengelmelder/archiv", &[("archived", "false")], &cookie).await;
+    assert!(send(&router, "GET", "/loesungen", &[], "").await.body.contains("Mängelmelder"));
+    let entries = Entries::new(pool.clone());
+    assert_eq!(entries.revisions(EntryKind::Solution, "maengelmelder").await.unwrap().len(), 1, "archiving is not a content change");
+    let input: SolutionInput = entries.solution_input("maengelmelder").await.unwrap();
+    assert_eq!(input.categories, ["digital-citizenship", "data-collection"]);
+}
+
+async fn api(router: &axum::Router, method: &str, path: &str, token: Option<&str>, body: &serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let mut request = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let response = router.clone().oneshot(request.body(Body::from(body.to_string())).unwrap()).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_api_writes_with_a_token_and_the_same_rules(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    member_of(&pool, &router, "jan@bonn.example", "Stadt Bonn").await;
+    let ulm_token = allmende_server::admin::run(
+        allmende_server::admin::AdminCommand::CreateToken { org: "stadt-ulm".into(), name: "Fachverfahren".into() },
+        &pool,
+    )
+    .await
+    .unwrap();
+    let bonn_token = allmende_server::admin::run(
+        allmende_server::admin::AdminCommand::CreateToken { org: "stadt-bonn".into(), name: "Bonn".into() },
+        &pool,
+    )
+    .await
+    .unwrap();
+    let solution = serde_json::json!({
+        "name": "Mängelmelder",
+        "short_description": "Schäden im Straßenraum melden",
+        "repository_url": "https://gitlab.opencode.de/ulm/melder",
+        "licence": "EUPL-1.2",
+        "development_status": "beta",
+        "software_type": "standalone/web",
+        "maintenance_type": "internal",
+        "tags": ["Straße", "Schäden"]
+    });
+    let (status, body) = api(&router, "POST", "/api/v1/solutions", None, &solution).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, body) = api(&router, "POST", "/api/v1/solutions", Some(&ulm_token), &solution).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["slug"], "maengelmelder");
+    let owner: String = sqlx::query_scalar("select o.slug from solutions s join organisations o on o.id = s.organisation_id")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(owner, "stadt-ulm", "the token's organisation owns the entry");
+    // Unknown fields and broken rules: 422 with the fields named.
+    let mut unknown = solution.clone();
+    unknown["colour"] = serde_json::json!("blau");
+    let (status, body) = api(&router, "POST", "/api/v1/solutions", Some(&ulm_token), &unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["colour"].is_string(), "{body}");
+    let mut broken = solution.clone();
+    broken["short_description"] = serde_json::json!("kurz");
+    broken["licence"] = serde_json::json!("Quatsch");
+    broken["maintenance_type"] = serde_json::json!("contract");
+    let (status, body) = api(&router, "POST", "/api/v1/solutions", Some(&ulm_token), &broken).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["short_description", "licence", "contractors"] {
+        assert!(body["fields"][field].is_string(), "{field}: {body}");
+    }
+    // Updates: the owner's token may, another organisation's may not.
+    let mut changed = solution.clone();
+    changed["short_description"] = serde_json::json!("Schäden melden, mit Foto und Ort");
+    let (status, _) = api(&router, "PUT", "/api/v1/solutions/maengelmelder", Some(&bonn_token), &changed).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = api(&router, "PUT", "/api/v1/solutions/maengelmelder", Some(&ulm_token), &changed).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = api(&router, "PUT", "/api/v1/solutions/gibt-es-nicht", Some(&ulm_token), &changed).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let messages: Vec<String> = sqlx::query_scalar("select message from revisions order by number").fetch_all(&pool).await.unwrap();
+    assert_eq!(messages, ["Über die API veröffentlicht (Token „Fachverfahren“)", "Über die API geändert (Token „Fachverfahren“)"]);
+}
