@@ -102,6 +102,20 @@ pub enum FieldError {
     NotYourOrganisation,
     /// A field the API does not know.
     UnknownField,
+    /// Not valid JSON (position of the problem).
+    InvalidJson { line: usize, column: usize },
+    /// A JSON Schema must be an object.
+    SchemaNotObject,
+    /// `$schema` names a dialect other than draft 2020-12 or draft-07.
+    UnsupportedDialect,
+    /// A `$ref` to another document (not fetched).
+    RemoteRef { target: String },
+    /// Not a valid JSON Schema.
+    InvalidSchema { path: String, detail: String },
+    /// An example does not conform to the schema.
+    ExampleInvalid { index: usize, path: String, detail: String },
+    /// Not a semantic version.
+    InvalidVersion,
 }
 
 impl FieldError {
@@ -175,6 +189,34 @@ impl FieldError {
             (FieldError::NotYourOrganisation, En) => "Please choose an organisation you belong to.".into(),
             (FieldError::UnknownField, De) => "Dieses Feld gibt es nicht; bitte weglassen oder den Namen prüfen.".into(),
             (FieldError::UnknownField, En) => "There is no such field; please leave it out or check its name.".into(),
+            (FieldError::InvalidJson { line, column }, De) => {
+                format!("Kein gültiges JSON: Fehler in Zeile {line}, Spalte {column}.")
+            }
+            (FieldError::InvalidJson { line, column }, En) => format!("Not valid JSON: error at line {line}, column {column}."),
+            (FieldError::SchemaNotObject, De) => "Ein JSON-Schema ist ein Objekt in geschweiften Klammern { … }.".into(),
+            (FieldError::SchemaNotObject, En) => "A JSON Schema is an object in curly braces { … }.".into(),
+            (FieldError::UnsupportedDialect, De) => {
+                "Bitte JSON Schema draft 2020-12 oder draft-07 verwenden (Angabe in „$schema“).".into()
+            }
+            (FieldError::UnsupportedDialect, En) => "Please use JSON Schema draft 2020-12 or draft-07 (in \"$schema\").".into(),
+            (FieldError::RemoteRef { target }, De) => {
+                format!("Verweise auf andere Dokumente werden nicht geladen: „{target}“. Bitte die Definition in das Schema übernehmen ($defs).")
+            }
+            (FieldError::RemoteRef { target }, En) => format!("References to other documents are not fetched: \"{target}\". Please copy the definition into $defs."),
+            (FieldError::InvalidSchema { path, detail }, De) => {
+                format!("Kein gültiges JSON-Schema{}: {detail}", if path.is_empty() { String::new() } else { format!(" (bei {path})") })
+            }
+            (FieldError::InvalidSchema { path, detail }, En) => {
+                format!("Not a valid JSON Schema{}: {detail}", if path.is_empty() { String::new() } else { format!(" (at {path})") })
+            }
+            (FieldError::ExampleInvalid { index, path, detail }, De) => {
+                format!("Beispiel {index} passt nicht zum Schema{}: {detail}", if path.is_empty() { String::new() } else { format!(" (bei {path})") })
+            }
+            (FieldError::ExampleInvalid { index, path, detail }, En) => {
+                format!("Example {index} does not match the schema{}: {detail}", if path.is_empty() { String::new() } else { format!(" (at {path})") })
+            }
+            (FieldError::InvalidVersion, De) => "Bitte eine Versionsnummer nach Semantic Versioning angeben, z. B. 1.0.0.".into(),
+            (FieldError::InvalidVersion, En) => "Please give a semantic version, e.g. 1.0.0.".into(),
         }
     }
 }

@@ -129,7 +129,7 @@ test('publishing works without JavaScript', async () => {
   await page.getByRole('button', { name: 'Veröffentlichen' }).click();
   await page.locator('#loesung-kurz-fehler').waitFor();
   assert.equal(await page.getByLabel('Name der Lösung').inputValue(), name);
-  await assertAccessible(page);
+  // (axe-core needs JavaScript; the same form state is checked in the test above.)
   await page.getByLabel('Kurzbeschreibung', { exact: true }).fill('Alle Stadtbäume mit Zustand und Pflege erfassen');
   await page.getByRole('button', { name: 'Veröffentlichen' }).click();
   await page.waitForURL(/\/loesungen\/baumkataster-[0-9]+/);

@@ -303,3 +303,96 @@ async fn the_api_writes_with_a_token_and_the_same_rules(pool: PgPool) {
     let messages: Vec<String> = sqlx::query_scalar("select message from revisions order by number").fetch_all(&pool).await.unwrap();
     assert_eq!(messages, ["Über die API veröffentlicht (Token „Fachverfahren“)", "Über die API geändert (Token „Fachverfahren“)"]);
 }
+
+fn model_form<'a>(schema: &'a str, examples: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("organisation", "stadt-ulm"),
+        ("name", "Baumkataster"),
+        ("short_description", "Bäume einer Stadt mit Art, Standort und Zustand"),
+        ("domain", "umwelt"),
+        ("json_schema", schema),
+        ("examples", examples),
+        ("version", version),
+        ("licence", "CC-BY-4.0"),
+    ]
+}
+
+const TREE_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "art": {"type": "string"},
+    "hoehe_m": {"type": "number", "minimum": 0}
+  },
+  "required": ["art"]
+}"#;
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn data_models_are_checked_against_their_schema(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    // A broken schema and a failing example are both refused, with the field named.
+    let broken = send(&router, "POST", "/datenmodelle/neu", &model_form(r#"{"type": "gibt-es-nicht"}"#, "", "1.0.0"), &cookie).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.body.contains("Kein gültiges JSON-Schema"), "schema checked");
+    let syntax = send(&router, "POST", "/datenmodelle/neu", &model_form("{\"type\": ", "", "1.0"), &cookie).await;
+    assert!(syntax.body.contains("Kein gültiges JSON: Fehler in Zeile 1"));
+    assert!(syntax.body.contains("Semantic Versioning"));
+    let remote = r#"{"properties": {"ort": {"$ref": "https://example.org/ort.json"}}}"#;
+    let refused = send(&router, "POST", "/datenmodelle/neu", &model_form(remote, "", "1.0.0"), &cookie).await;
+    assert!(refused.body.contains("nicht geladen"), "remote references are not fetched");
+    let failing = send(&router, "POST", "/datenmodelle/neu", &model_form(TREE_SCHEMA, r#"[{"art": "Linde"}, {"hoehe_m": -2}]"#, "1.0.0"), &cookie).await;
+    assert_eq!(failing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(failing.body.contains("Beispiel 2 passt nicht zum Schema"), "the failing example is named");
+    assert!(failing.body.contains("&quot;art&quot;: &quot;Linde&quot;") || failing.body.contains(r#""art": "Linde""#), "the examples are kept");
+    let (count,): (i64,) = sqlx::query_as("select count(*) from data_models").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 0);
+    // The fixed example passes; the schema keeps its authored text.
+    let saved = send(&router, "POST", "/datenmodelle/neu", &model_form(TREE_SCHEMA, r#"[{"art": "Linde", "hoehe_m": 12}]"#, "1.0.0"), &cookie).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location, "/datenmodelle/baumkataster?gespeichert=1");
+    let stored: String = sqlx::query_scalar("select json_schema::text from data_models").fetch_one(&pool).await.unwrap();
+    assert_eq!(stored, TREE_SCHEMA);
+    let page = send(&router, "GET", "/datenmodelle/baumkataster", &[], "").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("hoehe_m"));
+    // Edit and history work as for solutions.
+    let edited = send(&router, "POST", "/datenmodelle/baumkataster/bearbeiten", &model_form(TREE_SCHEMA, "", "1.1.0"), &cookie).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let compare = send(&router, "GET", "/datenmodelle/baumkataster/vergleich?von=1&bis=2", &[], "").await;
+    assert!(compare.body.contains("<code>version</code>") && compare.body.contains("<code>examples</code>"));
+    let restored = send(&router, "POST", "/datenmodelle/baumkataster/wiederherstellen", &[("version", "1")], &cookie).await;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER);
+    let version: String = sqlx::query_scalar("select version from data_models").fetch_one(&pool).await.unwrap();
+    assert_eq!(version, "1.0.0");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_api_publishes_data_models_with_a_token(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    let token = allmende_server::admin::run(
+        allmende_server::admin::AdminCommand::CreateToken { org: "stadt-ulm".into(), name: "Import".into() },
+        &pool,
+    )
+    .await
+    .unwrap();
+    let model = serde_json::json!({
+        "name": "Baumkataster",
+        "short_description": "Bäume einer Stadt mit Art, Standort und Zustand",
+        "domain": "umwelt",
+        "json_schema": TREE_SCHEMA,
+        "examples": "[{\"hoehe_m\": 3}]",
+        "version": "1.0.0",
+        "licence": "CC-BY-4.0"
+    });
+    let (status, body) = api(&router, "POST", "/api/v1/data-models", Some(&token), &model).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["examples[0]"].as_str().unwrap().contains("Beispiel 1"), "{body}");
+    let mut fixed = model.clone();
+    fixed["examples"] = serde_json::json!("[{\"art\": \"Ahorn\"}]");
+    let (status, body) = api(&router, "POST", "/api/v1/data-models", Some(&token), &fixed).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _) = api(&router, "POST", "/api/v1/data-models", None, &fixed).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,172 @@
+//! Publishing and editing data models: the same write path as solutions (authorisation,
+//! revision with full snapshot, slug history), plus the schema checks: the JSON Schema must
+//! be a valid schema and every example must conform, or nothing is saved.
+
+use app::data_model_rules::{DataModelDraft, DataModelInput, engine};
+use uuid::Uuid;
+
+use super::{EntryError, EntryKind, Entries, add_revision, editable_org, free_slug, remember_old_slug};
+use crate::accounts::authz::{Action, Actor, allowed};
+
+/// The draft with the schema engine's verdict added.
+fn checked(input: &DataModelInput) -> Result<DataModelDraft, EntryError> {
+    let draft = input.parse().map_err(EntryError::Invalid)?;
+    let errors = engine::check(&draft.json_schema, &draft.examples);
+    if errors.is_empty() { Ok(draft) } else { Err(EntryError::Invalid(errors)) }
+}
+
+impl Entries {
+    /// Publishes a data model; returns its slug.
+    pub async fn create_data_model(&self, actor: &Actor, input: &DataModelInput) -> Result<String, EntryError> {
+        let draft = checked(input)?;
+        let mut tx = self.pool.begin().await?;
+        let org = editable_org(&mut tx, actor, &draft.organisation).await?;
+        let slug = free_slug(&mut tx, EntryKind::DataModel, &draft.slug, !input.slug.trim().is_empty(), None).await?;
+        let (id,): (Uuid,) = sqlx::query_as(
+            r#"
+            insert into data_models (slug, organisation_id, name, short_description, description, domain, json_schema,
+                                     examples, version, licence)
+            values ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10)
+            returning id
+            "#,
+        )
+        .bind(&slug)
+        .bind(org)
+        .bind(&draft.name)
+        .bind(&draft.short_description)
+        .bind(&draft.description)
+        .bind(draft.domain.as_str())
+        .bind(schema_text(input, &draft))
+        .bind(serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()))
+        .bind(&draft.version)
+        .bind(&draft.licence)
+        .fetch_one(&mut *tx)
+        .await?;
+        let snapshot = DataModelDraft { slug: slug.clone(), ..draft.clone() };
+        let message = if draft.change_message.is_empty() { "Veröffentlicht" } else { draft.change_message.as_str() };
+        add_revision(&mut tx, EntryKind::DataModel, id, actor.user_id, message, &snapshot).await?;
+        tx.commit().await?;
+        Ok(slug)
+    }
+
+    /// Saves a new version of a data model; returns its (possibly new) slug.
+    pub async fn update_data_model(&self, actor: &Actor, slug: &str, input: &DataModelInput) -> Result<String, EntryError> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(Uuid, Uuid)> = sqlx::query_as("select id, organisation_id from data_models where slug = $1 for update")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (id, owner) = row.ok_or(EntryError::NotFound)?;
+        if !allowed(actor, Action::EditEntries, owner) {
+            return Err(EntryError::Forbidden);
+        }
+        let draft = checked(input)?;
+        let org = editable_org(&mut tx, actor, &draft.organisation).await?;
+        let new_slug =
+            if draft.slug == slug { slug.to_owned() } else { free_slug(&mut tx, EntryKind::DataModel, &draft.slug, true, Some(id)).await? };
+        sqlx::query(
+            r#"
+            update data_models set slug = $2, organisation_id = $3, name = $4, short_description = $5, description = $6,
+                   domain = $7, json_schema = $8::json, examples = $9::json, version = $10, licence = $11
+            where id = $1
+            "#,
+        )
+        .bind(id)
+        .bind(&new_slug)
+        .bind(org)
+        .bind(&draft.name)
+        .bind(&draft.short_description)
+        .bind(&draft.description)
+        .bind(draft.domain.as_str())
+        .bind(schema_text(input, &draft))
+        .bind(serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()))
+        .bind(&draft.version)
+        .bind(&draft.licence)
+        .execute(&mut *tx)
+        .await?;
+        if new_slug != slug {
+            remember_old_slug(&mut tx, EntryKind::DataModel, slug, id).await?;
+        }
+        let snapshot = DataModelDraft { slug: new_slug.clone(), ..draft.clone() };
+        let message = if draft.change_message.is_empty() { "Bearbeitet" } else { draft.change_message.as_str() };
+        add_revision(&mut tx, EntryKind::DataModel, id, actor.user_id, message, &snapshot).await?;
+        tx.commit().await?;
+        Ok(new_slug)
+    }
+
+    /// The current state of a data model as form input.
+    pub async fn data_model_input(&self, slug: &str) -> Result<DataModelInput, EntryError> {
+        let row: Option<(String, String, String, String, String, String, String, String, String)> = sqlx::query_as(
+            r#"
+            select o.slug, d.name, d.slug, d.short_description, d.description, d.domain, d.json_schema::text,
+                   d.examples::text, d.version
+            from data_models d join organisations o on o.id = d.organisation_id
+            where d.slug = $1
+            "#,
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (organisation, name, slug, short_description, description, domain, json_schema, examples, version) =
+            row.ok_or(EntryError::NotFound)?;
+        let licence: String = sqlx::query_scalar("select licence from data_models where slug = $1").bind(&slug).fetch_one(&self.pool).await?;
+        let pretty = |text: &str| {
+            serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_else(|| text.to_owned())
+        };
+        // The schema keeps its authored text (stored as `json`, key order intact).
+        Ok(DataModelInput {
+            organisation,
+            name,
+            slug,
+            short_description,
+            description,
+            domain,
+            json_schema,
+            examples: if examples.trim() == "[]" { String::new() } else { pretty(&examples) },
+            version,
+            licence,
+            change_message: String::new(),
+        })
+    }
+
+    /// Restores a data model to an old revision by saving it as a new revision.
+    pub async fn restore_data_model(&self, actor: &Actor, slug: &str, number: i32) -> Result<String, EntryError> {
+        let snapshot = self.snapshot(EntryKind::DataModel, slug, number).await?;
+        let mut input = data_model_input_from_snapshot(&snapshot);
+        input.slug = slug.to_owned();
+        input.change_message = format!("Wiederhergestellt aus Version {number}");
+        self.update_data_model(actor, slug, &input).await
+    }
+}
+
+/// The schema as stored: the typed text when it parses to the same value (keeps the
+/// authors' formatting and key order), else the compact serialisation.
+fn schema_text(input: &DataModelInput, draft: &DataModelDraft) -> String {
+    let typed = input.json_schema.trim();
+    match serde_json::from_str::<serde_json::Value>(typed) {
+        Ok(value) if value == draft.json_schema => typed.to_owned(),
+        _ => draft.json_schema.to_string(),
+    }
+}
+
+/// Form input from a stored data model snapshot.
+pub fn data_model_input_from_snapshot(snapshot: &serde_json::Value) -> DataModelInput {
+    let text = |key: &str| snapshot.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let json = |key: &str| snapshot.get(key).map(|v| serde_json::to_string_pretty(v).unwrap_or_default()).unwrap_or_default();
+    DataModelInput {
+        organisation: text("organisation"),
+        name: text("name"),
+        slug: text("slug"),
+        short_description: text("short_description"),
+        description: text("description"),
+        domain: text("domain"),
+        json_schema: json("json_schema"),
+        examples: json("examples"),
+        version: text("version"),
+        licence: text("licence"),
+        change_message: String::new(),
+    }
+}
