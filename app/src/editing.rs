@@ -17,6 +17,13 @@ pub struct SolutionFormData {
     pub licence: Option<LicenceVerdict>,
 }
 
+/// The data model form: new (no slug) or editing an existing entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataModelFormData {
+    pub editing: Option<String>,
+    pub organisations: Vec<(String, String)>,
+}
+
 /// One row of an entry's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RevisionRow {

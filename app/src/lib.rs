@@ -7,6 +7,7 @@ pub mod account;
 pub mod account_texts;
 pub mod categories;
 pub mod components;
+pub mod data_model_rules;
 pub mod editing;
 pub mod entry_rules;
 pub mod entry_texts;
@@ -86,7 +87,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/loesungen/:slug/versionen") view=HistoryPageView ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen/:slug/vergleich") view=ComparePageView ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle") view=DataModelsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/datenmodelle/neu") view=DataModelFormPageView ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle/:slug") view=DataModelPage ssr=SsrMode::Async/>
+                    <Route path=path!("/datenmodelle/:slug/bearbeiten") view=DataModelFormPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/datenmodelle/:slug/versionen") view=HistoryPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/datenmodelle/:slug/vergleich") view=ComparePageView ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen") view=OrganisationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/neu") view=NewOrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/:slug") view=OrganisationPage ssr=SsrMode::Async/>

@@ -135,3 +135,37 @@ test('publishing works without JavaScript', async () => {
   await page.waitForURL(/\/loesungen\/baumkataster-[0-9]+/);
   assert.equal(await page.locator('h1').innerText(), name);
 });
+
+test('publish a data model: a failing example first, then a passing one', async () => {
+  const { page, errors } = await openPage(browser);
+  const { stamp } = await registerWithOrganisation(page, 'Modelle');
+  const name = `Baumkataster ${stamp.slice(-5)}`;
+  await page.goto(`${BASE}/datenmodelle`);
+  await page.getByRole('link', { name: 'Datenmodell veröffentlichen' }).click();
+  await page.waitForURL(/\/datenmodelle\/neu$/);
+  await assertAccessible(page);
+  const schema = JSON.stringify({
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    properties: { art: { type: 'string' }, hoehe_m: { type: 'number', minimum: 0 } },
+    required: ['art'],
+  }, null, 2);
+  await page.getByLabel('Name des Datenmodells').fill(name);
+  await page.getByLabel('Kurzbeschreibung', { exact: true }).fill('Bäume einer Stadt mit Art, Höhe und Zustand');
+  await page.getByLabel('Themenbereich').selectOption('umwelt');
+  await page.getByLabel('JSON Schema').fill(schema);
+  await page.getByLabel('Beispiele (optional)').fill('[{"art": "Linde", "hoehe_m": -4}]');
+  await page.getByRole('button', { name: 'Veröffentlichen' }).click();
+  await page.locator('#modell-beispiele-fehler').waitFor();
+  assert.match(await page.locator('#modell-beispiele-fehler').innerText(), /Beispiel 1 passt nicht zum Schema.*hoehe_m/);
+  assert.equal(await page.getByLabel('JSON Schema').inputValue(), schema, 'the schema is kept as typed');
+  await assertAccessible(page);
+  await page.getByLabel('Beispiele (optional)').fill('[{"art": "Linde", "hoehe_m": 14}]');
+  await page.getByRole('button', { name: 'Veröffentlichen' }).click();
+  await page.waitForURL(/\/datenmodelle\/baumkataster-[0-9]+\?gespeichert=1/);
+  assert.equal(await page.locator('h1').innerText(), name);
+  assert.match(await page.locator('main').innerText(), /hoehe_m/);
+  await assertAccessible(page);
+  const unexpected = errors.filter((e) => !/status of 422/.test(e));
+  assert.deepEqual(unexpected, [], 'no page errors');
+});

@@ -418,6 +418,69 @@ async fn update_solution(
     Ok(Json(WriteResult { slug, url }))
 }
 
+/// Reads a data model JSON body strictly.
+fn read_data_model(body: &[u8]) -> Result<app::data_model_rules::DataModelInput, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let text = e.to_string();
+        match text.split('`').nth(1).filter(|_| text.starts_with("unknown field")) {
+            Some(field) => ApiError::Invalid(app::validation::FieldErrors::from([(field.to_owned(), app::validation::FieldError::UnknownField)])),
+            None => ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {text}")),
+        }
+    })
+}
+
+/// Publishes a data model for the token's organisation. `json_schema` and `examples` are
+/// JSON text (as typed in the form).
+#[utoipa::path(post, path = "/data-models", tag = "Datenmodelle", request_body = app::data_model_rules::DataModelInput,
+    responses((status = 201, body = WriteResult), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn create_data_model(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+    let mut input = read_data_model(&body)?;
+    if input.organisation.trim().is_empty() {
+        input.organisation = identity.organisation_slug.clone();
+    }
+    if input.change_message.trim().is_empty() {
+        input.change_message = format!("Über die API veröffentlicht (Token „{}“)", identity.name);
+    }
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    let slug = state.entries.create_data_model(&actor, &input).await.map_err(entry_error)?;
+    let url = format!("{}/datenmodelle/{slug}", state.site.public_url.trim_end_matches('/'));
+    Ok((StatusCode::CREATED, Json(WriteResult { slug, url })))
+}
+
+/// Saves a new version of one of the token's organisation's data models.
+#[utoipa::path(put, path = "/data-models/{slug}", tag = "Datenmodelle", request_body = app::data_model_rules::DataModelInput,
+    params(("slug" = String, Path, description = "The data model's slug")),
+    responses((status = 200, body = WriteResult), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn update_data_model(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<Json<WriteResult>, ApiError> {
+    let mut input = read_data_model(&body)?;
+    if input.organisation.trim().is_empty() {
+        input.organisation = identity.organisation_slug.clone();
+    }
+    if input.slug.trim().is_empty() {
+        input.slug = slug.clone();
+    }
+    if input.change_message.trim().is_empty() {
+        input.change_message = format!("Über die API geändert (Token „{}“)", identity.name);
+    }
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    let slug = state.entries.update_data_model(&actor, &slug, &input).await.map_err(entry_error)?;
+    let url = format!("{}/datenmodelle/{slug}", state.site.public_url.trim_end_matches('/'));
+    Ok(Json(WriteResult { slug, url }))
+}
+
 /// The API routes (relative to `/api/v1`) and their OpenAPI document.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -432,4 +495,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(token_info))
         .routes(routes!(create_solution))
         .routes(routes!(update_solution))
+        .routes(routes!(create_data_model))
+        .routes(routes!(update_data_model))
 }

@@ -12,6 +12,10 @@ use uuid::Uuid;
 
 use crate::accounts::authz::{Action, Actor, allowed};
 
+mod data_models;
+
+pub use data_models::data_model_input_from_snapshot;
+
 /// Why a write did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum EntryError {
@@ -131,6 +135,19 @@ async fn free_slug(conn: &mut PgConnection, kind: EntryKind, wanted: &str, expli
         }
     }
     Err(EntryError::field("slug", FieldError::SlugTaken))
+}
+
+/// Keeps an old slug pointing to its entry.
+async fn remember_old_slug(conn: &mut PgConnection, kind: EntryKind, old_slug: &str, entry: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into entry_slug_history (kind, old_slug, entry_id) values ($1, $2, $3) on conflict (kind, old_slug) do update set entry_id = excluded.entry_id",
+    )
+    .bind(kind.as_str())
+    .bind(old_slug)
+    .bind(entry)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn add_revision(
@@ -265,14 +282,7 @@ impl Entries {
         .execute(&mut *tx)
         .await?;
         if new_slug != slug {
-            sqlx::query(
-                "insert into entry_slug_history (kind, old_slug, entry_id) values ($1, $2, $3) on conflict (kind, old_slug) do update set entry_id = excluded.entry_id",
-            )
-            .bind(EntryKind::Solution.as_str())
-            .bind(slug)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            remember_old_slug(&mut tx, EntryKind::Solution, slug, id).await?;
         }
         let snapshot = SolutionDraft { slug: new_slug.clone(), ..draft.clone() };
         let message = if draft.change_message.is_empty() { "Bearbeitet" } else { draft.change_message.as_str() };

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use app::account::{FormState, Notice, PageProblem, Viewer};
-use app::editing::{CompareData, HistoryData, RevisionRow, SolutionFormData};
+use app::data_model_rules::DataModelInput;
+use app::editing::{CompareData, DataModelFormData, HistoryData, RevisionRow, SolutionFormData};
 use app::entry_rules::{ContactInput, ContractorInput, SolutionInput};
 use app::i18n::Lang;
 use axum::Router;
@@ -19,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::accounts::authz::{Action, allowed};
-use crate::entries::{EntryError, EntryKind, input_from_snapshot};
+use crate::entries::{EntryError, EntryKind, data_model_input_from_snapshot, input_from_snapshot};
 use crate::pages::{lang_of, problem, render_with, to_login};
 use crate::web::AppState;
 
@@ -32,6 +33,10 @@ pub const PATHS: &[&str] = &[
     "/loesungen/{slug}/bearbeiten",
     "/loesungen/{slug}/versionen",
     "/loesungen/{slug}/vergleich",
+    "/datenmodelle/neu",
+    "/datenmodelle/{slug}/bearbeiten",
+    "/datenmodelle/{slug}/versionen",
+    "/datenmodelle/{slug}/vergleich",
 ];
 
 /// The routes of the publishing pages.
@@ -39,10 +44,16 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/loesungen/neu", get(new_solution_page).post(new_solution_submit))
         .route("/loesungen/{slug}/bearbeiten", get(edit_solution_page).post(edit_solution_submit))
-        .route("/loesungen/{slug}/versionen", get(history_page))
-        .route("/loesungen/{slug}/vergleich", get(compare_page))
+        .route("/loesungen/{slug}/versionen", get(|s: State<AppState>, p: Path<String>, r: Request| history_page(s, p, r, EntryKind::Solution)))
+        .route("/loesungen/{slug}/vergleich", get(|s: State<AppState>, p: Path<String>, r: Request| compare_page(s, p, r, EntryKind::Solution)))
         .route("/loesungen/{slug}/wiederherstellen", post(restore))
-        .route("/loesungen/{slug}/archiv", post(archive))
+        .route("/loesungen/{slug}/archiv", post(|s: State<AppState>, p: Path<String>, r: Request| archive(s, p, r, EntryKind::Solution)))
+        .route("/datenmodelle/neu", get(new_model_page).post(new_model_submit))
+        .route("/datenmodelle/{slug}/bearbeiten", get(edit_model_page).post(edit_model_submit))
+        .route("/datenmodelle/{slug}/versionen", get(|s: State<AppState>, p: Path<String>, r: Request| history_page(s, p, r, EntryKind::DataModel)))
+        .route("/datenmodelle/{slug}/vergleich", get(|s: State<AppState>, p: Path<String>, r: Request| compare_page(s, p, r, EntryKind::DataModel)))
+        .route("/datenmodelle/{slug}/wiederherstellen", post(model_restore))
+        .route("/datenmodelle/{slug}/archiv", post(|s: State<AppState>, p: Path<String>, r: Request| archive(s, p, r, EntryKind::DataModel)))
 }
 
 /// Reads an url-encoded form as pairs (checkbox groups repeat their name).
@@ -260,18 +271,26 @@ async fn rights(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) ->
     (allowed(&actor, Action::EditEntries, owner), allowed(&actor, Action::ManageMembers, owner))
 }
 
-async fn history_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+/// The path segment of a kind's pages.
+fn section(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Solution => "loesungen",
+        EntryKind::DataModel => "datenmodelle",
+    }
+}
+
+async fn history_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
     let (parts, _) = request.into_parts();
-    let header = match state.entries.summary(EntryKind::Solution, &slug).await {
+    let header = match state.entries.summary(kind, &slug).await {
         Ok(header) => header,
         Err(EntryError::NotFound) => return problem(&state, parts, PageProblem::NotFound).await,
         Err(err) => return internal(&err.to_string()),
     };
-    let revisions = match state.entries.revisions(EntryKind::Solution, &slug).await {
+    let revisions = match state.entries.revisions(kind, &slug).await {
         Ok(revisions) => revisions,
         Err(err) => return internal(&err.to_string()),
     };
-    let (can_edit, can_archive) = rights(&state, &parts, EntryKind::Solution, &slug).await;
+    let (can_edit, can_archive) = rights(&state, &parts, kind, &slug).await;
     let lang = lang_of(&parts);
     let notice = parts.uri.query().is_some_and(|q| q.contains("gespeichert=1")).then(|| FormState {
         form: "history".into(),
@@ -282,7 +301,7 @@ async fn history_page(State(state): State<AppState>, Path(slug): Path<String>, r
         ..FormState::default()
     });
     let data = HistoryData {
-        section: "loesungen".into(),
+        section: section(kind).into(),
         slug: slug.clone(),
         name: header.name,
         revisions: revisions
@@ -303,27 +322,27 @@ fn versions(uri: &Uri) -> Option<(i32, i32)> {
     Some((get("von")?, get("bis")?))
 }
 
-async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
     let (parts, _) = request.into_parts();
     let Some((from, to)) = versions(&parts.uri) else {
-        return Redirect::to(&format!("/loesungen/{slug}/versionen")).into_response();
+        return Redirect::to(&format!("/{}/{slug}/versionen", section(kind))).into_response();
     };
-    let header = match state.entries.summary(EntryKind::Solution, &slug).await {
+    let header = match state.entries.summary(kind, &slug).await {
         Ok(header) => header,
         Err(EntryError::NotFound) => return problem(&state, parts, PageProblem::NotFound).await,
         Err(err) => return internal(&err.to_string()),
     };
     let (before, after) = match (
-        state.entries.snapshot(EntryKind::Solution, &slug, from).await,
-        state.entries.snapshot(EntryKind::Solution, &slug, to).await,
+        state.entries.snapshot(kind, &slug, from).await,
+        state.entries.snapshot(kind, &slug, to).await,
     ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(EntryError::NotFound), _) | (_, Err(EntryError::NotFound)) => return problem(&state, parts, PageProblem::NotFound).await,
         (Err(err), _) | (_, Err(err)) => return internal(&err.to_string()),
     };
-    let (can_edit, _) = rights(&state, &parts, EntryKind::Solution, &slug).await;
+    let (can_edit, _) = rights(&state, &parts, kind, &slug).await;
     let data = CompareData {
-        section: "loesungen".into(),
+        section: section(kind).into(),
         slug: slug.clone(),
         name: header.name,
         from,
@@ -362,7 +381,7 @@ async fn restore(State(state): State<AppState>, Path(slug): Path<String>, reques
     }
 }
 
-async fn archive(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn archive(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
     let pairs = match read_pairs(body).await {
@@ -374,8 +393,8 @@ async fn archive(State(state): State<AppState>, Path(slug): Path<String>, reques
         Ok(actor) => actor,
         Err(err) => return internal(&err.to_string()),
     };
-    match state.entries.set_archived(&actor, EntryKind::Solution, &slug, archived).await {
-        Ok(()) => Redirect::to(&format!("/loesungen/{slug}")).into_response(),
+    match state.entries.set_archived(&actor, kind, &slug, archived).await {
+        Ok(()) => Redirect::to(&format!("/{}/{slug}", section(kind))).into_response(),
         Err(EntryError::Forbidden) => problem(&state, parts, PageProblem::Forbidden).await,
         Err(EntryError::NotFound) => problem(&state, parts, PageProblem::NotFound).await,
         Err(err) => internal(&err.to_string()),
@@ -417,5 +436,156 @@ pub async fn redirect_moved(State(state): State<AppState>, request: Request, nex
             (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response()
         }
         _ => response,
+    }
+}
+
+// --- Data models ---
+
+/// The data model form's pairs as input.
+pub fn model_input_from_pairs(pairs: &[(String, String)]) -> DataModelInput {
+    let one = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    DataModelInput {
+        organisation: one("organisation"),
+        name: one("name"),
+        slug: one("slug"),
+        short_description: one("short_description"),
+        description: one("description"),
+        domain: one("domain"),
+        json_schema: one("json_schema"),
+        examples: one("examples"),
+        version: one("version"),
+        licence: one("licence"),
+        change_message: one("change_message"),
+    }
+}
+
+/// Data model input as form values.
+pub fn model_form_values(input: &DataModelInput) -> BTreeMap<String, String> {
+    [
+        ("organisation", &input.organisation),
+        ("name", &input.name),
+        ("slug", &input.slug),
+        ("short_description", &input.short_description),
+        ("description", &input.description),
+        ("domain", &input.domain),
+        ("json_schema", &input.json_schema),
+        ("examples", &input.examples),
+        ("version", &input.version),
+        ("licence", &input.licence),
+        ("change_message", &input.change_message),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.clone()))
+    .collect()
+}
+
+async fn model_form_page(state: &AppState, parts: Parts, editing: Option<String>, input: DataModelInput, status: StatusCode, form: FormState) -> Response {
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let data = DataModelFormData { editing, organisations: publishable(&viewer) };
+    let form = FormState { form: "data_model".into(), values: model_form_values(&input), ..form };
+    render_with(state, parts, status, Some(data), form).await
+}
+
+async fn model_save_failed(state: &AppState, parts: Parts, editing: Option<String>, input: DataModelInput, error: EntryError) -> Response {
+    match error {
+        EntryError::Invalid(errors) => {
+            let form = FormState { errors, ..FormState::default() };
+            model_form_page(state, parts, editing, input, StatusCode::UNPROCESSABLE_ENTITY, form).await
+        }
+        EntryError::Forbidden => problem(state, parts, PageProblem::Forbidden).await,
+        EntryError::NotFound => problem(state, parts, PageProblem::NotFound).await,
+        EntryError::Database(err) => internal(&err.to_string()),
+    }
+}
+
+async fn new_model_page(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let input = DataModelInput {
+        organisation: viewer.memberships.first().map(|m| m.slug.clone()).unwrap_or_default(),
+        version: "1.0.0".into(),
+        licence: "CC-BY-4.0".into(),
+        json_schema: "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"type\": \"object\",\n  \"properties\": {\n  },\n  \"required\": []\n}".into(),
+        ..DataModelInput::default()
+    };
+    model_form_page(&state, parts, None, input, StatusCode::OK, FormState::default()).await
+}
+
+async fn new_model_submit(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let pairs = match read_pairs(body).await {
+        Ok(pairs) => pairs,
+        Err(response) => return response,
+    };
+    let input = model_input_from_pairs(&pairs);
+    let actor = match state.accounts.actor(viewer.user_id).await {
+        Ok(actor) => actor,
+        Err(err) => return internal(&err.to_string()),
+    };
+    match state.entries.create_data_model(&actor, &input).await {
+        Ok(slug) => Redirect::to(&format!("/datenmodelle/{slug}?gespeichert=1")).into_response(),
+        Err(err) => model_save_failed(&state, parts, None, input, err).await,
+    }
+}
+
+async fn edit_model_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let actor = match state.accounts.actor(viewer.user_id).await {
+        Ok(actor) => actor,
+        Err(err) => return internal(&err.to_string()),
+    };
+    match state.entries.owner(EntryKind::DataModel, &slug).await {
+        Ok(owner) if allowed(&actor, Action::EditEntries, owner) => {}
+        Ok(_) => return problem(&state, parts, PageProblem::Forbidden).await,
+        Err(EntryError::NotFound) => return problem(&state, parts, PageProblem::NotFound).await,
+        Err(err) => return internal(&err.to_string()),
+    }
+    match state.entries.data_model_input(&slug).await {
+        Ok(input) => model_form_page(&state, parts, Some(slug), input, StatusCode::OK, FormState::default()).await,
+        Err(err) => model_save_failed(&state, parts, Some(slug), DataModelInput::default(), err).await,
+    }
+}
+
+async fn edit_model_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let pairs = match read_pairs(body).await {
+        Ok(pairs) => pairs,
+        Err(response) => return response,
+    };
+    let input = model_input_from_pairs(&pairs);
+    let actor = match state.accounts.actor(viewer.user_id).await {
+        Ok(actor) => actor,
+        Err(err) => return internal(&err.to_string()),
+    };
+    match state.entries.update_data_model(&actor, &slug, &input).await {
+        Ok(new_slug) => Redirect::to(&format!("/datenmodelle/{new_slug}?gespeichert=1")).into_response(),
+        Err(err) => model_save_failed(&state, parts, Some(slug), input, err).await,
+    }
+}
+
+async fn model_restore(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let pairs = match read_pairs(body).await {
+        Ok(pairs) => pairs,
+        Err(response) => return response,
+    };
+    let Some(version) = pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse::<i32>().ok()) else {
+        return (StatusCode::BAD_REQUEST, "Version fehlt. / Version missing.").into_response();
+    };
+    let actor = match state.accounts.actor(viewer.user_id).await {
+        Ok(actor) => actor,
+        Err(err) => return internal(&err.to_string()),
+    };
+    match state.entries.restore_data_model(&actor, &slug, version).await {
+        Ok(slug) => Redirect::to(&format!("/datenmodelle/{slug}/versionen?gespeichert=1")).into_response(),
+        Err(EntryError::Invalid(errors)) => {
+            let input = state.entries.snapshot(EntryKind::DataModel, &slug, version).await.map(|s| data_model_input_from_snapshot(&s));
+            model_save_failed(&state, parts, Some(slug), input.unwrap_or_default(), EntryError::Invalid(errors)).await
+        }
+        Err(err) => model_save_failed(&state, parts, Some(slug), DataModelInput::default(), err).await,
     }
 }

@@ -28,6 +28,13 @@ pub fn DataModelsPage() -> impl IntoView {
         <PageMeta title=t.data_models_title description=t.data_models_meta canonical_path=canonical/>
         <Breadcrumbs current=t.data_models_title/>
         <PageHeading title=t.data_models_title lead=t.data_models_lead/>
+        {crate::account::use_viewer().filter(|v| !v.memberships.is_empty()).map(|_| view! {
+            <p class="entry-actions">
+                <a class="kern-btn kern-btn--primary" href="/datenmodelle/neu">
+                    <span class="kern-label">{crate::entry_texts::use_entry_texts().publish_model_link}</span>
+                </a>
+            </p>
+        })}
         <Suspense fallback=|| ()>
             {move || {
                 let query = query.clone();
@@ -105,6 +112,7 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                 </p>
                 <h1 class="kern-heading-large" lang="de">{m.name.clone()}</h1>
                 <ModerationForm kind="data_model" slug=m.slug.clone() hidden=false/>
+                <crate::routes::solutions::EntryActions section="datenmodelle" slug=m.slug.clone() owner=m.organisation.slug.clone()/>
                 <p class="kern-body kern-body--large" lang="de">{m.short_description.clone()}</p>
                 {m.archived.then(|| view! {
                     <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">

@@ -11,11 +11,11 @@ use crate::account_texts::use_account_texts;
 use crate::categories::{CATEGORIES, platform_label};
 use crate::components::form::{CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
-use crate::editing::{CompareData, DiffLine, HistoryData, SolutionFormData};
+use crate::editing::{CompareData, DataModelFormData, DiffLine, HistoryData, SolutionFormData};
 use crate::entry_rules::PLATFORMS;
 use crate::entry_texts::use_entry_texts;
 use crate::i18n::{Lang, format_date, use_lang, use_texts};
-use crate::model::{DevelopmentStatus, MaintenanceType, SoftwareType};
+use crate::model::{DevelopmentStatus, Domain, MaintenanceType, SoftwareType};
 
 /// Rows offered for contractors and contacts in the form.
 pub const FORM_ROWS: usize = 3;
@@ -447,6 +447,111 @@ pub fn ComparePageView() -> impl IntoView {
                 </button>
             </form>
         })}
+    }
+    .into_any()
+}
+
+/// `/datenmodelle/neu` and `/datenmodelle/:slug/bearbeiten`
+#[component]
+pub fn DataModelFormPageView() -> impl IntoView {
+    let t = use_entry_texts();
+    let lang = use_lang();
+    let state = use_form_state();
+    if let Some(problem) = use_page_problem() {
+        return view! { <Problem problem/> }.into_any();
+    }
+    let Some(data) = use_page_data::<DataModelFormData>() else {
+        return view! { <Problem problem=PageProblem::NotFound/> }.into_any();
+    };
+    let f = "data_model";
+    let v = |field: &str| state.value(f, field);
+    let e = |field: &str| state.error(f, field);
+    let (title, action, submit) = match &data.editing {
+        Some(slug) => (t.edit_model_title, format!("/datenmodelle/{slug}/bearbeiten"), t.save_submit),
+        None => (t.new_model_title, "/datenmodelle/neu".to_owned(), t.publish_submit),
+    };
+    let mut trail = vec![(use_texts().data_models_title.to_owned(), "/datenmodelle".to_owned())];
+    if let Some(slug) = &data.editing {
+        trail.push((v("name"), format!("/datenmodelle/{slug}")));
+    }
+    if data.organisations.is_empty() {
+        return view! {
+            <PageMeta title=title description=t.new_model_meta canonical_path=action.clone()/>
+            <Breadcrumbs trail current=title/>
+            <PageHeading title=title/>
+            <p class="kern-body">{t.no_organisation}" "<a href="/organisationen/neu">{use_account_texts().account_create_org}</a></p>
+        }
+        .into_any();
+    }
+    let org_value = {
+        let chosen = v("organisation");
+        if chosen.is_empty() { data.organisations.first().map(|(s, _)| s.clone()).unwrap_or_default() } else { chosen }
+    };
+    // Each failing example has its own key (`examples[0]`); beside the field shows the first.
+    let example_error = e("examples").or_else(|| {
+        state.errors.iter().find(|(k, _)| k.starts_with("examples[") && state.form == f).map(|(_, err)| err.clone())
+    });
+    let example_errors: Vec<(String, String)> = state
+        .errors
+        .iter()
+        .filter(|(k, _)| k.starts_with("examples[") && state.form == f)
+        .map(|(_, err)| ("modell-beispiele".to_owned(), err.message(lang)))
+        .collect();
+    view! {
+        <PageMeta title=title description=t.new_model_meta canonical_path=action.clone()/>
+        <Breadcrumbs trail current=title/>
+        <PageHeading title=title lead=t.new_model_lead/>
+        <FormNotice notice=state.notice_of(f)/>
+        <ErrorSummary state=state.clone() form=f ids=vec![
+            ("organisation", "modell-org"), ("name", "modell-name"), ("short_description", "modell-kurz"),
+            ("domain", "modell-bereich"), ("version", "modell-version"), ("licence", "modell-lizenz"),
+            ("description", "modell-beschreibung"), ("json_schema", "modell-schema"), ("examples", "modell-beispiele"),
+            ("slug", "modell-slug"), ("change_message", "modell-notiz")]/>
+        {(!example_errors.is_empty()).then(|| view! {
+            <div class="kern-alert kern-alert--danger error-summary" role="alert">
+                <div class="kern-alert__body">
+                    <ul class="error-summary__list">
+                        {example_errors.iter().map(|(id, message)| view! { <li><a href=format!("#{id}")>{message.clone()}</a></li> }).collect_view()}
+                    </ul>
+                </div>
+            </div>
+        })}
+        <form method="post" action=action class="entry-form" novalidate>
+            <fieldset class="entry-form__section">
+                <legend>{t.section_basics}</legend>
+                <SelectField id="modell-org" name="organisation" label=t.field_organisation options=data.organisations.clone()
+                    value=org_value error=e("organisation") required=true/>
+                <TextField id="modell-name" name="name" label=t.field_model_name hint=t.field_name_hint value=v("name")
+                    error=e("name") required=true maxlength=100/>
+                <TextField id="modell-kurz" name="short_description" label=t.field_short hint=t.field_model_short_hint
+                    value=v("short_description") error=e("short_description") required=true maxlength=150/>
+                <div class="entry-form__row">
+                    <SelectField id="modell-bereich" name="domain" label=t.field_domain required=true empty=use_account_texts().choose
+                        options=Domain::ALL.iter().map(|d| (d.as_str().to_owned(), d.label(lang).to_owned())).collect()
+                        value=v("domain") error=e("domain")/>
+                    <TextField id="modell-version" name="version" label=t.field_model_version hint=t.field_model_version_hint
+                        value=v("version") error=e("version") required=true maxlength=50/>
+                </div>
+                <TextField id="modell-lizenz" name="licence" label=t.field_licence hint=t.field_model_licence_hint
+                    value=v("licence") error=e("licence") required=true maxlength=200/>
+                <TextArea id="modell-beschreibung" name="description" label=t.field_long hint=t.field_long_hint
+                    value=v("description") error=e("description") rows=8/>
+            </fieldset>
+            <fieldset class="entry-form__section">
+                <legend>{t.section_schema}</legend>
+                <TextArea id="modell-schema" name="json_schema" label=t.field_schema hint=t.field_schema_hint
+                    value=v("json_schema") error=e("json_schema") rows=18 required=true/>
+                <TextArea id="modell-beispiele" name="examples" label=t.field_examples hint=t.field_examples_hint
+                    value=v("examples") error=example_error rows=10/>
+            </fieldset>
+            <fieldset class="entry-form__section">
+                <legend>{t.section_address}</legend>
+                <TextField id="modell-slug" name="slug" label=t.field_slug hint=t.field_slug_hint value=v("slug") error=e("slug") maxlength=80/>
+                <TextField id="modell-notiz" name="change_message" label=t.field_message hint=t.field_message_hint
+                    value=v("change_message") error=e("change_message") maxlength=500/>
+            </fieldset>
+            <button type="submit" class="kern-btn kern-btn--primary"><span class="kern-label">{submit}</span></button>
+        </form>
     }
     .into_any()
 }

@@ -12,7 +12,7 @@ mod search;
 mod solutions;
 
 pub use account::{AccountPage, LoginPage, RegisterPage};
-pub use entry_forms::{ComparePageView, HistoryPageView, SolutionFormPageView};
+pub use entry_forms::{ComparePageView, DataModelFormPageView, HistoryPageView, SolutionFormPageView};
 pub use data_models::{DataModelPage, DataModelsPage};
 pub use home::HomePage;
 pub use legal::{AccessibilityPage, ImprintPage, PrivacyPage};
