@@ -52,6 +52,10 @@ pub struct SolutionInput {
     pub release_date: String,
     pub tags: Vec<String>,
     pub features: Vec<String>,
+    /// Slugs of data models whose data the solution writes.
+    pub produces: Vec<String>,
+    /// Slugs of data models whose data the solution reads.
+    pub consumes: Vec<String>,
     /// Why this change was made (kept in the history).
     pub change_message: String,
 }
@@ -133,7 +137,23 @@ pub struct SolutionDraft {
     pub release_date: Option<NaiveDate>,
     pub tags: Vec<String>,
     pub features: Vec<String>,
+    pub produces: Vec<String>,
+    pub consumes: Vec<String>,
     pub change_message: String,
+}
+
+/// Reads a list of data model slugs (commas, semicolons or lines).
+fn parse_slugs(items: &[String]) -> Result<Vec<String>, FieldError> {
+    let mut out: Vec<String> = Vec::new();
+    for slug in items.iter().flat_map(|i| split_list(i)).map(|s| s.to_lowercase()) {
+        if !is_slug(&slug) {
+            return Err(FieldError::InvalidSlug);
+        }
+        if !out.contains(&slug) {
+            out.push(slug);
+        }
+    }
+    if out.len() > 20 { Err(FieldError::TooMany { max: 20 }) } else { Ok(out) }
 }
 
 /// Splits a typed list: commas or line breaks separate items; blanks are dropped.
@@ -307,6 +327,10 @@ impl SolutionInput {
         let features: Vec<String> = self.features.iter().flat_map(|f| split_lines(f)).collect();
         check("features", if features.len() > MAX_FEATURES { Err(FieldError::TooMany { max: MAX_FEATURES }) } else { Ok(()) });
         check("features", if features.iter().any(|f| f.chars().count() > FEATURE_CHARS) { Err(FieldError::ItemTooLong { max: FEATURE_CHARS }) } else { Ok(()) });
+        let produces = parse_slugs(&self.produces);
+        check("produces", produces.as_ref().map(|_| ()).map_err(Clone::clone));
+        let consumes = parse_slugs(&self.consumes);
+        check("consumes", consumes.as_ref().map(|_| ()).map_err(Clone::clone));
         let message = self.change_message.trim();
         check("change_message", if message.chars().count() > 500 { Err(FieldError::TooLong { max: 500 }) } else { Ok(()) });
         if !errors.is_empty() {
@@ -336,6 +360,8 @@ impl SolutionInput {
             release_date: release_date.unwrap_or_default(),
             tags: unique_tags,
             features,
+            produces: produces.unwrap_or_default(),
+            consumes: consumes.unwrap_or_default(),
             change_message: message.to_owned(),
         })
     }

@@ -77,3 +77,21 @@ pub async fn load_organisation(slug: String) -> Result<Option<OrganisationDetail
 pub async fn load_search(query: SearchQuery) -> Result<SearchResults, ServerFnError> {
     catalogue()?.search(&query).await.map_err(internal)
 }
+
+/// The sanitised HTML of a Markdown text (the live preview of the Markdown fields).
+#[server(prefix = "/fn", endpoint = "markdown-preview")]
+pub async fn preview_markdown(text: String) -> Result<String, ServerFnError> {
+    if text.chars().count() > 20_000 {
+        return Err(ServerFnError::new("too long"));
+    }
+    Ok(crate::markdown::render(&text).as_str().to_owned())
+}
+
+/// What an SPDX expression means (`None` when it is not a valid expression).
+#[server(prefix = "/fn", endpoint = "licence-check")]
+pub async fn check_licence(expression: String) -> Result<Option<crate::licences::LicenceVerdict>, ServerFnError> {
+    if expression.len() > 200 {
+        return Ok(None);
+    }
+    Ok(crate::licences::check_expression(&expression).ok())
+}

@@ -116,6 +116,8 @@ pub enum FieldError {
     ExampleInvalid { index: usize, path: String, detail: String },
     /// Not a semantic version.
     InvalidVersion,
+    /// No data model has this slug.
+    UnknownDataModel { slug: String },
 }
 
 impl FieldError {
@@ -217,6 +219,10 @@ impl FieldError {
             }
             (FieldError::InvalidVersion, De) => "Bitte eine Versionsnummer nach Semantic Versioning angeben, z. B. 1.0.0.".into(),
             (FieldError::InvalidVersion, En) => "Please give a semantic version, e.g. 1.0.0.".into(),
+            (FieldError::UnknownDataModel { slug }, De) => {
+                format!("Es gibt kein Datenmodell mit dem Kurznamen „{slug}“ (siehe Adresse des Datenmodells).")
+            }
+            (FieldError::UnknownDataModel { slug }, En) => format!("There is no data model with the short name \"{slug}\"."),
         }
     }
 }

@@ -31,6 +31,17 @@ async function registerWithOrganisation(page, label) {
   return { org, stamp };
 }
 
+/** Runs `step` until it succeeds (at most 10 times). */
+async function retry(step) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= 10) throw error;
+    }
+  }
+}
+
 /** Fills the required fields of the solution form. */
 async function fillSolution(page, name, short) {
   await page.getByLabel('Name der Lösung').fill(name);
@@ -50,6 +61,24 @@ test('publish, find, edit, compare and restore a solution', async () => {
   await page.getByRole('link', { name: 'Lösung veröffentlichen' }).click();
   await page.waitForURL(/\/loesungen\/neu$/);
   await assertAccessible(page);
+
+  // With JavaScript: a live, sanitised Markdown preview and a live licence verdict. The
+  // islands hydrate once the page is idle, so typing is repeated until they answer.
+  const description = page.getByLabel('Ausführliche Beschreibung', { exact: true });
+  await retry(async () => {
+    await description.fill(`## Funktionen\n\n- **Fotos** hochladen <script>alert(1)</script> ${Date.now()}`);
+    await page.locator('#loesung-lang-vorschau strong', { hasText: 'Fotos' }).waitFor({ timeout: 1500 });
+  });
+  assert.equal(await page.locator('#loesung-lang-vorschau script').count(), 0, 'the preview is sanitised');
+  const licence = page.getByLabel('Lizenz', { exact: true });
+  await retry(async () => {
+    await licence.fill('CC-BY-NC-4.0');
+    await page.locator('#loesung-lizenz-status').getByText(/Open-Washing/).waitFor({ timeout: 1500 });
+  });
+  await assertAccessible(page);
+  await licence.fill('EUPL-1.2');
+  await page.locator('#loesung-lizenz-status').getByText(/Open Source: von der OSI/).waitFor();
+  await description.fill('');
 
   // A too short description: the form comes back with the error, everything else kept.
   await fillSolution(page, name, 'Zu kurz');

@@ -137,6 +137,27 @@ async fn free_slug(conn: &mut PgConnection, kind: EntryKind, wanted: &str, expli
     Err(EntryError::field("slug", FieldError::SlugTaken))
 }
 
+/// Replaces a solution's links to the data models it produces or consumes.
+async fn set_links(conn: &mut PgConnection, solution: Uuid, draft: &SolutionDraft) -> Result<(), EntryError> {
+    sqlx::query("delete from solution_data_models where solution_id = $1").bind(solution).execute(&mut *conn).await?;
+    for (field, relation, slugs) in [("produces", "produces", &draft.produces), ("consumes", "consumes", &draft.consumes)] {
+        for slug in slugs {
+            let model: Option<(Uuid,)> =
+                sqlx::query_as("select id from data_models where slug = $1 and not hidden").bind(slug).fetch_optional(&mut *conn).await?;
+            let Some((model,)) = model else {
+                return Err(EntryError::field(field, FieldError::UnknownDataModel { slug: slug.clone() }));
+            };
+            sqlx::query("insert into solution_data_models (solution_id, data_model_id, relation) values ($1, $2, $3) on conflict do nothing")
+                .bind(solution)
+                .bind(model)
+                .bind(relation)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Keeps an old slug pointing to its entry.
 async fn remember_old_slug(conn: &mut PgConnection, kind: EntryKind, old_slug: &str, entry: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -220,6 +241,7 @@ impl Entries {
         .bind(&draft.features)
         .fetch_one(&mut *tx)
         .await?;
+        set_links(&mut tx, id, &draft).await?;
         let snapshot = SolutionDraft { slug: slug.clone(), ..draft.clone() };
         let message = if draft.change_message.is_empty() { "Veröffentlicht" } else { draft.change_message.as_str() };
         add_revision(&mut tx, EntryKind::Solution, id, actor.user_id, message, &snapshot).await?;
@@ -284,6 +306,7 @@ impl Entries {
         if new_slug != slug {
             remember_old_slug(&mut tx, EntryKind::Solution, slug, id).await?;
         }
+        set_links(&mut tx, id, &draft).await?;
         let snapshot = SolutionDraft { slug: new_slug.clone(), ..draft.clone() };
         let message = if draft.change_message.is_empty() { "Bearbeitet" } else { draft.change_message.as_str() };
         add_revision(&mut tx, EntryKind::Solution, id, actor.user_id, message, &snapshot).await?;
@@ -407,6 +430,25 @@ impl Entries {
     }
 }
 
+/// Linked data model slugs of a snapshot: the `produces`/`consumes` lists, or the demo
+/// catalogue's `data_models: [{slug, relation}]`.
+fn linked(snapshot: &serde_json::Value, relation: &str) -> Vec<String> {
+    if let Some(items) = snapshot.get(relation).and_then(|v| v.as_array()) {
+        return items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect();
+    }
+    snapshot
+        .get("data_models")
+        .and_then(|v| v.as_array())
+        .map(|links| {
+            links
+                .iter()
+                .filter(|l| l.get("relation").and_then(|r| r.as_str()) == Some(relation))
+                .filter_map(|l| l.get("slug").and_then(|s| s.as_str()).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Form input from a stored snapshot (a serialised [`SolutionDraft`]; fields missing from
 /// older snapshots stay empty).
 pub fn input_from_snapshot(snapshot: &serde_json::Value) -> SolutionInput {
@@ -460,6 +502,8 @@ pub fn input_from_snapshot(snapshot: &serde_json::Value) -> SolutionInput {
         release_date: text("release_date"),
         tags: list("tags"),
         features: list("features"),
+        produces: linked(snapshot, "produces"),
+        consumes: linked(snapshot, "consumes"),
         change_message: String::new(),
     }
 }

@@ -115,6 +115,8 @@ pub fn input_from_pairs(pairs: &[(String, String)]) -> SolutionInput {
         release_date: one("release_date"),
         tags: vec![one("tags")],
         features: vec![one("features")],
+        produces: vec![one("produces")],
+        consumes: vec![one("consumes")],
         change_message: one("change_message"),
     }
 }
@@ -156,6 +158,8 @@ pub fn form_values(input: &SolutionInput) -> BTreeMap<String, String> {
     put("release_date", input.release_date.clone());
     put("tags", input.tags.iter().flat_map(|t| app::entry_rules::split_list(t)).collect::<Vec<_>>().join(", "));
     put("features", input.features.iter().flat_map(|f| app::entry_rules::split_lines(f)).collect::<Vec<_>>().join("\n"));
+    put("produces", input.produces.iter().flat_map(|t| app::entry_rules::split_list(t)).collect::<Vec<_>>().join(", "));
+    put("consumes", input.consumes.iter().flat_map(|t| app::entry_rules::split_list(t)).collect::<Vec<_>>().join(", "));
     put("change_message", input.change_message.clone());
     values
 }

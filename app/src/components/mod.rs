@@ -7,5 +7,6 @@ pub mod facts;
 pub mod filters;
 pub mod form;
 pub mod layout;
+pub mod live_fields;
 pub mod pagination;
 pub mod search_box;

@@ -10,6 +10,7 @@ use crate::account::{FormState, PageProblem, use_form_state, use_page_data, use_
 use crate::account_texts::use_account_texts;
 use crate::categories::{CATEGORIES, platform_label};
 use crate::components::form::{CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField};
+use crate::components::live_fields::{LicenceField, MarkdownField};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::editing::{CompareData, DataModelFormData, DiffLine, HistoryData, SolutionFormData};
 use crate::entry_rules::PLATFORMS;
@@ -154,6 +155,8 @@ pub fn SolutionFormPageView() -> impl IntoView {
         ("software_type", "loesung-art"),
         ("categories", "loesung-kategorien"),
         ("platforms", "loesung-plattformen"),
+        ("produces", "loesung-erzeugt"),
+        ("consumes", "loesung-verarbeitet"),
         ("maintenance_type", "loesung-pflege"),
         ("contractors", "dienstleister"),
         ("version", "loesung-version"),
@@ -209,14 +212,17 @@ pub fn SolutionFormPageView() -> impl IntoView {
                     value=v("short_description") error=e("short_description") required=true maxlength=150/>
                 <TextField id="loesung-repo" name="repository_url" label=t.field_repository hint=t.field_repository_hint kind="url"
                     value=v("repository_url") error=e("repository_url") required=true/>
-                <TextField id="loesung-lizenz" name="licence" label=t.field_licence hint=t.field_licence_hint
-                    value=v("licence") error=e("licence") required=true maxlength=200/>
+                <LicenceField id="loesung-lizenz".to_owned() name="licence".to_owned() label=t.field_licence.to_owned()
+                    hint=t.field_licence_hint.to_owned() value=v("licence") error=e("licence").map(|err| err.message(lang))
+                    open_text=t.licence_open.to_owned() closed_text=t.licence_not_open.to_owned()
+                    invalid_text=crate::validation::FieldError::InvalidLicence.message(lang)/>
                 {licence_verdict}
             </fieldset>
             <fieldset class="entry-form__section">
                 <legend>{t.section_description}</legend>
-                <TextArea id="loesung-lang" name="long_description" label=t.field_long hint=t.field_long_hint
-                    value=v("long_description") error=e("long_description") rows=12/>
+                <MarkdownField id="loesung-lang".to_owned() name="long_description".to_owned() label=t.field_long.to_owned()
+                    hint=Some(t.field_long_hint.to_owned()) value=v("long_description")
+                    error=e("long_description").map(|err| err.message(lang)) rows=12 preview_label=t.preview_label.to_owned()/>
                 <TextField id="loesung-web" name="landing_url" label=t.field_landing kind="url"
                     value=v("landing_url") error=e("landing_url")/>
             </fieldset>
@@ -238,6 +244,10 @@ pub fn SolutionFormPageView() -> impl IntoView {
                 <CheckboxGroup id="loesung-plattformen" name="platforms" legend=t.field_platforms
                     options=PLATFORMS.iter().map(|p| ((*p).to_owned(), platform_label(p, lang))).collect()
                     checked=multi(&state, f, "platforms") error=e("platforms")/>
+                <TextField id="loesung-erzeugt" name="produces" label=t.field_produces hint=t.field_models_hint
+                    value=v("produces") error=e("produces")/>
+                <TextField id="loesung-verarbeitet" name="consumes" label=t.field_consumes hint=t.field_models_hint
+                    value=v("consumes") error=e("consumes")/>
             </fieldset>
             <fieldset class="entry-form__section">
                 <legend>{t.section_maintenance}</legend>
@@ -532,10 +542,13 @@ pub fn DataModelFormPageView() -> impl IntoView {
                     <TextField id="modell-version" name="version" label=t.field_model_version hint=t.field_model_version_hint
                         value=v("version") error=e("version") required=true maxlength=50/>
                 </div>
-                <TextField id="modell-lizenz" name="licence" label=t.field_licence hint=t.field_model_licence_hint
-                    value=v("licence") error=e("licence") required=true maxlength=200/>
-                <TextArea id="modell-beschreibung" name="description" label=t.field_long hint=t.field_long_hint
-                    value=v("description") error=e("description") rows=8/>
+                <LicenceField id="modell-lizenz".to_owned() name="licence".to_owned() label=t.field_licence.to_owned()
+                    hint=t.field_model_licence_hint.to_owned() value=v("licence") error=e("licence").map(|err| err.message(lang))
+                    open_text=t.licence_open.to_owned() closed_text=t.licence_not_open.to_owned()
+                    invalid_text=crate::validation::FieldError::InvalidLicence.message(lang)/>
+                <MarkdownField id="modell-beschreibung".to_owned() name="description".to_owned() label=t.field_long.to_owned()
+                    hint=Some(t.field_long_hint.to_owned()) value=v("description")
+                    error=e("description").map(|err| err.message(lang)) rows=8 preview_label=t.preview_label.to_owned()/>
             </fieldset>
             <fieldset class="entry-form__section">
                 <legend>{t.section_schema}</legend>

@@ -396,3 +396,24 @@ async fn the_api_publishes_data_models_with_a_token(pool: PgPool) {
     let (status, _) = api(&router, "POST", "/api/v1/data-models", None, &fixed).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn solutions_name_the_data_models_they_produce_and_consume(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    send(&router, "POST", "/datenmodelle/neu", &model_form(TREE_SCHEMA, "", "1.0.0"), &cookie).await;
+    let unknown = send(&router, "POST", "/loesungen/neu",
+        &[form("stadt-ulm", "Baumpflege", "Baumkontrollen planen und dokumentieren", ""), vec![("produces", "gibt-es-nicht")]].concat(), &cookie).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("kein Datenmodell mit dem Kurznamen"));
+    assert!(unknown.body.contains(r#"value="gibt-es-nicht""#), "the typed value stays");
+    let saved = send(&router, "POST", "/loesungen/neu",
+        &[form("stadt-ulm", "Baumpflege", "Baumkontrollen planen und dokumentieren", ""), vec![("produces", "baumkataster")]].concat(), &cookie).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let relation: String = sqlx::query_scalar("select relation from solution_data_models").fetch_one(&pool).await.unwrap();
+    assert_eq!(relation, "produces");
+    let model_page = send(&router, "GET", "/datenmodelle/baumkataster", &[], "").await;
+    assert!(model_page.body.contains("Baumpflege"), "the data model lists the solution using it");
+    let edit = send(&router, "GET", "/loesungen/baumpflege/bearbeiten", &[], &cookie).await;
+    assert!(edit.body.contains(r#"value="baumkataster""#), "the link is in the edit form");
+}
