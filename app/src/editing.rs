@@ -173,3 +173,35 @@ mod tests {
         assert!(changes[1].lines.as_ref().unwrap().contains(&DiffLine::Added("drei".into())));
     }
 }
+
+/// One described schema change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeRow {
+    pub text: String,
+    pub breaking: bool,
+}
+
+/// Data of the compatibility page of a data model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompatibilityData {
+    pub slug: String,
+    pub name: String,
+    /// The origin of a fork: (slug, name, organisation name) and the changes against it.
+    pub origin: Option<(String, String, String)>,
+    pub origin_changes: Vec<ChangeRow>,
+    /// Versions compared (from, to) and their changes.
+    pub versions: Option<(i32, i32)>,
+    pub version_changes: Vec<ChangeRow>,
+    /// All revision numbers, newest first.
+    pub revisions: Vec<i32>,
+}
+
+/// Data of the payload check page of a data model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidateData {
+    pub slug: String,
+    pub name: String,
+    pub payload: String,
+    /// `None` before checking; the errors (path, message) after.
+    pub result: Option<Result<Vec<(String, String)>, String>>,
+}

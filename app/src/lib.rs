@@ -19,6 +19,7 @@ pub mod model;
 pub mod query;
 pub mod routes;
 pub mod schema;
+pub mod schema_diff;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -92,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/datenmodelle/:slug/bearbeiten") view=DataModelFormPageView ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle/:slug/versionen") view=HistoryPageView ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle/:slug/vergleich") view=ComparePageView ssr=SsrMode::Async/>
+                    <Route path=path!("/datenmodelle/:slug/aenderungen") view=CompatibilityPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/datenmodelle/:slug/pruefen") view=ValidatePageView ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen") view=OrganisationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/neu") view=NewOrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/:slug") view=OrganisationPage ssr=SsrMode::Async/>

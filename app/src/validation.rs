@@ -118,6 +118,8 @@ pub enum FieldError {
     InvalidVersion,
     /// No data model has this slug.
     UnknownDataModel { slug: String },
+    /// Breaking schema changes need a new major version.
+    BreakingNeedsMajor { count: usize, first_de: String, first_en: String, next_major: u64 },
 }
 
 impl FieldError {
@@ -223,6 +225,12 @@ impl FieldError {
                 format!("Es gibt kein Datenmodell mit dem Kurznamen „{slug}“ (siehe Adresse des Datenmodells).")
             }
             (FieldError::UnknownDataModel { slug }, En) => format!("There is no data model with the short name \"{slug}\"."),
+            (FieldError::BreakingNeedsMajor { count, first_de, next_major, .. }, De) => format!(
+                "Das Schema enthält {count} inkompatible Änderung(en), z. B.: {first_de}. Wer das Modell nutzt, muss sich darauf einstellen – bitte die Version auf {next_major}.0.0 erhöhen oder die Änderung zurücknehmen."
+            ),
+            (FieldError::BreakingNeedsMajor { count, first_en, next_major, .. }, En) => format!(
+                "The schema has {count} incompatible change(s), e.g.: {first_en}. Please raise the version to {next_major}.0.0 or undo the change."
+            ),
         }
     }
 }

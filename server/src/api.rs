@@ -481,6 +481,71 @@ async fn update_data_model(
     Ok(Json(WriteResult { slug, url }))
 }
 
+/// The answer of a payload check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationReport {
+    pub valid: bool,
+    pub errors: Vec<PayloadError>,
+}
+
+/// One place where a payload breaks the schema.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayloadError {
+    /// JSON pointer into the payload, e.g. `/baeume/0/hoehe_m`.
+    pub path: String,
+    pub message: String,
+}
+
+/// Checks a JSON payload against a data model's schema (no login needed, nothing stored).
+#[utoipa::path(post, path = "/data-models/{slug}/validate", tag = "Datenmodelle", request_body = serde_json::Value,
+    params(("slug" = String, Path, description = "The data model's slug")),
+    responses((status = 200, body = ValidationReport), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn validate_payload(State(state): State<AppState>, Path(slug): Path<String>, body: axum::body::Bytes) -> Result<Json<ValidationReport>, ApiError> {
+    let facts = crate::model_tools::model_facts(state.accounts.pool(), &slug)
+        .await
+        .map_err(|e| ApiError::Internal(CatalogueError::Database(e.to_string())))?
+        .ok_or(ApiError::NotFound)?;
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::Unreadable("Der Inhalt ist kein UTF-8.".into()))?;
+    let errors = crate::model_tools::check_payload(&facts.schema, text, app::i18n::Lang::De).map_err(ApiError::Unreadable)?;
+    Ok(Json(ValidationReport {
+        valid: errors.is_empty(),
+        errors: errors.into_iter().map(|(path, message)| PayloadError { path, message }).collect(),
+    }))
+}
+
+/// The structural schema changes of a data model against another (default: the origin of a fork).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SchemaDiffReport {
+    /// Slug of the model compared against.
+    pub against: String,
+    pub breaking: bool,
+    pub changes: Vec<app::schema_diff::SchemaChange>,
+}
+
+/// Schema changes of a model against its origin, or against `?gegen=<slug>`.
+#[utoipa::path(get, path = "/data-models/{slug}/diff", tag = "Datenmodelle",
+    params(("slug" = String, Path, description = "The data model's slug"),
+           ("gegen" = Option<String>, Query, description = "Compare against this data model instead of the origin")),
+    responses((status = 200, body = SchemaDiffReport), (status = 404, body = ErrorBody)))]
+async fn schema_diff(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Json<SchemaDiffReport>, ApiError> {
+    let pool = state.accounts.pool();
+    let db = |e: sqlx::Error| ApiError::Internal(CatalogueError::Database(e.to_string()));
+    let facts = crate::model_tools::model_facts(pool, &slug).await.map_err(db)?.ok_or(ApiError::NotFound)?;
+    let against = pairs(raw).into_iter().find(|(k, _)| k == "gegen").map(|(_, v)| v);
+    let (against_slug, against_schema) = match against {
+        Some(other) => {
+            let other_facts = crate::model_tools::model_facts(pool, &other).await.map_err(db)?.ok_or(ApiError::NotFound)?;
+            (other, other_facts.schema)
+        }
+        None => {
+            let (origin, _, _, schema) = facts.origin.clone().ok_or(ApiError::NotFound)?;
+            (origin, schema)
+        }
+    };
+    let changes = app::schema_diff::diff(&against_schema, &facts.schema);
+    Ok(Json(SchemaDiffReport { against: against_slug, breaking: app::schema_diff::is_breaking(&changes), changes }))
+}
+
 /// The API routes (relative to `/api/v1`) and their OpenAPI document.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -497,4 +562,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_solution))
         .routes(routes!(create_data_model))
         .routes(routes!(update_data_model))
+        .routes(routes!(validate_payload))
+        .routes(routes!(schema_diff))
 }

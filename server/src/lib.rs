@@ -11,6 +11,7 @@ pub mod demo;
 pub mod embedded_pg;
 pub mod entries;
 pub mod entry_pages;
+pub mod model_tools;
 pub mod pages;
 pub mod search;
 pub mod security;

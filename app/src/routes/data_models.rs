@@ -113,6 +113,10 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                 <h1 class="kern-heading-large" lang="de">{m.name.clone()}</h1>
                 <ModerationForm kind="data_model" slug=m.slug.clone() hidden=false/>
                 <crate::routes::solutions::EntryActions section="datenmodelle" slug=m.slug.clone() owner=m.organisation.slug.clone()/>
+                <ul class="entry-actions">
+                    <li><a class="kern-link" href=format!("/datenmodelle/{}/pruefen", m.slug)>{if crate::i18n::use_lang() == crate::i18n::Lang::De { "Daten gegen das Schema prüfen" } else { "Check data against the schema" }}</a></li>
+                    <li><a class="kern-link" href=format!("/datenmodelle/{}/aenderungen", m.slug)>{if crate::i18n::use_lang() == crate::i18n::Lang::De { "Änderungen und Kompatibilität" } else { "Changes and compatibility" }}</a></li>
+                </ul>
                 <p class="kern-body kern-body--large" lang="de">{m.short_description.clone()}</p>
                 {m.archived.then(|| view! {
                     <div class="kern-alert kern-alert--warning"><div class="kern-alert__header">

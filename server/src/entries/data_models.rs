@@ -61,6 +61,24 @@ impl Entries {
             return Err(EntryError::Forbidden);
         }
         let draft = checked(input)?;
+        // Breaking changes need a new major version.
+        let (old_schema, old_version): (serde_json::Value, String) =
+            sqlx::query_as("select json_schema::jsonb, version from data_models where id = $1").bind(id).fetch_one(&mut *tx).await?;
+        let changes = app::schema_diff::diff(&old_schema, &draft.json_schema);
+        let old_major = app::data_model_rules::major(&old_version).unwrap_or(0);
+        if let Some(first) = changes.iter().find(|c| c.breaking) {
+            if app::data_model_rules::major(&draft.version).unwrap_or(0) <= old_major {
+                return Err(EntryError::Invalid(app::validation::FieldErrors::from([(
+                    "version".to_owned(),
+                    app::validation::FieldError::BreakingNeedsMajor {
+                        count: changes.iter().filter(|c| c.breaking).count(),
+                        first_de: first.describe(app::i18n::Lang::De),
+                        first_en: first.describe(app::i18n::Lang::En),
+                        next_major: old_major + 1,
+                    },
+                )])));
+            }
+        }
         let org = editable_org(&mut tx, actor, &draft.organisation).await?;
         let new_slug =
             if draft.slug == slug { slug.to_owned() } else { free_slug(&mut tx, EntryKind::DataModel, &draft.slug, true, Some(id)).await? };

@@ -8,5 +8,6 @@ mod embedded;
 mod fixtures;
 mod http;
 mod publishing;
+mod reuse;
 mod schema;
 mod search;

@@ -1,0 +1,129 @@
+//! Data model compatibility on a real database: breaking schema changes need a new major
+//! version, the compatibility page and API list the changes, payloads are checked with paths.
+
+use allmende_server::accounts::{Accounts, Actor, Caller, Channel};
+use allmende_server::entries::Entries;
+use app::data_model_rules::DataModelInput;
+use app::validation::{FieldError, NewOrganisation, Registration};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+use crate::http::app;
+
+const SCHEMA: &str = r#"{"type": "object", "properties": {"art": {"type": "string"}, "hoehe_m": {"type": "number"}}, "required": ["art"]}"#;
+
+async fn publisher(pool: &PgPool) -> Actor {
+    let accounts = Accounts::new(pool.clone());
+    let user = accounts
+        .register(&Registration::parse("Petra", "petra@ulm.example", "gruene wiese am fluss", "gruene wiese am fluss").unwrap(), false, Channel::Web, &Caller::default())
+        .await
+        .unwrap();
+    accounts.create_organisation(user, &NewOrganisation::parse("Stadt Ulm", "stadt", "BW", "", "").unwrap(), Channel::Web, &Caller::default()).await.unwrap();
+    accounts.actor(user).await.unwrap()
+}
+
+fn model(schema: &str, version: &str) -> DataModelInput {
+    DataModelInput {
+        organisation: "stadt-ulm".into(),
+        name: "Baumkataster".into(),
+        short_description: "Bäume einer Stadt mit Art und Höhe".into(),
+        domain: "umwelt".into(),
+        json_schema: schema.into(),
+        version: version.into(),
+        licence: "CC-BY-4.0".into(),
+        ..DataModelInput::default()
+    }
+}
+
+async fn request(router: &axum::Router, method: &str, path: &str, body: &str) -> (StatusCode, String) {
+    let response = router
+        .clone()
+        .oneshot(Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_breaking_change_needs_a_new_major_version(pool: PgPool) {
+    let actor = publisher(&pool).await;
+    let entries = Entries::new(pool.clone());
+    entries.create_data_model(&actor, &model(SCHEMA, "1.0.0")).await.unwrap();
+    // Adding an optional field is compatible: a minor version is enough.
+    let added = r#"{"type": "object", "properties": {"art": {"type": "string"}, "hoehe_m": {"type": "number"}, "foto": {"type": "string"}}, "required": ["art"]}"#;
+    entries.update_data_model(&actor, "baumkataster", &model(added, "1.1.0")).await.unwrap();
+    // Removing a field breaks users: refused without a new major version, with the reason.
+    let removed = r#"{"type": "object", "properties": {"art": {"type": "string"}, "foto": {"type": "string"}}, "required": ["art"]}"#;
+    let refused = entries.update_data_model(&actor, "baumkataster", &model(removed, "1.2.0")).await;
+    match refused {
+        Err(allmende_server::entries::EntryError::Invalid(errors)) => match errors.get("version") {
+            Some(FieldError::BreakingNeedsMajor { count: 1, next_major: 2, first_de, .. }) => assert!(first_de.contains("hoehe_m")),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    entries.update_data_model(&actor, "baumkataster", &model(removed, "2.0.0")).await.unwrap();
+    let router = app(pool.clone()).await;
+    let (status, page) = request(&router, "GET", "/datenmodelle/baumkataster/aenderungen?von=2&bis=3", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Feld „hoehe_m“ entfernt") && page.contains("inkompatibel"), "{page}");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn payloads_are_checked_with_the_paths_of_their_errors(pool: PgPool) {
+    let actor = publisher(&pool).await;
+    Entries::new(pool.clone()).create_data_model(&actor, &model(SCHEMA, "1.0.0")).await.unwrap();
+    let router = app(pool.clone()).await;
+    let (status, body) = request(&router, "POST", "/api/v1/data-models/baumkataster/validate", r#"{"art": "Linde", "hoehe_m": 12}"#).await;
+    assert_eq!(status, StatusCode::OK);
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["valid"], true);
+    let (_, body) = request(&router, "POST", "/api/v1/data-models/baumkataster/validate", r#"{"hoehe_m": "hoch"}"#).await;
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["valid"], false);
+    let paths: Vec<&str> = report["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"/hoehe_m") && paths.contains(&""), "{paths:?}");
+    let (status, _) = request(&router, "POST", "/api/v1/data-models/baumkataster/validate", "{kaputt").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(request(&router, "POST", "/api/v1/data-models/gibt-es-nicht/validate", "{}").await.0, StatusCode::NOT_FOUND);
+    // The page does the same without JavaScript.
+    let form = serde_urlencoded::to_string([("payload", r#"{"art": 5}"#)]).unwrap();
+    let response = router
+        .clone()
+        .oneshot(Request::post("/datenmodelle/baumkataster/pruefen").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    assert!(html.contains("<code>/art</code>"), "the error's path is shown");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_diff_api_compares_a_fork_with_its_origin(pool: PgPool) {
+    let actor = publisher(&pool).await;
+    let entries = Entries::new(pool.clone());
+    entries.create_data_model(&actor, &model(SCHEMA, "1.0.0")).await.unwrap();
+    let mut fork = model(r#"{"type": "object", "properties": {"art": {"type": "integer"}}, "required": ["art"]}"#, "1.0.0");
+    fork.name = "Baumkataster Nord".into();
+    entries.create_data_model(&actor, &fork).await.unwrap();
+    sqlx::query("update data_models set forked_from = (select id from data_models where slug = 'baumkataster') where slug = 'baumkataster-nord'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let router = app(pool.clone()).await;
+    let (status, body) = request(&router, "GET", "/api/v1/data-models/baumkataster-nord/diff", "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["against"], "baumkataster");
+    assert_eq!(report["breaking"], true);
+    let kinds: Vec<&str> = report["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"type_changed") && kinds.contains(&"property_removed"), "{kinds:?}");
+    let (_, page) = request(&router, "GET", "/datenmodelle/baumkataster-nord/aenderungen", "").await;
+    assert!(page.contains("Änderungen gegenüber dem Original"));
+    assert_eq!(request(&router, "GET", "/api/v1/data-models/baumkataster/diff", "").await.0, StatusCode::NOT_FOUND, "no origin, no default");
+}
