@@ -205,3 +205,46 @@ pub struct ValidateData {
     /// `None` before checking; the errors (path, message) after.
     pub result: Option<Result<Vec<(String, String)>, String>>,
 }
+
+/// An adoption as typed ("Wir nutzen das").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AdoptionInput {
+    /// Slug of the adopting organisation.
+    pub organisation: String,
+    /// evaluating, pilot or production.
+    pub status: String,
+    /// `YYYY-MM-DD`.
+    pub since: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub note: String,
+}
+
+/// One entry in a lineage tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LineageNode {
+    pub slug: String,
+    pub name: String,
+    pub organisation: String,
+    /// 0 for the root.
+    pub depth: usize,
+    /// The entry the tree was asked for.
+    pub current: bool,
+}
+
+/// Data of the reuse page of an entry: fork, adopt, lineage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReuseData {
+    pub section: String,
+    pub slug: String,
+    pub name: String,
+    pub owner: String,
+    /// The viewer's organisations (slug, name).
+    pub organisations: Vec<(String, String)>,
+    /// The viewer's organisations that already use the entry (slug).
+    pub adopted_by: Vec<String>,
+    pub lineage: Vec<LineageNode>,
+}

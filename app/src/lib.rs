@@ -95,6 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/datenmodelle/:slug/vergleich") view=ComparePageView ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle/:slug/aenderungen") view=CompatibilityPageView ssr=SsrMode::Async/>
                     <Route path=path!("/datenmodelle/:slug/pruefen") view=ValidatePageView ssr=SsrMode::Async/>
+                    <Route path=path!("/datenmodelle/:slug/nachnutzen") view=ReusePageView ssr=SsrMode::Async/>
+                    <Route path=path!("/loesungen/:slug/nachnutzen") view=ReusePageView ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen") view=OrganisationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/neu") view=NewOrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("/organisationen/:slug") view=OrganisationPage ssr=SsrMode::Async/>

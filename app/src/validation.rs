@@ -118,6 +118,8 @@ pub enum FieldError {
     InvalidVersion,
     /// No data model has this slug.
     UnknownDataModel { slug: String },
+    /// A fork goes into another organisation.
+    ForkIntoSameOrganisation,
     /// Breaking schema changes need a new major version.
     BreakingNeedsMajor { count: usize, first_de: String, first_en: String, next_major: u64 },
 }
@@ -225,6 +227,10 @@ impl FieldError {
                 format!("Es gibt kein Datenmodell mit dem Kurznamen „{slug}“ (siehe Adresse des Datenmodells).")
             }
             (FieldError::UnknownDataModel { slug }, En) => format!("There is no data model with the short name \"{slug}\"."),
+            (FieldError::ForkIntoSameOrganisation, De) => {
+                "Ein Fork entsteht in einer anderen Organisation; diese Organisation hat den Eintrag bereits.".into()
+            }
+            (FieldError::ForkIntoSameOrganisation, En) => "A fork goes into another organisation; this one already owns the entry.".into(),
             (FieldError::BreakingNeedsMajor { count, first_de, next_major, .. }, De) => format!(
                 "Das Schema enthält {count} inkompatible Änderung(en), z. B.: {first_de}. Wer das Modell nutzt, muss sich darauf einstellen – bitte die Version auf {next_major}.0.0 erhöhen oder die Änderung zurücknehmen."
             ),

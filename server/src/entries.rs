@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::accounts::authz::{Action, Actor, allowed};
 
 mod data_models;
+mod reuse;
 
 pub use data_models::data_model_input_from_snapshot;
 

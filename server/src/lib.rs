@@ -13,6 +13,7 @@ pub mod entries;
 pub mod entry_pages;
 pub mod model_tools;
 pub mod pages;
+pub mod reuse_pages;
 pub mod search;
 pub mod security;
 pub mod synthetic;

@@ -116,6 +116,7 @@ pub fn EntryActions(section: &'static str, slug: String, owner: String) -> impl 
                 <li><a class="kern-btn kern-btn--secondary" href=format!("{base}/bearbeiten")><span class="kern-label">{t.edit_link}</span></a></li>
             })}
             <li><a class="kern-link" href=format!("{base}/versionen")>{t.history_link}</a></li>
+            <li><a class="kern-link" href=format!("{base}/nachnutzen")>{t.reuse_link}</a></li>
         </ul>
     }
 }

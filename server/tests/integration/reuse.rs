@@ -127,3 +127,93 @@ async fn the_diff_api_compares_a_fork_with_its_origin(pool: PgPool) {
     assert!(page.contains("Änderungen gegenüber dem Original"));
     assert_eq!(request(&router, "GET", "/api/v1/data-models/baumkataster/diff", "").await.0, StatusCode::NOT_FOUND, "no origin, no default");
 }
+
+async fn member(pool: &PgPool, email: &str, org: &str) -> Actor {
+    let accounts = Accounts::new(pool.clone());
+    let user = accounts
+        .register(&Registration::parse("Jan", email, "gruene wiese am fluss", "gruene wiese am fluss").unwrap(), false, Channel::Web, &Caller::default())
+        .await
+        .unwrap();
+    accounts.create_organisation(user, &NewOrganisation::parse(org, "stadt", "", "", "").unwrap(), Channel::Web, &Caller::default()).await.unwrap();
+    accounts.actor(user).await.unwrap()
+}
+
+fn solution() -> app::entry_rules::SolutionInput {
+    app::entry_rules::SolutionInput {
+        organisation: "stadt-ulm".into(),
+        name: "Mängelmelder".into(),
+        short_description: "Schäden im Straßenraum melden".into(),
+        repository_url: "https://gitlab.opencode.de/ulm/melder".into(),
+        licence: "EUPL-1.2".into(),
+        development_status: "stable".into(),
+        software_type: "standalone/web".into(),
+        maintenance_type: "internal".into(),
+        ..Default::default()
+    }
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_fork_of_a_fork_keeps_the_whole_lineage(pool: PgPool) {
+    let ulm = publisher(&pool).await;
+    let bonn = member(&pool, "jan@bonn.example", "Stadt Bonn").await;
+    let kiel = member(&pool, "eva@kiel.example", "Stadt Kiel").await;
+    let entries = Entries::new(pool.clone());
+    entries.create_solution(&ulm, &solution()).await.unwrap();
+    let refused = entries.fork(&ulm, allmende_server::entries::EntryKind::Solution, "maengelmelder", "stadt-ulm").await;
+    assert!(matches!(refused, Err(allmende_server::entries::EntryError::Invalid(_))), "no fork into the owner");
+    let bonn_fork = entries.fork(&bonn, allmende_server::entries::EntryKind::Solution, "maengelmelder", "stadt-bonn").await.unwrap();
+    let kiel_fork = entries.fork(&kiel, allmende_server::entries::EntryKind::Solution, &bonn_fork, "stadt-kiel").await.unwrap();
+    let message: String = sqlx::query_scalar("select v.message from revisions v join solutions s on s.id = v.solution_id where s.slug = $1")
+        .bind(&kiel_fork)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(message, "Fork von Mängelmelder (Stadt Bonn)");
+    let lineage = entries.lineage(allmende_server::entries::EntryKind::Solution, &kiel_fork).await.unwrap();
+    let shape: Vec<(&str, usize, bool)> = lineage.iter().map(|n| (n.organisation.as_str(), n.depth, n.current)).collect();
+    assert_eq!(shape, [("Stadt Ulm", 0, false), ("Stadt Bonn", 1, false), ("Stadt Kiel", 2, true)]);
+    let router = app(pool.clone()).await;
+    let (_, page) = request(&router, "GET", "/loesungen/maengelmelder/nachnutzen", "").await;
+    assert!(page.contains("Stadt Kiel") && page.contains("<svg"), "the tree shows every generation, as list and graph");
+    let (_, fork_page) = request(&router, "GET", &format!("/loesungen/{kiel_fork}"), "").await;
+    assert!(fork_page.contains("Mängelmelder") && fork_page.contains("/loesungen/"), "the fork names its origin");
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn adoptions_are_recorded_changed_withdrawn_and_counted_once(pool: PgPool) {
+    let ulm = publisher(&pool).await;
+    let bonn = member(&pool, "jan@bonn.example", "Stadt Bonn").await;
+    let entries = Entries::new(pool.clone());
+    let kind = allmende_server::entries::EntryKind::Solution;
+    entries.create_solution(&ulm, &solution()).await.unwrap();
+    let adoption = app::editing::AdoptionInput {
+        organisation: "stadt-bonn".into(),
+        status: "pilot".into(),
+        since: "2026-03-01".into(),
+        contact_name: "Jan Kruse".into(),
+        ..Default::default()
+    };
+    let bad = app::editing::AdoptionInput { since: "März".into(), status: "läuft".into(), ..adoption.clone() };
+    match entries.adopt(&bonn, kind, "maengelmelder", &bad).await {
+        Err(allmende_server::entries::EntryError::Invalid(errors)) => assert!(errors.contains_key("since") && errors.contains_key("status")),
+        other => panic!("{other:?}"),
+    }
+    let foreign = app::editing::AdoptionInput { organisation: "stadt-ulm".into(), ..adoption.clone() };
+    assert!(entries.adopt(&bonn, kind, "maengelmelder", &foreign).await.is_err(), "only for one's own organisation");
+    entries.adopt(&bonn, kind, "maengelmelder", &adoption).await.unwrap();
+    entries.adopt(&bonn, kind, "maengelmelder", &app::editing::AdoptionInput { status: "production".into(), ..adoption.clone() }).await.unwrap();
+    entries.fork(&bonn, kind, "maengelmelder", "stadt-bonn").await.unwrap();
+    let (status, count): (String, i32) = sqlx::query_as(
+        "select a.status, r.reuse_count from adoptions a join solutions s on s.id = a.solution_id join solution_reuse r on r.solution_id = s.id where s.slug = 'maengelmelder'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), count), ("production", 1), "adopting and forking count the organisation once");
+    let router = app(pool.clone()).await;
+    let (_, page) = request(&router, "GET", "/loesungen/maengelmelder", "").await;
+    assert!(page.contains("Stadt Bonn") && page.contains("Produktivbetrieb"), "the adopter is listed");
+    entries.withdraw(&bonn, kind, "maengelmelder", "stadt-bonn").await.unwrap();
+    let left: i64 = sqlx::query_scalar("select count(*) from adoptions").fetch_one(&pool).await.unwrap();
+    assert_eq!(left, 0);
+}

@@ -1,0 +1,173 @@
+//! Reuse as recorded facts: forks (content copied into another organisation, origin
+//! recorded, first revision "Fork von …"), adoptions ("Wir nutzen das": status, since when,
+//! contact, note; changed or withdrawn), and the lineage tree of an entry.
+
+use app::editing::{AdoptionInput, LineageNode};
+use app::model::AdoptionStatus;
+use app::validation::{FieldError, FieldErrors, parse_email, parse_text};
+use uuid::Uuid;
+
+use super::{EntryError, EntryKind, Entries, editable_org};
+use crate::accounts::authz::Actor;
+
+impl Entries {
+    /// Forks an entry into one of the actor's organisations; returns the fork's slug.
+    pub async fn fork(&self, actor: &Actor, kind: EntryKind, slug: &str, target: &str) -> Result<String, EntryError> {
+        let table = kind.table();
+        let origin: Option<(Uuid, String, String, String)> = sqlx::query_as(&format!(
+            r#"
+            select e.id, e.name, o.name, o.slug from {table} e join organisations o on o.id = e.organisation_id
+            where e.slug = $1 and not e.hidden and not o.hidden
+            "#
+        ))
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (origin_id, origin_name, origin_org, origin_org_slug) = origin.ok_or(EntryError::NotFound)?;
+        if origin_org_slug == target {
+            return Err(EntryError::field("organisation", FieldError::ForkIntoSameOrganisation));
+        }
+        let message = format!("Fork von {origin_name} ({origin_org})");
+        let new_slug = match kind {
+            EntryKind::Solution => {
+                let mut input = self.solution_input(slug).await?;
+                input.organisation = target.to_owned();
+                input.slug = String::new();
+                input.change_message = message;
+                self.create_solution(actor, &input).await?
+            }
+            EntryKind::DataModel => {
+                let mut input = self.data_model_input(slug).await?;
+                input.organisation = target.to_owned();
+                input.slug = String::new();
+                input.change_message = message;
+                self.create_data_model(actor, &input).await?
+            }
+        };
+        sqlx::query(&format!("update {table} set forked_from = $2 where slug = $1"))
+            .bind(&new_slug)
+            .bind(origin_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(new_slug)
+    }
+
+    /// Records or changes that an organisation uses an entry.
+    pub async fn adopt(&self, actor: &Actor, kind: EntryKind, slug: &str, input: &AdoptionInput) -> Result<(), EntryError> {
+        let mut errors = FieldErrors::new();
+        let status = AdoptionStatus::parse(input.status.trim()).ok_or(FieldError::InvalidChoice);
+        let since = app::entry_rules::parse_date(&input.since);
+        let contact_name = if input.contact_name.trim().is_empty() { Ok(None) } else { parse_text(&input.contact_name, 1, 200).map(Some) };
+        let contact_email = if input.contact_email.trim().is_empty() { Ok(None) } else { parse_email(&input.contact_email).map(Some) };
+        let note = if input.note.chars().count() > 1000 { Err(FieldError::TooLong { max: 1000 }) } else { Ok(input.note.trim().to_owned()) };
+        for (field, result) in [
+            ("status", status.clone().map(|_| ())),
+            ("since", since.clone().map(|_| ())),
+            ("contact_name", contact_name.clone().map(|_| ())),
+            ("contact_email", contact_email.clone().map(|_| ())),
+            ("note", note.clone().map(|_| ())),
+        ] {
+            if let Err(e) = result {
+                errors.insert(field.into(), e);
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        let org = match editable_org(&mut tx, actor, input.organisation.trim()).await {
+            Ok(org) => Some(org),
+            Err(EntryError::Invalid(e)) => {
+                errors.extend(e);
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        if !errors.is_empty() {
+            return Err(EntryError::Invalid(errors));
+        }
+        let (table, column) = (kind.table(), kind.revision_column());
+        let entry: Option<(Uuid,)> =
+            sqlx::query_as(&format!("select id from {table} where slug = $1 and not hidden")).bind(slug).fetch_optional(&mut *tx).await?;
+        let (entry,) = entry.ok_or(EntryError::NotFound)?;
+        let (status, since, contact_name, contact_email, note) =
+            (status.ok().map(|s| s.as_str()), since.ok(), contact_name.ok().flatten(), contact_email.ok().flatten(), note.unwrap_or_default());
+        let updated = sqlx::query(&format!(
+            "update adoptions set status = $3, since = $4, contact_name = $5, contact_email = $6, note = $7 where organisation_id = $1 and {column} = $2"
+        ))
+        .bind(org)
+        .bind(entry)
+        .bind(status)
+        .bind(since)
+        .bind(&contact_name)
+        .bind(&contact_email)
+        .bind(&note)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            sqlx::query(&format!(
+                "insert into adoptions (organisation_id, {column}, status, since, contact_name, contact_email, note) values ($1, $2, $3, $4, $5, $6, $7)"
+            ))
+            .bind(org)
+            .bind(entry)
+            .bind(status)
+            .bind(since)
+            .bind(&contact_name)
+            .bind(&contact_email)
+            .bind(&note)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Withdraws an organisation's adoption.
+    pub async fn withdraw(&self, actor: &Actor, kind: EntryKind, slug: &str, organisation: &str) -> Result<(), EntryError> {
+        let mut tx = self.pool.begin().await?;
+        let org = editable_org(&mut tx, actor, organisation).await?;
+        let (table, column) = (kind.table(), kind.revision_column());
+        sqlx::query(&format!("delete from adoptions where organisation_id = $1 and {column} = (select id from {table} where slug = $2)"))
+            .bind(org)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The whole lineage of an entry: from its root down through every generation of forks,
+    /// in tree order (visible entries only).
+    pub async fn lineage(&self, kind: EntryKind, slug: &str) -> Result<Vec<LineageNode>, EntryError> {
+        let table = kind.table();
+        let rows: Vec<(String, String, String, i32, bool)> = sqlx::query_as(&format!(
+            r#"
+            with recursive up as (
+                select id, forked_from, 0 as steps from {table} where slug = $1
+                union all
+                select e.id, e.forked_from, up.steps + 1 from {table} e join up on e.id = up.forked_from where up.steps < 50
+            ), root as (
+                select id from up order by steps desc limit 1
+            ), down as (
+                select e.id, e.slug, e.name, e.organisation_id, 0 as depth, array[e.name::text] as sort_path
+                from {table} e join root on e.id = root.id
+                union all
+                select e.id, e.slug, e.name, e.organisation_id, down.depth + 1, down.sort_path || e.name::text
+                from {table} e join down on e.forked_from = down.id
+                where down.depth < 50 and not e.hidden
+            )
+            select d.slug, d.name, o.name, d.depth, d.slug = $1
+            from down d join organisations o on o.id = d.organisation_id
+            where not o.hidden
+            order by d.sort_path
+            "#
+        ))
+        .bind(slug)
+        .fetch_all(&self.pool)
+        .await?;
+        if rows.is_empty() {
+            return Err(EntryError::NotFound);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(slug, name, organisation, depth, current)| LineageNode { slug, name, organisation, depth: depth as usize, current })
+            .collect())
+    }
+}

@@ -1,0 +1,154 @@
+//! The reuse page of an entry: lineage, "Wir nutzen das" and forking (server-rendered,
+//! plain forms; see `app::routes::reuse`).
+
+use app::account::{FormState, Notice, PageProblem, Viewer};
+use app::editing::{AdoptionInput, ReuseData};
+use app::i18n::Lang;
+use axum::Router;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use std::collections::BTreeMap;
+
+use crate::entries::{EntryError, EntryKind};
+use crate::pages::{lang_of, problem, render_with, to_login};
+use crate::web::AppState;
+
+/// Paths these handlers render; excluded from the generated Leptos routes.
+pub const PATHS: &[&str] = &["/loesungen/{slug}/nachnutzen", "/datenmodelle/{slug}/nachnutzen"];
+
+/// The routes of the reuse pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/loesungen/{slug}/nachnutzen",
+            get(|s: State<AppState>, p: Path<String>, r: Request| page(s, p, r, EntryKind::Solution))
+                .post(|s: State<AppState>, p: Path<String>, r: Request| submit(s, p, r, EntryKind::Solution)),
+        )
+        .route(
+            "/datenmodelle/{slug}/nachnutzen",
+            get(|s: State<AppState>, p: Path<String>, r: Request| page(s, p, r, EntryKind::DataModel))
+                .post(|s: State<AppState>, p: Path<String>, r: Request| submit(s, p, r, EntryKind::DataModel)),
+        )
+}
+
+fn section(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Solution => "loesungen",
+        EntryKind::DataModel => "datenmodelle",
+    }
+}
+
+fn internal(err: &str) -> Response {
+    tracing::error!(error = %err, "reuse page failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. / Internal error.").into_response()
+}
+
+async fn load(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) -> Result<ReuseData, EntryError> {
+    let summary = state.entries.summary(kind, slug).await?;
+    let (table, column) = match kind {
+        EntryKind::Solution => ("solutions", "solution_id"),
+        EntryKind::DataModel => ("data_models", "data_model_id"),
+    };
+    let owner: String = sqlx::query_scalar(&format!("select o.slug from {table} e join organisations o on o.id = e.organisation_id where e.slug = $1"))
+        .bind(slug)
+        .fetch_one(state.accounts.pool())
+        .await?;
+    let adopters: Vec<String> = sqlx::query_scalar(&format!(
+        "select o.slug from adoptions a join organisations o on o.id = a.organisation_id join {table} e on e.id = a.{column} where e.slug = $1"
+    ))
+    .bind(slug)
+    .fetch_all(state.accounts.pool())
+    .await?;
+    let organisations: Vec<(String, String)> = parts
+        .extensions
+        .get::<Viewer>()
+        .map(|v| v.memberships.iter().map(|m| (m.slug.clone(), m.name.clone())).collect())
+        .unwrap_or_default();
+    let adopted_by = organisations.iter().filter(|(s, _)| adopters.contains(s)).map(|(s, _)| s.clone()).collect();
+    Ok(ReuseData {
+        section: section(kind).into(),
+        slug: slug.to_owned(),
+        name: summary.name,
+        owner,
+        organisations,
+        adopted_by,
+        lineage: state.entries.lineage(kind, slug).await?,
+    })
+}
+
+async fn page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
+    let (parts, _) = request.into_parts();
+    let lang = lang_of(&parts);
+    let saved = parts.uri.query().is_some_and(|q| q.contains("gespeichert=1"));
+    match load(&state, &parts, kind, &slug).await {
+        Ok(data) => {
+            let form = if saved {
+                FormState {
+                    form: "adopt".into(),
+                    notice: Some(Notice::Success(match lang {
+                        Lang::De => "Gespeichert.".into(),
+                        Lang::En => "Saved.".into(),
+                    })),
+                    ..FormState::default()
+                }
+            } else {
+                FormState::default()
+            };
+            render_with(&state, parts, StatusCode::OK, Some(data), form).await
+        }
+        Err(EntryError::NotFound) => problem(&state, parts, PageProblem::NotFound).await,
+        Err(err) => internal(&err.to_string()),
+    }
+}
+
+async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Zu groß. / Too large.").into_response();
+    };
+    let form: BTreeMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default().into_iter().collect();
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let actor = match state.accounts.actor(viewer.user_id).await {
+        Ok(actor) => actor,
+        Err(err) => return internal(&err.to_string()),
+    };
+    let form_name = field("form");
+    let result = match form_name.as_str() {
+        "adopt" => {
+            let input = AdoptionInput {
+                organisation: field("organisation"),
+                status: field("status"),
+                since: field("since"),
+                contact_name: field("contact_name"),
+                contact_email: field("contact_email"),
+                note: field("note"),
+            };
+            state.entries.adopt(&actor, kind, &slug, &input).await.map(|()| format!("/{}/{slug}/nachnutzen?gespeichert=1", section(kind)))
+        }
+        "withdraw" => state.entries.withdraw(&actor, kind, &slug, &field("organisation")).await.map(|()| format!("/{}/{slug}/nachnutzen", section(kind))),
+        "fork" => state
+            .entries
+            .fork(&actor, kind, &slug, &field("organisation"))
+            .await
+            .map(|new_slug| format!("/{}/{new_slug}?gespeichert=1", section(kind))),
+        _ => return (StatusCode::BAD_REQUEST, "Unbekanntes Formular. / Unknown form.").into_response(),
+    };
+    match result {
+        Ok(target) => Redirect::to(&target).into_response(),
+        Err(EntryError::Invalid(errors)) => match load(&state, &parts, kind, &slug).await {
+            Ok(data) => {
+                let values = form.into_iter().filter(|(k, _)| k != "form").collect();
+                let form = FormState { form: form_name, values, errors, notice: None };
+                render_with(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, Some(data), form).await
+            }
+            Err(err) => internal(&err.to_string()),
+        },
+        Err(EntryError::Forbidden) => problem(&state, parts, PageProblem::Forbidden).await,
+        Err(EntryError::NotFound) => problem(&state, parts, PageProblem::NotFound).await,
+        Err(err) => internal(&err.to_string()),
+    }
+}
