@@ -546,6 +546,100 @@ async fn schema_diff(State(state): State<AppState>, Path(slug): Path<String>, Ra
     Ok(Json(SchemaDiffReport { against: against_slug, breaking: app::schema_diff::is_breaking(&changes), changes }))
 }
 
+async fn lineage_of(state: &AppState, kind: crate::entries::EntryKind, slug: &str) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
+    state.entries.lineage(kind, slug).await.map(Json).map_err(entry_error)
+}
+
+/// The whole lineage (origin and every fork, all generations) of a solution, in tree order.
+#[utoipa::path(get, path = "/solutions/{slug}/lineage", tag = "Nachnutzung",
+    params(("slug" = String, Path, description = "The solution's slug")),
+    responses((status = 200, body = Vec<app::editing::LineageNode>), (status = 404, body = ErrorBody)))]
+async fn solution_lineage(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
+    lineage_of(&state, crate::entries::EntryKind::Solution, &slug).await
+}
+
+/// The whole lineage of a data model, in tree order.
+#[utoipa::path(get, path = "/data-models/{slug}/lineage", tag = "Nachnutzung",
+    params(("slug" = String, Path, description = "The data model's slug")),
+    responses((status = 200, body = Vec<app::editing::LineageNode>), (status = 404, body = ErrorBody)))]
+async fn data_model_lineage(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
+    lineage_of(&state, crate::entries::EntryKind::DataModel, &slug).await
+}
+
+async fn adopt_entry(state: &AppState, identity: crate::accounts::tokens::TokenIdentity, kind: crate::entries::EntryKind, slug: &str, body: &[u8]) -> Result<StatusCode, ApiError> {
+    let mut input: app::editing::AdoptionInput = serde_json::from_slice(body).map_err(|e| ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {e}")))?;
+    if input.organisation.trim().is_empty() {
+        input.organisation = identity.organisation_slug.clone();
+    }
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    state.entries.adopt(&actor, kind, slug, &input).await.map_err(entry_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// "Wir nutzen das": records or changes that the token's organisation uses a solution.
+#[utoipa::path(put, path = "/solutions/{slug}/adoption", tag = "Nachnutzung", request_body = app::editing::AdoptionInput,
+    params(("slug" = String, Path, description = "The solution's slug")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn adopt_solution(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller, body: axum::body::Bytes) -> Result<StatusCode, ApiError> {
+    adopt_entry(&state, identity, crate::entries::EntryKind::Solution, &slug, &body).await
+}
+
+/// Withdraws the token's organisation's use of a solution.
+#[utoipa::path(delete, path = "/solutions/{slug}/adoption", tag = "Nachnutzung",
+    params(("slug" = String, Path, description = "The solution's slug")),
+    responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn withdraw_solution(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<StatusCode, ApiError> {
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    state.entries.withdraw(&actor, crate::entries::EntryKind::Solution, &slug, &identity.organisation_slug).await.map_err(entry_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// "Wir nutzen das" for a data model.
+#[utoipa::path(put, path = "/data-models/{slug}/adoption", tag = "Nachnutzung", request_body = app::editing::AdoptionInput,
+    params(("slug" = String, Path, description = "The data model's slug")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn adopt_data_model(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller, body: axum::body::Bytes) -> Result<StatusCode, ApiError> {
+    adopt_entry(&state, identity, crate::entries::EntryKind::DataModel, &slug, &body).await
+}
+
+/// Withdraws the token's organisation's use of a data model.
+#[utoipa::path(delete, path = "/data-models/{slug}/adoption", tag = "Nachnutzung",
+    params(("slug" = String, Path, description = "The data model's slug")),
+    responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn withdraw_data_model(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<StatusCode, ApiError> {
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    state.entries.withdraw(&actor, crate::entries::EntryKind::DataModel, &slug, &identity.organisation_slug).await.map_err(entry_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn fork_entry(state: &AppState, identity: crate::accounts::tokens::TokenIdentity, kind: crate::entries::EntryKind, slug: &str) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+    let actor = crate::accounts::Actor::token(identity.organisation_id);
+    let new_slug = state.entries.fork(&actor, kind, slug, &identity.organisation_slug).await.map_err(entry_error)?;
+    let section = if kind == crate::entries::EntryKind::Solution { "loesungen" } else { "datenmodelle" };
+    let url = format!("{}/{section}/{new_slug}", state.site.public_url.trim_end_matches('/'));
+    Ok((StatusCode::CREATED, Json(WriteResult { slug: new_slug, url })))
+}
+
+/// Forks a solution into the token's organisation.
+#[utoipa::path(post, path = "/solutions/{slug}/fork", tag = "Nachnutzung",
+    params(("slug" = String, Path, description = "The solution's slug")),
+    responses((status = 201, body = WriteResult), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn fork_solution(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+    fork_entry(&state, identity, crate::entries::EntryKind::Solution, &slug).await
+}
+
+/// Forks a data model into the token's organisation.
+#[utoipa::path(post, path = "/data-models/{slug}/fork", tag = "Nachnutzung",
+    params(("slug" = String, Path, description = "The data model's slug")),
+    responses((status = 201, body = WriteResult), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
+    security(("bearer" = [])))]
+async fn fork_data_model(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+    fork_entry(&state, identity, crate::entries::EntryKind::DataModel, &slug).await
+}
+
 /// The API routes (relative to `/api/v1`) and their OpenAPI document.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -564,4 +658,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_data_model))
         .routes(routes!(validate_payload))
         .routes(routes!(schema_diff))
+        .routes(routes!(solution_lineage))
+        .routes(routes!(data_model_lineage))
+        .routes(routes!(adopt_solution, withdraw_solution))
+        .routes(routes!(adopt_data_model, withdraw_data_model))
+        .routes(routes!(fork_solution))
+        .routes(routes!(fork_data_model))
 }

@@ -217,3 +217,52 @@ async fn adoptions_are_recorded_changed_withdrawn_and_counted_once(pool: PgPool)
     let left: i64 = sqlx::query_scalar("select count(*) from adoptions").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 0);
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_api_forks_adopts_and_tells_the_lineage(pool: PgPool) {
+    let ulm = publisher(&pool).await;
+    member(&pool, "jan@bonn.example", "Stadt Bonn").await;
+    Entries::new(pool.clone()).create_solution(&ulm, &solution()).await.unwrap();
+    let token = allmende_server::admin::run(
+        allmende_server::admin::AdminCommand::CreateToken { org: "stadt-bonn".into(), name: "Bonn".into() },
+        &pool,
+    )
+    .await
+    .unwrap();
+    let router = app(pool.clone()).await;
+    let call = |method: &'static str, path: &'static str, body: &'static str| {
+        let router = router.clone();
+        let token = token.clone();
+        async move {
+            let response = router
+                .oneshot(
+                    Request::builder()
+                        .method(method)
+                        .uri(path)
+                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(Body::from(body))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    let (status, body) = call("PUT", "/api/v1/solutions/maengelmelder/adoption", r#"{"status": "production", "since": "2026-01-15"}"#).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, body) = call("POST", "/api/v1/solutions/maengelmelder/fork", "").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = request(&router, "GET", "/api/v1/solutions/maengelmelder/lineage", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let nodes: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(nodes.as_array().unwrap().len(), 2);
+    assert_eq!(nodes[1]["organisation"], "Stadt Bonn");
+    assert_eq!(nodes[1]["depth"], 1);
+    let (status, _) = call("DELETE", "/api/v1/solutions/maengelmelder/adoption", "").await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let adoptions: i64 = sqlx::query_scalar("select count(*) from adoptions").fetch_one(&pool).await.unwrap();
+    assert_eq!(adoptions, 0);
+}
