@@ -3,6 +3,8 @@
 # tests (Chromium + axe-core) against a server that starts its own embedded PostgreSQL.
 # Installs what is missing first. Exits non-zero on any failure.
 source "$(dirname "$0")/lib/common.sh"
+# One build from scratch: incremental compilation data would only fill the disk.
+export CARGO_INCREMENTAL=0
 
 ensure_base_tools
 apt_ensure 'test -x /usr/bin/chromium' chromium

@@ -248,3 +248,35 @@ pub struct ReuseData {
     pub adopted_by: Vec<String>,
     pub lineage: Vec<LineageNode>,
 }
+
+/// A line of a reuse ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankedEntry {
+    pub slug: String,
+    pub name: String,
+    pub organisation: String,
+    pub reuse_count: i64,
+}
+
+/// A recent reuse fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReuseEvent {
+    /// `loesungen` or `datenmodelle`.
+    pub section: String,
+    pub slug: String,
+    pub name: String,
+    /// Who forked or adopted.
+    pub organisation: String,
+    pub at: chrono::NaiveDate,
+}
+
+/// Data of the reuse statistics page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReuseStats {
+    pub top_solutions: Vec<RankedEntry>,
+    pub top_data_models: Vec<RankedEntry>,
+    /// (Bundesland code, reuse facts by organisations of that Land).
+    pub by_state: Vec<(String, i64)>,
+    pub newest_forks: Vec<ReuseEvent>,
+    pub newest_adoptions: Vec<ReuseEvent>,
+}

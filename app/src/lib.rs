@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/konto") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/einladung/:code") view=InvitationPageView ssr=SsrMode::Async/>
                     <Route path=path!("/suche") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nachnutzung") view=ReuseStatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/impressum") view=ImprintPage ssr=SsrMode::Async/>
                     <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async/>

@@ -61,12 +61,12 @@ test('fork a solution, see the lineage, declare "Wir nutzen das"', async () => {
   const forkUrl = page.url().replace(/\?.*$/, '');
   assert.match(await page.locator('main').innerText(), new RegExp(`${name}`));
   await page.goto(`${forkUrl}/nachnutzen`);
-  const tree = await page.locator('.lineage-list').innerText();
+  const tree = await page.locator('.lineage-list').first().innerText();
   assert.ok(tree.includes(name) && tree.includes(org), `tree: ${tree}`);
   assert.equal(await page.locator('svg.lineage-graph circle').count() >= 2, true);
   await assertAccessible(page);
   await page.goto(`${BASE}/loesungen/friedhofsverwaltung/nachnutzen`);
-  assert.match(await page.locator('.lineage-list').innerText(), new RegExp(org));
+  assert.match(await page.locator('.lineage-list').first().innerText(), new RegExp(org));
   assert.deepEqual(errors, [], 'no page errors');
 });
 
@@ -87,4 +87,16 @@ test('check a payload against a data model', async () => {
   await assertAccessible(page);
   const unexpected = errors.filter((e) => !/status of 422/.test(e));
   assert.deepEqual(unexpected, [], 'no page errors');
+});
+
+test('the reuse picture: rankings, a chart with a table, newest facts', async () => {
+  const { page, errors } = await openPage(browser);
+  await page.goto(`${BASE}/`);
+  await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Nachnutzung' }).click();
+  await page.waitForURL(/\/nachnutzung$/);
+  assert.equal(await page.locator('svg.stats-chart rect').count() > 0, true, 'the chart has bars');
+  assert.ok(await page.getByRole('table', { name: 'Nachnutzung nach Bundesland' }).isVisible(), 'a table alternative');
+  assert.ok(await page.getByRole('table', { name: 'Meistgenutzte Lösungen' }).locator('tbody tr').count() > 0);
+  await assertAccessible(page);
+  assert.deepEqual(errors, [], 'no page errors');
 });

@@ -17,11 +17,12 @@ use crate::pages::{lang_of, problem, render_with, to_login};
 use crate::web::AppState;
 
 /// Paths these handlers render; excluded from the generated Leptos routes.
-pub const PATHS: &[&str] = &["/loesungen/{slug}/nachnutzen", "/datenmodelle/{slug}/nachnutzen"];
+pub const PATHS: &[&str] = &["/loesungen/{slug}/nachnutzen", "/datenmodelle/{slug}/nachnutzen", "/nachnutzung"];
 
 /// The routes of the reuse pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/nachnutzung", get(stats_page))
         .route(
             "/loesungen/{slug}/nachnutzen",
             get(|s: State<AppState>, p: Path<String>, r: Request| page(s, p, r, EntryKind::Solution))
@@ -149,6 +150,89 @@ async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request
         },
         Err(EntryError::Forbidden) => problem(&state, parts, PageProblem::Forbidden).await,
         Err(EntryError::NotFound) => problem(&state, parts, PageProblem::NotFound).await,
+        Err(err) => internal(&err.to_string()),
+    }
+}
+
+/// The reuse statistics: rankings, reuse by Bundesland, newest forks and adoptions.
+pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats, sqlx::Error> {
+    use app::editing::{RankedEntry, ReuseEvent};
+    let ranked = |table: &str, view: &str, id: &str| {
+        format!(
+            r#"
+            select e.slug, e.name, o.name, r.reuse_count::bigint
+            from {table} e join {view} r on r.{id} = e.id join organisations o on o.id = e.organisation_id
+            where e.archived_at is null and not e.hidden and not o.hidden and r.reuse_count > 0
+            order by r.reuse_count desc, e.name
+            limit 10
+            "#
+        )
+    };
+    let to_ranked = |rows: Vec<(String, String, String, i64)>| {
+        rows.into_iter().map(|(slug, name, organisation, reuse_count)| RankedEntry { slug, name, organisation, reuse_count }).collect()
+    };
+    let top_solutions = to_ranked(sqlx::query_as(&ranked("solutions", "solution_reuse", "solution_id")).fetch_all(pool).await?);
+    let top_data_models = to_ranked(sqlx::query_as(&ranked("data_models", "data_model_reuse", "data_model_id")).fetch_all(pool).await?);
+    let by_state: Vec<(String, i64)> = sqlx::query_as(
+        r#"
+        select o.bundesland, count(*)
+        from (
+            select organisation_id from adoptions
+            union all select organisation_id from solutions where forked_from is not null and not hidden
+            union all select organisation_id from data_models where forked_from is not null and not hidden
+        ) f join organisations o on o.id = f.organisation_id
+        where o.bundesland is not null and not o.hidden
+        group by o.bundesland
+        order by count(*) desc, o.bundesland
+        "#,
+    )
+    .fetch_all(pool)
+    .await?;
+    let events = |rows: Vec<(String, String, String, String, chrono::NaiveDate)>| {
+        rows.into_iter().map(|(section, slug, name, organisation, at)| ReuseEvent { section, slug, name, organisation, at }).collect()
+    };
+    let newest_forks = events(
+        sqlx::query_as(
+            r#"
+            select * from (
+                select 'loesungen' as section, e.slug, e.name, o.name as org, e.created_at::date as at
+                from solutions e join organisations o on o.id = e.organisation_id
+                where e.forked_from is not null and not e.hidden and not o.hidden
+                union all
+                select 'datenmodelle', e.slug, e.name, o.name, e.created_at::date
+                from data_models e join organisations o on o.id = e.organisation_id
+                where e.forked_from is not null and not e.hidden and not o.hidden
+            ) f order by at desc, name limit 10
+            "#,
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    let newest_adoptions = events(
+        sqlx::query_as(
+            r#"
+            select case when a.solution_id is not null then 'loesungen' else 'datenmodelle' end,
+                   coalesce(s.slug, d.slug), coalesce(s.name, d.name), o.name, a.created_at::date
+            from adoptions a
+            join organisations o on o.id = a.organisation_id
+            left join solutions s on s.id = a.solution_id
+            left join data_models d on d.id = a.data_model_id
+            where not o.hidden and coalesce(s.hidden, d.hidden) = false
+            order by a.created_at desc
+            limit 10
+            "#,
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    Ok(app::editing::ReuseStats { top_solutions, top_data_models, by_state, newest_forks, newest_adoptions })
+}
+
+/// `GET /nachnutzung`
+pub async fn stats_page(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    match reuse_stats(state.accounts.pool()).await {
+        Ok(stats) => render_with(&state, parts, StatusCode::OK, Some(stats), FormState::default()).await,
         Err(err) => internal(&err.to_string()),
     }
 }

@@ -25,6 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         ("/loesungen", t.nav_solutions),
         ("/datenmodelle", t.nav_data_models),
         ("/organisationen", t.nav_organisations),
+        ("/nachnutzung", crate::entry_texts::use_entry_texts().nav_reuse),
         ("/suche", t.nav_search),
     ];
     let nav_items = nav

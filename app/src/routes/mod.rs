@@ -17,7 +17,7 @@ pub use account::{AccountPage, LoginPage, RegisterPage};
 pub use entry_forms::{ComparePageView, DataModelFormPageView, HistoryPageView, SolutionFormPageView};
 pub use data_models::{DataModelPage, DataModelsPage};
 pub use home::HomePage;
-pub use reuse::ReusePageView;
+pub use reuse::{ReusePageView, ReuseStatsPage};
 pub use model_tools::{CompatibilityPageView, ValidatePageView};
 pub use legal::{AccessibilityPage, ImprintPage, PrivacyPage};
 pub use not_found::NotFoundPage;

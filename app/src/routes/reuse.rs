@@ -186,3 +186,111 @@ pub fn ReusePageView() -> impl IntoView {
     }
     .into_any()
 }
+
+fn ranking(entries: Vec<crate::editing::RankedEntry>, section: &'static str, caption: &'static str, lang: Lang) -> AnyView {
+    view! {
+        <table class="kern-table">
+            <caption class="kern-title">{caption}</caption>
+            <thead><tr>
+                <th scope="col">{tr(lang, "Eintrag", "Entry")}</th>
+                <th scope="col">{tr(lang, "Organisation", "Organisation")}</th>
+                <th scope="col">{tr(lang, "Nachnutzende Organisationen", "Reusing organisations")}</th>
+            </tr></thead>
+            <tbody>
+                {entries.into_iter().map(|e| view! {
+                    <tr>
+                        <td><a href=format!("/{section}/{}", e.slug)>{e.name}</a></td>
+                        <td>{e.organisation}</td>
+                        <td>{crate::i18n::format_int(e.reuse_count, lang)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+fn events(items: Vec<crate::editing::ReuseEvent>, caption: &'static str, lang: Lang) -> AnyView {
+    view! {
+        <table class="kern-table">
+            <caption class="kern-title">{caption}</caption>
+            <thead><tr>
+                <th scope="col">{tr(lang, "Datum", "Date")}</th>
+                <th scope="col">{tr(lang, "Organisation", "Organisation")}</th>
+                <th scope="col">{tr(lang, "Eintrag", "Entry")}</th>
+            </tr></thead>
+            <tbody>
+                {items.into_iter().map(|e| view! {
+                    <tr>
+                        <td>{crate::i18n::format_date(e.at, lang)}</td>
+                        <td>{e.organisation}</td>
+                        <td><a href=format!("/{}/{}", e.section, e.slug)>{e.name}</a></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// `/nachnutzung`: the reuse picture.
+#[component]
+pub fn ReuseStatsPage() -> impl IntoView {
+    let lang = use_lang();
+    let Some(stats) = use_page_data::<crate::editing::ReuseStats>() else { return view! { <PageHeading title="–"/> }.into_any() };
+    let title = tr(lang, "Nachnutzung", "Reuse");
+    let max = stats.by_state.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    const BAR: usize = 26;
+    let height = stats.by_state.len() * BAR + 10;
+    let bars = stats
+        .by_state
+        .iter()
+        .enumerate()
+        .map(|(i, (code, n))| {
+            let label = crate::model::Bundesland::parse(code).map_or_else(|| code.clone(), |b| b.label(lang).to_owned());
+            let width = (*n as f64 / max as f64 * 360.0).round() as i64;
+            let y = i * BAR + 5;
+            view! {
+                <g>
+                    <text x="0" y=(y + 16).to_string() class="stats-chart__label">{label}</text>
+                    <rect x="220" y=y.to_string() width=width.max(1).to_string() height="18" class="stats-chart__bar"/>
+                    <text x=(228 + width).to_string() y=(y + 14).to_string() class="stats-chart__value">{n.to_string()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let table_rows = stats
+        .by_state
+        .iter()
+        .map(|(code, n)| {
+            let label = crate::model::Bundesland::parse(code).map_or_else(|| code.clone(), |b| b.label(lang).to_owned());
+            view! { <tr><td>{label}</td><td>{crate::i18n::format_int(*n, lang)}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <PageMeta title=title description=tr(lang, "Was Verwaltungen voneinander nachnutzen: meistgenutzte Lösungen und Datenmodelle, Nachnutzung nach Bundesland, neueste Forks und Nutzungen.",
+            "What administrations reuse from each other.") canonical_path="/nachnutzung"/>
+        <Breadcrumbs current=title/>
+        <PageHeading title=title lead=tr(lang, "Einmal gebaut – vielfach genutzt: Nachnutzung als erfasste Tatsachen (Forks und „Wir nutzen das“).",
+            "Built once, used many times: reuse as recorded facts (forks and \"we use this\").")/>
+        <div class="table-scroll">{ranking(stats.top_solutions, "loesungen", tr(lang, "Meistgenutzte Lösungen", "Most reused solutions"), lang)}</div>
+        <div class="table-scroll">{ranking(stats.top_data_models, "datenmodelle", tr(lang, "Meistgenutzte Datenmodelle", "Most reused data models"), lang)}</div>
+        <section class="account-section" aria-labelledby="nach-land">
+            <h2 class="kern-heading-medium" id="nach-land">{tr(lang, "Nachnutzung nach Bundesland", "Reuse by federal state")}</h2>
+            <p class="kern-body" id="nach-land-grafik">{tr(lang, "Forks und Nutzungen durch Organisationen des jeweiligen Landes (Balkendiagramm; dieselben Zahlen als Tabelle darunter).",
+                "Forks and uses by organisations of each state (bar chart; the same numbers as a table below).")}</p>
+            <svg class="stats-chart" viewBox=format!("0 0 640 {height}") width="640" height=height.to_string() role="img" aria-labelledby="nach-land-grafik"
+                xmlns="http://www.w3.org/2000/svg">{bars}</svg>
+            <div class="table-scroll">
+                <table class="kern-table">
+                    <caption class="kern-title">{tr(lang, "Nachnutzung nach Bundesland", "Reuse by federal state")}</caption>
+                    <thead><tr><th scope="col">{tr(lang, "Bundesland", "State")}</th><th scope="col">{tr(lang, "Forks und Nutzungen", "Forks and uses")}</th></tr></thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            </div>
+        </section>
+        <div class="table-scroll">{events(stats.newest_forks, tr(lang, "Neueste Forks", "Newest forks"), lang)}</div>
+        <div class="table-scroll">{events(stats.newest_adoptions, tr(lang, "Neueste Nutzungen", "Newest uses"), lang)}</div>
+    }
+    .into_any()
+}

@@ -266,3 +266,25 @@ async fn the_api_forks_adopts_and_tells_the_lineage(pool: PgPool) {
     let adoptions: i64 = sqlx::query_scalar("select count(*) from adoptions").fetch_one(&pool).await.unwrap();
     assert_eq!(adoptions, 0);
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn the_reuse_page_ranks_entries_and_counts_by_state(pool: PgPool) {
+    allmende_server::demo::load(&pool).await.unwrap();
+    let stats = allmende_server::reuse_pages::reuse_stats(&pool).await.unwrap();
+    assert!(!stats.top_solutions.is_empty() && !stats.by_state.is_empty() && !stats.newest_adoptions.is_empty());
+    assert!(stats.top_solutions.windows(2).all(|w| w[0].reuse_count >= w[1].reuse_count), "ranked by reuse");
+    let total: i64 = stats.by_state.iter().map(|(_, n)| n).sum();
+    let (facts,): (i64,) = sqlx::query_as(
+        r#"select (select count(*) from adoptions a join organisations o on o.id = a.organisation_id where o.bundesland is not null)
+                + (select count(*) from solutions s join organisations o on o.id = s.organisation_id where s.forked_from is not null and o.bundesland is not null)
+                + (select count(*) from data_models d join organisations o on o.id = d.organisation_id where d.forked_from is not null and o.bundesland is not null)"#,
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(total, facts, "every fork and adoption counted once, by its organisation's Land");
+    let router = app(pool.clone()).await;
+    let (status, page) = request(&router, "GET", "/nachnutzung", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<svg") && page.contains("Nachnutzung nach Bundesland") && page.contains("<table"));
+}
