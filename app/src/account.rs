@@ -22,6 +22,8 @@ pub struct Membership {
     pub slug: String,
     pub name: String,
     pub role: Role,
+    pub bundesland: Option<Bundesland>,
+    pub size_class: Option<crate::model::SizeClass>,
 }
 
 /// The logged-in person, as far as pages need to know.

@@ -169,6 +169,24 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A service an organisation offers for a solution ("Wer kann das betreiben?").
+    ServiceKind {
+        Hosting = "hosting", "Betrieb und Hosting", "Operation and hosting";
+        Support = "support", "Support", "Support";
+        Development = "development", "Weiterentwicklung", "Further development";
+    }
+);
+
+/// An organisation offering services for a solution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Provider {
+    pub organisation: OrgRef,
+    pub services: Vec<ServiceKind>,
+    pub note: String,
+}
+
 /// A short reference to an organisation, as shown beside entries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -280,6 +298,8 @@ pub struct EntryRef {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Adopter {
     pub organisation: OrgRef,
+    /// Population size class of the adopting organisation ("Kommunen wie meine").
+    pub size_class: Option<SizeClass>,
     pub status: AdoptionStatus,
     pub since: NaiveDate,
     pub contact_name: Option<String>,
@@ -324,6 +344,8 @@ pub struct SolutionDetail {
     pub forked_from: Option<EntryRef>,
     pub forks: Vec<EntryRef>,
     pub adopters: Vec<Adopter>,
+    /// Who offers hosting, support or development ("Wer kann das betreiben?").
+    pub providers: Vec<Provider>,
     pub data_models: Vec<LinkedEntry>,
     pub reuse_count: i32,
     pub revision_count: i64,

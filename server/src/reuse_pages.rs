@@ -130,6 +130,19 @@ async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request
             };
             state.entries.adopt(&actor, kind, &slug, &input).await.map(|()| format!("/{}/{slug}/nachnutzen?gespeichert=1", section(kind)))
         }
+        "offer" if kind == EntryKind::Solution => {
+            let services: Vec<String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k == "services")
+                .map(|(_, v)| v)
+                .collect();
+            state
+                .entries
+                .offer_services(&actor, &slug, &field("organisation"), &services, &field("offer_note"))
+                .await
+                .map(|()| format!("/loesungen/{slug}?gespeichert=1#betreiben"))
+        }
         "withdraw" => state.entries.withdraw(&actor, kind, &slug, &field("organisation")).await.map(|()| format!("/{}/{slug}/nachnutzen", section(kind))),
         "fork" => state
             .entries

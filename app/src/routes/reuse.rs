@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::account::{PageProblem, use_form_state, use_page_data, use_page_problem, use_viewer};
 use crate::account_texts::use_account_texts;
-use crate::components::form::{ErrorSummary, FormNotice, SelectField, TextArea, TextField};
+use crate::components::form::{CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::editing::{LineageNode, ReuseData};
 use crate::i18n::{Lang, use_lang, use_texts};
@@ -167,6 +167,24 @@ pub fn ReusePageView() -> impl IntoView {
                         }
                     }).collect_view()}
                 </section>
+                {(data.section == "loesungen").then(|| view! {
+                    <section class="account-section" aria-labelledby="anbieten">
+                        <h2 class="kern-heading-medium" id="anbieten">{tr(lang, "Wir bieten an", "We offer")}</h2>
+                        <p class="kern-body">{tr(lang, "IT-Dienstleister und Unternehmen zeigen, dass sie diese Lösung betreiben, unterstützen oder weiterentwickeln. Ohne Häkchen wird das Angebot zurückgezogen.",
+                            "IT service providers and companies show that they run, support or develop this solution. Without ticks the offer is withdrawn.")}</p>
+                        <form method="post" action=format!("{base}/nachnutzen") class="account-form">
+                            <input type="hidden" name="form" value="offer"/>
+                            <SelectField id="angebot-org" name="organisation" label=tr(lang, "Anbietende Organisation", "Offering organisation") options=orgs.clone()
+                                value=state.value("offer", "organisation") error=state.error("offer", "organisation")/>
+                            <CheckboxGroup id="angebot-leistungen" name="services" legend=tr(lang, "Leistungen", "Services")
+                                options=crate::model::ServiceKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label(lang).to_owned())).collect()
+                                checked=Vec::new() error=state.error("offer", "services")/>
+                            <TextField id="angebot-notiz" name="offer_note" label=tr(lang, "Hinweis zum Angebot (optional)", "Note on the offer (optional)")
+                                value=state.value("offer", "offer_note") error=state.error("offer", "offer_note") maxlength=500/>
+                            <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{tr(lang, "Angebot speichern", "Save offer")}</span></button>
+                        </form>
+                    </section>
+                })}
                 {(!fork_orgs.is_empty()).then(|| view! {
                     <section class="account-section" aria-labelledby="forken">
                         <h2 class="kern-heading-medium" id="forken">{tr(lang, "Forken", "Fork")}</h2>

@@ -176,7 +176,9 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                     })}
                     <section aria-labelledby="nutzer">
                         <h2 class="kern-heading-medium" id="nutzer">{t.detail_adopters}</h2>
-                        <AdopterList adopters=s.adopters.clone()/>
+                        <LikeMine adopters=s.adopters.clone()/>
+                        <h3 class="kern-heading-small" id="betreiben">{if lang == crate::i18n::Lang::De { "Wer kann das betreiben?" } else { "Who can run it?" }}</h3>
+                        <Providers providers=s.providers.clone() contractors=s.contractors.iter().map(|c| c.name.clone()).collect() slug=s.slug.clone()/>
                     </section>
                     <section aria-labelledby="herkunft">
                         <h2 class="kern-heading-medium" id="herkunft">{t.detail_lineage}</h2>
@@ -267,5 +269,82 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                 </aside>
             </div>
         </article>
+    }
+}
+
+/// "Kommunen wie meine": adopters from the visitor's Bundesland or size class first (from
+/// their organisation, or chosen in the small form), marked as such.
+#[component]
+fn LikeMine(adopters: Vec<crate::model::Adopter>) -> impl IntoView {
+    use crate::i18n::Lang;
+    use crate::model::{Bundesland, SizeClass};
+    let lang = use_lang();
+    let tr = |de: &'static str, en: &'static str| if lang == Lang::De { de } else { en };
+    let pairs = current_query_pairs();
+    let chosen = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let own = crate::account::use_viewer().and_then(|v| v.memberships.first().cloned());
+    let land = chosen("land").and_then(|v| Bundesland::parse(&v)).or(own.as_ref().and_then(|m| m.bundesland));
+    let size = chosen("groesse").and_then(|v| SizeClass::parse(&v)).or(own.as_ref().and_then(|m| m.size_class));
+    let score = |a: &crate::model::Adopter| {
+        u8::from(land.is_some() && a.organisation.bundesland == land) + u8::from(size.is_some() && a.size_class == size)
+    };
+    let mut sorted = adopters;
+    sorted.sort_by_key(|a| std::cmp::Reverse(score(a)));
+    let like_mine: Vec<String> = sorted.iter().filter(|a| score(a) > 0).map(|a| a.organisation.name.clone()).collect();
+    let empty = sorted.is_empty();
+    view! {
+        {(!empty).then(|| view! {
+            <form method="get" action="#nutzer" class="entry-actions like-mine">
+                <div class="kern-form-input">
+                    <label class="kern-label" for="wie-land">{tr("Kommunen wie meine: Bundesland", "Places like mine: state")}</label>
+                    <div class="kern-form-input__select-wrapper">
+                        <select class="kern-form-input__select" id="wie-land" name="land">
+                            <option value="">{tr("beliebig", "any")}</option>
+                            {Bundesland::ALL.iter().map(|b| view! { <option value=b.as_str() selected=land == Some(*b)>{b.label(lang)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <div class="kern-form-input">
+                    <label class="kern-label" for="wie-groesse">{tr("Größe", "Size")}</label>
+                    <div class="kern-form-input__select-wrapper">
+                        <select class="kern-form-input__select" id="wie-groesse" name="groesse">
+                            <option value="">{tr("beliebig", "any")}</option>
+                            {SizeClass::ALL.iter().map(|c| view! { <option value=c.as_str() selected=size == Some(*c)>{c.label(lang)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{tr("Zuerst zeigen", "Show first")}</span></button>
+            </form>
+        })}
+        {(!like_mine.is_empty()).then(|| view! {
+            <p class="kern-body like-mine__note">{format!("{}{}", tr("Ähnlich wie Ihre Kommune: ", "Similar to yours: "), like_mine.join(", "))}</p>
+        })}
+        <AdopterList adopters=sorted/>
+    }
+}
+
+/// "Wer kann das betreiben?": organisations offering hosting, support or development, and
+/// the contractors named in the maintenance data.
+#[component]
+fn Providers(providers: Vec<crate::model::Provider>, contractors: Vec<String>, slug: String) -> impl IntoView {
+    use crate::i18n::Lang;
+    let lang = use_lang();
+    let tr = |de: &'static str, en: &'static str| if lang == Lang::De { de } else { en };
+    let none = providers.is_empty() && contractors.is_empty();
+    view! {
+        {none.then(|| view! { <p class="kern-body">{tr("Noch keine Angebote.", "No offers yet.")}</p> })}
+        <ul class="providers">
+            {providers.into_iter().map(|p| view! {
+                <li>
+                    <a class="kern-link" href=format!("/organisationen/{}", p.organisation.slug)>{p.organisation.name.clone()}</a>
+                    ": " {p.services.iter().map(|s| s.label(lang)).collect::<Vec<_>>().join(", ")}
+                    {(!p.note.is_empty()).then(|| view! { " – " {p.note.clone()} })}
+                </li>
+            }).collect_view()}
+            {contractors.into_iter().map(|c| view! {
+                <li>{c}": "{tr("Pflege per Vertrag (laut Angaben der Lösung)", "maintenance under contract (as stated by the solution)")}</li>
+            }).collect_view()}
+        </ul>
+        <p class="kern-body"><a class="kern-link" href=format!("/loesungen/{slug}/nachnutzen#anbieten")>{tr("Sie bieten Betrieb oder Support an? Angebot eintragen", "You offer hosting or support? Add your offer")}</a></p>
     }
 }

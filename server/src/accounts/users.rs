@@ -251,9 +251,9 @@ impl Accounts {
         else {
             return Ok(None);
         };
-        let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
+        let rows: Vec<(Uuid, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
             r#"
-            select o.id, o.slug, o.name, m.role
+            select o.id, o.slug, o.name, m.role, o.bundesland, o.size_class
             from memberships m join organisations o on o.id = m.organisation_id
             where m.user_id = $1
             order by o.name
@@ -264,8 +264,15 @@ impl Accounts {
         .await?;
         let memberships = rows
             .into_iter()
-            .filter_map(|(organisation_id, slug, name, role)| {
-                Some(Membership { organisation_id, slug, name, role: Role::parse(&role)? })
+            .filter_map(|(organisation_id, slug, name, role, bundesland, size_class)| {
+                Some(Membership {
+                    organisation_id,
+                    slug,
+                    name,
+                    role: Role::parse(&role)?,
+                    bundesland: bundesland.as_deref().and_then(app::model::Bundesland::parse),
+                    size_class: size_class.as_deref().and_then(app::model::SizeClass::parse),
+                })
             })
             .collect();
         Ok(Some(Viewer { user_id: user, display_name, email, site_admin, memberships }))

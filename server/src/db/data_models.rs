@@ -140,7 +140,7 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
 
     let adopters: Vec<AdopterRow> = sqlx::query_as(&format!(
         r#"
-        select a.status, a.since, a.contact_name, a.note, {ORG_COLS}
+        select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class, {ORG_COLS}
         from adoptions a join organisations o on o.id = a.organisation_id
         where a.data_model_id = $1 and not o.hidden
         order by case a.status when 'production' then 0 when 'pilot' then 1 else 2 end, a.since, o.name collate german

@@ -58,6 +58,7 @@ pub(crate) struct AdopterRow {
     pub since: NaiveDate,
     pub contact_name: Option<String>,
     pub note: String,
+    pub org_size_class: Option<String>,
     #[sqlx(flatten)]
     pub org: OrgCols,
 }
@@ -66,6 +67,7 @@ impl AdopterRow {
     pub fn into_adopter(self) -> Result<Adopter, CatalogueError> {
         Ok(Adopter {
             organisation: self.org.into_ref()?,
+            size_class: self.org_size_class.as_deref().and_then(SizeClass::parse),
             status: parse_enum(&self.status, AdoptionStatus::parse, "adoption status")?,
             since: self.since,
             contact_name: self.contact_name,
@@ -166,4 +168,22 @@ pub(crate) const DATA_MODEL_CARD_COLS: &str = "d.slug, d.name, d.short_descripti
 
 pub(crate) fn collect<T, U>(rows: Vec<T>, f: impl Fn(T) -> Result<U, CatalogueError>) -> Result<Vec<U>, CatalogueError> {
     rows.into_iter().map(f).collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ProviderRow {
+    pub services: Vec<String>,
+    pub note: Option<String>,
+    #[sqlx(flatten)]
+    pub org: OrgCols,
+}
+
+impl ProviderRow {
+    pub fn into_provider(self) -> Result<Provider, CatalogueError> {
+        Ok(Provider {
+            organisation: self.org.into_ref()?,
+            services: self.services.iter().filter_map(|s| ServiceKind::parse(s)).collect(),
+            note: self.note.unwrap_or_default(),
+        })
+    }
 }

@@ -151,7 +151,7 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
 
     let adopters: Vec<AdopterRow> = sqlx::query_as(&format!(
         r#"
-        select a.status, a.since, a.contact_name, a.note, {ORG_COLS}
+        select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class, {ORG_COLS}
         from adoptions a join organisations o on o.id = a.organisation_id
         where a.solution_id = $1 and not o.hidden
         order by case a.status when 'production' then 0 when 'pilot' then 1 else 2 end, a.since, o.name collate german
@@ -177,7 +177,22 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
     .await
     .map_err(db_err)?;
 
+    let provider_rows: Vec<ProviderRow> = sqlx::query_as(&format!(
+        r#"
+        select array_agg(f.service order by f.service) as services, max(f.note) as note, {ORG_COLS}
+        from service_offers f join organisations o on o.id = f.organisation_id
+        where f.solution_id = $1 and not o.hidden
+        group by o.id, o.slug, o.name, o.kind, o.bundesland
+        order by o.name collate german
+        "#
+    ))
+    .bind(row.id)
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
+
     Ok(Some(SolutionDetail {
+        providers: collect(provider_rows, ProviderRow::into_provider)?,
         long_description_html: markdown::render(&row.long_description),
         long_description_en_html: row.long_description_en.as_deref().filter(|t| !t.trim().is_empty()).map(markdown::render),
         slug: row.slug,

@@ -119,6 +119,45 @@ impl Entries {
         Ok(())
     }
 
+    /// Sets the services an organisation offers for a solution (none withdraws the offer).
+    pub async fn offer_services(&self, actor: &Actor, slug: &str, organisation: &str, services: &[String], note: &str) -> Result<(), EntryError> {
+        let mut errors = FieldErrors::new();
+        let kinds: Vec<app::model::ServiceKind> = services.iter().filter_map(|s| app::model::ServiceKind::parse(s.trim())).collect();
+        if kinds.len() != services.iter().filter(|s| !s.trim().is_empty()).count() {
+            errors.insert("services".into(), FieldError::InvalidChoice);
+        }
+        if note.chars().count() > 500 {
+            errors.insert("offer_note".into(), FieldError::TooLong { max: 500 });
+        }
+        let mut tx = self.pool.begin().await?;
+        let org = match editable_org(&mut tx, actor, organisation.trim()).await {
+            Ok(org) => Some(org),
+            Err(EntryError::Invalid(e)) => {
+                errors.extend(e);
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        if !errors.is_empty() {
+            return Err(EntryError::Invalid(errors));
+        }
+        let solution: Option<(Uuid,)> =
+            sqlx::query_as("select id from solutions where slug = $1 and not hidden").bind(slug).fetch_optional(&mut *tx).await?;
+        let (solution,) = solution.ok_or(EntryError::NotFound)?;
+        sqlx::query("delete from service_offers where organisation_id = $1 and solution_id = $2").bind(org).bind(solution).execute(&mut *tx).await?;
+        for kind in kinds {
+            sqlx::query("insert into service_offers (organisation_id, solution_id, service, note) values ($1, $2, $3, $4) on conflict do nothing")
+                .bind(org)
+                .bind(solution)
+                .bind(kind.as_str())
+                .bind(note.trim())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Withdraws an organisation's adoption.
     pub async fn withdraw(&self, actor: &Actor, kind: EntryKind, slug: &str, organisation: &str) -> Result<(), EntryError> {
         let mut tx = self.pool.begin().await?;

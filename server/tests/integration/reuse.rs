@@ -288,3 +288,36 @@ async fn the_reuse_page_ranks_entries_and_counts_by_state(pool: PgPool) {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<svg") && page.contains("Nachnutzung nach Bundesland") && page.contains("<table"));
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn places_like_mine_come_first_and_providers_are_listed(pool: PgPool) {
+    let ulm = publisher(&pool).await;
+    let bonn = member(&pool, "jan@bonn.example", "Stadt Bonn").await;
+    let kiel = member(&pool, "eva@kiel.example", "Stadt Kiel").await;
+    sqlx::query("update organisations set bundesland = 'NW', size_class = '100000_bis_500000' where slug = 'stadt-bonn'").execute(&pool).await.unwrap();
+    sqlx::query("update organisations set bundesland = 'SH', size_class = '100000_bis_500000' where slug = 'stadt-kiel'").execute(&pool).await.unwrap();
+    let entries = Entries::new(pool.clone());
+    let kind = allmende_server::entries::EntryKind::Solution;
+    entries.create_solution(&ulm, &solution()).await.unwrap();
+    for (actor, org) in [(&bonn, "stadt-bonn"), (&kiel, "stadt-kiel")] {
+        let adoption = app::editing::AdoptionInput { organisation: org.into(), status: "production".into(), since: "2026-01-01".into(), ..Default::default() };
+        entries.adopt(actor, kind, "maengelmelder", &adoption).await.unwrap();
+    }
+    let router = app(pool.clone()).await;
+    let order = |page: &str| (page.find("Stadt Kiel").unwrap(), page.find("Stadt Bonn").unwrap());
+    let (_, sh_first) = request(&router, "GET", "/loesungen/maengelmelder?land=SH", "").await;
+    let (kiel_at, bonn_at) = order(&sh_first);
+    assert!(kiel_at < bonn_at, "Kiel (SH) comes first for a visitor from Schleswig-Holstein");
+    let (_, nw_first) = request(&router, "GET", "/loesungen/maengelmelder?land=NW", "").await;
+    let (kiel_at, bonn_at) = order(&nw_first);
+    assert!(bonn_at < kiel_at, "Bonn (NW) comes first for a visitor from NRW");
+    assert!(nw_first.contains("Ähnlich wie Ihre Kommune: Stadt Bonn"));
+    // An IT provider offers hosting and support.
+    entries.offer_services(&kiel, "maengelmelder", "stadt-kiel", &["hosting".into(), "support".into()], "auch für kleine Gemeinden").await.unwrap();
+    assert!(entries.offer_services(&kiel, "maengelmelder", "stadt-kiel", &["kochen".into()], "").await.is_err());
+    let (_, page) = request(&router, "GET", "/loesungen/maengelmelder", "").await;
+    assert!(page.contains("Wer kann das betreiben?") && page.contains("Betrieb und Hosting, Support"), "the offer is listed");
+    entries.offer_services(&kiel, "maengelmelder", "stadt-kiel", &[], "").await.unwrap();
+    let offers: i64 = sqlx::query_scalar("select count(*) from service_offers").fetch_one(&pool).await.unwrap();
+    assert_eq!(offers, 0, "no ticks withdraw the offer");
+}
