@@ -51,7 +51,10 @@ pg_as_owner "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w \
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 
 say "Unit- und Integrationstests"
-cargo test --workspace --no-fail-fast
+# One test at a time: each integration test has its own database, search index and
+# server stack; running two at once on a 2-core machine has stalled a request past the
+# 30 s request timeout.
+cargo test --workspace --no-fail-fast -- --test-threads=1
 unset DATABASE_URL
 
 say "Browser-Tests: starte Allmende mit eigener eingebetteter PostgreSQL"

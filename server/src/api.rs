@@ -348,7 +348,7 @@ pub struct WriteResult {
 }
 
 /// Reads a JSON body strictly: unknown fields are refused with their name.
-fn read_solution(body: &[u8]) -> Result<app::entry_rules::SolutionInput, ApiError> {
+fn read_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         let text = e.to_string();
         match text.split('`').nth(1).filter(|_| text.starts_with("unknown field")) {
@@ -377,7 +377,7 @@ async fn create_solution(
     ApiCaller(identity): ApiCaller,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
-    let mut input = read_solution(&body)?;
+    let mut input: app::entry_rules::SolutionInput = read_json(&body)?;
     if input.organisation.trim().is_empty() {
         input.organisation = identity.organisation_slug.clone();
     }
@@ -402,7 +402,7 @@ async fn update_solution(
     ApiCaller(identity): ApiCaller,
     body: axum::body::Bytes,
 ) -> Result<Json<WriteResult>, ApiError> {
-    let mut input = read_solution(&body)?;
+    let mut input: app::entry_rules::SolutionInput = read_json(&body)?;
     if input.organisation.trim().is_empty() {
         input.organisation = identity.organisation_slug.clone();
     }
@@ -418,16 +418,6 @@ async fn update_solution(
     Ok(Json(WriteResult { slug, url }))
 }
 
-/// Reads a data model JSON body strictly.
-fn read_data_model(body: &[u8]) -> Result<app::data_model_rules::DataModelInput, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let text = e.to_string();
-        match text.split('`').nth(1).filter(|_| text.starts_with("unknown field")) {
-            Some(field) => ApiError::Invalid(app::validation::FieldErrors::from([(field.to_owned(), app::validation::FieldError::UnknownField)])),
-            None => ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {text}")),
-        }
-    })
-}
 
 /// Publishes a data model for the token's organisation. `json_schema` and `examples` are
 /// JSON text (as typed in the form).
@@ -440,7 +430,7 @@ async fn create_data_model(
     ApiCaller(identity): ApiCaller,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
-    let mut input = read_data_model(&body)?;
+    let mut input: app::data_model_rules::DataModelInput = read_json(&body)?;
     if input.organisation.trim().is_empty() {
         input.organisation = identity.organisation_slug.clone();
     }
@@ -465,7 +455,7 @@ async fn update_data_model(
     ApiCaller(identity): ApiCaller,
     body: axum::body::Bytes,
 ) -> Result<Json<WriteResult>, ApiError> {
-    let mut input = read_data_model(&body)?;
+    let mut input: app::data_model_rules::DataModelInput = read_json(&body)?;
     if input.organisation.trim().is_empty() {
         input.organisation = identity.organisation_slug.clone();
     }
@@ -567,7 +557,7 @@ async fn data_model_lineage(State(state): State<AppState>, Path(slug): Path<Stri
 }
 
 async fn adopt_entry(state: &AppState, identity: crate::accounts::tokens::TokenIdentity, kind: crate::entries::EntryKind, slug: &str, body: &[u8]) -> Result<StatusCode, ApiError> {
-    let mut input: app::editing::AdoptionInput = serde_json::from_slice(body).map_err(|e| ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {e}")))?;
+    let mut input: app::editing::AdoptionInput = read_json(body)?;
     if input.organisation.trim().is_empty() {
         input.organisation = identity.organisation_slug.clone();
     }
@@ -617,8 +607,7 @@ async fn withdraw_data_model(State(state): State<AppState>, Path(slug): Path<Str
 async fn fork_entry(state: &AppState, identity: crate::accounts::tokens::TokenIdentity, kind: crate::entries::EntryKind, slug: &str) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
     let actor = crate::accounts::Actor::token(identity.organisation_id);
     let new_slug = state.entries.fork(&actor, kind, slug, &identity.organisation_slug).await.map_err(entry_error)?;
-    let section = if kind == crate::entries::EntryKind::Solution { "loesungen" } else { "datenmodelle" };
-    let url = format!("{}/{section}/{new_slug}", state.site.public_url.trim_end_matches('/'));
+    let url = format!("{}/{}/{new_slug}", state.site.public_url.trim_end_matches('/'), kind.section());
     Ok((StatusCode::CREATED, Json(WriteResult { slug: new_slug, url })))
 }
 

@@ -67,6 +67,14 @@ impl EntryKind {
             EntryKind::DataModel => "data_model",
         }
     }
+
+    /// The path segment of the kind's pages: `loesungen` or `datenmodelle`.
+    pub fn section(self) -> &'static str {
+        match self {
+            EntryKind::Solution => "loesungen",
+            EntryKind::DataModel => "datenmodelle",
+        }
+    }
 }
 
 /// One revision in an entry's history.

@@ -11,7 +11,6 @@ use app::editing::{CompareData, DataModelFormData, HistoryData, RevisionRow, Sol
 use app::entry_rules::{ContactInput, ContractorInput, SolutionInput};
 use app::i18n::Lang;
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri, header};
@@ -21,7 +20,7 @@ use axum::routing::{get, post};
 
 use crate::accounts::authz::{Action, allowed};
 use crate::entries::{EntryError, EntryKind, data_model_input_from_snapshot, input_from_snapshot};
-use crate::pages::{lang_of, problem, render_with, to_login};
+use crate::pages::{internal, lang_of, problem, read_pairs, render_with, to_login};
 use crate::web::AppState;
 
 /// Largest publishing form (long descriptions in two languages).
@@ -54,15 +53,6 @@ pub fn routes() -> Router<AppState> {
         .route("/datenmodelle/{slug}/vergleich", get(|s: State<AppState>, p: Path<String>, r: Request| compare_page(s, p, r, EntryKind::DataModel)))
         .route("/datenmodelle/{slug}/wiederherstellen", post(model_restore))
         .route("/datenmodelle/{slug}/archiv", post(|s: State<AppState>, p: Path<String>, r: Request| archive(s, p, r, EntryKind::DataModel)))
-}
-
-/// Reads an url-encoded form as pairs (checkbox groups repeat their name).
-async fn read_pairs(body: Body) -> Result<Vec<(String, String)>, Response> {
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Das Formular ist zu groß. / The form is too large.").into_response())?;
-    serde_urlencoded::from_bytes(&bytes)
-        .map_err(|_| (StatusCode::BAD_REQUEST, "Das Formular ist unlesbar. / The form cannot be read.").into_response())
 }
 
 /// The form's pairs as solution input.
@@ -164,11 +154,6 @@ pub fn form_values(input: &SolutionInput) -> BTreeMap<String, String> {
     values
 }
 
-fn internal(err: &str) -> Response {
-    tracing::error!(error = %err, "entry operation failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. Bitte versuchen Sie es später erneut. / Internal error.").into_response()
-}
-
 /// The organisations a person may publish for: (slug, name).
 fn publishable(viewer: &Viewer) -> Vec<(String, String)> {
     viewer.memberships.iter().map(|m| (m.slug.clone(), m.name.clone())).collect()
@@ -214,7 +199,7 @@ async fn new_solution_page(State(state): State<AppState>, request: Request) -> R
 async fn new_solution_submit(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let pairs = match read_pairs(body).await {
+    let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
@@ -251,7 +236,7 @@ async fn edit_solution_page(State(state): State<AppState>, Path(slug): Path<Stri
 async fn edit_solution_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let pairs = match read_pairs(body).await {
+    let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
@@ -273,14 +258,6 @@ async fn rights(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) ->
         return (false, false);
     };
     (allowed(&actor, Action::EditEntries, owner), allowed(&actor, Action::ManageMembers, owner))
-}
-
-/// The path segment of a kind's pages.
-fn section(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Solution => "loesungen",
-        EntryKind::DataModel => "datenmodelle",
-    }
 }
 
 async fn history_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
@@ -305,7 +282,7 @@ async fn history_page(State(state): State<AppState>, Path(slug): Path<String>, r
         ..FormState::default()
     });
     let data = HistoryData {
-        section: section(kind).into(),
+        section: kind.section().into(),
         slug: slug.clone(),
         name: header.name,
         revisions: revisions
@@ -329,7 +306,7 @@ fn versions(uri: &Uri) -> Option<(i32, i32)> {
 async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
     let (parts, _) = request.into_parts();
     let Some((from, to)) = versions(&parts.uri) else {
-        return Redirect::to(&format!("/{}/{slug}/versionen", section(kind))).into_response();
+        return Redirect::to(&format!("/{}/{slug}/versionen", kind.section())).into_response();
     };
     let header = match state.entries.summary(kind, &slug).await {
         Ok(header) => header,
@@ -346,7 +323,7 @@ async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, r
     };
     let (can_edit, _) = rights(&state, &parts, kind, &slug).await;
     let data = CompareData {
-        section: section(kind).into(),
+        section: kind.section().into(),
         slug: slug.clone(),
         name: header.name,
         from,
@@ -360,7 +337,7 @@ async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, r
 async fn restore(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let pairs = match read_pairs(body).await {
+    let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
@@ -388,7 +365,7 @@ async fn restore(State(state): State<AppState>, Path(slug): Path<String>, reques
 async fn archive(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let pairs = match read_pairs(body).await {
+    let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
@@ -398,7 +375,7 @@ async fn archive(State(state): State<AppState>, Path(slug): Path<String>, reques
         Err(err) => return internal(&err.to_string()),
     };
     match state.entries.set_archived(&actor, kind, &slug, archived).await {
-        Ok(()) => Redirect::to(&format!("/{}/{slug}", section(kind))).into_response(),
+        Ok(()) => Redirect::to(&format!("/{}/{slug}", kind.section())).into_response(),
         Err(EntryError::Forbidden) => problem(&state, parts, PageProblem::Forbidden).await,
         Err(EntryError::NotFound) => problem(&state, parts, PageProblem::NotFound).await,
         Err(err) => internal(&err.to_string()),
@@ -427,8 +404,7 @@ pub async fn redirect_moved(State(state): State<AppState>, request: Request, nex
     }
     match state.entries.moved(kind, slug).await {
         Ok(Some(new_slug)) => {
-            let section = if kind == EntryKind::Solution { "loesungen" } else { "datenmodelle" };
-            let mut target = format!("/{section}/{new_slug}");
+            let mut target = format!("/{}/{new_slug}", kind.section());
             if !tail.is_empty() {
                 target.push('/');
                 target.push_str(tail);
@@ -518,7 +494,7 @@ async fn new_model_page(State(state): State<AppState>, request: Request) -> Resp
 async fn new_model_submit(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let pairs = match read_pairs(body).await {
+    let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
@@ -555,7 +531,7 @@ async fn edit_model_page(State(state): State<AppState>, Path(slug): Path<String>
 async fn edit_model_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let pairs = match read_pairs(body).await {
+    let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
@@ -573,7 +549,7 @@ async fn edit_model_submit(State(state): State<AppState>, Path(slug): Path<Strin
 async fn model_restore(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let pairs = match read_pairs(body).await {
+    let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };

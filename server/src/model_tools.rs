@@ -16,7 +16,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::entries::EntryKind;
-use crate::pages::{lang_of, problem, render_with};
+use crate::pages::{internal, lang_of, problem, render_with};
 use crate::web::AppState;
 
 /// Paths these handlers render; excluded from the generated Leptos routes.
@@ -66,11 +66,6 @@ pub async fn model_facts(pool: &PgPool, slug: &str) -> Result<Option<ModelFacts>
 
 fn rows(changes: &[SchemaChange], lang: Lang) -> Vec<ChangeRow> {
     changes.iter().map(|c| ChangeRow { text: c.describe(lang), breaking: c.breaking }).collect()
-}
-
-fn internal(err: &str) -> Response {
-    tracing::error!(error = %err, "data model tool failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. / Internal error.").into_response()
 }
 
 async fn compatibility_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {

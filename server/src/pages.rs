@@ -24,7 +24,7 @@ use crate::accounts::orgs::Hideable;
 use crate::accounts::sessions::{self, ActiveSession};
 use crate::accounts::{AccountError, Actor, Channel};
 use crate::security::caller_of;
-use crate::web::{AppState, page_context};
+use crate::web::{AppState, is_local_path, page_context};
 
 /// Largest form body read (forms here are a few fields).
 const FORM_LIMIT: usize = 64 * 1024;
@@ -128,19 +128,19 @@ fn urlencode(value: &str) -> String {
         .collect()
 }
 
-/// Whether `path` stays on this site.
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
-}
-
-/// Reads an url-encoded form body.
-async fn read_form(body: Body) -> Result<BTreeMap<String, String>, Response> {
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+/// Reads an url-encoded form body of at most `limit` bytes as pairs (checkbox groups
+/// repeat their name); the answer to give instead when it is too large or unreadable.
+pub(crate) async fn read_pairs(body: Body, limit: usize) -> Result<Vec<(String, String)>, Response> {
+    let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Das Formular ist zu groß. / The form is too large.").into_response())?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-        .map_err(|_| (StatusCode::BAD_REQUEST, "Das Formular ist unlesbar. / The form cannot be read.").into_response())?;
-    Ok(pairs.into_iter().collect())
+    serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| (StatusCode::BAD_REQUEST, "Das Formular ist unlesbar. / The form cannot be read.").into_response())
+}
+
+/// Reads an url-encoded form body as a map (last value wins).
+async fn read_form(body: Body) -> Result<BTreeMap<String, String>, Response> {
+    Ok(read_pairs(body, FORM_LIMIT).await?.into_iter().collect())
 }
 
 fn field<'a>(form: &'a BTreeMap<String, String>, name: &str) -> &'a str {
@@ -211,8 +211,9 @@ fn retry_seconds(wait: Duration) -> u64 {
     wait.as_secs().max(1)
 }
 
-fn internal(err: &str) -> Response {
-    tracing::error!(error = %err, "account operation failed");
+/// A 500 answer for a failure whose details only belong in the log.
+pub(crate) fn internal(err: &str) -> Response {
+    tracing::error!(error = %err, "request failed");
     (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. Bitte versuchen Sie es später erneut. / Internal error.").into_response()
 }
 

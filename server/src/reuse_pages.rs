@@ -13,7 +13,7 @@ use axum::routing::get;
 use std::collections::BTreeMap;
 
 use crate::entries::{EntryError, EntryKind};
-use crate::pages::{lang_of, problem, render_with, to_login};
+use crate::pages::{internal, lang_of, problem, read_pairs, render_with, to_login};
 use crate::web::AppState;
 
 /// Paths these handlers render; excluded from the generated Leptos routes.
@@ -33,18 +33,6 @@ pub fn routes() -> Router<AppState> {
             get(|s: State<AppState>, p: Path<String>, r: Request| page(s, p, r, EntryKind::DataModel))
                 .post(|s: State<AppState>, p: Path<String>, r: Request| submit(s, p, r, EntryKind::DataModel)),
         )
-}
-
-fn section(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Solution => "loesungen",
-        EntryKind::DataModel => "datenmodelle",
-    }
-}
-
-fn internal(err: &str) -> Response {
-    tracing::error!(error = %err, "reuse page failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. / Internal error.").into_response()
 }
 
 async fn load(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) -> Result<ReuseData, EntryError> {
@@ -70,7 +58,7 @@ async fn load(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) -> R
         .unwrap_or_default();
     let adopted_by = organisations.iter().filter(|(s, _)| adopters.contains(s)).map(|(s, _)| s.clone()).collect();
     Ok(ReuseData {
-        section: section(kind).into(),
+        section: kind.section().into(),
         slug: slug.to_owned(),
         name: summary.name,
         owner,
@@ -108,10 +96,12 @@ async fn page(State(state): State<AppState>, Path(slug): Path<String>, request: 
 async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Zu groß. / Too large.").into_response();
+    let pairs = match read_pairs(body, 64 * 1024).await {
+        Ok(pairs) => pairs,
+        Err(response) => return response,
     };
-    let form: BTreeMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).unwrap_or_default().into_iter().collect();
+    let services: Vec<String> = pairs.iter().filter(|(k, _)| k == "services").map(|(_, v)| v.clone()).collect();
+    let form: BTreeMap<String, String> = pairs.into_iter().collect();
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     let actor = match state.accounts.actor(viewer.user_id).await {
         Ok(actor) => actor,
@@ -128,27 +118,21 @@ async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request
                 contact_email: field("contact_email"),
                 note: field("note"),
             };
-            state.entries.adopt(&actor, kind, &slug, &input).await.map(|()| format!("/{}/{slug}/nachnutzen?gespeichert=1", section(kind)))
+            state.entries.adopt(&actor, kind, &slug, &input).await.map(|()| format!("/{}/{slug}/nachnutzen?gespeichert=1", kind.section()))
         }
         "offer" if kind == EntryKind::Solution => {
-            let services: Vec<String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(k, _)| k == "services")
-                .map(|(_, v)| v)
-                .collect();
             state
                 .entries
                 .offer_services(&actor, &slug, &field("organisation"), &services, &field("offer_note"))
                 .await
                 .map(|()| format!("/loesungen/{slug}?gespeichert=1#betreiben"))
         }
-        "withdraw" => state.entries.withdraw(&actor, kind, &slug, &field("organisation")).await.map(|()| format!("/{}/{slug}/nachnutzen", section(kind))),
+        "withdraw" => state.entries.withdraw(&actor, kind, &slug, &field("organisation")).await.map(|()| format!("/{}/{slug}/nachnutzen", kind.section())),
         "fork" => state
             .entries
             .fork(&actor, kind, &slug, &field("organisation"))
             .await
-            .map(|new_slug| format!("/{}/{new_slug}?gespeichert=1", section(kind))),
+            .map(|new_slug| format!("/{}/{new_slug}?gespeichert=1", kind.section())),
         _ => return (StatusCode::BAD_REQUEST, "Unbekanntes Formular. / Unknown form.").into_response(),
     };
     match result {

@@ -137,7 +137,7 @@ async fn switch_language(State(state): State<AppState>, Form(form): Form<Languag
 }
 
 /// Whether `path` stays on this site (no scheme, no `//host`, no backslash tricks).
-fn is_local_path(path: &str) -> bool {
+pub(crate) fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 

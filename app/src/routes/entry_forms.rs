@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::account::{FormState, PageProblem, use_form_state, use_page_data, use_page_problem};
 use crate::account_texts::use_account_texts;
+use crate::routes::org_admin::Problem;
 use crate::categories::{CATEGORIES, platform_label};
 use crate::components::form::{CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField};
 use crate::components::live_fields::{LicenceField, MarkdownField};
@@ -25,19 +26,6 @@ fn date_time(at: DateTime<Utc>, lang: Lang) -> String {
     format!("{} {}", format_date(at.date_naive(), lang), at.format("%H:%M"))
 }
 
-/// The problem page (404/403) for these pages.
-#[component]
-fn Problem(problem: PageProblem) -> impl IntoView {
-    let t = use_account_texts();
-    let (title, text) = match problem {
-        PageProblem::Forbidden => (t.forbidden_title, t.forbidden_text),
-        PageProblem::NotFound => (t.not_found_title, t.not_found_text),
-    };
-    view! {
-        <PageMeta title=title description=text canonical_path="" no_canonical=true/>
-        <PageHeading title=title lead=text/>
-    }
-}
 
 /// Values of a multi-valued field (stored one per line in the form state).
 fn multi(state: &FormState, form: &str, field: &str) -> Vec<String> {

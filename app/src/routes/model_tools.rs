@@ -46,16 +46,7 @@ fn ChangeList(changes: Vec<ChangeRow>) -> impl IntoView {
 }
 
 fn problem_view(problem: PageProblem) -> AnyView {
-    let lang = use_lang();
-    let title = match problem {
-        PageProblem::NotFound => tr(lang, "Nicht gefunden", "Not found"),
-        PageProblem::Forbidden => tr(lang, "Kein Zugriff", "No access"),
-    };
-    view! {
-        <PageMeta title=title description=title canonical_path="" no_canonical=true/>
-        <PageHeading title=title/>
-    }
-    .into_any()
+    view! { <crate::routes::org_admin::Problem problem/> }.into_any()
 }
 
 /// `/datenmodelle/:slug/aenderungen`

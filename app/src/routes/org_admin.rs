@@ -20,9 +20,10 @@ fn date_time(at: DateTime<Utc>, lang: Lang) -> String {
     format!("{} {}", format_date(at.date_naive(), lang), at.format("%H:%M"))
 }
 
-/// The page shown instead when the server refused (403) or found nothing (404).
+/// The page shown instead when the server refused (403) or found nothing (404); shared by
+/// all server-rendered management and publishing pages.
 #[component]
-fn Problem(problem: PageProblem) -> impl IntoView {
+pub(crate) fn Problem(problem: PageProblem) -> impl IntoView {
     let t = use_account_texts();
     let (title, text) = match problem {
         PageProblem::Forbidden => (t.forbidden_title, t.forbidden_text),
