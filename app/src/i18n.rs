@@ -84,6 +84,14 @@ impl Lang {
     }
 }
 
+/// The German or the English text, by language.
+pub fn tr(lang: Lang, de: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::De => de,
+        Lang::En => en,
+    }
+}
+
 /// The language of the current request (provided by the app root).
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()

@@ -12,6 +12,7 @@ pub mod editing;
 pub mod entry_rules;
 pub mod entry_texts;
 pub mod i18n;
+pub mod import_report;
 pub mod licences;
 #[cfg(feature = "ssr")]
 pub mod markdown;
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen") view=SolutionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen/neu") view=SolutionFormPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/loesungen/importieren") view=ImportPageView ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen/:slug") view=SolutionPage ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen/:slug/bearbeiten") view=SolutionFormPageView ssr=SsrMode::Async/>
                     <Route path=path!("/loesungen/:slug/versionen") view=HistoryPageView ssr=SsrMode::Async/>

@@ -12,6 +12,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+
+use crate::publiccode_io::api::{
+    __path_export_publiccode, __path_import_publiccode, __path_validate_publiccode, export_publiccode, import_publiccode,
+    validate_publiccode,
+};
 use utoipa_axum::routes;
 
 use crate::web::AppState;
@@ -653,4 +658,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(adopt_data_model, withdraw_data_model))
         .routes(routes!(fork_solution))
         .routes(routes!(fork_data_model))
+        .routes(routes!(validate_publiccode))
+        .routes(routes!(import_publiccode))
+        .routes(routes!(export_publiccode))
 }

@@ -35,6 +35,23 @@ enum Command {
     SeedDemo,
     /// Rebuild this server's search index from the database (with the server stopped).
     Reindex,
+    /// Import publiccode.yml files (or folders of them) for an organisation. An existing
+    /// solution with the same repository URL gets a new revision. Exits with status 1 when a
+    /// file was rejected.
+    Import {
+        /// Slug of the organisation the solutions belong to.
+        #[arg(long)]
+        org: String,
+        /// Create the organisation with this name if it does not exist yet.
+        #[arg(long, value_name = "NAME")]
+        create_org: Option<String>,
+        /// Kind of a created organisation (gemeinde, stadt, landkreis, …); guessed from the name.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Files or folders (searched for *.yml and *.yaml).
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
     /// Set-up for operators: accounts, organisations, members, API tokens.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -67,6 +84,22 @@ async fn main() -> anyhow::Result<()> {
             .await;
             db.close().await?;
             result
+        }
+        Command::Import { org, create_org, kind, paths } => {
+            let db = Database::open(&config).await?;
+            let args = allmende_server::publiccode_io::cli::ImportArgs { org, create_org, kind, paths, progress: true };
+            let result = async {
+                db.migrate().await?;
+                allmende_server::publiccode_io::cli::run(&db.pool, args).await
+            }
+            .await;
+            db.close().await?;
+            let summary = result?;
+            println!("{summary}");
+            if !summary.rejected.is_empty() {
+                std::process::exit(1);
+            }
+            Ok(())
         }
         Command::Reindex => {
             let db = Database::open(&config).await?;

@@ -506,7 +506,7 @@ const ALLOWED_CATEGORIES: &[&str] = &[
     "mind-mapping", "mobile-marketing", "mobile-payment", "network-management", "office", "online-booking",
     "online-community", "payment-gateway", "payroll", "predictive-analysis", "procurement", "productivity-suite",
     "project-collaboration", "project-management", "property-management", "real-estate-management",
-    "remote-support", "resource-management", "sales-management", "seo", "service-desk-management",
+    "remote-support", "resource-management", "sales-management", "seo", "service-desk",
     "social-media-management", "survey", "talent-management", "task-management", "taxes-management",
     "test-management", "time-management", "time-tracking", "translation", "video-conferencing", "video-editing",
     "visitor-management", "voip", "warehouse-management", "web-collaboration", "web-conferencing",

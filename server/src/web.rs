@@ -74,7 +74,7 @@ fn cache_for(seconds: u32) -> SetResponseHeaderLayer<HeaderValue> {
 /// The complete application router.
 pub fn router(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
-    let excluded = crate::pages::PATHS.iter().chain(crate::entry_pages::PATHS).chain(crate::model_tools::PATHS).chain(crate::reuse_pages::PATHS).map(|p| (*p).to_owned()).collect();
+    let excluded = crate::pages::PATHS.iter().chain(crate::entry_pages::PATHS).chain(crate::model_tools::PATHS).chain(crate::reuse_pages::PATHS).chain(crate::publiccode_io::pages::PATHS).map(|p| (*p).to_owned()).collect();
     let routes = generate_route_list_with_exclusions(App, Some(excluded));
     let context = page_context(&state);
     let (api, openapi) = crate::api::router().split_for_parts();
@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::entry_pages::routes())
         .merge(crate::model_tools::routes())
         .merge(crate::reuse_pages::routes())
+        .merge(crate::publiccode_io::pages::routes())
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
         .nest_service("/pkg", tower::ServiceBuilder::new().layer(cache_for(3600)).service(ServeDir::new(site_root.join("pkg"))))
         .nest_service("/kern", tower::ServiceBuilder::new().layer(cache_for(86_400)).service(ServeDir::new(site_root.join("kern"))))

@@ -7,14 +7,8 @@ use leptos::prelude::*;
 use crate::account::{PageProblem, use_page_data, use_page_problem};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::editing::{ChangeRow, CompatibilityData, ValidateData};
-use crate::i18n::{Lang, use_lang, use_texts};
+use crate::i18n::{Lang, tr, use_lang, use_texts};
 
-fn tr(lang: Lang, de: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::De => de,
-        Lang::En => en,
-    }
-}
 
 #[component]
 fn ChangeList(changes: Vec<ChangeRow>) -> impl IntoView {

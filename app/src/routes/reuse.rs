@@ -9,15 +9,9 @@ use crate::account_texts::use_account_texts;
 use crate::components::form::{CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::editing::{LineageNode, ReuseData};
-use crate::i18n::{Lang, use_lang, use_texts};
+use crate::i18n::{Lang, tr, use_lang, use_texts};
 use crate::model::AdoptionStatus;
 
-fn tr(lang: Lang, de: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::De => de,
-        Lang::En => en,
-    }
-}
 
 /// The lineage as nested lists (children below their parent).
 fn nested(nodes: &[LineageNode], section: &str) -> AnyView {

@@ -33,6 +33,10 @@ pub fn SolutionsPage() -> impl IntoView {
                 <a class="kern-btn kern-btn--primary" href="/loesungen/neu">
                     <span class="kern-label">{crate::entry_texts::use_entry_texts().publish_link}</span>
                 </a>
+                " "
+                <a class="kern-btn kern-btn--secondary" href="/loesungen/importieren">
+                    <span class="kern-label">{crate::i18n::tr(lang, "publiccode.yml importieren", "Import a publiccode.yml")}</span>
+                </a>
             </p>
         })}
         <Suspense fallback=|| ()>
@@ -117,6 +121,11 @@ pub fn EntryActions(section: &'static str, slug: String, owner: String) -> impl 
             })}
             <li><a class="kern-link" href=format!("{base}/versionen")>{t.history_link}</a></li>
             <li><a class="kern-link" href=format!("{base}/nachnutzen")>{t.reuse_link}</a></li>
+            {(section == "loesungen").then(|| view! {
+                <li><a class="kern-link" href=format!("/api/v1/solutions/{slug}/publiccode.yml") download="publiccode.yml">
+                    {crate::i18n::tr(crate::i18n::use_lang(), "publiccode.yml herunterladen", "Download publiccode.yml")}
+                </a></li>
+            })}
         </ul>
     }
 }

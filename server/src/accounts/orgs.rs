@@ -88,8 +88,39 @@ impl Accounts {
         channel: Channel,
         caller: &Caller,
     ) -> Result<String, AccountError> {
+        self.insert_organisation(Some(creator), org, None, channel, caller).await
+    }
+
+    /// Creates an organisation without members for the operator at the command line
+    /// (`allmende import --create-org`), under `slug` when it is a valid, free slug; members
+    /// are added afterwards with `allmende admin add-member`.
+    pub async fn create_organisation_by_operator(
+        &self,
+        org: &NewOrganisation,
+        slug: &str,
+        channel: Channel,
+        caller: &Caller,
+    ) -> Result<String, AccountError> {
+        self.insert_organisation(None, org, Some(slug), channel, caller).await
+    }
+
+    async fn insert_organisation(
+        &self,
+        creator: Option<Uuid>,
+        org: &NewOrganisation,
+        wanted_slug: Option<&str>,
+        channel: Channel,
+        caller: &Caller,
+    ) -> Result<String, AccountError> {
         let mut tx = self.pool.begin().await?;
-        let slug = free_slug(&mut tx, &org.name).await?;
+        let slug = match wanted_slug.filter(|s| app::validation::is_slug(s)) {
+            Some(wanted) => {
+                let taken: Option<(Uuid,)> =
+                    sqlx::query_as("select id from organisations where slug = $1").bind(wanted).fetch_optional(&mut *tx).await?;
+                if taken.is_none() { wanted.to_owned() } else { free_slug(&mut tx, &org.name).await? }
+            }
+            None => free_slug(&mut tx, &org.name).await?,
+        };
         let inserted: Result<(Uuid,), sqlx::Error> = sqlx::query_as(
             r#"
             insert into organisations (slug, name, kind, bundesland, ags, website)
@@ -112,16 +143,18 @@ impl Accounts {
             }
             Err(err) => return Err(err.into()),
         };
-        sqlx::query("insert into memberships (user_id, organisation_id, role) values ($1, $2, 'admin')")
-            .bind(creator)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        if let Some(creator) = creator {
+            sqlx::query("insert into memberships (user_id, organisation_id, role) values ($1, $2, 'admin')")
+                .bind(creator)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         audit::record(
             &mut *tx,
             Event {
                 event: "organisation.created",
-                actor: Some(creator),
+                actor: creator,
                 actor_email: None,
                 organisation: Some(id),
                 channel,

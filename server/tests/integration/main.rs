@@ -7,6 +7,7 @@ mod demo;
 mod embedded;
 mod fixtures;
 mod http;
+mod publiccode;
 mod publishing;
 mod reuse;
 mod schema;
