@@ -75,6 +75,7 @@ pub const CATEGORIES: &[(&str, &str, &str)] = &[
     ("office", "Bürosoftware", "Office"),
     ("online-booking", "Onlinebuchung", "Online booking"),
     ("online-community", "Online-Gemeinschaft", "Online community"),
+    ("other", "Sonstiges", "Other"),
     ("payment-gateway", "Zahlungsabwicklung", "Payment gateway"),
     ("payroll", "Lohn- und Gehaltsabrechnung", "Payroll"),
     ("predictive-analysis", "Prognose", "Predictive analysis"),
@@ -109,7 +110,6 @@ pub const CATEGORIES: &[(&str, &str, &str)] = &[
     ("website-builder", "Website-Baukasten", "Website builder"),
     ("whistleblowing", "Hinweisgebersystem", "Whistleblowing"),
     ("workflow-management", "Workflow-Management", "Workflow management"),
-    ("other", "Sonstiges", "Other"),
 ];
 
 /// The label of a category value; unknown values are shown as they are.
