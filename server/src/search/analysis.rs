@@ -27,12 +27,6 @@ pub const ENGLISH: &str = "allmende_en";
 pub const WORDS: &str = "allmende_words";
 /// Name of the analyser for typo and prefix matching: folded words and compound parts.
 pub const FOLDED: &str = "allmende_folded";
-/// Name of the analyser for word pairs: each word with the next one that is not a stop
-/// word, so that a phrase is one term lookup instead of a position check.
-pub const PAIRS: &str = "allmende_pairs";
-
-/// Widest gap (in words) a pair spans; phrases with longer runs of stop words use positions.
-pub const MAX_PAIR_GAP: usize = 4;
 
 /// Longest word that is indexed (longer "words" are mostly hashes or URLs).
 const MAX_WORD_CHARS: usize = 40;
@@ -263,42 +257,6 @@ fn tokens_of<I: IntoIterator<Item = String>>(text: &str, terms_of: impl Fn(&str)
     tokens
 }
 
-/// The index term of a word pair: the first stem, how many words later the second one
-/// follows, and the second stem.
-pub fn pair_term(first: &str, gap: usize, second: &str) -> String {
-    format!("{first}\u{1f}{gap}\u{1f}{second}")
-}
-
-/// Word pairs of `text` (what the pair field stores): every word that is not a stop word
-/// with the next such word at most [`MAX_PAIR_GAP`] words later, every stem of the one with
-/// every stem of the other (compound parts included, as a phrase matches them too).
-pub fn pair_tokens(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    let mut previous: Option<(usize, usize, std::rc::Rc<Analysed>)> = None;
-    for (position, (from, to)) in words(text).enumerate() {
-        let word = &text[from..to];
-        if word.chars().count() > MAX_WORD_CHARS {
-            continue;
-        }
-        let analysed = analyse(word);
-        if analysed.folded.first().is_some_and(|w| STOP_WORDS.contains(w.as_str())) {
-            continue;
-        }
-        if let Some((before, start, first)) = &previous {
-            let gap = position - before;
-            if gap <= MAX_PAIR_GAP {
-                for a in &first.stems {
-                    for b in &analysed.stems {
-                        tokens.push(Token { offset_from: *start, offset_to: to, position: *before, text: pair_term(a, gap, b), position_length: 1 });
-                    }
-                }
-            }
-        }
-        previous = Some((position, from, analysed));
-    }
-    tokens
-}
-
 /// One word, analysed.
 struct Analysed {
     /// Stem of the word, then stems of its compound parts.
@@ -364,8 +322,6 @@ pub enum Analysis {
     Words,
     /// Folded words and compound parts, unstemmed (typos, prefixes).
     Folded,
-    /// Pairs of neighbouring words (phrases).
-    Pairs,
 }
 
 /// A tantivy tokenizer running one [`Analysis`].
@@ -391,7 +347,6 @@ impl Tokenizer for Analyzer {
             Analysis::English => tokens_of(text, |word| [english_term(word)]),
             Analysis::Words => tokens_of(text, |word| [word.to_lowercase()]),
             Analysis::Folded => folded_tokens(text),
-            Analysis::Pairs => pair_tokens(text),
         };
         VecTokenStream { tokens: &mut self.buffer, index: None }
     }
@@ -476,15 +431,6 @@ mod tests {
         assert!(compound_parts("kontrolle").is_empty(), "no guessed split of a known word");
         assert!(compound_parts("xyzzyplugh").is_empty());
         assert!(compound_parts("haus").is_empty());
-    }
-
-    #[test]
-    fn word_pairs_skip_stop_words_and_count_the_gap() {
-        let pairs: Vec<String> = pair_tokens("rund um die Uhr erreichbar").into_iter().map(|t| t.text).collect();
-        assert_eq!(pairs, [pair_term("rund", 1, "um"), pair_term("um", 2, "uhr"), pair_term("uhr", 1, "erreichbar")]);
-        let compound: Vec<String> = pair_tokens("digitale Friedhofsverwaltung").into_iter().map(|t| t.text).collect();
-        assert!(compound.contains(&pair_term("digital", 1, &query_term("Friedhofsverwaltung").unwrap())), "{compound:?}");
-        assert!(compound.contains(&pair_term("digital", 1, "verwalt")), "{compound:?}");
     }
 
     #[test]

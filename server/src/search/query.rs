@@ -15,7 +15,7 @@ use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 
 use super::SearchError;
 use super::facets::{Counts, FacetCounter, FacetNames};
-use super::analysis::{MAX_PAIR_GAP, english_term, fold, is_stop_word, pair_term, query_parts, query_term, words};
+use super::analysis::{english_term, fold, is_stop_word, query_parts, query_term, words};
 use super::schema::Fields;
 
 /// Most words of a query that are used.
@@ -157,32 +157,13 @@ fn phrase_query(field: Field, phrase: &[String], boost: f32) -> Option<Box<dyn Q
     (terms.len() >= 2).then(|| boosted(PhraseQuery::new_with_offset(terms), boost))
 }
 
-/// A phrase as word pairs: each word that is not a stop word with the next one, as single
-/// term lookups in the pair field (no positions read). `None` when the phrase has fewer
-/// than two such words or a longer run of stop words than the pairs span.
-fn pair_query(field: Field, phrase: &[String], boost: f32) -> Option<Box<dyn Query>> {
-    let terms: Vec<(usize, String)> = phrase.iter().enumerate().filter_map(|(offset, word)| Some((offset, query_term(word)?))).collect();
-    if terms.len() < 2 || terms.windows(2).any(|w| w[1].0 - w[0].0 > MAX_PAIR_GAP) {
-        return None;
-    }
-    let mut pairs: Vec<Box<dyn Query>> = terms
-        .windows(2)
-        .map(|w| {
-            let term = Term::from_field_text(field, &pair_term(&w[0].1, w[1].0 - w[0].0, &w[1].1));
-            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
-        })
-        .collect();
-    let query: Box<dyn Query> = if pairs.len() == 1 { pairs.remove(0) } else { Box::new(BooleanQuery::intersection(pairs)) };
-    Some(Box::new(BoostQuery::new(query, boost)))
-}
-
 /// The text part of the query; `None` when the text has no usable words (then every entry
 /// matches). Every word must match, or with `relaxed` at least half of them.
 fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> Option<Box<dyn Query>> {
     let word_queries: Vec<Box<dyn Query>> = parsed.words.iter().filter_map(|w| word_query(f, w, reach)).collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &parsed.phrases {
-        match pair_query(f.pairs, phrase, BOOST_PHRASE).or_else(|| phrase_query(f.all, phrase, BOOST_PHRASE)) {
+        match phrase_query(f.all, phrase, BOOST_PHRASE) {
             Some(query) => {
                 clauses.push((Occur::Must, query));
                 // Ranking among matches: the phrase in the name or short description counts

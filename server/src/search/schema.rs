@@ -4,10 +4,10 @@ use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use super::analysis::{ENGLISH, FOLDED, GERMAN, PAIRS, WORDS};
+use super::analysis::{ENGLISH, FOLDED, GERMAN, WORDS};
 
 /// Bumped whenever fields or analysis change; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -28,8 +28,6 @@ pub struct Fields {
     pub english: Field,
     /// Everything above in one field (phrases, exclusions).
     pub all: Field,
-    /// Word pairs of everything above (phrases as term lookups).
-    pub pairs: Field,
     /// Everything above, folded and unstemmed, for typo-tolerant and prefix matching.
     pub folded: Field,
     /// Folded words of the name (typos in names, name suggestions).
@@ -67,11 +65,6 @@ pub fn build() -> (Schema, Fields) {
         org_name: b.add_text_field("org_name", text(GERMAN, false)),
         english: b.add_text_field("english", text(ENGLISH, false)),
         all: b.add_text_field("all", text(GERMAN, false)),
-        pairs: b.add_text_field(
-            "pairs",
-            TextOptions::default()
-                .set_indexing_options(TextFieldIndexing::default().set_tokenizer(PAIRS).set_index_option(IndexRecordOption::WithFreqs)),
-        ),
         folded: b.add_text_field("folded", text(FOLDED, false)),
         name_words: b.add_text_field("name_words", text(FOLDED, false)),
         words: b.add_text_field("words", text(WORDS, false)),
