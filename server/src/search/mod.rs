@@ -278,8 +278,14 @@ impl SearchIndex {
     pub async fn optimize(&self) -> Result<(), SearchError> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
-            let metas = inner.index.searchable_segment_metas()?;
-            if metas.len() > SEARCH_THREADS {
+            // The writer's own merge policy may be merging some of these segments in the
+            // background; a merge whose segments it already took fails harmlessly, and the
+            // grouping is then made again from the segments that exist now.
+            for attempt in 0.. {
+                let metas = inner.index.searchable_segment_metas()?;
+                if metas.len() <= SEARCH_THREADS {
+                    break;
+                }
                 // Deal segments, largest first, to the group with the fewest documents.
                 let mut metas = metas;
                 metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
@@ -292,12 +298,21 @@ impl SearchIndex {
                 let mut writer = lock(&inner.writer);
                 let pending: Vec<_> = groups.iter().filter(|(_, ids)| ids.len() > 1).map(|(_, ids)| writer.merge(ids)).collect();
                 drop(writer);
+                let mut raced = false;
                 for merge in pending {
-                    merge.wait()?;
+                    match merge.wait() {
+                        Ok(_) => {}
+                        Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < 20 => raced = true,
+                        Err(err) => return Err(err.into()),
+                    }
                 }
-                inner.reader.reload()?;
-                inner.facet_names.retain(&inner.index.searchable_segment_ids()?);
+                if !raced {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
             }
+            inner.reader.reload()?;
+            inner.facet_names.retain(&inner.index.searchable_segment_ids()?);
             Ok(())
         })
         .await
