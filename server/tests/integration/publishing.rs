@@ -417,3 +417,26 @@ async fn solutions_name_the_data_models_they_produce_and_consume(pool: PgPool) {
     let edit = send(&router, "GET", "/loesungen/baumpflege/bearbeiten", &[], &cookie).await;
     assert!(edit.body.contains(r#"value="baumkataster""#), "the link is in the edit form");
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn slugs_of_fixed_pages_are_never_given_to_entries(pool: PgPool) {
+    crate::fixtures::org(&pool, "stadt-ulm", "Stadt Ulm", Some("BW")).await;
+    let entries = Entries::new(pool.clone());
+    let actor = allmende_server::accounts::Actor::operator();
+    let input = SolutionInput {
+        organisation: "stadt-ulm".into(),
+        name: "Neu".into(),
+        short_description: "Eine Lösung, die genau so heißt wie die Seite zum Anlegen".into(),
+        repository_url: "https://gitlab.opencode.de/ulm/neu".into(),
+        licence: "EUPL-1.2".into(),
+        development_status: "stable".into(),
+        software_type: "standalone/web".into(),
+        maintenance_type: "none".into(),
+        ..SolutionInput::default()
+    };
+    let slug = entries.create_solution(&actor, &input).await.unwrap();
+    assert_eq!(slug, "neu-2", "a generated slug steps aside");
+    let explicit = SolutionInput { slug: "importieren".into(), repository_url: "https://gitlab.opencode.de/ulm/x".into(), ..input };
+    let err = entries.create_solution(&actor, &explicit).await.unwrap_err();
+    assert!(matches!(err, allmende_server::entries::EntryError::Invalid(ref e) if e.contains_key("slug")), "{err:?}");
+}
