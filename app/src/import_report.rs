@@ -3,11 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One error or warning of the validator.
+/// One error or warning of the validator (on the import page and in the API).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReportLine {
-    /// Key path in the reference notation (empty: the whole file).
+    /// Key path in the reference notation, e.g. `description.de.shortDescription`,
+    /// `maintenance.contractors[0].until`; empty for the whole file.
     pub key: String,
+    /// What is wrong, in German.
     pub message: String,
     /// 1-based; 0 when the key is not in the file.
     pub line: usize,

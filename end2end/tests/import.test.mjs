@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BASE, assertAccessible, launch, openPage } from '../lib/browser.mjs';
+import { registerWithOrganisation } from '../lib/accounts.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-const PASSWORD = 'ein langer satz als passwort';
 
 function publiccode(stamp, { status = 'stable', category = 'online-booking' } = {}) {
   return `publiccodeYmlVersion: "0"
@@ -47,19 +46,7 @@ localisation:
 
 test('import a publiccode.yml: errors with line numbers, fix, import, find it', async () => {
   const { page, errors } = await openPage(browser);
-  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  await page.goto(`${BASE}/registrieren`);
-  await page.getByLabel('Ihr Name').fill('Jonas Weber');
-  await page.getByLabel('E-Mail-Adresse').fill(`jonas.${stamp}@beispielhausen.example`);
-  await page.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Passwort wiederholen').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Konto anlegen' }).click();
-  await page.waitForURL(/\/konto/);
-  await page.goto(`${BASE}/organisationen/neu`);
-  await page.getByLabel('Name der Organisation').fill(`Stadt Import ${stamp.slice(-6)}`);
-  await page.getByLabel('Art der Organisation').selectOption('stadt');
-  await page.getByRole('button', { name: 'Organisation anlegen' }).click();
-  await page.waitForURL(/\/mitglieder/);
+  const { stamp } = await registerWithOrganisation(page, { person: 'Jonas Weber', organisation: 'Stadt Import', kind: 'stadt' });
 
   await page.goto(`${BASE}/loesungen`);
   await page.getByRole('link', { name: 'publiccode.yml importieren' }).click();

@@ -5,31 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BASE, assertAccessible, launch, openPage } from '../lib/browser.mjs';
+import { registerWithOrganisation } from '../lib/accounts.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const PASSWORD = 'ein langer satz als passwort';
-
-/** Registers a new person with an organisation; returns the organisation's name. */
-async function registerWithOrganisation(page, label) {
-  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  await page.goto(`${BASE}/registrieren`);
-  await page.getByLabel('Ihr Name').fill(`Petra ${label}`);
-  await page.getByLabel('E-Mail-Adresse').fill(`petra.${stamp}@beispielhausen.example`);
-  await page.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Passwort wiederholen').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Konto anlegen' }).click();
-  await page.waitForURL(/\/konto/);
-  await page.goto(`${BASE}/organisationen/neu`);
-  const org = `Stadt ${label} ${stamp.slice(-6)}`;
-  await page.getByLabel('Name der Organisation').fill(org);
-  await page.getByLabel('Art der Organisation').selectOption('stadt');
-  await page.getByRole('button', { name: 'Organisation anlegen' }).click();
-  await page.waitForURL(/\/mitglieder/);
-  return { org, stamp };
-}
 
 /** Runs `step` until it succeeds (at most 10 times). */
 async function retry(step) {
@@ -54,7 +35,7 @@ async function fillSolution(page, name, short) {
 
 test('publish, find, edit, compare and restore a solution', async () => {
   const { page, errors } = await openPage(browser);
-  const { stamp } = await registerWithOrganisation(page, 'Mit Skript');
+  const { stamp } = await registerWithOrganisation(page, { person: 'Petra Mit Skript', organisation: 'Stadt Mit Skript', kind: 'stadt' });
   const name = `Mängelmelder ${stamp.slice(-5)}`;
 
   await page.goto(`${BASE}/loesungen`);
@@ -151,7 +132,7 @@ test('publish, find, edit, compare and restore a solution', async () => {
 
 test('publishing works without JavaScript', async () => {
   const { page } = await openPage(browser, { javaScriptEnabled: false });
-  const { stamp } = await registerWithOrganisation(page, 'Ohne Skript');
+  const { stamp } = await registerWithOrganisation(page, { person: 'Petra Ohne Skript', organisation: 'Stadt Ohne Skript', kind: 'stadt' });
   const name = `Baumkataster ${stamp.slice(-5)}`;
   await page.goto(`${BASE}/loesungen/neu`);
   await fillSolution(page, name, 'kurz');
@@ -167,7 +148,7 @@ test('publishing works without JavaScript', async () => {
 
 test('publish a data model: a failing example first, then a passing one', async () => {
   const { page, errors } = await openPage(browser);
-  const { stamp } = await registerWithOrganisation(page, 'Modelle');
+  const { stamp } = await registerWithOrganisation(page, { person: 'Petra Modelle', organisation: 'Stadt Modelle', kind: 'stadt' });
   const name = `Baumkataster ${stamp.slice(-5)}`;
   await page.goto(`${BASE}/datenmodelle`);
   await page.getByRole('link', { name: 'Datenmodell veröffentlichen' }).click();

@@ -5,34 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BASE, assertAccessible, launch, openPage } from '../lib/browser.mjs';
+import { registerWithOrganisation } from '../lib/accounts.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const PASSWORD = 'ein langer satz als passwort';
-
-async function registerWithOrganisation(page) {
-  const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  await page.goto(`${BASE}/registrieren`);
-  await page.getByLabel('Ihr Name').fill('Eva Nachnutzerin');
-  await page.getByLabel('E-Mail-Adresse').fill(`eva.${stamp}@beispielhausen.example`);
-  await page.getByLabel('Passwort', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Passwort wiederholen').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Konto anlegen' }).click();
-  await page.waitForURL(/\/konto/);
-  await page.goto(`${BASE}/organisationen/neu`);
-  const org = `Gemeinde Nachnutz ${stamp.slice(-6)}`;
-  await page.getByLabel('Name der Organisation').fill(org);
-  await page.getByLabel('Art der Organisation').selectOption('gemeinde');
-  await page.getByRole('button', { name: 'Organisation anlegen' }).click();
-  await page.waitForURL(/\/mitglieder/);
-  return org;
-}
 
 test('fork a solution, see the lineage, declare "Wir nutzen das"', async () => {
   const { page, errors } = await openPage(browser);
-  const org = await registerWithOrganisation(page);
+  const { org } = await registerWithOrganisation(page, { person: 'Eva Nachnutzerin', organisation: 'Gemeinde Nachnutz', kind: 'gemeinde' });
   // A demo solution; find its reuse count first.
   await page.goto(`${BASE}/loesungen/friedhofsverwaltung`);
   const name = await page.locator('h1').innerText();

@@ -64,7 +64,7 @@ pub enum AdminCommand {
 }
 
 /// Readable explanation of a refused command.
-fn explain(err: AccountError) -> anyhow::Error {
+pub(crate) fn explain(err: AccountError) -> anyhow::Error {
     match err {
         AccountError::Invalid(errors) => anyhow::anyhow!(
             "Ungültige Angaben / invalid input:\n{}",

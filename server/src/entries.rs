@@ -111,11 +111,12 @@ async fn editable_org(conn: &mut PgConnection, actor: &Actor, slug: &str) -> Res
     Ok(org)
 }
 
-/// Whether a slug is free for `kind` (not used by another entry, nor as an old slug of one).
 /// Slugs that name fixed pages under `/loesungen/` and `/datenmodelle/` and so can never
 /// be an entry's address.
 pub const RESERVED_SLUGS: &[&str] = &["neu", "importieren"];
 
+/// Whether a slug is free for `kind` (not used by another entry, nor as an old slug of one,
+/// nor reserved).
 async fn slug_is_free(conn: &mut PgConnection, kind: EntryKind, slug: &str, except: Option<Uuid>) -> Result<bool, sqlx::Error> {
     if RESERVED_SLUGS.contains(&slug) {
         return Ok(false);

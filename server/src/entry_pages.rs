@@ -155,7 +155,7 @@ pub fn form_values(input: &SolutionInput) -> BTreeMap<String, String> {
 }
 
 /// The organisations a person may publish for: (slug, name).
-fn publishable(viewer: &Viewer) -> Vec<(String, String)> {
+pub(crate) fn publishable(viewer: &Viewer) -> Vec<(String, String)> {
     viewer.memberships.iter().map(|m| (m.slug.clone(), m.name.clone())).collect()
 }
 

@@ -10,6 +10,20 @@ use uuid::Uuid;
 use super::{EntryError, EntryKind, Entries, editable_org};
 use crate::accounts::authz::Actor;
 
+/// The organisation the actor writes for, checked together with the other fields: its
+/// error joins theirs, and any error stops the write.
+async fn org_or_errors(conn: &mut sqlx::PgConnection, actor: &Actor, slug: &str, mut errors: FieldErrors) -> Result<Uuid, EntryError> {
+    match editable_org(conn, actor, slug).await {
+        Ok(org) if errors.is_empty() => Ok(org),
+        Ok(_) => Err(EntryError::Invalid(errors)),
+        Err(EntryError::Invalid(more)) => {
+            errors.extend(more);
+            Err(EntryError::Invalid(errors))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 impl Entries {
     /// Forks an entry into one of the actor's organisations; returns the fork's slug.
     pub async fn fork(&self, actor: &Actor, kind: EntryKind, slug: &str, target: &str) -> Result<String, EntryError> {
@@ -72,17 +86,7 @@ impl Entries {
             }
         }
         let mut tx = self.pool.begin().await?;
-        let org = match editable_org(&mut tx, actor, input.organisation.trim()).await {
-            Ok(org) => Some(org),
-            Err(EntryError::Invalid(e)) => {
-                errors.extend(e);
-                None
-            }
-            Err(other) => return Err(other),
-        };
-        if !errors.is_empty() {
-            return Err(EntryError::Invalid(errors));
-        }
+        let org = org_or_errors(&mut tx, actor, input.organisation.trim(), errors).await?;
         let (table, column) = (kind.table(), kind.revision_column());
         let entry: Option<(Uuid,)> =
             sqlx::query_as(&format!("select id from {table} where slug = $1 and not hidden")).bind(slug).fetch_optional(&mut *tx).await?;
@@ -130,17 +134,7 @@ impl Entries {
             errors.insert("offer_note".into(), FieldError::TooLong { max: 500 });
         }
         let mut tx = self.pool.begin().await?;
-        let org = match editable_org(&mut tx, actor, organisation.trim()).await {
-            Ok(org) => Some(org),
-            Err(EntryError::Invalid(e)) => {
-                errors.extend(e);
-                None
-            }
-            Err(other) => return Err(other),
-        };
-        if !errors.is_empty() {
-            return Err(EntryError::Invalid(errors));
-        }
+        let org = org_or_errors(&mut tx, actor, organisation.trim(), errors).await?;
         let solution: Option<(Uuid,)> =
             sqlx::query_as("select id from solutions where slug = $1 and not hidden").bind(slug).fetch_optional(&mut *tx).await?;
         let (solution,) = solution.ok_or(EntryError::NotFound)?;

@@ -3,6 +3,16 @@
 
 use url::Url;
 
+/// Whether the text parses as a URL with a non-empty host.
+fn has_host(value: &str) -> bool {
+    Url::parse(value).is_ok_and(|url| url.host_str().is_some_and(|h| !h.is_empty()))
+}
+
+/// Whether the text starts with `urn:` (any case).
+fn starts_with_urn(value: &str) -> bool {
+    value.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+}
+
 /// Any absolute URL: a scheme and a host, or an opaque URI (`mailto:`), or `file://`.
 pub fn is_url(value: &str) -> bool {
     if value.is_empty() || value.chars().any(char::is_whitespace) {
@@ -11,10 +21,7 @@ pub fn is_url(value: &str) -> bool {
     if value.to_ascii_lowercase().starts_with("file://") && value.len() > "file://".len() {
         return true;
     }
-    match Url::parse(value) {
-        Ok(url) => url.host_str().is_some_and(|h| !h.is_empty()) || url.cannot_be_a_base() || url.fragment().is_some(),
-        Err(_) => false,
-    }
+    Url::parse(value).is_ok_and(|url| url.host_str().is_some_and(|h| !h.is_empty()) || url.cannot_be_a_base() || url.fragment().is_some())
 }
 
 /// An `http://` or `https://` URL with a host.
@@ -22,10 +29,7 @@ pub fn is_http_url(value: &str) -> bool {
     if value.chars().any(char::is_whitespace) {
         return false;
     }
-    match Url::parse(value) {
-        Ok(url) => matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()),
-        Err(_) => false,
-    }
+    Url::parse(value).is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()))
 }
 
 /// A calendar date written `YYYY-MM-DD` that exists.
@@ -98,19 +102,13 @@ pub fn is_urn(value: &str) -> bool {
 /// `organisation.uri`: an absolute URL with a host, or a URN; `urn:x-italian-pa:` URNs
 /// must name a known IPA code.
 pub fn is_organisation_uri(value: &str) -> bool {
-    if value.len() >= 4 && value[..4].eq_ignore_ascii_case("urn:") {
-        if !is_urn(value) {
-            return false;
-        }
-        let opaque = &value[4..];
-        if opaque.len() >= 13 && opaque[..13].eq_ignore_ascii_case("x-italian-pa:") {
-            return super::vocab::is_ipa_code(&opaque[13..]);
-        }
-        return true;
+    if !starts_with_urn(value) {
+        return has_host(value);
     }
-    match Url::parse(value) {
-        Ok(url) => url.host_str().is_some_and(|h| !h.is_empty()),
-        Err(_) => false,
+    let opaque = &value[4..];
+    match opaque.get(..13).filter(|p| p.eq_ignore_ascii_case("x-italian-pa:")) {
+        Some(_) => is_urn(value) && super::vocab::is_ipa_code(&opaque[13..]),
+        None => is_urn(value),
     }
 }
 
@@ -119,10 +117,7 @@ pub fn is_supports_id(value: &str, aliases: &[&str]) -> bool {
     if let Some(alias) = value.strip_prefix("alias:") {
         return aliases.contains(&alias);
     }
-    if value.len() >= 4 && value[..4].eq_ignore_ascii_case("urn:") {
-        return is_urn(value);
-    }
-    Url::parse(value).is_ok_and(|url| url.host_str().is_some_and(|h| !h.is_empty()))
+    if starts_with_urn(value) { is_urn(value) } else { has_host(value) }
 }
 
 /// A syntactically valid SPDX licence expression of known identifiers.

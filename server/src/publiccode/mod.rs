@@ -11,7 +11,7 @@ pub mod rules;
 pub mod vocab;
 pub mod yaml;
 
-pub use model::{Contact, Contractor, Description, Organisation, Publiccode};
+pub use model::Publiccode;
 use serde::Serialize;
 
 /// Largest file accepted (the same limit as the validation API).
@@ -52,7 +52,7 @@ impl Report {
     }
 
     fn file_error(message: impl Into<String>, line: usize, column: usize) -> Self {
-        Self { errors: vec![Issue { severity: Severity::Error, key: String::new(), message: message.into(), line, column }], ..Self::default() }
+        Self::key_error("", message, line, column)
     }
 
     fn key_error(key: &str, message: impl Into<String>, line: usize, column: usize) -> Self {

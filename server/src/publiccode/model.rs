@@ -76,19 +76,20 @@ pub struct Contact {
 }
 
 impl Publiccode {
-    /// The description in the first of the given languages that exists (a tag matches its
-    /// primary language too: `de` finds `de-DE`).
-    pub fn description_in(&self, languages: &[&str]) -> Option<&Description> {
+    /// The description (with its language tag) in the first of the given languages that
+    /// exists; a tag matches its primary language too: `de` finds `de-DE`.
+    pub fn description_in(&self, languages: &[&str]) -> Option<(&str, &Description)> {
         languages.iter().find_map(|want| {
             self.descriptions
                 .iter()
                 .find(|(lang, _)| lang.eq_ignore_ascii_case(want))
-                .or_else(|| {
-                    self.descriptions.iter().find(|(lang, _)| {
-                        lang.split('-').next().is_some_and(|primary| primary.eq_ignore_ascii_case(want))
-                    })
-                })
-                .map(|(_, d)| d)
+                .or_else(|| self.descriptions.iter().find(|(lang, _)| primary_language(lang).eq_ignore_ascii_case(want)))
+                .map(|(lang, d)| (lang.as_str(), d))
         })
     }
+}
+
+/// The primary language of a tag: `de` of `de-DE`.
+pub fn primary_language(tag: &str) -> &str {
+    tag.split('-').next().unwrap_or(tag)
 }

@@ -40,6 +40,12 @@ struct At {
     column: usize,
 }
 
+impl At {
+    fn of(node: &Node) -> At {
+        At { line: node.line, column: node.column }
+    }
+}
+
 impl<'a> Checker<'a> {
     pub fn new(root: &'a Node) -> Self {
         Self { root, issues: Vec::new(), type_errors: 0 }
@@ -122,7 +128,7 @@ impl<'a> Checker<'a> {
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if let Some(text) = self.as_text(item, &format!("{path}[{i}]")) {
-                out.push((text, At { line: item.line, column: item.column }));
+                out.push((text, At::of(item)));
             }
         }
         Some(out)
@@ -146,18 +152,17 @@ impl<'a> Checker<'a> {
             self.wrong_type("", root, "eine Zuordnung");
             return Publiccode::default();
         };
-        let top = At { line: root.line, column: root.column };
+        let top = At::of(root);
         self.unknown_keys(entries, "", TOP_LEVEL_KEYS);
         let mut pc = Publiccode { version: version.to_owned(), ..Publiccode::default() };
         pc.keys = entries.iter().map(|(k, _)| k.name.clone()).collect();
         pc.name = self.required_text(entries, "", "name", top).unwrap_or_default();
         pc.application_suite = self.optional_text(entries, "", "applicationSuite");
         pc.url = self.required_text(entries, "", "url", top).unwrap_or_default();
-        if let Some((url, at)) = self.text_with_position(entries, "", "url") {
-            if !is_url(&url) {
+        if let Some((url, at)) = self.text_with_position(entries, "", "url")
+            && !is_url(&url) {
                 self.error("url", "„url“ muss eine gültige URL sein.", at.line, at.column);
             }
-        }
         pc.landing_url = self.http_url(entries, "", "landingURL");
         pc.is_based_on = self.is_based_on(entries);
         pc.software_version = self.optional_text(entries, "", "softwareVersion");
@@ -191,7 +196,7 @@ impl<'a> Checker<'a> {
                     pc.platforms = list.into_iter().map(|(v, _)| v).collect();
                 }
             }
-            Some(node) => self.missing("platforms", At { line: node.line, column: node.column }),
+            Some(node) => self.missing("platforms", At::of(node)),
             None => self.missing("platforms", top),
         }
         if let Some(node) = get(entries, "categories") {
@@ -238,7 +243,7 @@ impl<'a> Checker<'a> {
                 None
             }
             Some(node) if node.is_null() => {
-                self.missing(&full, At { line: node.line, column: node.column });
+                self.missing(&full, At::of(node));
                 None
             }
             Some(node) => match self.as_text(node, &full) {
@@ -305,7 +310,7 @@ impl<'a> Checker<'a> {
         let Some(node) = get(entries, "isBasedOn") else { return Vec::new() };
         let items: Vec<(String, At)> = match &node.value {
             Value::Scalar { .. } if node.is_null() => return Vec::new(),
-            Value::Scalar { text, .. } => vec![(text.clone(), At { line: node.line, column: node.column })],
+            Value::Scalar { text, .. } => vec![(text.clone(), At::of(node))],
             Value::Seq(_) => self.as_text_list(node, "isBasedOn").unwrap_or_default(),
             Value::Map(_) => {
                 self.wrong_type("isBasedOn", node, "eine URL oder eine Liste von URLs");
@@ -363,7 +368,7 @@ impl<'a> Checker<'a> {
         let entries = self.as_map(node, path)?;
         self.unknown_keys(entries, path, &["name", "uri"]);
         let name = self.optional_text(entries, path, "name");
-        let uri = self.required_text(entries, path, "uri", At { line: node.line, column: node.column })?;
+        let uri = self.required_text(entries, path, "uri", At::of(node))?;
         if !is_organisation_uri(&uri) {
             let at = key_position(entries, "uri");
             self.error(
@@ -389,12 +394,11 @@ impl<'a> Checker<'a> {
             let path = format!("supports[{i}]");
             let Some(map) = self.as_map(item, &path) else { continue };
             self.unknown_keys(map, &path, &["id"]);
-            if let Some(id) = self.required_text(map, &path, "id", At { line: item.line, column: item.column }) {
-                if !is_supports_id(&id, vocab::SUPPORTS_ALIASES) {
+            if let Some(id) = self.required_text(map, &path, "id", At::of(item))
+                && !is_supports_id(&id, vocab::SUPPORTS_ALIASES) {
                     let at = key_position(map, "id");
                     self.error(format!("{path}.id"), format!("„{id}“ ist weder ein bekannter Alias (alias:gdpr …) noch eine URI."), at.line, at.column);
                 }
-            }
         }
     }
 
@@ -434,7 +438,7 @@ impl<'a> Checker<'a> {
         };
         let Some(map) = self.as_map(node, "description") else {
             if node.is_null() {
-                self.missing("description", At { line: node.line, column: node.column });
+                self.missing("description", At::of(node));
             }
             return Vec::new();
         };
@@ -454,11 +458,10 @@ impl<'a> Checker<'a> {
             // unreadable as a whole; other errors are reported on their keys.
             let type_errors_before = self.type_errors;
             let parsed = self.description(&lang.name, desc);
-            if self.type_errors == type_errors_before {
-                if let Some(parsed) = parsed {
+            if self.type_errors == type_errors_before
+                && let Some(parsed) = parsed {
                     out.push((lang.name.clone(), parsed));
                 }
-            }
         }
         if any_bad_tag {
             self.error("description", "Alle Schlüssel unter „description“ müssen Sprachkürzel nach BCP 47 sein.", node.line, node.column);
@@ -476,14 +479,14 @@ impl<'a> Checker<'a> {
             Value::Map(map) => map,
             _ => {
                 if node.is_null() {
-                    self.missing(&path, At { line: node.line, column: node.column });
+                    self.missing(&path, At::of(node));
                 } else {
                     self.wrong_type(&path, node, "eine Zuordnung");
                 }
                 return None;
             }
         };
-        let at = At { line: node.line, column: node.column };
+        let at = At::of(node);
         self.unknown_keys(map, &path, DESCRIPTION_KEYS);
         let localised_name = self.optional_text(map, &path, "localisedName");
         if let Some((generic, gat)) = self.text_with_position(map, &path, "genericName") {
@@ -495,12 +498,11 @@ impl<'a> Checker<'a> {
             }
         }
         let short = self.required_text(map, &path, "shortDescription", at);
-        if let Some(short) = &short {
-            if short.graphemes(true).count() > 150 {
+        if let Some(short) = &short
+            && short.graphemes(true).count() > 150 {
                 let k = key_position(map, "shortDescription");
                 self.error(format!("{path}.shortDescription"), "„shortDescription“ darf höchstens 150 Zeichen lang sein.", k.line, k.column);
             }
-        }
         let long = self.required_text(map, &path, "longDescription", at);
         if let Some(long) = &long {
             let length = long.graphemes(true).count();
@@ -578,7 +580,7 @@ impl<'a> Checker<'a> {
 
     fn legal(&mut self, entries: &Entries, top: At, pc: &mut Publiccode) {
         let (map, at) = match get(entries, "legal") {
-            Some(node) => (self.as_map(node, "legal"), At { line: node.line, column: node.column }),
+            Some(node) => (self.as_map(node, "legal"), At::of(node)),
             None => (None, top),
         };
         let Some(map) = map else {
@@ -608,7 +610,7 @@ impl<'a> Checker<'a> {
 
     fn maintenance(&mut self, entries: &Entries, top: At, pc: &mut Publiccode) {
         let (map, at) = match get(entries, "maintenance") {
-            Some(node) => (self.as_map(node, "maintenance"), At { line: node.line, column: node.column }),
+            Some(node) => (self.as_map(node, "maintenance"), At::of(node)),
             None => (None, top),
         };
         let Some(map) = map else {
@@ -645,7 +647,7 @@ impl<'a> Checker<'a> {
             }
             for (i, (map, item)) in items.into_iter().enumerate() {
                 let path = format!("maintenance.contractors[{i}]");
-                let at = At { line: item.line, column: item.column };
+                let at = At::of(item);
                 self.unknown_keys(map, &path, &["name", "email", "website", "until"]);
                 let name = self.required_text(map, &path, "name", at);
                 let email = self.email(map, &path);
@@ -659,7 +661,7 @@ impl<'a> Checker<'a> {
         if let Some(node) = contacts_node {
             for (i, (map, item)) in self.list_of_maps(node, "maintenance.contacts").into_iter().enumerate() {
                 let path = format!("maintenance.contacts[{i}]");
-                let at = At { line: item.line, column: item.column };
+                let at = At::of(item);
                 self.unknown_keys(map, &path, &["name", "email", "affiliation", "phone"]);
                 let name = self.required_text(map, &path, "name", at);
                 let email = self.email(map, &path);
@@ -705,7 +707,7 @@ impl<'a> Checker<'a> {
 
     fn localisation(&mut self, entries: &Entries, top: At, pc: &mut Publiccode) {
         let (map, at) = match get(entries, "localisation") {
-            Some(node) => (self.as_map(node, "localisation"), At { line: node.line, column: node.column }),
+            Some(node) => (self.as_map(node, "localisation"), At::of(node)),
             None => (None, top),
         };
         let Some(map) = map else {
@@ -751,7 +753,7 @@ impl<'a> Checker<'a> {
             for (i, (dep, item)) in self.list_of_maps(list, &format!("dependsOn.{group}")).into_iter().enumerate() {
                 let path = format!("dependsOn.{group}[{i}]");
                 self.unknown_keys(dep, &path, &["name", "versionMin", "versionMax", "optional", "version"]);
-                self.required_text(dep, &path, "name", At { line: item.line, column: item.column });
+                self.required_text(dep, &path, "name", At::of(item));
                 for key in ["versionMin", "versionMax", "version"] {
                     self.optional_text(dep, &path, key);
                 }
@@ -777,11 +779,10 @@ impl<'a> Checker<'a> {
             let Some((_, node)) = section else { continue };
             let Some(map) = self.as_map(node, name) else { continue };
             self.unknown_keys(map, name, &["countryExtensionVersion", "conforme", "riuso", "piattaforme"]);
-            if let Some((version, at)) = self.text_with_position(map, name, "countryExtensionVersion") {
-                if !["0.2", "1.0"].contains(&version.as_str()) {
+            if let Some((version, at)) = self.text_with_position(map, name, "countryExtensionVersion")
+                && !["0.2", "1.0"].contains(&version.as_str()) {
                     self.error(format!("{name}.countryExtensionVersion"), "„countryExtensionVersion“ muss „0.2“ oder „1.0“ sein.", at.line, at.column);
                 }
-            }
             if let Some(conforme) = get(map, "conforme") {
                 let at = key_position(map, "conforme");
                 if let Some(flags) = self.as_map(conforme, &format!("{name}.conforme")) {
@@ -790,8 +791,8 @@ impl<'a> Checker<'a> {
                 }
                 self.warn("IT.conforme", DEPRECATED_SAFE_TO_DROP, at.line, at.column);
             }
-            if let Some(riuso) = get(map, "riuso") {
-                if let Some(riuso) = self.as_map(riuso, &format!("{name}.riuso")) {
+            if let Some(riuso) = get(map, "riuso")
+                && let Some(riuso) = self.as_map(riuso, &format!("{name}.riuso")) {
                     self.unknown_keys(riuso, &format!("{name}.riuso"), &["codiceIPA"]);
                     if let Some((code, at)) = self.text_with_position(riuso, &format!("{name}.riuso"), "codiceIPA") {
                         if vocab::is_ipa_code(&code) {
@@ -806,12 +807,10 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-            }
-            if let Some(platforms) = get(map, "piattaforme") {
-                if let Some(flags) = self.as_map(platforms, &format!("{name}.piattaforme")) {
+            if let Some(platforms) = get(map, "piattaforme")
+                && let Some(flags) = self.as_map(platforms, &format!("{name}.piattaforme")) {
                     self.bool_map(flags, &format!("{name}.piattaforme"), &["spid", "pagopa", "cie", "anpr", "io"]);
                 }
-            }
         }
     }
 

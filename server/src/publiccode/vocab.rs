@@ -118,25 +118,12 @@ pub fn is_country(value: &str) -> bool {
     (value == upper || value == value.to_ascii_lowercase()) && sorted_contains(COUNTRIES, &upper)
 }
 
+/// The IPA codes, one per line of the sorted list.
+static IPA_LINES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| IPA_CODES.lines().collect());
+
 /// Whether `code` is a known Italian IPA code (case-insensitive).
 pub fn is_ipa_code(code: &str) -> bool {
-    let code = code.to_lowercase();
-    let mut lo = 0usize;
-    // The embedded list is sorted: binary search over its lines without allocating them.
-    let bytes = IPA_CODES.as_bytes();
-    let mut hi = bytes.len();
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let start = IPA_CODES[..mid].rfind('\n').map_or(0, |i| i + 1);
-        let end = IPA_CODES[mid..].find('\n').map_or(bytes.len(), |i| mid + i);
-        let line = &IPA_CODES[start..end];
-        match line.cmp(code.as_str()) {
-            std::cmp::Ordering::Equal => return true,
-            std::cmp::Ordering::Less => lo = end + 1,
-            std::cmp::Ordering::Greater => hi = start,
-        }
-    }
-    false
+    sorted_contains(&IPA_LINES, &code.to_lowercase())
 }
 
 /// Whether `url` matches one of [`VIDEO_PATTERNS`].
@@ -168,7 +155,7 @@ mod tests {
 
     #[test]
     fn lists_are_sorted_for_binary_search() {
-        for list in [CATEGORIES, SCOPES, SUPPORTS_ALIASES, COUNTRIES] {
+        for list in [CATEGORIES, SCOPES, SUPPORTS_ALIASES, COUNTRIES, IPA_LINES.as_slice()] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
         }
         assert_eq!(COUNTRIES.len(), 249);

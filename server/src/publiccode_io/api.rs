@@ -10,33 +10,21 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ImportError, Importer, Outcome};
+use app::import_report::ReportLine;
+
+use super::{ImportError, Importer, Outcome, report_lines};
 use crate::accounts::Actor;
 use crate::api::{ApiCaller, ApiError, ErrorBody};
-use crate::publiccode::{self, Issue, MAX_BYTES};
+use crate::publiccode::{self, MAX_BYTES};
 use crate::web::AppState;
-
-/// One finding of the validator.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportIssue {
-    /// Key path in the reference notation, e.g. `description.de.shortDescription`,
-    /// `maintenance.contractors[0].until`; empty for the whole file.
-    pub key: String,
-    /// What is wrong, in German.
-    pub message: String,
-    /// 1-based line (0: the key is missing from the file).
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-}
 
 /// The validation report of a publiccode.yml.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ValidationReport {
+pub struct PubliccodeReport {
     /// No errors (warnings allowed).
     pub valid: bool,
-    pub errors: Vec<ReportIssue>,
-    pub warnings: Vec<ReportIssue>,
+    pub errors: Vec<ReportLine>,
+    pub warnings: Vec<ReportLine>,
 }
 
 /// The answer to an import.
@@ -56,14 +44,10 @@ pub struct ImportResult {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportRejected {
     pub valid: bool,
-    pub errors: Vec<ReportIssue>,
-    pub warnings: Vec<ReportIssue>,
+    pub errors: Vec<ReportLine>,
+    pub warnings: Vec<ReportLine>,
     /// Catalogue rules the mapped entry breaks: field → message.
     pub fields: std::collections::BTreeMap<String, String>,
-}
-
-fn issues(list: &[Issue]) -> Vec<ReportIssue> {
-    list.iter().map(|i| ReportIssue { key: i.key.clone(), message: i.message.clone(), line: i.line, column: i.column }).collect()
 }
 
 fn too_large() -> Response {
@@ -74,11 +58,11 @@ fn too_large() -> Response {
 /// network access. The body is the YAML file (at most 256 KiB).
 #[utoipa::path(post, path = "/publiccode/validate", tag = "publiccode.yml",
     request_body(content = String, content_type = "application/yaml", description = "Die publiccode.yml"),
-    responses((status = 200, body = ValidationReport), (status = 413, body = ErrorBody)))]
+    responses((status = 200, body = PubliccodeReport), (status = 413, body = ErrorBody)))]
 pub async fn validate_publiccode(body: Body) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else { return too_large() };
     let report = publiccode::validate(&bytes);
-    Json(ValidationReport { valid: report.valid(), errors: issues(&report.errors), warnings: issues(&report.warnings) }).into_response()
+    Json(PubliccodeReport { valid: report.valid(), errors: report_lines(&report.errors), warnings: report_lines(&report.warnings) }).into_response()
 }
 
 /// Imports a publiccode.yml for the token's organisation: a new solution (201), or a new
@@ -102,11 +86,11 @@ pub async fn import_publiccode(State(state): State<AppState>, ApiCaller(identity
             (status, Json(ImportResult { slug, url, created, notes })).into_response()
         }
         Err(ImportError::Rejected(preview)) => {
-            let fields = preview.rule_errors.iter().map(|(f, e)| (f.clone(), e.message(app::i18n::Lang::De))).collect();
+            let fields = preview.rule_messages(app::i18n::Lang::De).into_iter().collect();
             let body = ImportRejected {
                 valid: preview.report.valid(),
-                errors: issues(&preview.report.errors),
-                warnings: issues(&preview.report.warnings),
+                errors: report_lines(&preview.report.errors),
+                warnings: report_lines(&preview.report.warnings),
                 fields,
             };
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
@@ -114,7 +98,7 @@ pub async fn import_publiccode(State(state): State<AppState>, ApiCaller(identity
         Err(err @ ImportError::Foreign(_)) => {
             (StatusCode::CONFLICT, Json(ErrorBody { error: err.reasons().join(" ") })).into_response()
         }
-        Err(ImportError::Forbidden) => ApiError::Forbidden.into_response(),
+        Err(ImportError::Forbidden(_)) => ApiError::Forbidden.into_response(),
         Err(ImportError::Database(err)) => {
             ApiError::Internal(app::service::CatalogueError::Database(err.to_string())).into_response()
         }

@@ -9,7 +9,8 @@ use app::validation::NewOrganisation;
 use sqlx::PgPool;
 
 use super::{Importer, Outcome};
-use crate::accounts::{Accounts, Actor, Caller, Channel};
+use crate::accounts::{AccountError, Accounts, Actor, Caller, Channel};
+use crate::admin::explain;
 use crate::publiccode::MAX_BYTES;
 
 /// Deepest folder level searched.
@@ -143,13 +144,11 @@ async fn ensure_organisation(pool: &PgPool, args: &ImportArgs) -> anyhow::Result
         (None, Some(kind)) => kind.to_owned(),
         (None, None) => anyhow::bail!("Bitte die Art der Organisation mit --kind angeben (gemeinde, stadt, landkreis, land, bund, zweckverband, stadtwerk, it_dienstleister, verein)."),
     };
-    let org = NewOrganisation::parse(name, &kind, "", "", "").map_err(|errors| {
-        anyhow::anyhow!(
-            "Ungültige Organisation: {}",
-            errors.iter().map(|(f, e)| format!("{f}: {}", e.message(app::i18n::Lang::De))).collect::<Vec<_>>().join("; ")
-        )
-    })?;
-    let slug = Accounts::new(pool.clone()).create_organisation_by_operator(&org, &args.org, Channel::Cli, &Caller::default()).await?;
+    let org = NewOrganisation::parse(name, &kind, "", "", "").map_err(|errors| explain(AccountError::Invalid(errors)))?;
+    let slug = Accounts::new(pool.clone())
+        .create_organisation_by_operator(&org, &args.org, Channel::Cli, &Caller::default())
+        .await
+        .map_err(explain)?;
     Ok(Some(slug))
 }
 

@@ -3,7 +3,8 @@
 
 use app::entry_rules::{ContactInput, ContractorInput, MAX_CATEGORIES, MAX_FEATURES, PLATFORMS, SolutionInput};
 
-use crate::publiccode::{Description, Publiccode};
+use crate::publiccode::Publiccode;
+use crate::publiccode::model::primary_language;
 
 /// Top-level keys that map onto the solution (or are only metadata of the file itself).
 const MAPPED_KEYS: &[&str] = &[
@@ -32,16 +33,13 @@ pub fn to_input(pc: &Publiccode, base: SolutionInput) -> Mapped {
     input.name = pc.name.trim().to_owned();
     let german = pc.description_in(&["de"]);
     let english = pc.description_in(&["en"]);
-    let main: Option<&Description> = german.or(english).or_else(|| pc.descriptions.first().map(|(_, d)| d));
-    if german.is_none() {
-        if let Some(main) = main {
-            let lang = pc.descriptions.iter().find(|(_, d)| std::ptr::eq(d, main)).map(|(l, _)| l.as_str()).unwrap_or("?");
-            notes.push(format!(
-                "Die Datei hat keine deutsche Beschreibung; die Beschreibung in „{lang}“ wurde übernommen. Bitte ergänzen Sie eine deutsche Fassung."
-            ));
-        }
+    let main = german.or(english).or_else(|| pc.descriptions.first().map(|(lang, d)| (lang.as_str(), d)));
+    if let (None, Some((lang, _))) = (german, main) {
+        notes.push(format!(
+            "Die Datei hat keine deutsche Beschreibung; die Beschreibung in „{lang}“ wurde übernommen. Bitte ergänzen Sie eine deutsche Fassung."
+        ));
     }
-    if let Some(main) = main {
+    if let Some((_, main)) = main {
         input.short_description = one_line(&main.short_description);
         input.long_description = main.long_description.trim().to_owned();
         let mut features: Vec<String> = main.features.iter().map(|f| one_line(f)).filter(|f| !f.is_empty()).collect();
@@ -53,21 +51,19 @@ pub fn to_input(pc: &Publiccode, base: SolutionInput) -> Mapped {
     }
     // Without an English description in the file, the entry keeps the English texts it has
     // (the standard needs 150 characters, so a short English text cannot be exported).
-    if let (Some(_), Some(en)) = (german, english) {
+    if let (Some(_), Some((_, en))) = (german, english) {
         input.short_description_en = one_line(&en.short_description);
         input.long_description_en = en.long_description.trim().to_owned();
     } else if german.is_none() {
         input.short_description_en.clear();
         input.long_description_en.clear();
     }
+    let main_lang = main.map(|(lang, _)| lang);
     let other_languages: Vec<&str> = pc
         .descriptions
         .iter()
-        .filter(|(lang, d)| {
-            let primary = lang.split('-').next().unwrap_or_default().to_ascii_lowercase();
-            primary != "de" && primary != "en" && main.is_none_or(|m| !std::ptr::eq(d, m))
-        })
         .map(|(lang, _)| lang.as_str())
+        .filter(|lang| !["de", "en"].contains(&primary_language(lang).to_ascii_lowercase().as_str()) && main_lang != Some(*lang))
         .collect();
     if !other_languages.is_empty() {
         notes.push(format!("Beschreibungen in weiteren Sprachen werden nicht gespeichert: {}.", other_languages.join(", ")));

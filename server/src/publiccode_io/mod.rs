@@ -9,12 +9,14 @@ pub mod mapping;
 pub mod pages;
 
 use app::entry_rules::SolutionInput;
+use app::i18n::Lang;
+use app::import_report::ReportLine;
 use app::validation::FieldErrors;
 use sqlx::PgPool;
 
 use crate::accounts::Actor;
 use crate::entries::{EntryError, Entries};
-use crate::publiccode::{self, Report};
+use crate::publiccode::{self, Issue, Report};
 pub use export::{ExportContext, to_yaml};
 pub use mapping::{Mapped, to_input};
 
@@ -43,6 +45,16 @@ impl Preview {
     pub fn importable(&self) -> bool {
         self.report.valid() && self.mapped.is_some() && self.rule_errors.is_empty()
     }
+
+    /// The catalogue rule errors as (field, message).
+    pub fn rule_messages(&self, lang: Lang) -> Vec<(String, String)> {
+        self.rule_errors.iter().map(|(field, e)| (field.clone(), e.message(lang))).collect()
+    }
+}
+
+/// The validator's findings as the import page and the API show them.
+pub fn report_lines(issues: &[Issue]) -> Vec<ReportLine> {
+    issues.iter().map(|i| ReportLine { key: i.key.clone(), message: i.message.clone(), line: i.line, column: i.column }).collect()
 }
 
 /// What an import did.
@@ -67,12 +79,13 @@ pub enum ImportError {
     /// The file breaks the standard or the catalogue's rules.
     #[error("the file cannot be imported")]
     Rejected(Box<Preview>),
-    /// A solution with this repository belongs to an organisation the actor may not edit.
-    #[error("the repository belongs to a solution of {}", .0.organisation_name)]
-    Foreign(Existing),
+    /// A solution with this repository (`preview.existing`) belongs to an organisation the
+    /// actor may not edit.
+    #[error("the repository belongs to another organisation's solution")]
+    Foreign(Box<Preview>),
     /// The actor may not publish for the organisation.
     #[error("forbidden")]
-    Forbidden,
+    Forbidden(Box<Preview>),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -91,16 +104,20 @@ impl ImportError {
                         format!("{key} (Zeile {}): {}", e.line, e.message)
                     })
                     .collect();
-                reasons.extend(
-                    preview.rule_errors.iter().map(|(field, e)| format!("{field}: {}", e.message(app::i18n::Lang::De))),
-                );
+                reasons.extend(preview.rule_messages(Lang::De).into_iter().map(|(field, message)| format!("{field}: {message}")));
                 reasons
             }
-            ImportError::Foreign(existing) => vec![format!(
-                "Eine Lösung mit diesem Repository gibt es schon: „{}“ von {}. Nur deren Mitglieder können sie aktualisieren.",
-                existing.name, existing.organisation_name
-            )],
-            ImportError::Forbidden => vec!["Sie dürfen für diese Organisation nicht veröffentlichen.".to_owned()],
+            ImportError::Foreign(preview) => preview
+                .existing
+                .iter()
+                .map(|existing| {
+                    format!(
+                        "Eine Lösung mit diesem Repository gibt es schon: „{}“ von {}. Nur deren Mitglieder können sie aktualisieren.",
+                        existing.name, existing.organisation_name
+                    )
+                })
+                .collect(),
+            ImportError::Forbidden(_) => vec!["Sie dürfen für diese Organisation nicht veröffentlichen.".to_owned()],
             ImportError::Database(err) => vec![format!("Datenbankfehler: {err}")],
         }
     }
@@ -189,12 +206,9 @@ impl Importer {
             None => self.entries.create_solution(actor, &mapped.input).await.map(|slug| Outcome::Created { slug, notes: mapped.notes.clone() }),
         };
         result.map_err(|err| match err {
-            EntryError::Forbidden => match preview.existing.clone() {
-                Some(existing) => ImportError::Foreign(existing),
-                None => ImportError::Forbidden,
-            },
-            EntryError::Invalid(errors) => ImportError::Rejected(Box::new(Preview { rule_errors: errors, ..preview.clone() })),
-            EntryError::NotFound => ImportError::Forbidden,
+            EntryError::Forbidden if preview.existing.is_some() => ImportError::Foreign(Box::new(preview)),
+            EntryError::Forbidden | EntryError::NotFound => ImportError::Forbidden(Box::new(preview)),
+            EntryError::Invalid(errors) => ImportError::Rejected(Box::new(Preview { rule_errors: errors, ..preview })),
             EntryError::Database(err) => ImportError::Database(err),
         })
     }

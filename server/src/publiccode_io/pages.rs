@@ -2,17 +2,18 @@
 //! publiccode.yml and shows the report, or imports it and goes to the solution's page.
 
 use app::account::{FormState, Viewer};
-use app::import_report::{ImportData, ImportPreview, ImportReport, ReportLine};
-use app::i18n::Lang;
+use app::import_report::{ImportData, ImportPreview, ImportReport};
+use app::i18n::{Lang, tr};
 use axum::Router;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use super::{ImportError, Importer, Preview};
+use super::{ImportError, Importer, Preview, report_lines};
+use crate::entry_pages::publishable;
 use crate::pages::{internal, lang_of, render_with, to_login};
-use crate::publiccode::{Issue, MAX_BYTES};
+use crate::publiccode::MAX_BYTES;
 use crate::web::AppState;
 
 /// Paths these handlers render; excluded from the generated Leptos routes.
@@ -23,17 +24,13 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/loesungen/importieren", get(import_page).post(import_submit))
 }
 
-fn lines(issues: &[Issue]) -> Vec<ReportLine> {
-    issues.iter().map(|i| ReportLine { key: i.key.clone(), message: i.message.clone(), line: i.line, column: i.column }).collect()
-}
-
 /// The page's view of a preview.
 pub fn report_of(preview: &Preview, lang: Lang) -> ImportReport {
     let input = preview.mapped.as_ref().map(|m| &m.input);
     ImportReport {
-        errors: lines(&preview.report.errors),
-        warnings: lines(&preview.report.warnings),
-        rule_errors: preview.rule_errors.iter().map(|(field, e)| (field.clone(), e.message(lang))).collect(),
+        errors: report_lines(&preview.report.errors),
+        warnings: report_lines(&preview.report.warnings),
+        rule_errors: preview.rule_messages(lang),
         notes: preview.mapped.as_ref().map(|m| m.notes.clone()).unwrap_or_default(),
         preview: input.map(|input| ImportPreview {
             name: input.name.clone(),
@@ -54,15 +51,11 @@ pub fn report_of(preview: &Preview, lang: Lang) -> ImportReport {
     }
 }
 
-fn organisations(viewer: &Viewer) -> Vec<(String, String)> {
-    viewer.memberships.iter().map(|m| (m.slug.clone(), m.name.clone())).collect()
-}
-
 async fn import_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
     let data = ImportData {
-        organisations: organisations(&viewer),
+        organisations: publishable(&viewer),
         organisation: viewer.memberships.first().map(|m| m.slug.clone()).unwrap_or_default(),
         ..ImportData::default()
     };
@@ -96,12 +89,8 @@ async fn read_submission(request: Request, state: &AppState) -> Result<Submissio
         submission.bytes = upload;
     }
     // Browsers send text fields with CRLF line ends; the file's lines are what counts.
-    if !submission.bytes.contains(&b'\r') {
-        return Ok(submission);
-    }
-    let text = String::from_utf8_lossy(&submission.bytes).replace("\r\n", "\n");
-    if std::str::from_utf8(&submission.bytes).is_ok() {
-        submission.bytes = text.into_bytes();
+    if let Some(text) = std::str::from_utf8(&submission.bytes).ok().filter(|t| t.contains('\r')) {
+        submission.bytes = text.replace("\r\n", "\n").into_bytes();
     }
     Ok(submission)
 }
@@ -110,26 +99,23 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
     let (parts, body) = request.into_parts();
     let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
     let lang = lang_of(&parts);
-    let request = Request::from_parts(parts.clone(), body);
-    let submission = match read_submission(request, &state).await {
+    let show = |status: StatusCode, data: ImportData| render_with(&state, parts.clone(), status, Some(data), FormState::default());
+    let submission = match read_submission(Request::from_parts(parts.clone(), body), &state).await {
         Ok(submission) => submission,
         Err(message) => {
-            let data = ImportData { organisations: organisations(&viewer), problem: Some(message), ..ImportData::default() };
-            return render_with(&state, parts, StatusCode::BAD_REQUEST, Some(data), FormState::default()).await;
+            let data = ImportData { organisations: publishable(&viewer), problem: Some(message), ..ImportData::default() };
+            return show(StatusCode::BAD_REQUEST, data).await;
         }
     };
     let mut data = ImportData {
-        organisations: organisations(&viewer),
+        organisations: publishable(&viewer),
         organisation: submission.organisation.clone(),
         text: String::from_utf8_lossy(&submission.bytes).into_owned(),
         ..ImportData::default()
     };
     if viewer.role_in(&submission.organisation).is_none() {
-        data.problem = Some(match lang {
-            Lang::De => "Bitte wählen Sie eine Ihrer Organisationen.".to_owned(),
-            Lang::En => "Please choose one of your organisations.".to_owned(),
-        });
-        return render_with(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, Some(data), FormState::default()).await;
+        data.problem = Some(tr(lang, "Bitte wählen Sie eine Ihrer Organisationen.", "Please choose one of your organisations.").to_owned());
+        return show(StatusCode::UNPROCESSABLE_ENTITY, data).await;
     }
     let importer = Importer::new(state.accounts.pool().clone());
     if submission.action != "importieren" {
@@ -137,7 +123,7 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
             Ok(preview) => {
                 let status = if preview.importable() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
                 data.report = Some(report_of(&preview, lang));
-                render_with(&state, parts, status, Some(data), FormState::default()).await
+                show(status, data).await
             }
             Err(err) => internal(&err.to_string()),
         };
@@ -146,20 +132,20 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
         Ok(actor) => actor,
         Err(err) => return internal(&err.to_string()),
     };
-    match importer.import(&actor, &submission.organisation, &submission.bytes, "").await {
-        Ok(outcome) => Redirect::to(&format!("/loesungen/{}?gespeichert=1", outcome.slug())).into_response(),
-        Err(ImportError::Rejected(preview)) => {
-            data.report = Some(report_of(&preview, lang));
-            render_with(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, Some(data), FormState::default()).await
-        }
-        Err(ImportError::Database(err)) => internal(&err.to_string()),
-        Err(err) => {
-            if let Ok(preview) = importer.preview(&submission.organisation, &submission.bytes).await {
-                data.report = Some(ImportReport { importable: false, ..report_of(&preview, lang) });
-            }
-            data.problem = err.reasons().into_iter().next();
-            let status = if matches!(err, ImportError::Foreign(_)) { StatusCode::CONFLICT } else { StatusCode::FORBIDDEN };
-            render_with(&state, parts, status, Some(data), FormState::default()).await
-        }
+    let err = match importer.import(&actor, &submission.organisation, &submission.bytes, "").await {
+        Ok(outcome) => return Redirect::to(&format!("/loesungen/{}?gespeichert=1", outcome.slug())).into_response(),
+        Err(ImportError::Database(err)) => return internal(&err.to_string()),
+        Err(err) => err,
+    };
+    let (status, preview) = match &err {
+        ImportError::Rejected(preview) => (StatusCode::UNPROCESSABLE_ENTITY, preview),
+        ImportError::Foreign(preview) => (StatusCode::CONFLICT, preview),
+        ImportError::Forbidden(preview) => (StatusCode::FORBIDDEN, preview),
+        ImportError::Database(_) => unreachable!("answered above"),
+    };
+    data.report = Some(ImportReport { importable: false, ..report_of(preview, lang) });
+    if !matches!(err, ImportError::Rejected(_)) {
+        data.problem = err.reasons().into_iter().next();
     }
+    show(status, data).await
 }
