@@ -1,183 +1,295 @@
-//! Counting facet values over every hit of a search.
+//! Counting facet values over every hit of a search, and checking facet filters.
 //!
-//! Tantivy's `FacetCollector` reads each segment's whole facet dictionary on every search
-//! (to build its mapping) and turns every counted ordinal back into a string; with 11 000
-//! organisations that was most of a search's time. Here each segment's value names are read
-//! once and kept while the segment lives; a search only adds up ordinals.
+//! Tantivy's `FacetCollector` reads each segment's facet dictionary on every search and
+//! turns every counted ordinal back into a string; with 11 000 organisations that was
+//! most of a search's time. Here every facet value gets an id in one dictionary shared by
+//! all segments, and each segment's values are kept as a flat array of ids per document,
+//! made once when the segment appears. A search then only adds up integers: no strings,
+//! no column decoding, and no merging of per-segment lists by value.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Searcher};
 
-/// Value names per (segment, facet field), in ordinal order.
-#[derive(Default)]
-pub struct FacetNames {
-    names: Mutex<HashMap<(SegmentId, &'static str), Arc<Vec<Arc<str>>>>>,
+/// The index field that holds every facet value of a document as `facet:value`.
+const FIELD: &str = "facets";
+
+/// Every facet value seen in the index, each with a stable id.
+#[derive(Default, Clone)]
+pub struct Dictionary {
+    /// `facet:value` by id.
+    names: Vec<Arc<str>>,
+    /// (`facet:value`, id), sorted by value: for lookups, prefixes and alphabetical order.
+    sorted: Vec<(Arc<str>, u32)>,
 }
 
-impl FacetNames {
-    fn get(&self, segment: SegmentId, field: &'static str, reader: &FacetReader) -> tantivy::Result<Arc<Vec<Arc<str>>>> {
-        if let Some(names) = self.lock().get(&(segment, field)) {
-            return Ok(names.clone());
+impl Dictionary {
+    /// The id of a value, if it was ever indexed.
+    fn id(&self, value: &str) -> Option<u32> {
+        self.sorted.binary_search_by(|(name, _)| name.as_ref().cmp(value)).ok().map(|at| self.sorted[at].1)
+    }
+
+    /// Positions in `sorted` of the values starting with `prefix`.
+    fn prefix_range(&self, prefix: &str) -> Range<usize> {
+        let start = self.sorted.partition_point(|(name, _)| name.as_ref() < prefix);
+        let len = self.sorted[start..].partition_point(|(name, _)| name.starts_with(prefix));
+        start..start + len
+    }
+
+    /// Adds values not seen before; returns the ids of `values` in order.
+    fn intern(&mut self, values: &[String]) -> Vec<u32> {
+        values
+            .iter()
+            .map(|value| {
+                self.id(value).unwrap_or_else(|| {
+                    let id = self.names.len() as u32;
+                    self.names.push(Arc::from(value.as_str()));
+                    // Kept sorted as values arrive; a new segment rarely brings more than a few.
+                    let at = self.sorted.partition_point(|(name, _)| name.as_ref() < value.as_str());
+                    self.sorted.insert(at, (self.names[id as usize].clone(), id));
+                    id
+                })
+            })
+            .collect()
+    }
+}
+
+/// The facet value ids of each document of one segment.
+struct SegmentValues {
+    /// `ids[starts[doc]..starts[doc + 1]]` are the document's value ids.
+    starts: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl SegmentValues {
+    fn of(&self, doc: DocId) -> &[u32] {
+        &self.ids[self.starts[doc as usize] as usize..self.starts[doc as usize + 1] as usize]
+    }
+}
+
+/// The dictionary and the value arrays of the segments being searched.
+#[derive(Default)]
+pub struct FacetTable {
+    state: Mutex<TableState>,
+}
+
+#[derive(Default)]
+struct TableState {
+    dictionary: Arc<Dictionary>,
+    segments: HashMap<SegmentId, Arc<SegmentValues>>,
+}
+
+impl FacetTable {
+    /// Makes the value arrays of the searcher's segments that are new, and forgets those of
+    /// segments that are gone (after merges). Called after every reload, so that searches
+    /// find everything prepared.
+    pub fn refresh(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        let alive: Vec<SegmentId> = searcher.segment_readers().iter().map(SegmentReader::segment_id).collect();
+        self.lock().segments.retain(|segment, _| alive.contains(segment));
+        for segment in searcher.segment_readers() {
+            self.segment(segment)?;
         }
+        Ok(())
+    }
+
+    /// The value arrays of a segment (made now if it is new) and a dictionary that holds
+    /// all of its ids.
+    fn segment(&self, segment: &SegmentReader) -> tantivy::Result<(Arc<SegmentValues>, Arc<Dictionary>)> {
+        {
+            let state = self.lock();
+            if let Some(values) = state.segments.get(&segment.segment_id()) {
+                return Ok((values.clone(), state.dictionary.clone()));
+            }
+        }
+        let reader = segment.facet_reader(FIELD)?;
         let mut facet = Facet::root();
         let mut names = Vec::with_capacity(reader.num_facets());
         for ord in 0..reader.num_facets() as u64 {
             reader.facet_from_ord(ord, &mut facet)?;
-            names.push(Arc::from(facet.to_path().first().copied().unwrap_or_default()));
+            names.push(facet.to_path().first().copied().unwrap_or_default().to_owned());
         }
-        let names = Arc::new(names);
-        self.lock().insert((segment, field), names.clone());
-        Ok(names)
-    }
-
-    /// Forgets segments that are no longer searched (after merges).
-    pub fn retain(&self, alive: &[SegmentId]) {
-        self.lock().retain(|(segment, _), _| alive.contains(segment));
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(SegmentId, &'static str), Arc<Vec<Arc<str>>>>> {
-        self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// Counts of one facet: (value, number of hits).
-pub type Counts = Vec<(Arc<str>, u64)>;
-
-/// Counts the values of several facet fields over all hits.
-pub struct FacetCounter<'a> {
-    pub fields: Vec<&'static str>,
-    pub names: &'a FacetNames,
-}
-
-/// The per-segment part of [`FacetCounter`].
-pub struct SegmentFacetCounter {
-    readers: Vec<FacetReader>,
-    names: Vec<Arc<Vec<Arc<str>>>>,
-    counts: Vec<Vec<u32>>,
-}
-
-impl Collector for FacetCounter<'_> {
-    type Fruit = Vec<Counts>;
-    type Child = SegmentFacetCounter;
-
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounter> {
-        let mut readers = Vec::with_capacity(self.fields.len());
-        let mut names = Vec::with_capacity(self.fields.len());
-        let mut counts = Vec::with_capacity(self.fields.len());
-        for field in &self.fields {
-            let reader = segment.facet_reader(field)?;
-            names.push(self.names.get(segment.segment_id(), field, &reader)?);
-            counts.push(vec![0u32; reader.num_facets()]);
-            readers.push(reader);
+        let mut state = self.lock();
+        let mut dictionary = (*state.dictionary).clone();
+        let local_to_id = dictionary.intern(&names);
+        let max_doc = segment.max_doc();
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ids = Vec::with_capacity(max_doc as usize * 8);
+        starts.push(0);
+        for doc in 0..max_doc {
+            ids.extend(reader.facet_ords(doc).map(|ord| local_to_id[ord as usize]));
+            starts.push(ids.len() as u32);
         }
-        Ok(SegmentFacetCounter { readers, names, counts })
+        let values = Arc::new(SegmentValues { starts, ids });
+        if dictionary.names.len() != state.dictionary.names.len() {
+            state.dictionary = Arc::new(dictionary);
+        }
+        state.segments.insert(segment.segment_id(), values.clone());
+        Ok((values, state.dictionary.clone()))
+    }
+
+    /// The current dictionary, holding the ids of every prepared segment.
+    fn dictionary(&self, searcher: &Searcher) -> tantivy::Result<Arc<Dictionary>> {
+        for segment in searcher.segment_readers() {
+            self.segment(segment)?;
+        }
+        Ok(self.lock().dictionary.clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, TableState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// One active facet filter: the values a hit must have one of.
+#[derive(Debug, Clone)]
+pub struct ValueFilter {
+    /// The facet's value prefix, such as `state:`.
+    pub facet: String,
+    /// Accepted values with that prefix (`state:BY`).
+    pub accepted: Vec<String>,
+    /// Whether accepted values are prefixes of the stored values (organisations are stored
+    /// as `org:slug<separator>name` and filtered by `org:slug<separator>`).
+    pub by_prefix: bool,
+}
+
+/// Bits per value id: low byte the filters the value satisfies, high byte the filter
+/// whose facet the value belongs to.
+type Masks = Vec<u16>;
+
+/// Collects with `inner` the hits that pass every filter, and counts facet values the way
+/// a faceted search shows them: each facet as if its own filter were not set. A hit that
+/// passes every filter counts for every facet; a hit that fails exactly one filter counts
+/// only for that filter's facet. So one pass over the hits of "text and all filters but
+/// one" replaces one extra search per active filter.
+pub struct FilteredSearch<'a, C> {
+    inner: C,
+    table: &'a FacetTable,
+    dictionary: Arc<Dictionary>,
+    masks: Arc<Masks>,
+    all: u8,
+}
+
+impl<'a, C: Collector> FilteredSearch<'a, C> {
+    /// At most eight filters (there are seven facets).
+    pub fn new(searcher: &Searcher, table: &'a FacetTable, filters: &[ValueFilter], inner: C) -> tantivy::Result<Self> {
+        assert!(filters.len() <= 8, "at most eight filters fit the bit mask");
+        let dictionary = table.dictionary(searcher)?;
+        let mut masks = vec![0u16; if filters.is_empty() { 0 } else { dictionary.names.len() }];
+        for (bit, filter) in filters.iter().enumerate() {
+            for (_, id) in &dictionary.sorted[dictionary.prefix_range(&filter.facet)] {
+                masks[*id as usize] |= 1 << (bit + 8);
+            }
+            for value in &filter.accepted {
+                let range = match filter.by_prefix {
+                    true => dictionary.prefix_range(value),
+                    false => dictionary.sorted.binary_search_by(|(name, _)| name.as_ref().cmp(value)).map_or(0..0, |at| at..at + 1),
+                };
+                for (_, id) in &dictionary.sorted[range] {
+                    masks[*id as usize] |= 1 << bit;
+                }
+            }
+        }
+        let all = ((1u16 << filters.len()) - 1) as u8;
+        Ok(FilteredSearch { inner, table, dictionary, masks: Arc::new(masks), all })
+    }
+}
+
+/// Counts per value id of one search, with the dictionary to name them.
+pub struct FacetCounts {
+    dictionary: Arc<Dictionary>,
+    counts: Vec<u32>,
+}
+
+impl FacetCounts {
+    /// The values of one facet (by prefix, such as `state:`) that have hits, in
+    /// alphabetical order: (value without the prefix, count, alphabetical rank).
+    pub fn facet<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = (&'s str, u64, usize)> + 's {
+        let range = self.dictionary.prefix_range(prefix);
+        let start = range.start;
+        self.dictionary.sorted[range].iter().enumerate().filter_map(move |(i, (name, id))| {
+            let count = self.counts.get(*id as usize).copied().unwrap_or(0);
+            (count > 0).then(|| (&name[prefix.len()..], u64::from(count), start + i))
+        })
+    }
+}
+
+/// The per-segment part of [`FilteredSearch`].
+pub struct SegmentFilteredSearch<S> {
+    inner: S,
+    values: Arc<SegmentValues>,
+    masks: Arc<Masks>,
+    all: u8,
+    counts: Vec<u32>,
+}
+
+/// What the inner collector gathers in one segment.
+type SegmentFruit<C> = <<C as Collector>::Child as SegmentCollector>::Fruit;
+
+impl<C: Collector> Collector for FilteredSearch<'_, C> {
+    type Fruit = (C::Fruit, FacetCounts);
+    type Child = SegmentFilteredSearch<C::Child>;
+
+    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let (values, _) = self.table.segment(segment)?;
+        Ok(SegmentFilteredSearch {
+            inner: self.inner.for_segment(ordinal, segment)?,
+            values,
+            masks: self.masks.clone(),
+            all: self.all,
+            counts: vec![0u32; self.dictionary.names.len()],
+        })
     }
 
     fn requires_scoring(&self) -> bool {
-        false
+        self.inner.requires_scoring()
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Counts>>) -> tantivy::Result<Vec<Counts>> {
-        let mut fruits = fruits.into_iter();
-        let Some(first) = fruits.next() else { return Ok(vec![Vec::new(); self.fields.len()]) };
-        let rest: Vec<Vec<Counts>> = fruits.collect();
-        if rest.is_empty() {
-            return Ok(first);
-        }
-        // Per facet field: the lists of all segments, merged into the longest one.
-        let mut per_field: Vec<Vec<Counts>> = first.into_iter().map(|counts| vec![counts]).collect();
-        for fruit in rest {
-            for (lists, counts) in per_field.iter_mut().zip(fruit) {
-                lists.push(counts);
+    fn merge_fruits(&self, fruits: Vec<(SegmentFruit<C>, Vec<u32>)>) -> tantivy::Result<Self::Fruit> {
+        let mut counts = vec![0u32; self.dictionary.names.len()];
+        let mut inner = Vec::with_capacity(fruits.len());
+        for (fruit, segment_counts) in fruits {
+            inner.push(fruit);
+            for (total, count) in counts.iter_mut().zip(segment_counts) {
+                *total += count;
             }
         }
-        Ok(per_field.into_iter().map(merge_into_longest).collect())
+        Ok((self.inner.merge_fruits(inner)?, FacetCounts { dictionary: self.dictionary.clone(), counts }))
     }
 }
 
-/// Adds several count lists, each sorted by value. After writes there is one large
-/// segment and several small ones: their few values are looked up in the large list
-/// instead of copying it once per small segment.
-fn merge_into_longest(mut lists: Vec<Counts>) -> Counts {
-    let Some(longest) = (0..lists.len()).max_by_key(|i| lists[*i].len()) else { return Vec::new() };
-    let mut base = lists.swap_remove(longest);
-    let mut missing: Counts = Vec::new();
-    for (value, count) in lists.into_iter().flatten() {
-        match base.binary_search_by(|(known, _)| known.as_bytes().cmp(value.as_bytes())) {
-            Ok(at) => base[at].1 += count,
-            Err(_) => missing.push((value, count)),
-        }
-    }
-    if missing.is_empty() {
-        return base;
-    }
-    missing.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut summed: Counts = Vec::with_capacity(missing.len());
-    for (value, count) in missing {
-        match summed.last_mut() {
-            Some(last) if last.0 == value => last.1 += count,
-            _ => summed.push((value, count)),
-        }
-    }
-    merge_sorted(base, summed)
-}
+impl<S: SegmentCollector> SegmentCollector for SegmentFilteredSearch<S> {
+    type Fruit = (S::Fruit, Vec<u32>);
 
-/// Adds two count lists that are sorted by value.
-fn merge_sorted(a: Counts, b: Counts) -> Counts {
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.0.as_bytes().cmp(y.0.as_bytes()) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next(),
-                std::cmp::Ordering::Equal => {
-                    let (value, count) = a.next().expect("peeked");
-                    let (_, more) = b.next().expect("peeked");
-                    Some((value, count + more))
-                }
-            },
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
-            (None, None) => break,
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let ids = self.values.of(doc);
+        let failed = if self.all == 0 {
+            0
+        } else {
+            let passed = ids.iter().fold(0u8, |mask, id| mask | self.masks[*id as usize] as u8);
+            self.all & !passed
         };
-        out.extend(next);
-    }
-    out
-}
-
-impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = Vec<Counts>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        for (reader, counts) in self.readers.iter().zip(self.counts.iter_mut()) {
-            for ord in reader.facet_ords(doc) {
-                if let Some(count) = counts.get_mut(ord as usize) {
-                    *count += 1;
+        if failed == 0 {
+            self.inner.collect(doc, score);
+            for id in ids {
+                self.counts[*id as usize] += 1;
+            }
+        } else if failed.is_power_of_two() {
+            let own = u16::from(failed) << 8;
+            for id in ids {
+                if self.masks[*id as usize] & own != 0 {
+                    self.counts[*id as usize] += 1;
                 }
             }
         }
     }
 
-    fn harvest(self) -> Vec<Counts> {
-        self.counts
-            .into_iter()
-            .zip(self.names)
-            .map(|(counts, names)| {
-                counts
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(_, count)| *count > 0)
-                    .map(|(ord, count)| (names[ord].clone(), u64::from(count)))
-                    .collect()
-            })
-            .collect()
+    fn harvest(self) -> (S::Fruit, Vec<u32>) {
+        (self.inner.harvest(), self.counts)
     }
 }
 
@@ -186,16 +298,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sorted_counts_merge_by_value() {
-        let list = |items: &[(&str, u64)]| items.iter().map(|(v, c)| (Arc::<str>::from(*v), *c)).collect::<Counts>();
-        let merged = merge_sorted(list(&[("BW", 2), ("BY", 1), ("NW", 4)]), list(&[("BE", 1), ("BY", 3)]));
-        assert_eq!(merged, list(&[("BE", 1), ("BW", 2), ("BY", 4), ("NW", 4)]));
-        let many = merge_into_longest(vec![
-            list(&[("BY", 1)]),
-            list(&[("BE", 1), ("BW", 2), ("BY", 1), ("NW", 4)]),
-            list(&[("HH", 1), ("BY", 2)]),
-            list(&[("HH", 2)]),
-        ]);
-        assert_eq!(many, list(&[("BE", 1), ("BW", 2), ("BY", 4), ("HH", 3), ("NW", 4)]));
+    fn dictionary_keeps_ids_and_alphabetical_order() {
+        let mut dictionary = Dictionary::default();
+        let owned = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(dictionary.intern(&owned(&["state:BY", "kind:solution", "state:BE"])), [0, 1, 2]);
+        // A later segment: known values keep their ids, new ones get the next.
+        assert_eq!(dictionary.intern(&owned(&["org:ulm\u{1f}Stadt Ulm", "state:BE", "state:NW"])), [3, 2, 4]);
+        let sorted: Vec<&str> = dictionary.sorted.iter().map(|(name, _)| name.as_ref()).collect();
+        assert_eq!(sorted, ["kind:solution", "org:ulm\u{1f}Stadt Ulm", "state:BE", "state:BY", "state:NW"]);
+        assert_eq!(dictionary.prefix_range("state:"), 2..5);
+        assert_eq!(dictionary.prefix_range("org:ulm\u{1f}"), 1..2);
+        assert_eq!(dictionary.prefix_range("domain:"), 1..1);
+        assert_eq!(dictionary.id("state:NW"), Some(4));
+        assert_eq!(dictionary.id("state:HH"), None);
+        let counts = FacetCounts { dictionary: Arc::new(dictionary), counts: vec![5, 1, 0, 0, 2] };
+        let states: Vec<(&str, u64, usize)> = counts.facet("state:").collect();
+        assert_eq!(states, [("BY", 5, 3), ("NW", 2, 4)], "values without hits are left out");
     }
 }

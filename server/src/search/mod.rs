@@ -88,7 +88,7 @@ struct Inner {
     fields: Fields,
     writer: Mutex<IndexWriter>,
     cursor: Mutex<OutboxCursor>,
-    facet_names: facets::FacetNames,
+    facet_table: facets::FacetTable,
 }
 
 impl SearchIndex {
@@ -113,7 +113,7 @@ impl SearchIndex {
                 fields,
                 writer: Mutex::new(writer),
                 cursor: Mutex::new(payload.map_or(OutboxCursor::START, |p| p.cursor)),
-                facet_names: facets::FacetNames::default(),
+                facet_table: facets::FacetTable::default(),
             }),
         };
         let needs_rebuild = match payload {
@@ -248,7 +248,7 @@ impl SearchIndex {
     /// Runs a search (a few milliseconds of CPU; callers on the async runtime may call it
     /// directly).
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
-        query::run(&self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, &self.inner.facet_names, query)
+        query::run(&self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, &self.inner.facet_table, query)
     }
 
     /// Completions for what has been typed so far.
@@ -312,7 +312,7 @@ impl SearchIndex {
                 std::thread::sleep(std::time::Duration::from_millis(200));
             }
             inner.reader.reload()?;
-            inner.facet_names.retain(&inner.index.searchable_segment_ids()?);
+            inner.facet_table.refresh(&inner.reader.searcher())?;
             Ok(())
         })
         .await
@@ -333,7 +333,7 @@ impl SearchIndex {
                 prepared.commit()?;
             }
             inner.reader.reload()?;
-            inner.facet_names.retain(&inner.index.searchable_segment_ids()?);
+            inner.facet_table.refresh(&inner.reader.searcher())?;
             Ok(())
         })
         .await

@@ -14,7 +14,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 
 use super::SearchError;
-use super::facets::{Counts, FacetCounter, FacetNames};
+use super::facets::{FacetCounts, FacetTable, FilteredSearch, ValueFilter};
 use super::analysis::{english_term, fold, is_stop_word, query_parts, query_term, words};
 use super::schema::Fields;
 
@@ -264,36 +264,35 @@ fn facet_filter(f: &Fields, facet: FacetName, values: &[String]) -> Box<dyn Quer
     Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(clauses)), 0.0))
 }
 
-/// Text query and filters, combined; `except` leaves one facet's filter out.
-fn combined(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>)], except: Option<FacetName>) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    clauses.push((Occur::Must, text.as_ref().map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone())));
-    for (facet, filter) in filters {
-        if Some(*facet) != except {
-            clauses.push((Occur::Must, filter.box_clone()));
-        }
-    }
+/// Text query and filters, combined.
+fn combined(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>)]) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_or_all(text))];
+    clauses.extend(filters.iter().map(|(_, filter)| (Occur::Must, filter.box_clone())));
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// All `facet:value` counts split by facet, in one pass (values keep their prefix; only
-/// the few shown are cut).
-fn split_by_facet(all: Counts) -> Vec<(FacetName, Counts)> {
-    let mut out: Vec<(FacetName, Counts)> = FacetName::ALL.iter().map(|f| (*f, Vec::new())).collect();
-    for entry in all {
-        let name = entry.0.split_once(':').map_or("", |(name, _)| name);
-        if let Some((_, bucket)) = out.iter_mut().find(|(facet, _)| facet.name() == name) {
-            bucket.push(entry);
-        }
-    }
-    out
+fn text_or_all(text: &Option<Box<dyn Query>>) -> Box<dyn Query> {
+    text.as_ref().map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone())
+}
+
+/// A facet filter as the collector checks it against the stored `facet:value` values.
+fn value_filter(facet: FacetName, values: &[String]) -> ValueFilter {
+    let by_prefix = facet == FacetName::Org;
+    let accepted = values
+        .iter()
+        .map(|value| match by_prefix {
+            true => format!("{}:{value}{ORG_FACET_SEPARATOR}", facet.name()),
+            false => format!("{}:{value}", facet.name()),
+        })
+        .collect();
+    ValueFilter { facet: format!("{}:", facet.name()), accepted, by_prefix }
 }
 
 /// One page of hits with scores (0 for non-relevance orders), total and facet counts.
 struct Collected {
     top: Vec<(f32, DocAddress)>,
     total: usize,
-    facets: Vec<(FacetName, Counts)>,
+    facets: FacetCounts,
 }
 
 fn collect_with<C, K>(
@@ -301,15 +300,13 @@ fn collect_with<C, K>(
     query: &dyn Query,
     top: C,
     score_of: impl Fn(&K) -> f32,
-    facets: &[FacetName],
-    names: &FacetNames,
+    filters: &[ValueFilter],
+    table: &FacetTable,
 ) -> tantivy::Result<Collected>
 where
     C: Collector<Fruit = Vec<(K, DocAddress)>>,
 {
-    let counter = FacetCounter { fields: vec!["facets"], names };
-    let (hits, total, mut counts) = searcher.search(query, &(top, Count, counter))?;
-    let facets = split_by_facet(counts.pop().unwrap_or_default()).into_iter().filter(|(f, _)| facets.contains(f)).collect();
+    let ((hits, total), facets) = searcher.search(query, &FilteredSearch::new(searcher, table, filters, (top, Count))?)?;
     Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
 }
 
@@ -319,17 +316,17 @@ fn collect(
     sort: SearchSort,
     limit: usize,
     offset: usize,
-    facets: &[FacetName],
-    names: &FacetNames,
+    filters: &[ValueFilter],
+    table: &FacetTable,
 ) -> tantivy::Result<Collected> {
     let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
     match sort {
-        SearchSort::Relevance => collect_with(searcher, query, top.order_by_score(), |s: &f32| *s, facets, names),
+        SearchSort::Relevance => collect_with(searcher, query, top.order_by_score(), |s: &f32| *s, filters, table),
         SearchSort::Newest => {
-            collect_with(searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, facets, names)
+            collect_with(searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, filters, table)
         }
         SearchSort::Reused => {
-            collect_with(searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, facets, names)
+            collect_with(searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, filters, table)
         }
     }
 }
@@ -339,42 +336,39 @@ pub fn run(
     searcher: &Searcher,
     index: &Index,
     f: &Fields,
-    names: &FacetNames,
+    table: &FacetTable,
     q: &SearchQuery,
 ) -> Result<SearchResults, SearchError> {
     let q = &q.clone().within_limits();
     let (page, per_page) = (q.page, q.per_page);
     let offset = (page as usize - 1) * per_page as usize;
     let parsed = parse_text(&q.text);
-    let filters: Vec<(FacetName, Box<dyn Query>)> = FacetName::ALL
-        .iter()
-        .filter_map(|facet| {
-            let values = facet.selected(q);
-            (!values.is_empty()).then(|| (*facet, facet_filter(f, *facet, &values)))
-        })
-        .collect();
-    let unfiltered: Vec<FacetName> =
-        FacetName::ALL.iter().copied().filter(|facet| !filters.iter().any(|(active, _)| active == facet)).collect();
+    let selected: Vec<(FacetName, Vec<String>)> =
+        FacetName::ALL.iter().map(|facet| (*facet, facet.selected(q))).filter(|(_, values)| !values.is_empty()).collect();
+    let filters: Vec<(FacetName, Box<dyn Query>)> =
+        selected.iter().map(|(facet, values)| (*facet, facet_filter(f, *facet, values))).collect();
+    let value_filters: Vec<ValueFilter> = selected.iter().map(|(facet, values)| value_filter(*facet, values)).collect();
 
     // Exact terms first; typos and prefixes only when that finds (almost) nothing; then,
     // if still nothing, entries matching most of the words.
     let attempts = [(Reach::Exact, false), (Reach::Tolerant, false), (Reach::Tolerant, true)];
-    let mut text = None;
     let mut collected = None;
     for (i, (reach, relaxed)) in attempts.into_iter().enumerate() {
         if relaxed && parsed.words.len() < 2 {
             break;
         }
         let candidate = text_query(f, &parsed, reach, relaxed);
+        // Filters are checked while collecting (see `FilteredSearch`): reading the hits of
+        // the text is needed for the facet counts anyway, and the text is nearly always far
+        // more selective than filters such as "solutions" or "Bayern".
         let found =
-            collect(searcher, &*combined(&candidate, &filters, None), q.sort, per_page as usize, offset, &unfiltered, names)?;
+            collect(searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &value_filters, table)?;
         let enough = match i {
             0 => found.total >= TOLERANT_BELOW || candidate.is_none(),
             _ => found.total > 0,
         };
         let keep = collected.as_ref().is_none_or(|c: &Collected| found.total >= c.total);
         if keep {
-            text = candidate;
             collected = Some(found);
         }
         if enough {
@@ -382,14 +376,6 @@ pub fn run(
         }
     }
     let collected = collected.expect("the first attempt always runs");
-    let mut facet_counts = collected.facets;
-    for (facet, _) in &filters {
-        let counter = FacetCounter { fields: vec!["facets"], names };
-        let mut counts = searcher.search(&*combined(&text, &filters, Some(*facet)), &counter)?;
-        let own = split_by_facet(counts.pop().unwrap_or_default()).into_iter().find(|(f, _)| f == facet);
-        facet_counts.push((*facet, own.map(|(_, c)| c).unwrap_or_default()));
-    }
-
     let snippets = SnippetMaker::new(index, f, &parsed)?;
     let hits = collected
         .top
@@ -406,47 +392,47 @@ pub fn run(
         page,
         per_page,
         hits,
-        facets: facets_of(facet_counts, q),
+        facets: facets_of(&collected.facets, q),
         did_you_mean,
     })
 }
 
-fn facets_of(counts: Vec<(FacetName, Counts)>, q: &SearchQuery) -> SearchFacets {
+fn facets_of(counts: &FacetCounts, q: &SearchQuery) -> SearchFacets {
     let mut out = SearchFacets::default();
-    for (facet, mut counts) in counts {
+    for facet in FacetName::ALL {
         let selected = facet.selected(q);
         let prefix = format!("{}:", facet.name());
-        // `facet:value`, for organisations `org:slug<separator>name`, as (value, name).
-        let parts_of = |prefixed: &'_ str| -> (String, Option<String>) {
-            let component = prefixed.strip_prefix(prefix.as_str()).unwrap_or(prefixed);
-            match (facet, component.split_once(ORG_FACET_SEPARATOR)) {
+        // A stored value as (value, name): organisations are stored as `slug<separator>name`.
+        let parts_of = |stored: &str| -> (String, Option<String>) {
+            match (facet, stored.split_once(ORG_FACET_SEPARATOR)) {
                 (FacetName::Org, Some((slug, name))) => (slug.to_owned(), Some(name.to_owned())),
-                _ => (component.to_owned(), None),
+                _ => (stored.to_owned(), None),
             }
         };
-        // Compared without allocating: this runs for every counted value.
-        let is_selected = |prefixed: &str| -> bool {
-            let component = prefixed.strip_prefix(prefix.as_str()).unwrap_or(prefixed);
-            let value = component.split_once(ORG_FACET_SEPARATOR).map_or(component, |(slug, _)| slug);
+        let is_selected = |stored: &str| -> bool {
+            let value = stored.split_once(ORG_FACET_SEPARATOR).map_or(stored, |(slug, _)| slug);
             selected.iter().any(|s| s == value)
         };
-        // Most frequent first; only the first few become values (there can be thousands).
-        let order = |a: &(std::sync::Arc<str>, u64), b: &(std::sync::Arc<str>, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0));
-        let mut chosen: Vec<(std::sync::Arc<str>, u64)> = counts.iter().filter(|(v, _)| is_selected(v)).cloned().collect();
-        if counts.len() > FACET_VALUES {
-            counts.select_nth_unstable_by(FACET_VALUES - 1, order);
-            counts.truncate(FACET_VALUES);
+        // Most frequent first, then alphabetical; only the first few become values (there
+        // can be thousands), plus the selected ones.
+        type Counted<'c> = (&'c str, u64, usize);
+        let order = |a: &Counted<'_>, b: &Counted<'_>| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2));
+        let mut counted: Vec<Counted<'_>> = counts.facet(&prefix).collect();
+        let mut chosen: Vec<Counted<'_>> = counted.iter().filter(|(stored, _, _)| is_selected(stored)).copied().collect();
+        if counted.len() > FACET_VALUES {
+            counted.select_nth_unstable_by(FACET_VALUES - 1, order);
+            counted.truncate(FACET_VALUES);
         }
-        for entry in counts {
-            if !chosen.iter().any(|(v, _)| *v == entry.0) {
+        for entry in counted {
+            if !chosen.iter().any(|c| c.2 == entry.2) {
                 chosen.push(entry);
             }
         }
         chosen.sort_by(order);
         let mut shown: Vec<FacetValue> = chosen
             .into_iter()
-            .map(|(component, count)| {
-                let (value, name) = parts_of(&component);
+            .map(|(stored, count, _)| {
+                let (value, name) = parts_of(stored);
                 let selected = selected.contains(&value);
                 FacetValue { value, name, count, selected }
             })
@@ -568,7 +554,7 @@ fn did_you_mean(
         return Ok(None);
     }
     let text = corrected.join(" ");
-    let query = combined(&text_query(f, &parse_text(&text), Reach::Exact, false), filters, None);
+    let query = combined(&text_query(f, &parse_text(&text), Reach::Exact, false), filters);
     let found = searcher.search(&*query, &Count)?;
     Ok((found > 0).then_some(text))
 }
