@@ -23,6 +23,10 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The allocator of the `allmende` binary, so that the numbers are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Passes over the query mix for Allmende (after one warm-up pass).
 const ALLMENDE_PASSES: usize = 5;
 /// Passes for PostgreSQL (slower; after one warm-up pass).
