@@ -97,14 +97,11 @@ impl FacetTable {
         Ok(())
     }
 
-    /// The value arrays of a segment (made now if it is new) and a dictionary that holds
-    /// all of its ids.
-    fn segment(&self, segment: &SegmentReader) -> tantivy::Result<(Arc<SegmentValues>, Arc<Dictionary>)> {
-        {
-            let state = self.lock();
-            if let Some(values) = state.segments.get(&segment.segment_id()) {
-                return Ok((values.clone(), state.dictionary.clone()));
-            }
+    /// The value arrays of a segment, made now if it is new (its ids are then in the
+    /// dictionary).
+    fn segment(&self, segment: &SegmentReader) -> tantivy::Result<Arc<SegmentValues>> {
+        if let Some(values) = self.lock().segments.get(&segment.segment_id()) {
+            return Ok(values.clone());
         }
         let reader = segment.facet_reader(FIELD)?;
         let mut facet = Facet::root();
@@ -113,9 +110,17 @@ impl FacetTable {
             reader.facet_from_ord(ord, &mut facet)?;
             names.push(facet.to_path().first().copied().unwrap_or_default().to_owned());
         }
-        let mut state = self.lock();
-        let mut dictionary = (*state.dictionary).clone();
-        let local_to_id = dictionary.intern(&names);
+        // New values get their ids under the lock (ids must never be given twice); the
+        // arrays are made outside it, so that searches do not wait for a large segment.
+        let local_to_id = {
+            let mut state = self.lock();
+            let mut dictionary = (*state.dictionary).clone();
+            let ids = dictionary.intern(&names);
+            if dictionary.names.len() != state.dictionary.names.len() {
+                state.dictionary = Arc::new(dictionary);
+            }
+            ids
+        };
         let max_doc = segment.max_doc();
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
         let mut ids = Vec::with_capacity(max_doc as usize * 8);
@@ -125,11 +130,8 @@ impl FacetTable {
             starts.push(ids.len() as u32);
         }
         let values = Arc::new(SegmentValues { starts, ids });
-        if dictionary.names.len() != state.dictionary.names.len() {
-            state.dictionary = Arc::new(dictionary);
-        }
-        state.segments.insert(segment.segment_id(), values.clone());
-        Ok((values, state.dictionary.clone()))
+        self.lock().segments.insert(segment.segment_id(), values.clone());
+        Ok(values)
     }
 
     /// The current dictionary, holding the ids of every prepared segment.
@@ -235,7 +237,7 @@ impl<C: Collector> Collector for FilteredSearch<'_, C> {
     type Child = SegmentFilteredSearch<C::Child>;
 
     fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let (values, _) = self.table.segment(segment)?;
+        let values = self.table.segment(segment)?;
         Ok(SegmentFilteredSearch {
             inner: self.inner.for_segment(ordinal, segment)?,
             values,
@@ -308,7 +310,7 @@ mod tests {
         assert_eq!(sorted, ["kind:solution", "org:ulm\u{1f}Stadt Ulm", "state:BE", "state:BY", "state:NW"]);
         assert_eq!(dictionary.prefix_range("state:"), 2..5);
         assert_eq!(dictionary.prefix_range("org:ulm\u{1f}"), 1..2);
-        assert_eq!(dictionary.prefix_range("domain:"), 1..1);
+        assert_eq!(dictionary.prefix_range("domain:"), 0..0, "no values: an empty range");
         assert_eq!(dictionary.id("state:NW"), Some(4));
         assert_eq!(dictionary.id("state:HH"), None);
         let counts = FacetCounts { dictionary: Arc::new(dictionary), counts: vec![5, 1, 0, 0, 2] };
