@@ -136,6 +136,17 @@ async fn facets_count_under_filters(pool: PgPool) {
     let r = index.search(&combo).unwrap();
     assert_eq!(slugs(&r).len(), 2);
     assert_eq!(r.total, 2);
+    // Each facet is counted under the other facets' filters only: the Land facet under
+    // the licences (a3 and b1 in NW; the data model and both organisations have neither
+    // licence), the licence facet under BY (the Bavarian organisation has no licence), and
+    // the kind facet under both.
+    assert_eq!(count(&r.facets.state, "BY"), Some(2));
+    assert_eq!(count(&r.facets.state, "NW"), Some(2));
+    assert_eq!(count(&r.facets.licence, "EUPL-1.2"), Some(1));
+    assert_eq!(count(&r.facets.licence, "MIT"), Some(1));
+    assert_eq!(count(&r.facets.licence, "CC-BY-4.0"), None, "the data model is in NW: it fails both filters");
+    assert_eq!(count(&r.facets.kind, "solution"), Some(2));
+    assert_eq!(count(&r.facets.kind, "organisation"), None);
     let mut by_org = q("");
     by_org.orgs = vec!["stadt-nw".into()];
     by_org.kinds = vec![SearchKind::Solution];
