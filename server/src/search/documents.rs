@@ -52,7 +52,6 @@ impl EntryDoc {
         doc.add_text(f.kind, self.kind.as_str());
         doc.add_text(f.slug, &self.slug);
         doc.add_text(f.org_id, self.org_id.to_string());
-        doc.add_text(f.org_slug, &self.org.slug);
         doc.add_text(f.name, &self.name);
         doc.add_text(f.short, &self.short);
         let tags = self.tags.join(" · ");

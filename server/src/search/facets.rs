@@ -91,10 +91,7 @@ impl FacetTable {
     pub fn refresh(&self, searcher: &Searcher) -> tantivy::Result<()> {
         let alive: Vec<SegmentId> = searcher.segment_readers().iter().map(SegmentReader::segment_id).collect();
         self.lock().segments.retain(|segment, _| alive.contains(segment));
-        for segment in searcher.segment_readers() {
-            self.segment(segment)?;
-        }
-        Ok(())
+        self.prepare(searcher).map(|_| ())
     }
 
     /// The value arrays of a segment, made now if it is new (its ids are then in the
@@ -114,12 +111,8 @@ impl FacetTable {
         // arrays are made outside it, so that searches do not wait for a large segment.
         let local_to_id = {
             let mut state = self.lock();
-            let mut dictionary = (*state.dictionary).clone();
-            let ids = dictionary.intern(&names);
-            if dictionary.names.len() != state.dictionary.names.len() {
-                state.dictionary = Arc::new(dictionary);
-            }
-            ids
+            let known: Option<Vec<u32>> = names.iter().map(|name| state.dictionary.id(name)).collect();
+            known.unwrap_or_else(|| Arc::make_mut(&mut state.dictionary).intern(&names))
         };
         let max_doc = segment.max_doc();
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
@@ -134,12 +127,11 @@ impl FacetTable {
         Ok(values)
     }
 
-    /// The current dictionary, holding the ids of every prepared segment.
-    fn dictionary(&self, searcher: &Searcher) -> tantivy::Result<Arc<Dictionary>> {
-        for segment in searcher.segment_readers() {
-            self.segment(segment)?;
-        }
-        Ok(self.lock().dictionary.clone())
+    /// The value arrays of the searcher's segments (by segment ordinal), and a dictionary
+    /// holding all of their ids.
+    fn prepare(&self, searcher: &Searcher) -> tantivy::Result<(Vec<Arc<SegmentValues>>, Arc<Dictionary>)> {
+        let values = searcher.segment_readers().iter().map(|segment| self.segment(segment)).collect::<tantivy::Result<_>>()?;
+        Ok((values, self.lock().dictionary.clone()))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, TableState> {
@@ -166,21 +158,22 @@ type Masks = Vec<u16>;
 /// Collects with `inner` the hits that pass every filter, and counts facet values the way
 /// a faceted search shows them: each facet as if its own filter were not set. A hit that
 /// passes every filter counts for every facet; a hit that fails exactly one filter counts
-/// only for that filter's facet. So one pass over the hits of "text and all filters but
-/// one" replaces one extra search per active filter.
-pub struct FilteredSearch<'a, C> {
+/// only for that filter's facet. So one pass over the hits of the text replaces one extra
+/// search per active filter.
+pub struct FilteredSearch<C> {
     inner: C,
-    table: &'a FacetTable,
+    /// Value arrays by segment ordinal.
+    values: Vec<Arc<SegmentValues>>,
     dictionary: Arc<Dictionary>,
     masks: Arc<Masks>,
     all: u8,
 }
 
-impl<'a, C: Collector> FilteredSearch<'a, C> {
+impl<C: Collector> FilteredSearch<C> {
     /// At most eight filters (there are seven facets).
-    pub fn new(searcher: &Searcher, table: &'a FacetTable, filters: &[ValueFilter], inner: C) -> tantivy::Result<Self> {
+    pub fn new(searcher: &Searcher, table: &FacetTable, filters: &[ValueFilter], inner: C) -> tantivy::Result<Self> {
         assert!(filters.len() <= 8, "at most eight filters fit the bit mask");
-        let dictionary = table.dictionary(searcher)?;
+        let (values, dictionary) = table.prepare(searcher)?;
         let mut masks = vec![0u16; if filters.is_empty() { 0 } else { dictionary.names.len() }];
         for (bit, filter) in filters.iter().enumerate() {
             for (_, id) in &dictionary.sorted[dictionary.prefix_range(&filter.facet)] {
@@ -197,7 +190,7 @@ impl<'a, C: Collector> FilteredSearch<'a, C> {
             }
         }
         let all = ((1u16 << filters.len()) - 1) as u8;
-        Ok(FilteredSearch { inner, table, dictionary, masks: Arc::new(masks), all })
+        Ok(FilteredSearch { inner, values, dictionary, masks: Arc::new(masks), all })
     }
 }
 
@@ -232,15 +225,14 @@ pub struct SegmentFilteredSearch<S> {
 /// What the inner collector gathers in one segment.
 type SegmentFruit<C> = <<C as Collector>::Child as SegmentCollector>::Fruit;
 
-impl<C: Collector> Collector for FilteredSearch<'_, C> {
+impl<C: Collector> Collector for FilteredSearch<C> {
     type Fruit = (C::Fruit, FacetCounts);
     type Child = SegmentFilteredSearch<C::Child>;
 
     fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let values = self.table.segment(segment)?;
         Ok(SegmentFilteredSearch {
             inner: self.inner.for_segment(ordinal, segment)?,
-            values,
+            values: self.values[ordinal as usize].clone(),
             masks: self.masks.clone(),
             all: self.all,
             counts: vec![0u32; self.dictionary.names.len()],

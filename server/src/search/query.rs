@@ -7,9 +7,9 @@ use app::model::{FacetValue, OrgRef, SearchFacets, SearchHit, SearchKind, Search
 use app::query::{SearchQuery, SearchSort};
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{Facet, Field, IndexRecordOption, Term, Value};
+use tantivy::schema::{Field, IndexRecordOption, Term, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 
@@ -249,28 +249,6 @@ impl FacetName {
 /// Separator between an organisation's slug and name in its facet value.
 pub const ORG_FACET_SEPARATOR: char = '\u{1f}';
 
-/// The filter of one facet: any of its selected values.
-fn facet_filter(f: &Fields, facet: FacetName, values: &[String]) -> Box<dyn Query> {
-    let clauses = values
-        .iter()
-        .map(|value| {
-            let term = match facet {
-                FacetName::Org => Term::from_field_text(f.org_slug, value),
-                _ => Term::from_facet(f.facets, &Facet::from_path([format!("{}:{value}", facet.name())])),
-            };
-            (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
-        })
-        .collect();
-    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(clauses)), 0.0))
-}
-
-/// Text query and filters, combined.
-fn combined(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>)]) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_or_all(text))];
-    clauses.extend(filters.iter().map(|(_, filter)| (Occur::Must, filter.box_clone())));
-    Box::new(BooleanQuery::new(clauses))
-}
-
 fn text_or_all(text: &Option<Box<dyn Query>>) -> Box<dyn Query> {
     text.as_ref().map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone())
 }
@@ -343,11 +321,12 @@ pub fn run(
     let (page, per_page) = (q.page, q.per_page);
     let offset = (page as usize - 1) * per_page as usize;
     let parsed = parse_text(&q.text);
-    let selected: Vec<(FacetName, Vec<String>)> =
-        FacetName::ALL.iter().map(|facet| (*facet, facet.selected(q))).filter(|(_, values)| !values.is_empty()).collect();
-    let filters: Vec<(FacetName, Box<dyn Query>)> =
-        selected.iter().map(|(facet, values)| (*facet, facet_filter(f, *facet, values))).collect();
-    let value_filters: Vec<ValueFilter> = selected.iter().map(|(facet, values)| value_filter(*facet, values)).collect();
+    let filters: Vec<ValueFilter> = FacetName::ALL
+        .iter()
+        .map(|facet| (*facet, facet.selected(q)))
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(facet, values)| value_filter(facet, &values))
+        .collect();
 
     // Exact terms first; typos and prefixes only when that finds (almost) nothing; then,
     // if still nothing, entries matching most of the words.
@@ -362,7 +341,7 @@ pub fn run(
         // the text is needed for the facet counts anyway, and the text is nearly always far
         // more selective than filters such as "solutions" or "Bayern".
         let found =
-            collect(searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &value_filters, table)?;
+            collect(searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &filters, table)?;
         let enough = match i {
             0 => found.total >= TOLERANT_BELOW || candidate.is_none(),
             _ => found.total > 0,
@@ -383,7 +362,7 @@ pub fn run(
         .map(|(score, address)| hit(searcher, f, &snippets, *score, *address))
         .collect::<Result<Vec<_>, SearchError>>()?;
     let did_you_mean = if collected.total == 0 && !parsed.words.is_empty() {
-        did_you_mean(searcher, f, &filters, &parsed)?
+        did_you_mean(searcher, f, table, &filters, &parsed)?
     } else {
         None
     };
@@ -530,7 +509,8 @@ fn hit(searcher: &Searcher, f: &Fields, snippets: &SnippetMaker, score: f32, add
 fn did_you_mean(
     searcher: &Searcher,
     f: &Fields,
-    filters: &[(FacetName, Box<dyn Query>)],
+    table: &FacetTable,
+    filters: &[ValueFilter],
     parsed: &ParsedText,
 ) -> Result<Option<String>, SearchError> {
     let vocabulary = vocabulary(searcher, f.words)?;
@@ -554,8 +534,8 @@ fn did_you_mean(
         return Ok(None);
     }
     let text = corrected.join(" ");
-    let query = combined(&text_query(f, &parse_text(&text), Reach::Exact, false), filters);
-    let found = searcher.search(&*query, &Count)?;
+    let query = text_or_all(&text_query(f, &parse_text(&text), Reach::Exact, false));
+    let (found, _) = searcher.search(&*query, &FilteredSearch::new(searcher, table, filters, Count)?)?;
     Ok((found > 0).then_some(text))
 }
 

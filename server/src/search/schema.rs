@@ -7,7 +7,8 @@ use tantivy::schema::{
 use super::analysis::{ENGLISH, FOLDED, GERMAN, WORDS};
 
 /// Bumped whenever fields or analysis change; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+/// (3 was a word-pair field, measured and taken out again.)
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -18,7 +19,6 @@ pub struct Fields {
     pub slug: Field,
     /// Organisation whose entries this document belongs to (its uuid), for re-indexing them.
     pub org_id: Field,
-    pub org_slug: Field,
     // Text, from most to least important.
     pub name: Field,
     pub short: Field,
@@ -57,7 +57,6 @@ pub fn build() -> (Schema, Fields) {
         kind: b.add_text_field("kind", STRING | STORED),
         slug: b.add_text_field("slug", STRING | STORED),
         org_id: b.add_text_field("org_id", STRING),
-        org_slug: b.add_text_field("org_slug", STRING | STORED),
         name: b.add_text_field("name", text(GERMAN, true)),
         short: b.add_text_field("short", text(GERMAN, true)),
         tags: b.add_text_field("tags", text(GERMAN, false)),
