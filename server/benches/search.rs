@@ -269,7 +269,8 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
 
     let mix = synthetic::query_mix();
     let found = mix.iter().filter(|q| index.search(&search_query(q)).map(|r| r.total > 0).unwrap_or(false)).count();
-    step(&format!("query mix: {} queries, {found} with hits", mix.len()));
+    let meant_to_miss = mix.iter().filter(|q| q.label == "ohne Treffer").count();
+    step(&format!("query mix: {} queries, {found} with hits ({meant_to_miss} are meant to find nothing)", mix.len()));
 
     // API and engine passes alternate, so that both see the same conditions.
     step("Allmende search API over HTTP and the search engine in-process, alternating passes");

@@ -112,13 +112,14 @@ pub async fn generate(
     Ok(())
 }
 
-/// A fixed mix of at least 240 search queries for the benchmark, deterministic.
+/// A fixed mix of at least 240 search queries for the benchmark, deterministic; 30 of them
+/// are meant to find nothing.
 ///
 /// Thirty or more queries of each label, built from the generator's vocabulary. Queries with an
 /// `org` filter name organisations that exist whenever the catalogue has at least 26
 /// organisations (the 16 Länder, 6 federal bodies and 4 large IT service providers come first).
 pub fn query_mix() -> Vec<BenchQuery> {
-    let mut out = Vec::with_capacity(280);
+    let mut out = Vec::with_capacity(320);
     word_queries(&mut out);
     inflection_queries(&mut out);
     umlaut_queries(&mut out);
@@ -127,6 +128,7 @@ pub fn query_mix() -> Vec<BenchQuery> {
     phrase_queries(&mut out);
     multi_word_queries(&mut out);
     filter_queries(&mut out);
+    no_hit_queries(&mut out);
     out
 }
 
@@ -3260,6 +3262,49 @@ fn multi_word_queries(out: &mut Vec<BenchQuery>) {
     }
 }
 
+/// Queries that find nothing (30): words the catalogue does not contain, misspellings beyond
+/// the typo reach, and a known word under a filter that excludes it. They take the longest
+/// path: exact, tolerant and relaxed attempts, then the "Meinten Sie …?" lookup.
+fn no_hit_queries(out: &mut Vec<BenchQuery>) {
+    const ABSENT: [&str; 20] = [
+        "Raumfahrt",
+        "Quantencomputer",
+        "Xylophon",
+        "Zeppelinhafen",
+        "Walfang",
+        "Vulkanologie",
+        "Kernfusion",
+        "Tiefseebergbau",
+        "Polarforschung",
+        "Ballettschule",
+        "Skisprungschanze",
+        "Bergwerksmuseum",
+        "Mondlandung",
+        "Kreuzfahrtschiff",
+        "Qwertzuiop",
+        "Zxcvbnm",
+        "Flugzeugträger",
+        "Dinosaurierpark",
+        "Schokoladenfabrik",
+        "Uhrmacherzunft",
+    ];
+    for word in ABSENT {
+        out.push(query("ohne Treffer", word));
+    }
+    for text in ["Brgrbtlgng", "Frdhfsvrwltng", "Abflklndr", "Raumfahrt Walfang", "Xylophon Zeppelin"] {
+        out.push(query("ohne Treffer", text));
+    }
+    for (word, kind) in [
+        ("Raumfahrt", "solution"),
+        ("Walfang", "data_model"),
+        ("Kernfusion", "organisation"),
+        ("Mondlandung", "solution"),
+        ("Vulkanologie", "data_model"),
+    ] {
+        out.push(BenchQuery { text: word.to_owned(), filters: vec![("kind", kind.to_owned())], label: "ohne Treffer" });
+    }
+}
+
 /// A word plus filters on kind, category, licence, status, organisation and Land (49).
 fn filter_queries(out: &mut Vec<BenchQuery>) {
     for topic in TOPICS.iter().take(8) {
@@ -3596,14 +3641,14 @@ mod tests {
         let mix = query_mix();
         assert!(mix.len() >= 240, "{}", mix.len());
         assert_eq!(mix, query_mix());
-        for label in ["wort", "flexion", "umlaut", "kompositum", "tippfehler", "phrase", "mehrwort", "filter"] {
+        for label in ["wort", "flexion", "umlaut", "kompositum", "tippfehler", "phrase", "mehrwort", "filter", "ohne Treffer"] {
             let n = mix.iter().filter(|q| q.label == label).count();
             assert!(n >= 30, "{label}: {n}");
         }
         let fixed_slugs: HashSet<String> = fixed_organisations().iter().map(|o| slugify(&o.name)).collect();
         for q in &mix {
             assert!(!q.text.trim().is_empty());
-            assert_eq!(q.label == "filter", !q.filters.is_empty());
+            assert_eq!(q.label == "filter", !q.filters.is_empty() && q.label != "ohne Treffer");
             for (key, value) in &q.filters {
                 let ok = match *key {
                     "kind" => ["solution", "data_model", "organisation"].contains(&value.as_str()),

@@ -12,6 +12,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Term, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
+use tantivy_fst::Automaton;
 
 use super::SearchError;
 use super::facets::{FacetCounts, FacetTable, FilteredSearch, ValueFilter};
@@ -513,16 +514,15 @@ fn did_you_mean(
     filters: &[ValueFilter],
     parsed: &ParsedText,
 ) -> Result<Option<String>, SearchError> {
-    let vocabulary = vocabulary(searcher, f.words)?;
     let mut changed = false;
     let mut corrected = Vec::new();
     for word in &parsed.words {
         let lower = word.to_lowercase();
-        if vocabulary.contains_key(&lower) || is_stop_word(&fold(&lower)) {
+        if is_stop_word(&fold(&lower)) || is_indexed(searcher, f.words, &lower)? {
             corrected.push(lower);
             continue;
         }
-        match closest(&vocabulary, &lower) {
+        match closest(searcher, f.words, &lower)? {
             Some(better) => {
                 corrected.push(better);
                 changed = true;
@@ -539,32 +539,45 @@ fn did_you_mean(
     Ok((found > 0).then_some(text))
 }
 
-/// Every word of a field with its document frequency.
-fn vocabulary(searcher: &Searcher, field: Field) -> Result<HashMap<String, u64>, SearchError> {
-    let mut out: HashMap<String, u64> = HashMap::new();
+fn io_error(err: std::io::Error) -> SearchError {
+    SearchError::Internal(err.to_string())
+}
+
+/// Whether some segment has `word` in `field`.
+fn is_indexed(searcher: &Searcher, field: Field, word: &str) -> Result<bool, SearchError> {
+    for segment in searcher.segment_readers() {
+        if segment.inverted_index(field)?.terms().get(word.as_bytes()).map_err(io_error)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The indexed word of `field` closest to `word` (compared folded, then the more frequent,
+/// then alphabetically first), if within reach: one edit below five characters, else two.
+/// The term dictionary is walked with a Levenshtein automaton of the folded word that reads
+/// the dictionary's words folded too ([`Folding`]), so the cost grows with the number of
+/// close words, not with the vocabulary.
+fn closest(searcher: &Searcher, field: Field, word: &str) -> Result<Option<String>, SearchError> {
+    let folded = fold(word);
+    let target: Vec<char> = folded.chars().collect();
+    let max: u8 = if target.len() < 5 { 1 } else { 2 };
+    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, &folded), max, false).automaton()?;
+    let automaton = Folding(automaton);
+    let mut candidates: HashMap<String, u64> = HashMap::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().stream().map_err(|e| SearchError::Internal(e.to_string()))?;
+        let mut stream = inverted.terms().search(&automaton).into_stream().map_err(io_error)?;
         while stream.advance() {
-            if let Ok(word) = std::str::from_utf8(stream.key()) {
-                *out.entry(word.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+            if let Ok(candidate) = std::str::from_utf8(stream.key()) {
+                *candidates.entry(candidate.to_owned()).or_default() += u64::from(stream.value().doc_freq);
             }
         }
     }
-    Ok(out)
-}
-
-/// The most frequent vocabulary word closest to `word` (compared folded), if within reach.
-fn closest(vocabulary: &HashMap<String, u64>, word: &str) -> Option<String> {
-    let target: Vec<char> = fold(word).chars().collect();
-    let max = if target.len() < 5 { 1 } else { 2 };
     let mut best: Option<(usize, u64, &str)> = None;
-    for (candidate, freq) in vocabulary {
+    for (candidate, freq) in &candidates {
         let folded: Vec<char> = fold(candidate).chars().collect();
-        if folded.len().abs_diff(target.len()) > max {
-            continue;
-        }
-        let Some(distance) = bounded_levenshtein(&target, &folded, max) else { continue };
+        let Some(distance) = bounded_levenshtein(&target, &folded, usize::from(max)) else { continue };
         let better = match best {
             None => true,
             Some((d, f, c)) => distance < d || (distance == d && (*freq > f || (*freq == f && candidate.as_str() < c))),
@@ -573,7 +586,52 @@ fn closest(vocabulary: &HashMap<String, u64>, word: &str) -> Option<String> {
             best = Some((distance, *freq, candidate));
         }
     }
-    best.filter(|(d, _, _)| *d > 0).map(|(_, _, c)| c.to_owned())
+    Ok(best.filter(|(d, _, _)| *d > 0).map(|(_, _, c)| c.to_owned()))
+}
+
+/// A Levenshtein automaton over lower-case UTF-8 that reads letters with diacritics as their
+/// base letter and `ß` as `ss`, the way [`fold`] does (the `ae`/`oe`/`ue` spellings of an
+/// indexed word are read as written). State: the inner state and a held-back lead byte.
+struct Folding<A>(A);
+
+impl<A: Automaton<State = u32>> Automaton for Folding<A> {
+    type State = (u32, u8);
+
+    fn start(&self) -> Self::State {
+        (self.0.start(), 0)
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        state.1 == 0 && self.0.is_match(&state.0)
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        self.0.can_match(&state.0)
+    }
+
+    fn accept(&self, &(inner, held): &Self::State, byte: u8) -> Self::State {
+        // Latin-1 letters are 0xC3 followed by one byte.
+        const LEAD: u8 = 0xC3;
+        if held == 0 {
+            return if byte == LEAD { (inner, LEAD) } else { (self.0.accept(&inner, byte), 0) };
+        }
+        let base = match byte {
+            0xA0..=0xA5 => Some(b'a'),
+            0xA7 => Some(b'c'),
+            0xA8..=0xAB => Some(b'e'),
+            0xAC..=0xAF => Some(b'i'),
+            0xB1 => Some(b'n'),
+            0xB2..=0xB6 | 0xB8 => Some(b'o'),
+            0xB9..=0xBC => Some(b'u'),
+            _ => None,
+        };
+        let next = match (byte, base) {
+            (0x9F, _) => self.0.accept(&self.0.accept(&inner, b's'), b's'),
+            (_, Some(letter)) => self.0.accept(&inner, letter),
+            (_, None) => self.0.accept(&self.0.accept(&inner, LEAD), byte),
+        };
+        (next, 0)
+    }
 }
 
 /// Levenshtein distance if it is at most `max`.
@@ -619,6 +677,26 @@ mod tests {
         assert_eq!(allowed_edits(5), 1);
         assert_eq!(allowed_edits(8), 1);
         assert_eq!(allowed_edits(9), 2);
+    }
+
+    /// Whether the folding automaton for `target` within `edits` accepts `word`.
+    fn folding_accepts(target: &str, edits: u8, word: &str) -> bool {
+        let field = crate::search::schema::build().1.words;
+        let automaton = Folding(FuzzyTermQuery::new(Term::from_field_text(field, target), edits, false).automaton().unwrap());
+        let state = word.bytes().fold(automaton.start(), |state, byte| automaton.accept(&state, byte));
+        automaton.is_match(&state)
+    }
+
+    #[test]
+    fn spelling_automaton_reads_words_folded() {
+        assert!(folding_accepts("sperrmull", 0, "sperrmüll"));
+        assert!(folding_accepts("strasse", 0, "straße"));
+        assert!(folding_accepts("cafe", 0, "café"));
+        assert!(folding_accepts("sprrmul", 2, "sperrmüll"), "two edits from the folded word");
+        assert!(!folding_accepts("sprrmul", 1, "sperrmüll"));
+        assert!(!folding_accepts("sperrmull", 0, "sperrmüllabfuhr"), "whole words only");
+        assert!(folding_accepts("æther", 0, "æther"), "other letters of the same range pass unchanged");
+        assert!(!folding_accepts("aether", 0, "æther"));
     }
 
     #[test]
