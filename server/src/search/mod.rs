@@ -10,6 +10,7 @@ pub mod analysis;
 mod documents;
 mod facets;
 mod outbox;
+mod parallel;
 mod query;
 pub mod schema;
 mod suggest;
@@ -89,15 +90,15 @@ struct Inner {
     writer: Mutex<IndexWriter>,
     cursor: Mutex<OutboxCursor>,
     facet_table: facets::FacetTable,
+    /// Segments are searched in parallel: a large search takes half the time on two cores.
+    pool: parallel::SegmentPool,
 }
 
 impl SearchIndex {
     /// Opens the index in `dir` (creating the directory), rebuilding it from `pool` when it
     /// is new, unreadable or of another schema version. `progress` is told about a rebuild.
     pub async fn open(dir: &Path, pool: &PgPool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Self, SearchError> {
-        let (mut index, payload) = open_or_create(dir)?;
-        // Segments are searched in parallel: a large search takes half the time on two cores.
-        index.set_multithread_executor(SEARCH_THREADS)?;
+        let (index, payload) = open_or_create(dir)?;
         // The schema always comes from `schema::build` (an index with another one is rebuilt).
         let fields = schema::build().1;
         let writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY).map_err(|err| match err {
@@ -114,6 +115,7 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 cursor: Mutex::new(payload.map_or(OutboxCursor::START, |p| p.cursor)),
                 facet_table: facets::FacetTable::default(),
+                pool: parallel::SegmentPool::new(SEARCH_THREADS - 1).map_err(|err| SearchError::Internal(err.to_string()))?,
             }),
         };
         let needs_rebuild = match payload {
@@ -248,7 +250,7 @@ impl SearchIndex {
     /// Runs a search (a few milliseconds of CPU; callers on the async runtime may call it
     /// directly).
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
-        query::run(&self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, &self.inner.facet_table, query)
+        query::run(&self.inner.pool, &self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, &self.inner.facet_table, query)
     }
 
     /// Completions for what has been typed so far.

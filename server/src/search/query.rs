@@ -16,6 +16,7 @@ use tantivy_fst::Automaton;
 
 use super::SearchError;
 use super::facets::{FacetCounts, FacetTable, FilteredSearch, ValueFilter};
+use super::parallel::SegmentPool;
 use super::analysis::{english_term, fold, is_stop_word, query_parts, query_term, words};
 use super::schema::Fields;
 
@@ -275,6 +276,7 @@ struct Collected {
 }
 
 fn collect_with<C, K>(
+    pool: &SegmentPool,
     searcher: &Searcher,
     query: &dyn Query,
     top: C,
@@ -283,13 +285,15 @@ fn collect_with<C, K>(
     table: &FacetTable,
 ) -> tantivy::Result<Collected>
 where
-    C: Collector<Fruit = Vec<(K, DocAddress)>>,
+    C: Collector<Fruit = Vec<(K, DocAddress)>> + 'static,
 {
-    let ((hits, total), facets) = searcher.search(query, &FilteredSearch::new(searcher, table, filters, (top, Count))?)?;
+    let ((hits, total), facets) = pool.search(searcher, query, FilteredSearch::new(searcher, table, filters, (top, Count))?)?;
     Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn collect(
+    pool: &SegmentPool,
     searcher: &Searcher,
     query: &dyn Query,
     sort: SearchSort,
@@ -300,18 +304,19 @@ fn collect(
 ) -> tantivy::Result<Collected> {
     let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
     match sort {
-        SearchSort::Relevance => collect_with(searcher, query, top.order_by_score(), |s: &f32| *s, filters, table),
+        SearchSort::Relevance => collect_with(pool, searcher, query, top.order_by_score(), |s: &f32| *s, filters, table),
         SearchSort::Newest => {
-            collect_with(searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, filters, table)
+            collect_with(pool, searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, filters, table)
         }
         SearchSort::Reused => {
-            collect_with(searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, filters, table)
+            collect_with(pool, searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, filters, table)
         }
     }
 }
 
 /// Runs the query.
 pub fn run(
+    pool: &SegmentPool,
     searcher: &Searcher,
     index: &Index,
     f: &Fields,
@@ -342,7 +347,7 @@ pub fn run(
         // the text is needed for the facet counts anyway, and the text is nearly always far
         // more selective than filters such as "solutions" or "Bayern".
         let found =
-            collect(searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &filters, table)?;
+            collect(pool, searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &filters, table)?;
         let enough = match i {
             0 => found.total >= TOLERANT_BELOW || candidate.is_none(),
             _ => found.total > 0,
@@ -363,7 +368,7 @@ pub fn run(
         .map(|(score, address)| hit(searcher, f, &snippets, *score, *address))
         .collect::<Result<Vec<_>, SearchError>>()?;
     let did_you_mean = if collected.total == 0 && !parsed.words.is_empty() {
-        did_you_mean(searcher, f, table, &filters, &parsed)?
+        did_you_mean(pool, searcher, f, table, &filters, &parsed)?
     } else {
         None
     };
@@ -508,6 +513,7 @@ fn hit(searcher: &Searcher, f: &Fields, snippets: &SnippetMaker, score: f32, add
 /// "Meinten Sie …?": replaces each unknown word by the most frequent indexed word within
 /// two edits, and offers the result if it finds something.
 fn did_you_mean(
+    pool: &SegmentPool,
     searcher: &Searcher,
     f: &Fields,
     table: &FacetTable,
@@ -535,7 +541,7 @@ fn did_you_mean(
     }
     let text = corrected.join(" ");
     let query = text_or_all(&text_query(f, &parse_text(&text), Reach::Exact, false));
-    let (found, _) = searcher.search(&*query, &FilteredSearch::new(searcher, table, filters, Count)?)?;
+    let (found, _) = pool.search(searcher, &*query, FilteredSearch::new(searcher, table, filters, Count)?)?;
     Ok((found > 0).then_some(text))
 }
 
