@@ -27,6 +27,8 @@ pub const ENGLISH: &str = "allmende_en";
 pub const WORDS: &str = "allmende_words";
 /// Name of the analyser for typo and prefix matching: folded words and compound parts.
 pub const FOLDED: &str = "allmende_folded";
+/// Name of the analyser for phrases: pairs of neighbouring word stems.
+pub const PAIRS: &str = "allmende_pairs";
 
 /// Longest word that is indexed (longer "words" are mostly hashes or URLs).
 const MAX_WORD_CHARS: usize = 40;
@@ -241,6 +243,39 @@ pub fn folded_tokens(text: &str) -> Vec<Token> {
     tokens_of(text, |word| analyse(word).folded.clone())
 }
 
+/// One token per pair of neighbouring words, `stem stem` at the first word's position: a
+/// two-word phrase is then one term, and a longer one a phrase of pairs, which are far rarer
+/// than their words (no word positions to read for "open data"). Stop words are paired too,
+/// so "rund um die Uhr" needs its stop words in place.
+pub fn pair_tokens(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut previous: Option<(usize, usize, std::rc::Rc<Analysed>)> = None;
+    for (position, (from, to)) in words(text).enumerate() {
+        let word = &text[from..to];
+        if word.chars().count() > MAX_WORD_CHARS {
+            previous = None;
+            continue;
+        }
+        let analysed = analyse(word);
+        if let Some((first_position, first_from, first)) = &previous {
+            let text = pair_term(&first.stems[0], &analysed.stems[0]);
+            tokens.push(Token { offset_from: *first_from, offset_to: to, position: *first_position, text, position_length: 1 });
+        }
+        previous = Some((position, from, analysed));
+    }
+    tokens
+}
+
+/// The `pairs` terms of a phrase's words, in order (empty for fewer than two words).
+pub fn phrase_pairs(phrase: &[String]) -> Vec<String> {
+    let stems: Vec<String> = phrase.iter().map(|word| stem_german(&fold(&word.to_lowercase()))).collect();
+    stems.windows(2).map(|pair| pair_term(&pair[0], &pair[1])).collect()
+}
+
+fn pair_term(first: &str, second: &str) -> String {
+    format!("{first} {second}")
+}
+
 /// Tokens for every word of `text` (too long ones skipped): each term of the word at the
 /// word's position and byte range.
 fn tokens_of<I: IntoIterator<Item = String>>(text: &str, terms_of: impl Fn(&str) -> I) -> Vec<Token> {
@@ -322,6 +357,8 @@ pub enum Analysis {
     Words,
     /// Folded words and compound parts, unstemmed (typos, prefixes).
     Folded,
+    /// Pairs of neighbouring word stems (phrases).
+    Pairs,
 }
 
 /// A tantivy tokenizer running one [`Analysis`].
@@ -347,6 +384,7 @@ impl Tokenizer for Analyzer {
             Analysis::English => tokens_of(text, |word| [english_term(word)]),
             Analysis::Words => tokens_of(text, |word| [word.to_lowercase()]),
             Analysis::Folded => folded_tokens(text),
+            Analysis::Pairs => pair_tokens(text),
         };
         VecTokenStream { tokens: &mut self.buffer, index: None }
     }
@@ -377,6 +415,24 @@ impl TokenStream for VecTokenStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_join_neighbouring_stems_at_the_first_position() {
+        let tokens = pair_tokens("Anträge online stellen, rund um die Uhr");
+        let pairs: Vec<(&str, usize)> = tokens.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        assert_eq!(pairs[0], ("antrag onlin", 0));
+        assert_eq!(pairs.len(), 6, "{pairs:?}");
+        assert_eq!(pairs[5].1, 5);
+        // The query side makes the same terms, umlauts and inflection included.
+        let words = |text: &str| text.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let query = phrase_pairs(&words("Antrag online stellen"));
+        assert_eq!(query, [pairs[0].0, pairs[1].0]);
+        assert_eq!(phrase_pairs(&words("rund um die Uhr")), [pairs[3].0, pairs[4].0, pairs[5].0]);
+        assert!(phrase_pairs(&words("Uhr")).is_empty());
+        // A word too long to index breaks the chain.
+        let long = "x".repeat(MAX_WORD_CHARS + 1);
+        assert!(pair_tokens(&format!("offene {long} Daten")).is_empty());
+    }
 
     fn terms(text: &str) -> Vec<String> {
         german_tokens(text).into_iter().map(|t| t.text).collect()

@@ -62,6 +62,7 @@ impl EntryDoc {
         doc.add_text(f.org_name, &org_name);
         for text in [&self.name, &self.short, &tags, &self.long, &org_name] {
             doc.add_text(f.all, text);
+            doc.add_text(f.pairs, text);
             doc.add_text(f.folded, text);
         }
         doc.add_text(f.name_words, &self.name);

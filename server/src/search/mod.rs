@@ -28,7 +28,7 @@ use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 use uuid::Uuid;
 
-use self::analysis::{Analysis, Analyzer, ENGLISH, FOLDED, GERMAN, WORDS};
+use self::analysis::{Analysis, Analyzer, ENGLISH, FOLDED, GERMAN, PAIRS, WORDS};
 use self::documents::{EntryDoc, Selection};
 use self::outbox::{Change, OutboxCursor};
 use self::schema::{Fields, SCHEMA_VERSION};
@@ -418,4 +418,5 @@ fn register_analyzers(index: &Index) {
     tokenizers.register(ENGLISH, Analyzer::new(Analysis::English));
     tokenizers.register(WORDS, Analyzer::new(Analysis::Words));
     tokenizers.register(FOLDED, Analyzer::new(Analysis::Folded));
+    tokenizers.register(PAIRS, Analyzer::new(Analysis::Pairs));
 }

@@ -17,7 +17,7 @@ use tantivy_fst::Automaton;
 use super::SearchError;
 use super::facets::{FacetCounts, FacetTable, FilteredSearch, ValueFilter};
 use super::parallel::SegmentPool;
-use super::analysis::{english_term, fold, is_stop_word, query_parts, query_term, words};
+use super::analysis::{english_term, fold, is_stop_word, phrase_pairs, query_parts, query_term, words};
 use super::schema::Fields;
 
 /// Most words of a query that are used.
@@ -147,9 +147,8 @@ fn word_query(f: &Fields, word: &str, reach: Reach) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// A phrase over all text. Stop words keep their place but are not looked up: "rund um
-/// die Uhr" matches "rund … … Uhr", without reading the positions of the most frequent
-/// words of the language.
+/// A phrase in one field with word positions (name, short description), for ranking. Stop
+/// words keep their place but are not looked up: "rund um die Uhr" matches "rund … … Uhr".
 fn phrase_query(field: Field, phrase: &[String], boost: f32) -> Option<Box<dyn Query>> {
     let terms: Vec<(usize, Term)> = phrase
         .iter()
@@ -159,13 +158,27 @@ fn phrase_query(field: Field, phrase: &[String], boost: f32) -> Option<Box<dyn Q
     (terms.len() >= 2).then(|| boosted(PhraseQuery::new_with_offset(terms), boost))
 }
 
+/// A phrase anywhere in the text, as pairs of neighbouring words: two words are one term of
+/// the `pairs` field, more are a phrase of their pairs. `None` for fewer than two words.
+fn pairs_query(f: &Fields, phrase: &[String]) -> Option<Box<dyn Query>> {
+    let pairs = phrase_pairs(phrase);
+    match pairs.as_slice() {
+        [] => None,
+        [pair] => Some(term_query(f.pairs, pair, BOOST_PHRASE)),
+        _ => {
+            let terms = pairs.iter().map(|pair| Term::from_field_text(f.pairs, pair)).collect();
+            Some(boosted(PhraseQuery::new(terms), BOOST_PHRASE))
+        }
+    }
+}
+
 /// The text part of the query; `None` when the text has no usable words (then every entry
 /// matches). Every word must match, or with `relaxed` at least half of them.
 fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> Option<Box<dyn Query>> {
     let word_queries: Vec<Box<dyn Query>> = parsed.words.iter().filter_map(|w| word_query(f, w, reach)).collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &parsed.phrases {
-        match phrase_query(f.all, phrase, BOOST_PHRASE) {
+        match pairs_query(f, phrase) {
             Some(query) => {
                 clauses.push((Occur::Must, query));
                 // Ranking among matches: the phrase in the name or short description counts
@@ -174,7 +187,7 @@ fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> O
                     clauses.extend(phrase_query(field, phrase, boost).map(|q| (Occur::Should, q)));
                 }
             }
-            // Only stop words and one other word: search the words.
+            // Fewer than two words: search the words.
             None => clauses.extend(phrase.iter().filter_map(|w| word_query(f, w, reach)).map(|q| (Occur::Must, q))),
         }
     }
@@ -395,6 +408,10 @@ fn facets_of(counts: &FacetCounts, q: &SearchQuery) -> SearchFacets {
             }
         };
         let is_selected = |stored: &str| -> bool {
+            if selected.is_empty() {
+                // The common case, and the organisation facet can have thousands of values.
+                return false;
+            }
             let value = stored.split_once(ORG_FACET_SEPARATOR).map_or(stored, |(slug, _)| slug);
             selected.iter().any(|s| s == value)
         };
