@@ -76,15 +76,23 @@ impl SegmentPool {
         }
 
         let mut fruits = collect_share(searcher, weight.as_ref(), collector.as_ref(), &own);
+        let mut failed = false;
         for (slot, reported) in pending {
             let unstarted = lock(&slot).take();
+            if failed {
+                // Work for a search that has failed is dropped, not left in the queue.
+                continue;
+            }
             if let Some(job) = unstarted {
                 job();
             }
-            let theirs = reported
-                .recv()
-                .map_err(|_| tantivy::TantivyError::InternalError("a search helper thread failed".into()))?;
-            fruits.extend(theirs);
+            match reported.recv() {
+                Ok(theirs) => fruits.extend(theirs),
+                Err(_) => failed = true,
+            }
+        }
+        if failed {
+            return Err(tantivy::TantivyError::InternalError("a share of the search failed".into()));
         }
         fruits.sort_by_key(|(ordinal, _)| *ordinal);
         let fruits = fruits.into_iter().map(|(_, fruit)| fruit).collect::<tantivy::Result<Vec<_>>>()?;
@@ -98,7 +106,9 @@ fn helper(jobs: &Mutex<Receiver<Slot>>) {
         let Ok(slot) = next else { return };
         let job = lock(&slot).take();
         if let Some(job) = job {
-            job();
+            // A panicking share fails its own search (its report is never sent) but must not
+            // end the helper.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
         }
     }
 }
@@ -152,6 +162,60 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{IndexRecordOption, STRING, Schema};
+    use tantivy::{DocAddress, Index, TantivyDocument, Term};
+
+    /// An index in memory with three segments of 40, 30 and 5 documents: "even" on every
+    /// second document.
+    fn three_segments() -> (Index, tantivy::schema::Field) {
+        let mut builder = Schema::builder();
+        let field = builder.add_text_field("word", STRING);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let mut n = 0;
+        for size in [40, 30, 5] {
+            for _ in 0..size {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(field, if n % 2 == 0 { "even" } else { "odd" });
+                writer.add_document(doc).unwrap();
+                n += 1;
+            }
+            writer.commit().unwrap();
+        }
+        (index, field)
+    }
+
+    fn hits(pool: &SegmentPool, index: &Index, field: tantivy::schema::Field) -> (Vec<DocAddress>, usize) {
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let query = TermQuery::new(Term::from_field_text(field, "even"), IndexRecordOption::Basic);
+        let (top, count) = pool.search(&searcher, &query, (TopDocs::with_limit(100).order_by_score(), Count)).unwrap();
+        let mut addresses: Vec<DocAddress> = top.into_iter().map(|(_, address)| address).collect();
+        addresses.sort();
+        (addresses, count)
+    }
+
+    #[test]
+    fn pool_search_finds_what_a_plain_search_finds() {
+        let (index, field) = three_segments();
+        let searcher = index.reader().unwrap().searcher();
+        let query = TermQuery::new(Term::from_field_text(field, "even"), IndexRecordOption::Basic);
+        let mut expected: Vec<DocAddress> =
+            searcher.search(&query, &TopDocs::with_limit(100).order_by_score()).unwrap().into_iter().map(|(_, a)| a).collect();
+        expected.sort();
+        assert_eq!(expected.len(), 38);
+        let pool = SegmentPool::new(1).unwrap();
+        for _ in 0..20 {
+            assert_eq!(hits(&pool, &index, field), (expected.clone(), 38));
+        }
+        // A pool without helper threads searches every segment on the calling thread.
+        let alone = SegmentPool::new(0).unwrap();
+        assert_eq!(hits(&alone, &index, field), (expected, 38));
+    }
 
     #[test]
     fn shares_balance_documents() {

@@ -612,16 +612,30 @@ fn closest(searcher: &Searcher, field: Field, word: &str) -> Result<Option<Strin
     Ok(best.filter(|(d, _, _)| *d > 0).map(|(_, _, c)| c.to_owned()))
 }
 
-/// A Levenshtein automaton over lower-case UTF-8 that reads letters with diacritics as their
-/// base letter and `ß` as `ss`, the way [`fold`] does (the `ae`/`oe`/`ue` spellings of an
-/// indexed word are read as written). State: the inner state and a held-back lead byte.
+/// A Levenshtein automaton over lower-case UTF-8 that reads the dictionary's words the way
+/// [`fold`] does: letters with diacritics as their base letter, `ß` as `ss`, and `ae`, `oe`,
+/// `ue` as `a`, `o`, `u` (with `fold`'s exceptions after `q` and in `eue`/`aue`).
 struct Folding<A>(A);
 
+/// The inner automaton's state, a held-back UTF-8 lead byte (or 0), and the last two folded
+/// letters read (for the `ae`/`oe`/`ue` rule).
+type FoldingState = (u32, u8, u8, u8);
+
+impl<A: Automaton<State = u32>> Folding<A> {
+    /// Feeds one folded letter, dropping the `e` of `ae`/`oe`/`ue` like `fold_digraphs`.
+    fn letter(&self, (inner, _, previous, before): FoldingState, letter: u8) -> FoldingState {
+        let keeps_e = previous == b'u' && matches!(before, b'q' | b'e' | b'a');
+        let dropped = letter == b'e' && matches!(previous, b'a' | b'o' | b'u') && !keeps_e;
+        let inner = if dropped { inner } else { self.0.accept(&inner, letter) };
+        (inner, 0, letter, previous)
+    }
+}
+
 impl<A: Automaton<State = u32>> Automaton for Folding<A> {
-    type State = (u32, u8);
+    type State = FoldingState;
 
     fn start(&self) -> Self::State {
-        (self.0.start(), 0)
+        (self.0.start(), 0, 0, 0)
     }
 
     fn is_match(&self, state: &Self::State) -> bool {
@@ -632,12 +646,14 @@ impl<A: Automaton<State = u32>> Automaton for Folding<A> {
         self.0.can_match(&state.0)
     }
 
-    fn accept(&self, &(inner, held): &Self::State, byte: u8) -> Self::State {
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
         // Latin-1 letters are 0xC3 followed by one byte.
         const LEAD: u8 = 0xC3;
+        let (inner, held, previous, before) = *state;
         if held == 0 {
-            return if byte == LEAD { (inner, LEAD) } else { (self.0.accept(&inner, byte), 0) };
+            return if byte == LEAD { (inner, LEAD, previous, before) } else { self.letter(*state, byte) };
         }
+        let unheld = (inner, 0, previous, before);
         let base = match byte {
             0xA0..=0xA5 => Some(b'a'),
             0xA7 => Some(b'c'),
@@ -648,12 +664,16 @@ impl<A: Automaton<State = u32>> Automaton for Folding<A> {
             0xB9..=0xBC => Some(b'u'),
             _ => None,
         };
-        let next = match (byte, base) {
-            (0x9F, _) => self.0.accept(&self.0.accept(&inner, b's'), b's'),
-            (_, Some(letter)) => self.0.accept(&inner, letter),
-            (_, None) => self.0.accept(&self.0.accept(&inner, LEAD), byte),
-        };
-        (next, 0)
+        match (byte, base) {
+            (0x9F, _) => self.letter(self.letter(unheld, b's'), b's'),
+            (_, Some(letter)) => self.letter(unheld, letter),
+            (_, None) => {
+                // Another letter: both bytes as they are.
+                let (inner, ..) = unheld;
+                let inner = self.0.accept(&self.0.accept(&inner, LEAD), byte);
+                (inner, 0, byte, LEAD)
+            }
+        }
     }
 }
 
@@ -720,6 +740,18 @@ mod tests {
         assert!(!folding_accepts("sperrmull", 0, "sperrmüllabfuhr"), "whole words only");
         assert!(folding_accepts("æther", 0, "æther"), "other letters of the same range pass unchanged");
         assert!(!folding_accepts("aether", 0, "æther"));
+        // Words the catalogue spells with ae/oe/ue are read folded too …
+        assert!(folding_accepts("burgerburo", 0, "buergerbuero"));
+        assert!(folding_accepts("strasse", 0, "strasse"));
+        // … except where `fold` keeps the e.
+        assert!(folding_accepts("quelle", 0, "quelle"));
+        assert!(folding_accepts("steuer", 0, "steuer"));
+        assert!(folding_accepts("bauer", 0, "bauer"));
+        assert!(!folding_accepts("stur", 0, "steuer"));
+        // The automaton agrees with `fold` on every word of this list.
+        for word in ["mäuse", "poesie", "aeue", "ueue", "aee", "queue", "neue", "fußgänger", "bœuf", "qualität"] {
+            assert!(folding_accepts(&fold(word), 0, word), "{word} → {}", fold(word));
+        }
     }
 
     #[test]
