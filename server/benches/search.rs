@@ -269,7 +269,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
 
     let mix = synthetic::query_mix();
     let found = mix.iter().filter(|q| index.search(&search_query(q)).map(|r| r.total > 0).unwrap_or(false)).count();
-    let meant_to_miss = mix.iter().filter(|q| q.label == "ohne Treffer").count();
+    let meant_to_miss = mix.iter().filter(|q| q.label == synthetic::NO_HITS).count();
     step(&format!("query mix: {} queries, {found} with hits ({meant_to_miss} are meant to find nothing)", mix.len()));
 
     // API and engine passes alternate, so that both see the same conditions.

@@ -3262,9 +3262,12 @@ fn multi_word_queries(out: &mut Vec<BenchQuery>) {
     }
 }
 
-/// Queries that find nothing (30): words the catalogue does not contain, misspellings beyond
-/// the typo reach, and a known word under a filter that excludes it. They take the longest
-/// path: exact, tolerant and relaxed attempts, then the "Meinten Sie …?" lookup.
+/// Label of the queries that are meant to find nothing.
+pub const NO_HITS: &str = "ohne Treffer";
+
+/// Queries that find nothing (30): words the catalogue does not contain (also under a kind
+/// filter) and misspellings beyond the typo reach. They take the longest path: exact,
+/// tolerant and relaxed attempts, then the "Meinten Sie …?" lookup.
 fn no_hit_queries(out: &mut Vec<BenchQuery>) {
     const ABSENT: [&str; 20] = [
         "Raumfahrt",
@@ -3289,10 +3292,10 @@ fn no_hit_queries(out: &mut Vec<BenchQuery>) {
         "Uhrmacherzunft",
     ];
     for word in ABSENT {
-        out.push(query("ohne Treffer", word));
+        out.push(query(NO_HITS, word));
     }
     for text in ["Brgrbtlgng", "Frdhfsvrwltng", "Abflklndr", "Raumfahrt Walfang", "Xylophon Zeppelin"] {
-        out.push(query("ohne Treffer", text));
+        out.push(query(NO_HITS, text));
     }
     for (word, kind) in [
         ("Raumfahrt", "solution"),
@@ -3301,7 +3304,7 @@ fn no_hit_queries(out: &mut Vec<BenchQuery>) {
         ("Mondlandung", "solution"),
         ("Vulkanologie", "data_model"),
     ] {
-        out.push(BenchQuery { text: word.to_owned(), filters: vec![("kind", kind.to_owned())], label: "ohne Treffer" });
+        out.push(BenchQuery { text: word.to_owned(), filters: vec![("kind", kind.to_owned())], label: NO_HITS });
     }
 }
 
@@ -3641,14 +3644,14 @@ mod tests {
         let mix = query_mix();
         assert!(mix.len() >= 240, "{}", mix.len());
         assert_eq!(mix, query_mix());
-        for label in ["wort", "flexion", "umlaut", "kompositum", "tippfehler", "phrase", "mehrwort", "filter", "ohne Treffer"] {
+        for label in ["wort", "flexion", "umlaut", "kompositum", "tippfehler", "phrase", "mehrwort", "filter", NO_HITS] {
             let n = mix.iter().filter(|q| q.label == label).count();
             assert!(n >= 30, "{label}: {n}");
         }
         let fixed_slugs: HashSet<String> = fixed_organisations().iter().map(|o| slugify(&o.name)).collect();
         for q in &mix {
             assert!(!q.text.trim().is_empty());
-            assert_eq!(q.label == "filter", !q.filters.is_empty() && q.label != "ohne Treffer");
+            assert_eq!(q.label == "filter", !q.filters.is_empty() && q.label != NO_HITS);
             for (key, value) in &q.filters {
                 let ok = match *key {
                     "kind" => ["solution", "data_model", "organisation"].contains(&value.as_str()),

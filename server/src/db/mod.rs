@@ -105,8 +105,8 @@ impl Catalogue for PgCatalogue {
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogueError> {
-        // A search is one or two milliseconds of CPU, spread over tantivy's own search
-        // threads: run it here. Handing it to a blocking thread cost more than it saved
+        // A search is one or two milliseconds of CPU, shared with the index's search helper
+        // thread: run it here. Handing it to a blocking thread cost more than it saved
         // (measured with `scripts/bench.sh`).
         self.search_index()?.search(query).map_err(|e| CatalogueError::Search(e.to_string()))
     }

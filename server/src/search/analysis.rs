@@ -90,23 +90,38 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
-        match c {
-            'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' => out.push('a'),
-            'ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'ø' => out.push('o'),
-            'ü' | 'ù' | 'ú' | 'û' => out.push('u'),
-            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
-            'í' | 'ì' | 'î' | 'ï' => out.push('i'),
-            'ç' => out.push('c'),
-            'ñ' => out.push('n'),
-            'ß' => out.push_str("ss"),
-            _ => out.push(c),
+        match folded_letter(c) {
+            Some(plain) => out.push_str(plain),
+            None => out.push(c),
         }
     }
     fold_digraphs(&out)
 }
 
-/// `ae`, `oe`, `ue` → `a`, `o`, `u`, except after `q` ("Quelle") and in the diphthongs
-/// `eu`/`au` followed by `e` ("Steuer", "neue", "Bauer"), where the `e` is its own vowel.
+/// What [`fold`] writes for a letter with diacritics (`ß` → `ss`); `None` for other characters.
+pub fn folded_letter(c: char) -> Option<&'static str> {
+    match c {
+        'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' => Some("a"),
+        'ö' | 'ò' | 'ó' | 'ô' | 'õ' | 'ø' => Some("o"),
+        'ü' | 'ù' | 'ú' | 'û' => Some("u"),
+        'é' | 'è' | 'ê' | 'ë' => Some("e"),
+        'í' | 'ì' | 'î' | 'ï' => Some("i"),
+        'ç' => Some("c"),
+        'ñ' => Some("n"),
+        'ß' => Some("ss"),
+        _ => None,
+    }
+}
+
+/// Whether [`fold`] drops an `e` that follows `previous` (itself after `before`): the `e`
+/// of `ae`, `oe`, `ue`, except after `q` ("Quelle") and in the diphthongs `eu`/`au`
+/// followed by `e` ("Steuer", "neue", "Bauer"), where the `e` is its own vowel.
+pub fn drops_e_after(previous: u8, before: u8) -> bool {
+    let keeps_e = previous == b'u' && matches!(before, b'q' | b'e' | b'a');
+    matches!(previous, b'a' | b'o' | b'u') && !keeps_e
+}
+
+/// `ae`, `oe`, `ue` → `a`, `o`, `u` (see [`drops_e_after`]).
 fn fold_digraphs(word: &str) -> String {
     let bytes = word.as_bytes();
     if !word.is_ascii() || bytes.len() < 2 {
@@ -117,13 +132,10 @@ fn fold_digraphs(word: &str) -> String {
     while i < bytes.len() {
         let c = bytes[i];
         out.push(c as char);
-        if matches!(c, b'a' | b'o' | b'u') && bytes.get(i + 1) == Some(&b'e') {
-            let before = if i > 0 { bytes[i - 1] } else { b' ' };
-            let keeps_e = c == b'u' && matches!(before, b'q' | b'e' | b'a');
-            if !keeps_e {
-                i += 2;
-                continue;
-            }
+        let before = if i > 0 { bytes[i - 1] } else { b' ' };
+        if bytes.get(i + 1) == Some(&b'e') && drops_e_after(c, before) {
+            i += 2;
+            continue;
         }
         i += 1;
     }
@@ -142,6 +154,11 @@ pub fn query_term(word: &str) -> Option<String> {
         return None;
     }
     Some(stem_german(&folded))
+}
+
+/// The stem the index stores for a whole word (stop words included).
+fn word_stem(word: &str) -> String {
+    stem_german(&fold(&word.to_lowercase()))
 }
 
 /// The English index term of one word.
@@ -248,27 +265,24 @@ pub fn folded_tokens(text: &str) -> Vec<Token> {
 /// than their words (no word positions to read for "open data"). Stop words are paired too,
 /// so "rund um die Uhr" needs its stop words in place.
 pub fn pair_tokens(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    let mut previous: Option<(usize, usize, std::rc::Rc<Analysed>)> = None;
-    for (position, (from, to)) in words(text).enumerate() {
-        let word = &text[from..to];
-        if word.chars().count() > MAX_WORD_CHARS {
-            previous = None;
-            continue;
-        }
-        let analysed = analyse(word);
-        if let Some((first_position, first_from, first)) = &previous {
-            let text = pair_term(&first.stems[0], &analysed.stems[0]);
-            tokens.push(Token { offset_from: *first_from, offset_to: to, position: *first_position, text, position_length: 1 });
-        }
-        previous = Some((position, from, analysed));
-    }
-    tokens
+    let stems = tokens_of(text, |word| [analyse(word).stems[0].clone()]);
+    stems
+        .windows(2)
+        // A word too long to index leaves a gap: no pair across it.
+        .filter(|pair| pair[1].position == pair[0].position + 1)
+        .map(|pair| Token {
+            offset_from: pair[0].offset_from,
+            offset_to: pair[1].offset_to,
+            position: pair[0].position,
+            text: pair_term(&pair[0].text, &pair[1].text),
+            position_length: 1,
+        })
+        .collect()
 }
 
 /// The `pairs` terms of a phrase's words, in order (empty for fewer than two words).
 pub fn phrase_pairs(phrase: &[String]) -> Vec<String> {
-    let stems: Vec<String> = phrase.iter().map(|word| stem_german(&fold(&word.to_lowercase()))).collect();
+    let stems: Vec<String> = phrase.iter().map(|word| word_stem(word)).collect();
     stems.windows(2).map(|pair| pair_term(&pair[0], &pair[1])).collect()
 }
 

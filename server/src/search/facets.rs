@@ -31,7 +31,12 @@ pub struct Dictionary {
 impl Dictionary {
     /// The id of a value, if it was ever indexed.
     fn id(&self, value: &str) -> Option<u32> {
-        self.sorted.binary_search_by(|(name, _)| name.as_ref().cmp(value)).ok().map(|at| self.sorted[at].1)
+        self.position(value).map(|at| self.sorted[at].1)
+    }
+
+    /// Where a value is in `sorted`, if it was ever indexed.
+    fn position(&self, value: &str) -> Option<usize> {
+        self.sorted.binary_search_by(|(name, _)| name.as_ref().cmp(value)).ok()
     }
 
     /// Positions in `sorted` of the values starting with `prefix`.
@@ -155,23 +160,21 @@ pub struct ValueFilter {
 /// whose facet the value belongs to.
 type Masks = Vec<u16>;
 
-/// Collects with `inner` the hits that pass every filter, and counts facet values the way
-/// a faceted search shows them: each facet as if its own filter were not set. A hit that
-/// passes every filter counts for every facet; a hit that fails exactly one filter counts
-/// only for that filter's facet. So one pass over the hits of the text replaces one extra
-/// search per active filter.
-pub struct FilteredSearch<C> {
-    inner: C,
+/// The active filters resolved against the value table of one searcher: made once per
+/// search and shared by all its attempts.
+#[derive(Clone)]
+pub struct FacetFilters {
     /// Value arrays by segment ordinal.
     values: Vec<Arc<SegmentValues>>,
     dictionary: Arc<Dictionary>,
     masks: Arc<Masks>,
+    /// One bit per filter.
     all: u8,
 }
 
-impl<C: Collector> FilteredSearch<C> {
+impl FacetFilters {
     /// At most eight filters (there are seven facets).
-    pub fn new(searcher: &Searcher, table: &FacetTable, filters: &[ValueFilter], inner: C) -> tantivy::Result<Self> {
+    pub fn new(searcher: &Searcher, table: &FacetTable, filters: &[ValueFilter]) -> tantivy::Result<Self> {
         assert!(filters.len() <= 8, "at most eight filters fit the bit mask");
         let (values, dictionary) = table.prepare(searcher)?;
         let mut masks = vec![0u16; if filters.is_empty() { 0 } else { dictionary.names.len() }];
@@ -182,7 +185,7 @@ impl<C: Collector> FilteredSearch<C> {
             for value in &filter.accepted {
                 let range = match filter.by_prefix {
                     true => dictionary.prefix_range(value),
-                    false => dictionary.sorted.binary_search_by(|(name, _)| name.as_ref().cmp(value)).map_or(0..0, |at| at..at + 1),
+                    false => dictionary.position(value).map_or(0..0, |at| at..at + 1),
                 };
                 for (_, id) in &dictionary.sorted[range] {
                     masks[*id as usize] |= 1 << bit;
@@ -190,8 +193,23 @@ impl<C: Collector> FilteredSearch<C> {
             }
         }
         let all = ((1u16 << filters.len()) - 1) as u8;
-        Ok(FilteredSearch { inner, values, dictionary, masks: Arc::new(masks), all })
+        Ok(FacetFilters { values, dictionary, masks: Arc::new(masks), all })
     }
+
+    /// A collector that runs `inner` under these filters (see [`FilteredSearch`]).
+    pub fn collector<C: Collector>(&self, inner: C) -> FilteredSearch<C> {
+        FilteredSearch { inner, filters: self.clone() }
+    }
+}
+
+/// Collects with `inner` the hits that pass every filter, and counts facet values the way
+/// a faceted search shows them: each facet as if its own filter were not set. A hit that
+/// passes every filter counts for every facet; a hit that fails exactly one filter counts
+/// only for that filter's facet. So one pass over the hits of the text replaces one extra
+/// search per active filter.
+pub struct FilteredSearch<C> {
+    inner: C,
+    filters: FacetFilters,
 }
 
 /// Counts per value id of one search, with the dictionary to name them.
@@ -230,12 +248,13 @@ impl<C: Collector> Collector for FilteredSearch<C> {
     type Child = SegmentFilteredSearch<C::Child>;
 
     fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let filters = &self.filters;
         Ok(SegmentFilteredSearch {
             inner: self.inner.for_segment(ordinal, segment)?,
-            values: self.values[ordinal as usize].clone(),
-            masks: self.masks.clone(),
-            all: self.all,
-            counts: vec![0u32; self.dictionary.names.len()],
+            values: filters.values[ordinal as usize].clone(),
+            masks: filters.masks.clone(),
+            all: filters.all,
+            counts: vec![0u32; filters.dictionary.names.len()],
         })
     }
 
@@ -244,7 +263,8 @@ impl<C: Collector> Collector for FilteredSearch<C> {
     }
 
     fn merge_fruits(&self, fruits: Vec<(SegmentFruit<C>, Vec<u32>)>) -> tantivy::Result<Self::Fruit> {
-        let mut counts = vec![0u32; self.dictionary.names.len()];
+        let dictionary = &self.filters.dictionary;
+        let mut counts = vec![0u32; dictionary.names.len()];
         let mut inner = Vec::with_capacity(fruits.len());
         for (fruit, segment_counts) in fruits {
             inner.push(fruit);
@@ -252,7 +272,7 @@ impl<C: Collector> Collector for FilteredSearch<C> {
                 *total += count;
             }
         }
-        Ok((self.inner.merge_fruits(inner)?, FacetCounts { dictionary: self.dictionary.clone(), counts }))
+        Ok((self.inner.merge_fruits(inner)?, FacetCounts { dictionary: dictionary.clone(), counts }))
     }
 }
 

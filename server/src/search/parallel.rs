@@ -67,11 +67,8 @@ impl SegmentPool {
             let (report, reported) = mpsc::sync_channel(1);
             let job = share_job(searcher.clone(), weight.clone(), collector.clone(), share, report);
             let slot: Slot = Arc::new(Mutex::new(Some(job)));
-            let queued = lock(&self.queue).send(slot.clone()).is_ok();
-            if !queued {
-                // No helper left (one panicked): the caller takes the share back below.
-                tracing::warn!("search helper threads are gone; searching on the calling thread");
-            }
+            // Should no helper take it, the caller takes the share back below.
+            let _ = lock(&self.queue).send(slot.clone());
             pending.push((slot, reported));
         }
 

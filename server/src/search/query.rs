@@ -15,9 +15,11 @@ use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 use tantivy_fst::Automaton;
 
 use super::SearchError;
-use super::facets::{FacetCounts, FacetTable, FilteredSearch, ValueFilter};
+use super::facets::{FacetCounts, FacetFilters, FacetTable, ValueFilter};
 use super::parallel::SegmentPool;
-use super::analysis::{english_term, fold, is_stop_word, phrase_pairs, query_parts, query_term, words};
+use super::analysis::{
+    drops_e_after, english_term, fold, folded_letter, is_stop_word, phrase_pairs, query_parts, query_term, words,
+};
 use super::schema::Fields;
 
 /// Most words of a query that are used.
@@ -294,17 +296,15 @@ fn collect_with<C, K>(
     query: &dyn Query,
     top: C,
     score_of: impl Fn(&K) -> f32,
-    filters: &[ValueFilter],
-    table: &FacetTable,
+    filters: &FacetFilters,
 ) -> tantivy::Result<Collected>
 where
     C: Collector<Fruit = Vec<(K, DocAddress)>> + 'static,
 {
-    let ((hits, total), facets) = pool.search(searcher, query, FilteredSearch::new(searcher, table, filters, (top, Count))?)?;
+    let ((hits, total), facets) = pool.search(searcher, query, filters.collector((top, Count)))?;
     Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn collect(
     pool: &SegmentPool,
     searcher: &Searcher,
@@ -312,17 +312,16 @@ fn collect(
     sort: SearchSort,
     limit: usize,
     offset: usize,
-    filters: &[ValueFilter],
-    table: &FacetTable,
+    filters: &FacetFilters,
 ) -> tantivy::Result<Collected> {
     let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
     match sort {
-        SearchSort::Relevance => collect_with(pool, searcher, query, top.order_by_score(), |s: &f32| *s, filters, table),
+        SearchSort::Relevance => collect_with(pool, searcher, query, top.order_by_score(), |s: &f32| *s, filters),
         SearchSort::Newest => {
-            collect_with(pool, searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, filters, table)
+            collect_with(pool, searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, filters)
         }
         SearchSort::Reused => {
-            collect_with(pool, searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, filters, table)
+            collect_with(pool, searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, filters)
         }
     }
 }
@@ -340,12 +339,13 @@ pub fn run(
     let (page, per_page) = (q.page, q.per_page);
     let offset = (page as usize - 1) * per_page as usize;
     let parsed = parse_text(&q.text);
-    let filters: Vec<ValueFilter> = FacetName::ALL
+    let selected: Vec<ValueFilter> = FacetName::ALL
         .iter()
         .map(|facet| (*facet, facet.selected(q)))
         .filter(|(_, values)| !values.is_empty())
         .map(|(facet, values)| value_filter(facet, &values))
         .collect();
+    let filters = FacetFilters::new(searcher, table, &selected)?;
 
     // Exact terms first; typos and prefixes only when that finds (almost) nothing; then,
     // if still nothing, entries matching most of the words.
@@ -360,7 +360,7 @@ pub fn run(
         // the text is needed for the facet counts anyway, and the text is nearly always far
         // more selective than filters such as "solutions" or "Bayern".
         let found =
-            collect(pool, searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &filters, table)?;
+            collect(pool, searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &filters)?;
         let enough = match i {
             0 => found.total >= TOLERANT_BELOW || candidate.is_none(),
             _ => found.total > 0,
@@ -381,7 +381,7 @@ pub fn run(
         .map(|(score, address)| hit(searcher, f, &snippets, *score, *address))
         .collect::<Result<Vec<_>, SearchError>>()?;
     let did_you_mean = if collected.total == 0 && !parsed.words.is_empty() {
-        did_you_mean(pool, searcher, f, table, &filters, &parsed)?
+        did_you_mean(pool, searcher, f, &filters, &parsed)?
     } else {
         None
     };
@@ -533,8 +533,7 @@ fn did_you_mean(
     pool: &SegmentPool,
     searcher: &Searcher,
     f: &Fields,
-    table: &FacetTable,
-    filters: &[ValueFilter],
+    filters: &FacetFilters,
     parsed: &ParsedText,
 ) -> Result<Option<String>, SearchError> {
     let mut changed = false;
@@ -558,7 +557,7 @@ fn did_you_mean(
     }
     let text = corrected.join(" ");
     let query = text_or_all(&text_query(f, &parse_text(&text), Reach::Exact, false));
-    let (found, _) = pool.search(searcher, &*query, FilteredSearch::new(searcher, table, filters, Count)?)?;
+    let (found, _) = pool.search(searcher, &*query, filters.collector(Count))?;
     Ok((found > 0).then_some(text))
 }
 
@@ -613,8 +612,8 @@ fn closest(searcher: &Searcher, field: Field, word: &str) -> Result<Option<Strin
 }
 
 /// A Levenshtein automaton over lower-case UTF-8 that reads the dictionary's words the way
-/// [`fold`] does: letters with diacritics as their base letter, `ß` as `ss`, and `ae`, `oe`,
-/// `ue` as `a`, `o`, `u` (with `fold`'s exceptions after `q` and in `eue`/`aue`).
+/// [`fold`] does: letters with diacritics by [`folded_letter`], and the `e` of `ae`, `oe`,
+/// `ue` dropped by [`drops_e_after`].
 struct Folding<A>(A);
 
 /// The inner automaton's state, a held-back UTF-8 lead byte (or 0), and the last two folded
@@ -622,10 +621,9 @@ struct Folding<A>(A);
 type FoldingState = (u32, u8, u8, u8);
 
 impl<A: Automaton<State = u32>> Folding<A> {
-    /// Feeds one folded letter, dropping the `e` of `ae`/`oe`/`ue` like `fold_digraphs`.
+    /// Feeds one folded letter.
     fn letter(&self, (inner, _, previous, before): FoldingState, letter: u8) -> FoldingState {
-        let keeps_e = previous == b'u' && matches!(before, b'q' | b'e' | b'a');
-        let dropped = letter == b'e' && matches!(previous, b'a' | b'o' | b'u') && !keeps_e;
+        let dropped = letter == b'e' && drops_e_after(previous, before);
         let inner = if dropped { inner } else { self.0.accept(&inner, letter) };
         (inner, 0, letter, previous)
     }
@@ -647,29 +645,18 @@ impl<A: Automaton<State = u32>> Automaton for Folding<A> {
     }
 
     fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
-        // Latin-1 letters are 0xC3 followed by one byte.
+        // The letters `fold` changes are all Latin-1: 0xC3 followed by one byte.
         const LEAD: u8 = 0xC3;
         let (inner, held, previous, before) = *state;
         if held == 0 {
             return if byte == LEAD { (inner, LEAD, previous, before) } else { self.letter(*state, byte) };
         }
         let unheld = (inner, 0, previous, before);
-        let base = match byte {
-            0xA0..=0xA5 => Some(b'a'),
-            0xA7 => Some(b'c'),
-            0xA8..=0xAB => Some(b'e'),
-            0xAC..=0xAF => Some(b'i'),
-            0xB1 => Some(b'n'),
-            0xB2..=0xB6 | 0xB8 => Some(b'o'),
-            0xB9..=0xBC => Some(b'u'),
-            _ => None,
-        };
-        match (byte, base) {
-            (0x9F, _) => self.letter(self.letter(unheld, b's'), b's'),
-            (_, Some(letter)) => self.letter(unheld, letter),
-            (_, None) => {
+        let c = char::from_u32((u32::from(LEAD & 0x1F) << 6) | u32::from(byte & 0x3F));
+        match c.and_then(folded_letter) {
+            Some(plain) => plain.bytes().fold(unheld, |state, letter| self.letter(state, letter)),
+            None => {
                 // Another letter: both bytes as they are.
-                let (inner, ..) = unheld;
                 let inner = self.0.accept(&self.0.accept(&inner, LEAD), byte);
                 (inner, 0, byte, LEAD)
             }
