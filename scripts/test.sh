@@ -57,6 +57,9 @@ say "Unit- und Integrationstests"
 cargo test --workspace --no-fail-fast -- --test-threads=1
 unset DATABASE_URL
 
+say "Kurze Fuzz-Läufe: publiccode.yml, Markdown, JSON Schema (je 60 s)"
+"$ROOT/scripts/fuzz.sh" 60
+
 say "Browser-Tests: starte Allmende mit eigener eingebetteter PostgreSQL"
 APP_PORT="$(free_port)"
 export ALLMENDE_E2E_URL="http://127.0.0.1:$APP_PORT"

@@ -23,6 +23,9 @@ pub struct AccountTexts {
     pub field_password_repeat: &'static str,
     pub register_submit: &'static str,
     pub register_have_account: &'static str,
+    /// After the registration form, whether or not the address had an account (the same
+    /// words either way, so the page does not tell).
+    pub register_received: &'static str,
     pub login_title: &'static str,
     pub login_meta: &'static str,
     pub login_lead: &'static str,
@@ -154,6 +157,9 @@ pub const DE: AccountTexts = AccountTexts {
     field_password_repeat: "Passwort wiederholen",
     register_submit: "Konto anlegen",
     register_have_account: "Sie haben schon ein Konto?",
+    register_received: "Danke! Wir schicken Ihnen eine E-Mail an die angegebene Adresse. War die Adresse neu, ist Ihr Konto \
+        jetzt angelegt: Melden Sie sich hier mit E-Mail-Adresse und Passwort an. Gibt es für die Adresse schon ein Konto, \
+        steht in der E-Mail, wie es weitergeht.",
     login_title: "Anmelden",
     login_meta: "Bei Allmende anmelden.",
     login_lead: "Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort an.",
@@ -285,6 +291,9 @@ pub const EN: AccountTexts = AccountTexts {
     field_password_repeat: "Repeat password",
     register_submit: "Create account",
     register_have_account: "Already have an account?",
+    register_received: "Thank you! We are sending an e-mail to the address you gave. If the address was new, your account \
+        is now created: log in here with your e-mail address and password. If the address already has an account, the \
+        e-mail says what to do next.",
     login_title: "Log in",
     login_meta: "Log in to Allmende.",
     login_lead: "Log in with your e-mail address and password.",
@@ -396,10 +405,37 @@ pub const EN: AccountTexts = AccountTexts {
     hidden_title: "Hidden organisations and entries",
 };
 
+/// "Too many attempts": the answer while a password prompt (or registration) has to wait
+/// `wait_seconds`, in seconds below two minutes and in minutes above.
+pub fn too_many_attempts(lang: Lang, wait_seconds: u64) -> String {
+    let minutes = wait_seconds.div_ceil(60);
+    match (lang, wait_seconds) {
+        (Lang::De, 0..=1) => "Zu viele Versuche. Bitte warten Sie eine Sekunde und versuchen Sie es dann wieder.".into(),
+        (Lang::De, 2..=119) => format!("Zu viele Versuche. Bitte warten Sie {wait_seconds} Sekunden und versuchen Sie es dann wieder."),
+        (Lang::De, _) => format!("Zu viele Versuche. Bitte warten Sie {minutes} Minuten und versuchen Sie es dann wieder."),
+        (Lang::En, 0..=1) => "Too many attempts. Please wait a second and try again.".into(),
+        (Lang::En, 2..=119) => format!("Too many attempts. Please wait {wait_seconds} seconds and try again."),
+        (Lang::En, _) => format!("Too many attempts. Please wait {minutes} minutes and try again."),
+    }
+}
+
 /// The account texts of the current request's language.
 pub fn use_account_texts() -> &'static AccountTexts {
     match use_lang() {
         Lang::De => &DE,
         Lang::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_waits_are_told_in_seconds_and_long_ones_in_minutes() {
+        assert!(too_many_attempts(Lang::De, 1).contains("eine Sekunde"));
+        assert!(too_many_attempts(Lang::De, 5).contains("warten Sie 5 Sekunden"));
+        assert!(too_many_attempts(Lang::De, 899).contains("warten Sie 15 Minuten"));
+        assert!(too_many_attempts(Lang::En, 160).contains("wait 3 minutes"));
     }
 }

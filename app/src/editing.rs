@@ -226,13 +226,27 @@ pub struct AdoptionInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LineageNode {
+    /// Empty for an origin the public may not see (`public` false).
     pub slug: String,
+    /// Empty for an origin the public may not see.
     pub name: String,
+    /// Empty for an origin the public may not see.
     pub organisation: String,
     /// 0 for the root.
     pub depth: usize,
     /// The entry the tree was asked for.
     pub current: bool,
+    /// Whether the public may see the entry. An entry hidden by moderation (or of a hidden
+    /// organisation) appears only as the origin of visible forks, so the tree keeps its
+    /// shape, and without slug, name or organisation: "Ursprung nicht öffentlich".
+    pub public: bool,
+}
+
+impl LineageNode {
+    /// The placeholder for an origin the public may not see, at `depth`.
+    pub fn withheld(depth: usize) -> LineageNode {
+        LineageNode { slug: String::new(), name: String::new(), organisation: String::new(), depth, current: false, public: false }
+    }
 }
 
 /// Data of the reuse page of an entry: fork, adopt, lineage.

@@ -216,6 +216,15 @@ fn enum_value<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, Fiel
     }
 }
 
+/// A Markdown description: at most 20 000 characters, within the Markdown bounds
+/// ([`crate::markdown::check`]: nesting, and on the server the size of its HTML).
+pub fn long_description(text: &str) -> Result<(), FieldError> {
+    if text.chars().count() > 20_000 {
+        return Err(FieldError::TooLong { max: 20_000 });
+    }
+    crate::markdown::check(text).map_err(FieldError::from)
+}
+
 impl SolutionInput {
     /// Applies every rule; all field errors at once. Field names of list items are
     /// `contractors[0].name` and the like.
@@ -239,10 +248,8 @@ impl SolutionInput {
         check("short_description", short.as_ref().map(|_| ()).map_err(Clone::clone));
         let short_en = optional_text(&self.short_description_en, 150);
         check("short_description_en", short_en.as_ref().map(|_| ()).map_err(Clone::clone));
-        let long_chars = self.long_description.chars().count();
-        check("long_description", if long_chars > 20_000 { Err(FieldError::TooLong { max: 20_000 }) } else { Ok(()) });
-        let long_en_chars = self.long_description_en.chars().count();
-        check("long_description_en", if long_en_chars > 20_000 { Err(FieldError::TooLong { max: 20_000 }) } else { Ok(()) });
+        check("long_description", long_description(&self.long_description));
+        check("long_description_en", long_description(&self.long_description_en));
         let repository = match self.repository_url.trim() {
             "" => Err(FieldError::Required),
             url if is_web_url(url) => Ok(url.to_owned()),
@@ -412,6 +419,7 @@ mod tests {
             ("release_date", Box::new(|s| s.release_date = "31.12.2025".into()), FieldError::InvalidDate),
             ("contractors", Box::new(|s| s.maintenance_type = "contract".into()), FieldError::ContractorsRequired),
             ("tags", Box::new(|s| s.tags = vec!["a".repeat(41)]), FieldError::ItemTooLong { max: 40 }),
+            ("long_description", Box::new(|s| s.long_description = "y".repeat(20_001)), FieldError::TooLong { max: 20_000 }),
         ];
         for (field, change, expected) in cases {
             let mut input = valid();
@@ -419,6 +427,22 @@ mod tests {
             let errors = input.parse().unwrap_err();
             assert_eq!(errors.get(field), Some(&expected), "{field}: {errors:?}");
         }
+    }
+
+    #[test]
+    fn a_too_deeply_nested_description_is_refused_with_a_german_message() {
+        let mut input = valid();
+        input.long_description = ">".repeat(20_000);
+        input.long_description_en = "- ".repeat(17) + "tief";
+        let errors = input.parse().unwrap_err();
+        let expected = FieldError::MarkdownTooDeep { max: crate::markdown::MAX_DEPTH };
+        assert_eq!(errors.get("long_description"), Some(&expected), "{errors:?}");
+        assert_eq!(errors.get("long_description_en"), Some(&expected), "{errors:?}");
+        let message = expected.message(crate::i18n::Lang::De);
+        assert!(message.contains("zu tief verschachtelt") && message.contains("16 Ebenen"), "{message}");
+        input.long_description = "- eins\n  - zwei\n    - drei\n      - vier\n        - fünf".into();
+        input.long_description_en.clear();
+        assert!(input.parse().is_ok());
     }
 
     #[test]

@@ -14,10 +14,10 @@ pub mod entry_texts;
 pub mod i18n;
 pub mod import_report;
 pub mod licences;
-#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;
 pub mod query;
+pub mod raw_text;
 pub mod routes;
 pub mod schema;
 pub mod schema_diff;

@@ -78,13 +78,22 @@ pub async fn load_search(query: SearchQuery) -> Result<SearchResults, ServerFnEr
     catalogue()?.search(&query).await.map_err(internal)
 }
 
-/// The sanitised HTML of a Markdown text (the live preview of the Markdown fields).
+/// The sanitised HTML of a Markdown text (the live preview of the Markdown fields). Text
+/// beyond the rules for descriptions is not rendered: the answer is the field message
+/// instead (in the request's language), so the preview says what saving would say.
 #[server(prefix = "/fn", endpoint = "markdown-preview")]
 pub async fn preview_markdown(text: String) -> Result<String, ServerFnError> {
+    let refused = |error: crate::validation::FieldError| {
+        let message = error.message(crate::request_lang());
+        format!("<p class=\"kern-error\">{}</p>", crate::raw_text::escape(&message))
+    };
     if text.chars().count() > 20_000 {
-        return Err(ServerFnError::new("too long"));
+        return Ok(refused(crate::validation::FieldError::TooLong { max: 20_000 }));
     }
-    Ok(crate::markdown::render(&text).as_str().to_owned())
+    match crate::markdown::preview(&text) {
+        Ok(html) => Ok(html.as_str().to_owned()),
+        Err(problem) => Ok(refused(problem.into())),
+    }
 }
 
 /// What an SPDX expression means (`None` when it is not a valid expression).

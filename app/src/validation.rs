@@ -122,6 +122,33 @@ pub enum FieldError {
     ForkIntoSameOrganisation,
     /// Breaking schema changes need a new major version.
     BreakingNeedsMajor { count: usize, first_de: String, first_en: String, next_major: u64 },
+    /// Markdown with quotes or lists nested deeper than allowed.
+    MarkdownTooDeep { max: usize },
+    /// Markdown whose HTML would be larger than allowed.
+    MarkdownTooLarge { max_kib: usize },
+    /// A schema pattern needs backtracking (look-around, back-references); `path` points at it.
+    BacktrackingPattern { path: String },
+    /// A schema pattern is no regular expression, or too large once compiled.
+    InvalidPattern { path: String },
+    /// A schema with more JSON values or different patterns than the checker takes.
+    SchemaTooComplex { max_values: usize, max_patterns: usize },
+    /// Data with more JSON values than the checker takes.
+    TooManyValues { max: usize },
+    /// Data larger than the checker takes.
+    PayloadTooLarge { max_kib: usize },
+    /// A check ran out of its time or work budget and was stopped.
+    CheckOverBudget { seconds: u64 },
+    /// Too many checks run at once just now.
+    CheckBusy,
+}
+
+impl From<crate::markdown::MarkdownProblem> for FieldError {
+    fn from(problem: crate::markdown::MarkdownProblem) -> Self {
+        match problem {
+            crate::markdown::MarkdownProblem::TooDeep { max } => FieldError::MarkdownTooDeep { max },
+            crate::markdown::MarkdownProblem::TooLarge { max_kib } => FieldError::MarkdownTooLarge { max_kib },
+        }
+    }
 }
 
 impl FieldError {
@@ -237,6 +264,48 @@ impl FieldError {
             (FieldError::BreakingNeedsMajor { count, first_en, next_major, .. }, En) => format!(
                 "The schema has {count} incompatible change(s), e.g.: {first_en}. Please raise the version to {next_major}.0.0 or undo the change."
             ),
+            (FieldError::MarkdownTooDeep { max }, De) => format!(
+                "Der Text ist zu tief verschachtelt: höchstens {max} Ebenen aus Zitaten (>) und Listen ineinander. Bitte flacher gliedern."
+            ),
+            (FieldError::MarkdownTooDeep { max }, En) => {
+                format!("The text is nested too deeply: at most {max} levels of quotes (>) and lists. Please flatten it.")
+            }
+            (FieldError::MarkdownTooLarge { max_kib }, De) => format!(
+                "Der Text ergibt zu viel HTML (höchstens {max_kib} KiB). Bitte Tabellen, Listen oder wiederholte Links kürzen."
+            ),
+            (FieldError::MarkdownTooLarge { max_kib }, En) => {
+                format!("The text renders to too much HTML (at most {max_kib} KiB). Please shorten tables, lists or repeated links.")
+            }
+            (FieldError::BacktrackingPattern { path }, De) => format!(
+                "Das Muster unter {path} nutzt Rückverweise oder Lookaround; Allmende prüft nur Muster ohne Rückverfolgung."
+            ),
+            (FieldError::BacktrackingPattern { path }, En) => format!(
+                "The pattern at {path} uses back-references or look-around; Allmende only checks patterns without backtracking."
+            ),
+            (FieldError::InvalidPattern { path }, De) => {
+                format!("Das Muster unter {path} ist kein gültiger regulärer Ausdruck oder zu umfangreich.")
+            }
+            (FieldError::InvalidPattern { path }, En) => format!("The pattern at {path} is not a valid regular expression or too large."),
+            (FieldError::SchemaTooComplex { max_values, max_patterns }, De) => format!(
+                "Das Schema ist zu umfangreich: Allmende prüft Schemas mit höchstens {max_values} JSON-Werten und {max_patterns} verschiedenen Mustern."
+            ),
+            (FieldError::SchemaTooComplex { max_values, max_patterns }, En) => format!(
+                "The schema is too large: Allmende checks schemas with at most {max_values} JSON values and {max_patterns} different patterns."
+            ),
+            (FieldError::TooManyValues { max }, De) => {
+                format!("Die Daten enthalten zu viele JSON-Werte: Allmende prüft höchstens {max} Werte auf einmal.")
+            }
+            (FieldError::TooManyValues { max }, En) => format!("The data holds too many JSON values: Allmende checks at most {max} at once."),
+            (FieldError::PayloadTooLarge { max_kib }, De) => format!("Die Daten sind zu groß: Allmende prüft höchstens {max_kib} KiB auf einmal."),
+            (FieldError::PayloadTooLarge { max_kib }, En) => format!("The data is too large: Allmende checks at most {max_kib} KiB at once."),
+            (FieldError::CheckOverBudget { seconds }, De) => format!(
+                "Die Prüfung war zu aufwendig und wurde nach höchstens {seconds} Sekunden abgebrochen. Bitte das Schema vereinfachen (z. B. weniger verschachtelte anyOf/oneOf) oder kleinere Daten prüfen."
+            ),
+            (FieldError::CheckOverBudget { seconds }, En) => format!(
+                "The check took too much work and was stopped after at most {seconds} seconds. Please simplify the schema (e.g. fewer nested anyOf/oneOf) or check smaller data."
+            ),
+            (FieldError::CheckBusy, De) => "Gerade laufen zu viele Prüfungen gleichzeitig. Bitte in einigen Sekunden erneut versuchen.".into(),
+            (FieldError::CheckBusy, En) => "Too many checks are running right now. Please try again in a few seconds.".into(),
         }
     }
 }

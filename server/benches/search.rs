@@ -259,6 +259,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         site: SiteConfig { public_url: format!("http://{addr}"), operator: Operator::default(), demo: false },
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
         entries: allmende_server::entries::Entries::new(pool.clone()),
+        payload_checks: allmende_server::payload_check::PayloadChecks::new(),
     };
     let server = tokio::spawn(async move { axum::serve(listener, web::router(state)).await });
     let (stop_follower, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -354,13 +354,38 @@ pub struct WriteResult {
 
 /// Reads a JSON body strictly: unknown fields are refused with their name.
 fn read_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {e}")))?;
+    // PostgreSQL text cannot hold NUL: refuse it here rather than as a database error.
+    if has_nul(&value) {
+        return Err(ApiError::Unreadable("Der JSON-Inhalt enthält ein Nullzeichen (\\u0000), das nicht gespeichert werden kann.".into()));
+    }
+    serde_json::from_value(value).map_err(|e| {
         let text = e.to_string();
         match text.split('`').nth(1).filter(|_| text.starts_with("unknown field")) {
             Some(field) => ApiError::Invalid(app::validation::FieldErrors::from([(field.to_owned(), app::validation::FieldError::UnknownField)])),
             None => ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {text}")),
         }
     })
+}
+
+/// Whether a NUL character occurs in any string or key of a JSON value (without recursion).
+fn has_nul(value: &serde_json::Value) -> bool {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::String(s) if s.contains('\0') => return true,
+            serde_json::Value::Array(items) => stack.extend(items),
+            serde_json::Value::Object(map) => {
+                if map.keys().any(|k| k.contains('\0')) {
+                    return true;
+                }
+                stack.extend(map.values());
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn entry_error(err: crate::entries::EntryError) -> ApiError {
@@ -491,21 +516,41 @@ pub struct PayloadError {
     pub message: String,
 }
 
-/// Checks a JSON payload against a data model's schema (no login needed, nothing stored).
+/// Checks a JSON payload (at most 256 KiB and 20 000 JSON values) against a data model's
+/// schema (no login needed, nothing stored). At most 200 errors are listed.
 #[utoipa::path(post, path = "/data-models/{slug}/validate", tag = "Datenmodelle", request_body = serde_json::Value,
     params(("slug" = String, Path, description = "The data model's slug")),
-    responses((status = 200, body = ValidationReport), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn validate_payload(State(state): State<AppState>, Path(slug): Path<String>, body: axum::body::Bytes) -> Result<Json<ValidationReport>, ApiError> {
+    responses((status = 200, body = ValidationReport), (status = 404, body = ErrorBody),
+        (status = 413, description = "Payload larger than 256 KiB or with more than 20 000 JSON values", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 503, description = "Too many checks at once, or the check ran out of its time budget (see Retry-After)",
+            body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
+async fn validate_payload(State(state): State<AppState>, Path(slug): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    use crate::payload_check::{PAYLOAD_LIMIT, RETRY_AFTER_SECONDS, refusal_status};
     let facts = crate::model_tools::model_facts(state.accounts.pool(), &slug)
         .await
         .map_err(|e| ApiError::Internal(CatalogueError::Database(e.to_string())))?
         .ok_or(ApiError::NotFound)?;
+    let refused = |error: app::validation::FieldError| {
+        let status = refusal_status(&error);
+        let mut response = (status, Json(ErrorBody { error: error.message(app::i18n::Lang::De) })).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+        }
+        response
+    };
+    if body.len() > PAYLOAD_LIMIT {
+        return Ok(refused(app::validation::FieldError::PayloadTooLarge { max_kib: PAYLOAD_LIMIT / 1024 }));
+    }
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::Unreadable("Der Inhalt ist kein UTF-8.".into()))?;
-    let errors = crate::model_tools::check_payload(&facts.schema, text, app::i18n::Lang::De).map_err(ApiError::Unreadable)?;
-    Ok(Json(ValidationReport {
-        valid: errors.is_empty(),
-        errors: errors.into_iter().map(|(path, message)| PayloadError { path, message }).collect(),
-    }))
+    match state.payload_checks.check_text(facts.schema, text).await {
+        Ok(errors) => Ok(Json(ValidationReport {
+            valid: errors.is_empty(),
+            errors: errors.into_iter().map(|(path, message)| PayloadError { path, message }).collect(),
+        })
+        .into_response()),
+        Err(error) => Ok(refused(error)),
+    }
 }
 
 /// The structural schema changes of a data model against another (default: the origin of a fork).
@@ -546,6 +591,8 @@ async fn lineage_of(state: &AppState, kind: crate::entries::EntryKind, slug: &st
 }
 
 /// The whole lineage (origin and every fork, all generations) of a solution, in tree order.
+/// Entries hidden by moderation appear only as the anonymous origin of visible forks
+/// (`public: false`, no slug or name); a hidden solution's own lineage answers 404.
 #[utoipa::path(get, path = "/solutions/{slug}/lineage", tag = "Nachnutzung",
     params(("slug" = String, Path, description = "The solution's slug")),
     responses((status = 200, body = Vec<app::editing::LineageNode>), (status = 404, body = ErrorBody)))]
@@ -553,7 +600,7 @@ async fn solution_lineage(State(state): State<AppState>, Path(slug): Path<String
     lineage_of(&state, crate::entries::EntryKind::Solution, &slug).await
 }
 
-/// The whole lineage of a data model, in tree order.
+/// The whole lineage of a data model, in tree order (hidden entries as for solutions).
 #[utoipa::path(get, path = "/data-models/{slug}/lineage", tag = "Nachnutzung",
     params(("slug" = String, Path, description = "The data model's slug")),
     responses((status = 200, body = Vec<app::editing::LineageNode>), (status = 404, body = ErrorBody)))]

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use app::site::{Operator, SiteConfig};
 use clap::{Args, ValueEnum};
 
+use crate::security::{IpRange, TrustedProxies};
+
 /// Whether the demo catalogue is loaded into an empty database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DemoMode {
@@ -60,6 +62,13 @@ pub struct Config {
     #[arg(long, env = "ALLMENDE_LOG", default_value = "info", global = true)]
     pub log: String,
 
+    /// Reverse proxies in front of Allmende: IP addresses or CIDR ranges, comma-separated
+    /// (e.g. `127.0.0.1,10.0.0.0/8`). Only for requests from these is `X-Forwarded-For`
+    /// read (its rightmost address that is not one of them is the client); without this,
+    /// the TCP peer is the client. Rate limits and the audit log use that address.
+    #[arg(long, env = "ALLMENDE_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<IpRange>,
+
     /// Operator name for the Impressum (e.g. "Stadt Musterhausen, Amt für Digitalisierung").
     #[arg(long, env = "ALLMENDE_OPERATOR_NAME", global = true)]
     pub operator_name: Option<String>,
@@ -107,6 +116,11 @@ impl Config {
         }
     }
 
+    /// The proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxies(&self) -> TrustedProxies {
+        TrustedProxies::new(self.trusted_proxies.clone())
+    }
+
     /// The operator details for the legal pages.
     pub fn operator(&self) -> Operator {
         Operator {
@@ -121,5 +135,24 @@ impl Config {
     /// What pages need to know about the site.
     pub fn site_config(&self, demo_loaded: bool) -> SiteConfig {
         SiteConfig { public_url: self.public_url(), operator: self.operator(), demo: demo_loaded }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: super::Config,
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_comma_separated_list_of_addresses_and_ranges() {
+        let cli = Cli::parse_from(["allmende", "--trusted-proxies", "127.0.0.1, 10.0.0.0/8"]);
+        assert_eq!(cli.config.trusted_proxies.len(), 2);
+        assert!(Cli::parse_from(["allmende"]).config.trusted_proxies.is_empty(), "none by default");
+        assert!(Cli::try_parse_from(["allmende", "--trusted-proxies", "proxy.local"]).is_err());
     }
 }

@@ -54,6 +54,15 @@ impl EntryKind {
         }
     }
 
+    /// The view of the entries the public may see (migration 12: neither the entry nor its
+    /// organisation hidden). Every public read selects from it instead of [`Self::table`].
+    pub(crate) fn visible_table(self) -> &'static str {
+        match self {
+            EntryKind::Solution => "visible_solutions",
+            EntryKind::DataModel => "visible_data_models",
+        }
+    }
+
     fn revision_column(self) -> &'static str {
         match self {
             EntryKind::Solution => "solution_id",
@@ -97,6 +106,8 @@ pub struct EntrySummary {
 #[derive(Clone)]
 pub struct Entries {
     pool: PgPool,
+    /// Runs the schema and example checks of data models (see `payload_check`).
+    checks: crate::payload_check::PayloadChecks,
 }
 
 /// The organisation id of a slug, if the actor may edit its entries.
@@ -160,7 +171,7 @@ async fn set_links(conn: &mut PgConnection, solution: Uuid, draft: &SolutionDraf
     for (field, relation, slugs) in [("produces", "produces", &draft.produces), ("consumes", "consumes", &draft.consumes)] {
         for slug in slugs {
             let model: Option<(Uuid,)> =
-                sqlx::query_as("select id from data_models where slug = $1 and not hidden").bind(slug).fetch_optional(&mut *conn).await?;
+                sqlx::query_as("select id from visible_data_models where slug = $1").bind(slug).fetch_optional(&mut *conn).await?;
             let Some((model,)) = model else {
                 return Err(EntryError::field(field, FieldError::UnknownDataModel { slug: slug.clone() }));
             };
@@ -216,7 +227,13 @@ async fn add_revision(
 impl Entries {
     /// The service on `pool`.
     pub fn new(pool: PgPool) -> Entries {
-        Entries { pool }
+        Entries { pool, checks: crate::payload_check::PayloadChecks::new() }
+    }
+
+    /// The service with a shared checking service (so all checks share its slots).
+    pub fn with_checks(mut self, checks: crate::payload_check::PayloadChecks) -> Entries {
+        self.checks = checks;
+        self
     }
 
     /// Publishes a solution; returns its slug.
@@ -269,16 +286,17 @@ impl Entries {
     /// Saves a new version of a solution; returns its (possibly new) slug. The old slug
     /// keeps pointing to the entry.
     pub async fn update_solution(&self, actor: &Actor, slug: &str, input: &SolutionInput) -> Result<String, EntryError> {
-        let draft = input.parse().map_err(EntryError::Invalid)?;
         let mut tx = self.pool.begin().await?;
         let row: Option<(Uuid, Uuid)> = sqlx::query_as("select id, organisation_id from solutions where slug = $1 for update")
             .bind(slug)
             .fetch_optional(&mut *tx)
             .await?;
         let (id, owner) = row.ok_or(EntryError::NotFound)?;
+        // The right first: someone who may not edit learns nothing from the field checks.
         if !allowed(actor, Action::EditEntries, owner) {
             return Err(EntryError::Forbidden);
         }
+        let draft = input.parse().map_err(EntryError::Invalid)?;
         // Moving an entry to another organisation needs the right to edit there too.
         let org = editable_org(&mut tx, actor, &draft.organisation).await?;
         let new_slug = if draft.slug == slug {
@@ -331,6 +349,13 @@ impl Entries {
         Ok(new_slug)
     }
 
+    /// Whether `actor` may edit the entry: `Forbidden` (or `NotFound`) otherwise. Every path
+    /// that shows or uses an entry's old versions for a change (restore) asks this first.
+    pub async fn authorize_edit(&self, actor: &Actor, kind: EntryKind, slug: &str) -> Result<(), EntryError> {
+        let owner = self.owner(kind, slug).await?;
+        if allowed(actor, Action::EditEntries, owner) { Ok(()) } else { Err(EntryError::Forbidden) }
+    }
+
     /// The organisation that owns an entry.
     pub async fn owner(&self, kind: EntryKind, slug: &str) -> Result<Uuid, EntryError> {
         let table = kind.table();
@@ -342,17 +367,12 @@ impl Entries {
     /// Name and archive state of a visible entry (hidden ones and those of hidden
     /// organisations are not found).
     pub async fn summary(&self, kind: EntryKind, slug: &str) -> Result<EntrySummary, EntryError> {
-        let table = kind.table();
-        let row: Option<(String, bool)> = sqlx::query_as(&format!(
-            r#"
-            select e.name, e.archived_at is not null
-            from {table} e join organisations o on o.id = e.organisation_id
-            where e.slug = $1 and not e.hidden and not o.hidden
-            "#
-        ))
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
+        let visible = kind.visible_table();
+        let row: Option<(String, bool)> =
+            sqlx::query_as(&format!("select e.name, e.archived_at is not null from {visible} e where e.slug = $1"))
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|(name, archived)| EntrySummary { name, archived }).ok_or(EntryError::NotFound)
     }
 
@@ -371,11 +391,12 @@ impl Entries {
         Ok(input_from_snapshot(&snapshot.0))
     }
 
-    /// Where an old slug now points, if the entry moved.
+    /// Where an old slug now points, if the entry moved (visible entries only: the new
+    /// address of a hidden entry is nobody's business).
     pub async fn moved(&self, kind: EntryKind, old_slug: &str) -> Result<Option<String>, EntryError> {
-        let table = kind.table();
+        let visible = kind.visible_table();
         let row: Option<(String,)> = sqlx::query_as(&format!(
-            "select e.slug from entry_slug_history h join {table} e on e.id = h.entry_id where h.kind = $1 and h.old_slug = $2"
+            "select e.slug from entry_slug_history h join {visible} e on e.id = h.entry_id where h.kind = $1 and h.old_slug = $2"
         ))
         .bind(kind.as_str())
         .bind(old_slug)
@@ -404,11 +425,15 @@ impl Entries {
     }
 
     /// The history of an entry, newest first.
+    ///
+    /// A fork's first revision names its origin ("Fork von …"); while the public may not see
+    /// the origin, that message reads "Fork von: Ursprung nicht öffentlich" instead.
     pub async fn revisions(&self, kind: EntryKind, slug: &str) -> Result<Vec<RevisionInfo>, EntryError> {
-        let (table, column) = (kind.table(), kind.revision_column());
-        let rows: Vec<(i32, Option<String>, String, DateTime<Utc>)> = sqlx::query_as(&format!(
+        let (table, visible, column) = (kind.table(), kind.visible_table(), kind.revision_column());
+        let rows: Vec<(i32, Option<String>, String, DateTime<Utc>, bool)> = sqlx::query_as(&format!(
             r#"
-            select v.number, u.display_name, v.message, v.created_at
+            select v.number, u.display_name, v.message, v.created_at,
+                   e.forked_from is not null and not exists (select 1 from {visible} f where f.id = e.forked_from)
             from revisions v join {table} e on e.id = v.{column} left join users u on u.id = v.author_id
             where e.slug = $1
             order by v.number desc
@@ -420,7 +445,13 @@ impl Entries {
         if rows.is_empty() {
             return Err(EntryError::NotFound);
         }
-        Ok(rows.into_iter().map(|(number, author, message, created_at)| RevisionInfo { number, author, message, created_at }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(number, author, message, created_at, origin_withheld)| {
+                let message = if origin_withheld && number == 1 { reuse::withheld_fork_message(message) } else { message };
+                RevisionInfo { number, author, message, created_at }
+            })
+            .collect())
     }
 
     /// The snapshot of one revision.
@@ -438,6 +469,7 @@ impl Entries {
 
     /// Restores a solution to an old revision by saving it as a new revision.
     pub async fn restore_solution(&self, actor: &Actor, slug: &str, number: i32) -> Result<String, EntryError> {
+        self.authorize_edit(actor, EntryKind::Solution, slug).await?;
         let snapshot = self.snapshot(EntryKind::Solution, slug, number).await?;
         let mut input = input_from_snapshot(&snapshot);
         // The address stays; the content goes back.

@@ -13,6 +13,7 @@ pub mod entries;
 pub mod entry_pages;
 pub mod model_tools;
 pub mod pages;
+pub mod payload_check;
 pub mod publiccode;
 pub mod publiccode_io;
 pub mod reuse_pages;

@@ -201,12 +201,14 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
                 .await;
         })
     };
+    let payload_checks = allmende_server::payload_check::PayloadChecks::new();
     let state = AppState {
         leptos_options: web::leptos_options(&config.site_root, config.addr),
         catalogue: catalogue(db.pool.clone(), search),
         site: config.site_config(demo_loaded),
-        accounts: allmende_server::accounts::Accounts::new(db.pool.clone()),
-        entries: allmende_server::entries::Entries::new(db.pool.clone()),
+        accounts: allmende_server::accounts::Accounts::new(db.pool.clone()).with_trusted_proxies(config.trusted_proxies()),
+        entries: allmende_server::entries::Entries::new(db.pool.clone()).with_checks(payload_checks.clone()),
+        payload_checks,
     };
     // Expired sessions are removed every ten minutes (they are refused anyway when read).
     let sweeper = {

@@ -3,14 +3,14 @@
 //! JSON API (`GET /api/v1/data-models/{slug}/diff`, `POST /api/v1/data-models/{slug}/validate`).
 
 use app::account::{FormState, PageProblem};
-use app::data_model_rules::engine;
+use app::validation::FieldError;
 use app::editing::{ChangeRow, CompatibilityData, ValidateData};
 use app::i18n::Lang;
 use app::schema_diff::{SchemaChange, diff};
 use axum::Router;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -22,8 +22,7 @@ use crate::web::AppState;
 /// Paths these handlers render; excluded from the generated Leptos routes.
 pub const PATHS: &[&str] = &["/datenmodelle/{slug}/aenderungen", "/datenmodelle/{slug}/pruefen"];
 
-/// Largest payload checked.
-const PAYLOAD_LIMIT: usize = 256 * 1024;
+use crate::payload_check::{PAYLOAD_LIMIT, refusal_status};
 
 /// The routes of the tool pages.
 pub fn routes() -> Router<AppState> {
@@ -44,11 +43,10 @@ pub async fn model_facts(pool: &PgPool, slug: &str) -> Result<Option<ModelFacts>
     let row: Option<(String, Value, Option<String>, Option<String>, Option<String>, Option<Value>)> = sqlx::query_as(
         r#"
         select d.name, d.json_schema::jsonb, f.slug, f.name, fo.name, f.json_schema::jsonb
-        from data_models d
-        join organisations o on o.id = d.organisation_id
-        left join data_models f on f.id = d.forked_from and not f.hidden
-        left join organisations fo on fo.id = f.organisation_id and not fo.hidden
-        where d.slug = $1 and not d.hidden and not o.hidden
+        from visible_data_models d
+        left join visible_data_models f on f.id = d.forked_from
+        left join organisations fo on fo.id = f.organisation_id
+        where d.slug = $1
         "#,
     )
     .bind(slug)
@@ -121,29 +119,34 @@ async fn validate_page(State(state): State<AppState>, Path(slug): Path<String>, 
     }
 }
 
-/// Checks a payload text against a schema: the errors (path, message), or why the text is
-/// not JSON.
-pub fn check_payload(schema: &Value, payload: &str, lang: Lang) -> Result<Vec<(String, String)>, String> {
-    let value: Value = serde_json::from_str(payload).map_err(|e| {
-        app::validation::FieldError::InvalidJson { line: e.line(), column: e.column() }.message(lang)
-    })?;
-    engine::validate_payload(schema, &value).map_err(|e| e.message(lang))
-}
-
 async fn validate_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let lang = lang_of(&parts);
-    let Ok(bytes) = axum::body::to_bytes(body, PAYLOAD_LIMIT).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Zu groß. / Too large.").into_response();
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    // The form encoding adds up to three bytes per character: allow for it here, the
+    // payload itself is held to PAYLOAD_LIMIT by the check.
+    let body = axum::body::to_bytes(body, 3 * PAYLOAD_LIMIT).await;
+    let pairs: Vec<(String, String)> = body.as_ref().map(|b| serde_urlencoded::from_bytes(b).unwrap_or_default()).unwrap_or_default();
     let payload = pairs.into_iter().find(|(k, _)| k == "payload").map(|(_, v)| v).unwrap_or_default();
     match model_facts(state.accounts.pool(), &slug).await {
         Ok(Some(facts)) => {
-            let result = check_payload(&facts.schema, &payload, lang);
-            let status = if matches!(result, Ok(ref errors) if errors.is_empty()) { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let checked = match body {
+                Ok(_) => state.payload_checks.check_text(facts.schema, &payload).await,
+                Err(_) => Err(FieldError::PayloadTooLarge { max_kib: PAYLOAD_LIMIT / 1024 }),
+            };
+            let status = match &checked {
+                Ok(errors) if errors.is_empty() => StatusCode::OK,
+                Ok(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                Err(refused) => refusal_status(refused),
+            };
+            // A payload too large to check is not sent back into the form either.
+            let payload = if payload.len() > PAYLOAD_LIMIT { String::new() } else { payload };
+            let result = checked.map_err(|refused| refused.message(lang));
             let data = ValidateData { slug, name: facts.name, payload, result: Some(result) };
-            render_with(&state, parts, status, Some(data), FormState::default()).await
+            let mut response = render_with(&state, parts, status, Some(data), FormState::default()).await;
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, crate::payload_check::RETRY_AFTER_SECONDS.into());
+            }
+            response
         }
         Ok(None) => problem(&state, parts, PageProblem::NotFound).await,
         Err(err) => internal(&err.to_string()),

@@ -134,8 +134,14 @@ pub(crate) async fn read_pairs(body: Body, limit: usize) -> Result<Vec<(String, 
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Das Formular ist zu groß. / The form is too large.").into_response())?;
-    serde_urlencoded::from_bytes(&bytes)
-        .map_err(|_| (StatusCode::BAD_REQUEST, "Das Formular ist unlesbar. / The form cannot be read.").into_response())
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| (StatusCode::BAD_REQUEST, "Das Formular ist unlesbar. / The form cannot be read.").into_response())?;
+    // PostgreSQL text cannot hold NUL: refuse it here rather than as a database error.
+    if pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        let message = "Das Formular enthält ein Nullzeichen, das nicht gespeichert werden kann. / The form contains a NUL character.";
+        return Err((StatusCode::BAD_REQUEST, message).into_response());
+    }
+    Ok(pairs)
 }
 
 /// Reads an url-encoded form body as a map (last value wins).
@@ -184,11 +190,7 @@ where
         }
         AccountError::RateLimited(wait) => {
             retry_after = Some(wait);
-            let minutes = wait.as_secs().div_ceil(60).max(1);
-            state_of_form.notice = Some(Notice::Error(match lang {
-                Lang::De => format!("Zu viele Versuche. Bitte versuchen Sie es in {minutes} Minute(n) wieder."),
-                Lang::En => format!("Too many attempts. Please try again in {minutes} minute(s)."),
-            }));
+            state_of_form.notice = Some(Notice::Error(app::account_texts::too_many_attempts(lang, retry_seconds(wait))));
             StatusCode::TOO_MANY_REQUESTS
         }
         AccountError::Refused(refusal) => {
@@ -207,8 +209,9 @@ where
     response
 }
 
+/// Whole seconds to wait, rounded up.
 fn retry_seconds(wait: Duration) -> u64 {
-    wait.as_secs().max(1)
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 /// A 500 answer for a failure whose details only belong in the log.
@@ -257,24 +260,36 @@ async fn register_submit(State(state): State<AppState>, request: Request) -> Res
     let registration =
         Registration::parse(field(&form, "name"), field(&form, "email"), field(&form, "password"), field(&form, "password_repeat"));
     let result = match registration {
-        Ok(registration) => match state.accounts.register(&registration, false, Channel::Web, &caller).await {
-            Ok(_) => state.accounts.login(&registration.email, &registration.password, &caller).await,
-            Err(err) => Err(err),
-        },
+        Ok(registration) => state.accounts.sign_up(&registration, &caller, &state.site.public_url).await,
         Err(errors) => Err(AccountError::Invalid(errors)),
     };
     match result {
-        Ok((_, session)) => redirect_with_cookie("/konto?willkommen=1", sessions::set_cookie(&session, secure(&state))),
+        // New address or not: the same answer (no session either way, or it would tell),
+        // and the person logs in on the next page.
+        Ok(()) => Redirect::to(REGISTERED).into_response(),
         Err(err) => failed::<()>(&state, parts, None, "register", &form, err).await,
     }
 }
+
+/// Where every successful registration form goes: the login page with a notice.
+const REGISTERED: &str = "/anmelden?registriert=1";
 
 async fn login_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     if parts.extensions.get::<Viewer>().is_some() {
         return Redirect::to("/konto").into_response();
     }
-    render_with::<()>(&state, parts, StatusCode::OK, None, FormState::default()).await
+    let registered = parts.uri.query().is_some_and(|q| q.split('&').any(|pair| pair == "registriert=1"));
+    let form = if registered {
+        let texts = match lang_of(&parts) {
+            Lang::De => &app::account_texts::DE,
+            Lang::En => &app::account_texts::EN,
+        };
+        FormState { form: "login".into(), notice: Some(Notice::Success(texts.register_received.into())), ..FormState::default() }
+    } else {
+        FormState::default()
+    };
+    render_with::<()>(&state, parts, StatusCode::OK, None, form).await
 }
 
 async fn login_submit(State(state): State<AppState>, request: Request) -> Response {

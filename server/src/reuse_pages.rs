@@ -151,15 +151,16 @@ async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request
     }
 }
 
-/// The reuse statistics: rankings, reuse by Bundesland, newest forks and adoptions.
+/// The reuse statistics: rankings, reuse by Bundesland, newest forks and adoptions — of
+/// what the public may see only (the `visible_…` views of migration 12).
 pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats, sqlx::Error> {
     use app::editing::{RankedEntry, ReuseEvent};
-    let ranked = |table: &str, view: &str, id: &str| {
+    let ranked = |visible: &str, view: &str, id: &str| {
         format!(
             r#"
             select e.slug, e.name, o.name, r.reuse_count::bigint
-            from {table} e join {view} r on r.{id} = e.id join organisations o on o.id = e.organisation_id
-            where e.archived_at is null and not e.hidden and not o.hidden and r.reuse_count > 0
+            from {visible} e join {view} r on r.{id} = e.id join organisations o on o.id = e.organisation_id
+            where e.archived_at is null and r.reuse_count > 0
             order by r.reuse_count desc, e.name
             limit 10
             "#
@@ -168,17 +169,20 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
     let to_ranked = |rows: Vec<(String, String, String, i64)>| {
         rows.into_iter().map(|(slug, name, organisation, reuse_count)| RankedEntry { slug, name, organisation, reuse_count }).collect()
     };
-    let top_solutions = to_ranked(sqlx::query_as(&ranked("solutions", "solution_reuse", "solution_id")).fetch_all(pool).await?);
-    let top_data_models = to_ranked(sqlx::query_as(&ranked("data_models", "data_model_reuse", "data_model_id")).fetch_all(pool).await?);
+    let top_solutions = to_ranked(sqlx::query_as(&ranked("visible_solutions", "solution_reuse", "solution_id")).fetch_all(pool).await?);
+    let top_data_models =
+        to_ranked(sqlx::query_as(&ranked("visible_data_models", "data_model_reuse", "data_model_id")).fetch_all(pool).await?);
     let by_state: Vec<(String, i64)> = sqlx::query_as(
         r#"
         select o.bundesland, count(*)
         from (
-            select organisation_id from adoptions
-            union all select organisation_id from solutions where forked_from is not null and not hidden
-            union all select organisation_id from data_models where forked_from is not null and not hidden
-        ) f join organisations o on o.id = f.organisation_id
-        where o.bundesland is not null and not o.hidden
+            select a.organisation_id from adoptions a
+            where exists (select 1 from visible_solutions s where s.id = a.solution_id)
+               or exists (select 1 from visible_data_models d where d.id = a.data_model_id)
+            union all select organisation_id from visible_solutions where forked_from is not null
+            union all select organisation_id from visible_data_models where forked_from is not null
+        ) f join visible_organisations o on o.id = f.organisation_id
+        where o.bundesland is not null
         group by o.bundesland
         order by count(*) desc, o.bundesland
         "#,
@@ -193,12 +197,12 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
             r#"
             select * from (
                 select 'loesungen' as section, e.slug, e.name, o.name as org, e.created_at::date as at
-                from solutions e join organisations o on o.id = e.organisation_id
-                where e.forked_from is not null and not e.hidden and not o.hidden
+                from visible_solutions e join organisations o on o.id = e.organisation_id
+                where e.forked_from is not null
                 union all
                 select 'datenmodelle', e.slug, e.name, o.name, e.created_at::date
-                from data_models e join organisations o on o.id = e.organisation_id
-                where e.forked_from is not null and not e.hidden and not o.hidden
+                from visible_data_models e join organisations o on o.id = e.organisation_id
+                where e.forked_from is not null
             ) f order by at desc, name limit 10
             "#,
         )
@@ -211,10 +215,10 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
             select case when a.solution_id is not null then 'loesungen' else 'datenmodelle' end,
                    coalesce(s.slug, d.slug), coalesce(s.name, d.name), o.name, a.created_at::date
             from adoptions a
-            join organisations o on o.id = a.organisation_id
-            left join solutions s on s.id = a.solution_id
-            left join data_models d on d.id = a.data_model_id
-            where not o.hidden and coalesce(s.hidden, d.hidden) = false
+            join visible_organisations o on o.id = a.organisation_id
+            left join visible_solutions s on s.id = a.solution_id
+            left join visible_data_models d on d.id = a.data_model_id
+            where coalesce(s.id, d.id) is not null
             order by a.created_at desc
             limit 10
             "#,

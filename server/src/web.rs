@@ -28,6 +28,8 @@ pub struct AppState {
     pub site: SiteConfig,
     pub accounts: crate::accounts::Accounts,
     pub entries: crate::entries::Entries,
+    /// Payload checks against data model schemas (limited slots on the blocking pool).
+    pub payload_checks: crate::payload_check::PayloadChecks,
 }
 
 /// Largest request body accepted anywhere (forms, JSON, publiccode.yml uploads).
@@ -107,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::entry_pages::redirect_moved))
+        .layer(axum::middleware::from_fn(refuse_nul_in_address))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::security::protect))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -135,6 +138,22 @@ async fn switch_language(State(state): State<AppState>, Form(form): Form<Languag
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("valid cookie"));
     response
+}
+
+/// Refuses a request whose path or query carries a NUL character (`%00`), before any
+/// handler sees it: PostgreSQL text cannot hold NUL, so a slug or filter with one would
+/// otherwise reach the database as an error. Bodies are checked by the form and JSON readers.
+async fn refuse_nul_in_address(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let uri = request.uri();
+    let has_nul = |text: &str| text.contains('\0') || text.to_ascii_lowercase().contains("%00");
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        let message = "Die Adresse enthält ein Nullzeichen (%00) und wird nicht verarbeitet. / The address contains a NUL character.";
+        if uri.path().starts_with("/api/") {
+            return (StatusCode::BAD_REQUEST, Json(crate::api::ErrorBody { error: message.to_owned() })).into_response();
+        }
+        return (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message).into_response();
+    }
+    next.run(request).await
 }
 
 /// Whether `path` stays on this site (no scheme, no `//host`, no backslash tricks).

@@ -2,6 +2,7 @@
 //! with hint and error beside them (linked by `aria-describedby`), an error summary that
 //! links to the fields, and the notice above a form.
 
+use crate::raw_text;
 use leptos::prelude::*;
 
 use crate::account::{FormState, Notice};
@@ -196,7 +197,7 @@ pub fn TextArea(
                 </p>
             })}
             <textarea class="kern-form-input__input form-field__textarea" id=id name=name rows=rows.to_string()
-                required=required aria-invalid=invalid.then_some("true") aria-describedby=described>{value}</textarea>
+                required=required aria-invalid=invalid.then_some("true") aria-describedby=described>{raw_text::escape(&value)}</textarea>
         </div>
     }
 }

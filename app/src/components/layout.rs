@@ -166,8 +166,10 @@ pub fn PageMeta(
     let base = use_site_config().public_url;
     let t = use_texts();
     let full_title = if title.starts_with(t.site_name) { title } else { format!("{title} – {}", t.site_name) };
+    // leptos_meta writes the title into <head> unescaped (see raw_text).
+    let escaped_title = crate::raw_text::escape(&full_title);
     view! {
-        <Title text=full_title/>
+        <Title text=escaped_title/>
         <Meta name="description" content=description/>
         {(!no_canonical).then(|| view! { <Link rel="canonical" href=format!("{base}{canonical_path}")/> })}
     }

@@ -3,6 +3,7 @@
 //! same code as the entry page), and a licence field that says at once whether an SPDX
 //! expression is open source.
 
+use crate::raw_text;
 use leptos::prelude::*;
 
 use crate::server_fns::{check_licence, preview_markdown};
@@ -63,7 +64,7 @@ pub fn MarkdownField(
             {hint.map(|hint| view! { <div class="kern-hint" id=hint_id>{hint}</div> })}
             {error.map(|e| view! { <p class="kern-error form-field__error" id=error_id><span class="kern-body">{e}</span></p> })}
             <textarea class="kern-form-input__input form-field__textarea" id=id.clone() name=name rows=rows.to_string()
-                aria-invalid=invalid.then_some("true") aria-describedby=described on:input=on_input>{value}</textarea>
+                aria-invalid=invalid.then_some("true") aria-describedby=described on:input=on_input>{raw_text::escape(&value)}</textarea>
             <section class="markdown-preview" hidden=move || !ready.get() || html.get().is_empty() aria-labelledby=preview_labelled_by>
                 <h3 class="kern-heading-small" id=preview_title_id>{preview_label}</h3>
                 <div class="prose" id=preview_id aria-live="polite" inner_html=move || html.get()></div>

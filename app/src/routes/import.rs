@@ -3,6 +3,7 @@
 //! solution and what is not taken over — then import it. A plain form: works without
 //! JavaScript.
 
+use crate::raw_text;
 use leptos::prelude::*;
 
 use crate::account::{PageProblem, use_page_data, use_page_problem};
@@ -186,7 +187,7 @@ pub fn ImportPageView() -> impl IntoView {
             </div>
             <div class="kern-form-input form-field">
                 <label class="kern-label" for="import-text">{tr(lang, "Inhalt der publiccode.yml", "Content of the publiccode.yml")}</label>
-                <textarea class="kern-form-input__input form-field__textarea form-field__textarea--code" id="import-text" name="yaml" rows="18" spellcheck="false">{data.text.clone()}</textarea>
+                <textarea class="kern-form-input__input form-field__textarea form-field__textarea--code" id="import-text" name="yaml" rows="18" spellcheck="false">{raw_text::escape(&data.text)}</textarea>
             </div>
             <div class="form-actions">
                 <button type="submit" name="aktion" value="pruefen" class=if can_import { "kern-btn kern-btn--secondary" } else { "kern-btn kern-btn--primary" }>

@@ -2,6 +2,7 @@
 //! origin of a fork and between versions, breaking ones marked) and checking a payload
 //! against the schema (`/datenmodelle/:slug/pruefen`). Server-rendered forms.
 
+use crate::raw_text;
 use leptos::prelude::*;
 
 use crate::account::{PageProblem, use_page_data, use_page_problem};
@@ -137,7 +138,7 @@ pub fn ValidatePageView() -> impl IntoView {
         <form method="post" action=format!("{base}/pruefen") class="account-form">
             <div class="kern-form-input form-field">
                 <label class="kern-label" for="pruefen-daten">{tr(lang, "Datensatz (JSON)", "Record (JSON)")}</label>
-                <textarea class="kern-form-input__input form-field__textarea" id="pruefen-daten" name="payload" rows="14">{data.payload.clone()}</textarea>
+                <textarea class="kern-form-input__input form-field__textarea" id="pruefen-daten" name="payload" rows="14">{raw_text::escape(&data.payload)}</textarea>
             </div>
             <button type="submit" class="kern-btn kern-btn--primary"><span class="kern-label">{tr(lang, "Prüfen", "Check")}</span></button>
         </form>

@@ -13,9 +13,14 @@ use crate::i18n::{Lang, tr, use_lang, use_texts};
 use crate::model::AdoptionStatus;
 
 
+/// What stands for an origin the public may not see (no name, no link).
+fn withheld_label(lang: Lang) -> &'static str {
+    tr(lang, "Ursprung nicht öffentlich", "Origin not public")
+}
+
 /// The lineage as nested lists (children below their parent).
-fn nested(nodes: &[LineageNode], section: &str) -> AnyView {
-    fn build(nodes: &[LineageNode], start: usize, depth: usize, section: &str) -> (AnyView, usize) {
+fn nested(nodes: &[LineageNode], section: &str, lang: Lang) -> AnyView {
+    fn build(nodes: &[LineageNode], start: usize, depth: usize, section: &str, lang: Lang) -> (AnyView, usize) {
         let mut items = Vec::new();
         let mut i = start;
         while i < nodes.len() && nodes[i].depth >= depth {
@@ -25,7 +30,7 @@ fn nested(nodes: &[LineageNode], section: &str) -> AnyView {
             }
             let node = nodes[i].clone();
             let (children, next) = if i + 1 < nodes.len() && nodes[i + 1].depth > depth {
-                let (view, next) = build(nodes, i + 1, depth + 1, section);
+                let (view, next) = build(nodes, i + 1, depth + 1, section, lang);
                 (Some(view), next)
             } else {
                 (None, i + 1)
@@ -33,7 +38,9 @@ fn nested(nodes: &[LineageNode], section: &str) -> AnyView {
             let href = format!("/{section}/{}", node.slug);
             items.push(view! {
                 <li>
-                    {if node.current {
+                    {if !node.public {
+                        view! { <span class="lineage-list__withheld">{withheld_label(lang)}</span> }.into_any()
+                    } else if node.current {
                         view! { <strong aria-current="page">{format!("{} ({})", node.name, node.organisation)}</strong> }.into_any()
                     } else {
                         view! { <a href=href>{node.name.clone()}</a>" ("{node.organisation.clone()}")" }.into_any()
@@ -45,11 +52,11 @@ fn nested(nodes: &[LineageNode], section: &str) -> AnyView {
         }
         (view! { <ul class="lineage-list">{items}</ul> }.into_any(), i)
     }
-    build(nodes, 0, 0, section).0
+    build(nodes, 0, 0, section, lang).0
 }
 
 /// The lineage as an SVG graph (one row per entry, indented by generation).
-fn graph(nodes: &[LineageNode], title_id: &str) -> AnyView {
+fn graph(nodes: &[LineageNode], title_id: &str, lang: Lang) -> AnyView {
     const ROW: usize = 34;
     const INDENT: usize = 28;
     let height = nodes.len() * ROW + 10;
@@ -70,10 +77,11 @@ fn graph(nodes: &[LineageNode], title_id: &str) -> AnyView {
         .enumerate()
         .map(|(i, node)| {
             let (x, y) = (12 + node.depth * INDENT, 17 + i * ROW);
+            let label = if node.public { format!("{} · {}", node.name, node.organisation) } else { withheld_label(lang).to_owned() };
             view! {
                 <g>
                     <circle class="lineage-graph__node" class:lineage-graph__node--current=node.current cx=x.to_string() cy=y.to_string() r="7"/>
-                    <text x=(x + 14).to_string() y=(y + 5).to_string() class="lineage-graph__label">{format!("{} · {}", node.name, node.organisation)}</text>
+                    <text x=(x + 14).to_string() y=(y + 5).to_string() class="lineage-graph__label">{label}</text>
                 </g>
             }
         })
@@ -118,8 +126,8 @@ pub fn ReusePageView() -> impl IntoView {
         <section class="account-section" aria-labelledby="stammbaum">
             <h2 class="kern-heading-medium" id="stammbaum">{tr(lang, "Stammbaum", "Lineage")}</h2>
             <p class="kern-body" id="stammbaum-grafik">{tr(lang, "Original und alle Forks über alle Generationen:", "The original and every fork across generations:")}</p>
-            {nested(&data.lineage, &data.section)}
-            <div class="lineage-graph__frame" aria-hidden="false">{graph(&data.lineage, "stammbaum-grafik")}</div>
+            {nested(&data.lineage, &data.section, lang)}
+            <div class="lineage-graph__frame" aria-hidden="false">{graph(&data.lineage, "stammbaum-grafik", lang)}</div>
         </section>
         {if !logged_in || orgs.is_empty() {
             view! {

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod authz;
+pub mod mail;
 pub mod orgs;
 pub mod password;
 pub mod rate_limit;
@@ -20,6 +21,8 @@ use std::time::Duration;
 use app::i18n::Lang;
 use app::validation::FieldErrors;
 use sqlx::PgPool;
+
+use crate::security::TrustedProxies;
 
 pub use audit::Channel;
 pub use authz::{Action, Actor};
@@ -118,12 +121,30 @@ pub struct Accounts {
     pub(crate) pool: PgPool,
     pub(crate) passwords: password::Passwords,
     pub(crate) limits: Arc<rate_limit::Limits>,
+    trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl Accounts {
-    /// The service on `pool` with the default limits.
+    /// The service on `pool` with the default limits, trusting no proxy.
     pub fn new(pool: PgPool) -> Accounts {
-        Accounts { pool, passwords: password::Passwords::new(), limits: Arc::new(rate_limit::Limits::default()) }
+        Accounts {
+            pool,
+            passwords: password::Passwords::new(),
+            limits: Arc::new(rate_limit::Limits::default()),
+            trusted_proxies: Arc::new(TrustedProxies::default()),
+        }
+    }
+
+    /// The same service, reading client addresses from `X-Forwarded-For` behind `proxies`
+    /// (the limits count per client, not per proxy).
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Accounts {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub fn trusted_proxies(&self) -> &TrustedProxies {
+        &self.trusted_proxies
     }
 
     /// The database pool.

@@ -145,11 +145,14 @@ impl Accounts {
         Ok(())
     }
 
-    /// The organisation a bearer token acts for. Failures are limited per IP address, uses
-    /// per token; both answer `RateLimited` over the limit.
+    /// The organisation a bearer token acts for. Uses are limited per token. Wrong tokens
+    /// are limited per IP address: over the limit they answer `RateLimited` (and are no
+    /// longer audited one by one), but a valid token from the same address still works —
+    /// tokens are 256-bit random, so the limit is against noise, and one scanner behind an
+    /// office's address must not stop everyone else there.
     pub async fn authenticate_token(&self, secret: &str, caller: &Caller) -> Result<TokenIdentity, AccountError> {
         let ip = caller.ip.clone().unwrap_or_else(|| "unknown".into());
-        self.limits.token_failures_per_ip.check(&ip).map_err(AccountError::RateLimited)?;
+        let over_limit = self.limits.token_failures_per_ip.check(&ip);
         let row: Option<(Uuid, Uuid, String, String)> = if secret.starts_with(TOKEN_PREFIX) && secret.len() <= 100 {
             sqlx::query_as(
                 r#"
@@ -171,6 +174,7 @@ impl Accounts {
                 Ok(TokenIdentity { token_id, organisation_id, organisation_slug, name })
             }
             None => {
+                over_limit.map_err(AccountError::RateLimited)?;
                 self.limits.token_failures_per_ip.record(&ip);
                 audit::record(
                     &self.pool,

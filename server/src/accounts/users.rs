@@ -1,4 +1,7 @@
 //! Registration, login, password change, account deletion and the logged-in [`Viewer`].
+//!
+//! Every prompt that asks for a password goes through [`Accounts::check_password`], so the
+//! same progressive delays ([`super::rate_limit::PasswordAttempts`]) apply to all of them.
 
 use app::account::{Membership, Viewer};
 use app::model::Role;
@@ -6,6 +9,7 @@ use app::validation::{FieldError, FieldErrors, Registration, check_new_password}
 use uuid::Uuid;
 
 use super::audit::{self, Channel, Event};
+use super::mail::{self, Mail};
 use super::{AccountError, Accounts, Caller, Refusal, sessions};
 
 /// The rate-limit key of an account: the e-mail address, lower-cased.
@@ -13,8 +17,84 @@ fn account_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The rate-limit key of a caller's address.
+fn address_key(caller: &Caller) -> String {
+    caller.ip.clone().unwrap_or_else(|| "unknown".into())
+}
+
 impl Accounts {
-    /// Creates an account. `site_admin` only from the admin CLI.
+    /// Whether `password` is right for the account `email` (whose stored hash is `stored`,
+    /// `None` for an unknown address: the same work is done). Counted and delayed per
+    /// account and address; `RateLimited` while this caller has to wait, without looking
+    /// at the password.
+    async fn check_password(&self, email: &str, password: &str, stored: Option<&str>, caller: &Caller) -> Result<bool, AccountError> {
+        let (account, address) = (account_key(email), address_key(caller));
+        self.limits.passwords.begin(&account, &address).map_err(AccountError::RateLimited)?;
+        let matches = self.passwords.verify(password, stored).await?;
+        if matches {
+            self.limits.passwords.succeeded(&account, &address);
+        }
+        Ok(matches)
+    }
+
+    /// The registration form: creates the account if the address is new; if it already has
+    /// one, records a notice to its owner instead. Both end alike — same answer, same work
+    /// (a hash, a database write, an outgoing mail) — so the form does not tell whether an
+    /// address has an account. `site_url` goes into the mail.
+    pub async fn sign_up(&self, registration: &Registration, caller: &Caller, site_url: &str) -> Result<(), AccountError> {
+        let ip = address_key(caller);
+        self.limits.register_per_ip.hit(&ip).map_err(AccountError::RateLimited)?;
+        // Hashed whether or not the address is new, so both take the same time.
+        let hash = self.passwords.hash(&registration.password).await?;
+        let mut tx = self.pool.begin().await?;
+        let inserted: Option<Uuid> = sqlx::query_scalar(
+            r#"
+            insert into users (email, display_name, password_hash) values ($1, $2, $3)
+            on conflict ((lower(email))) do nothing
+            returning id
+            "#,
+        )
+        .bind(&registration.email)
+        .bind(&registration.display_name)
+        .bind(&hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let new_account = inserted.is_some();
+        let (user, recipient, event, mail) = match inserted {
+            Some(id) => (id, registration.email.clone(), "account.registered", Mail::welcome(&registration.email, site_url)),
+            None => {
+                let (id, email): (Uuid, String) = sqlx::query_as("select id, email from users where lower(email) = lower($1)")
+                    .bind(&registration.email)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let mail = Mail::registration_attempt(&email, site_url);
+                (id, email, "account.registration_repeated", mail)
+            }
+        };
+        // At most one message of a kind per address and hour (checked on both paths alike).
+        if !mail::sent_recently(&mut tx, mail.kind, &recipient).await? {
+            mail::record(&mut tx, &mail).await?;
+        }
+        audit::record(
+            &mut *tx,
+            Event {
+                event,
+                actor: Some(user),
+                actor_email: Some(&recipient),
+                organisation: None,
+                channel: Channel::Web,
+                ip: caller.ip.as_deref(),
+                detail: if new_account { serde_json::json!({ "site_admin": false }) } else { serde_json::json!({}) },
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an account; an address that has one already is a field error. For the admin
+    /// CLI and set-up code: the registration form uses [`Accounts::sign_up`], which does not
+    /// tell. `site_admin` only from the admin CLI.
     pub async fn register(
         &self,
         registration: &Registration,
@@ -62,21 +142,18 @@ impl Accounts {
     }
 
     /// Checks e-mail and password. Unknown address and wrong password give the same error
-    /// after the same work (a hash is verified either way). Failures count against the
-    /// account and the IP address; over the limit the answer is `RateLimited`.
+    /// after the same work (a hash is verified either way). Attempts are delayed per account
+    /// and address ([`super::rate_limit::PasswordAttempts`]); while this caller has to wait,
+    /// the answer is `RateLimited`. Another address's failures never stop the owner.
     pub async fn authenticate(&self, email: &str, password: &str, caller: &Caller) -> Result<Uuid, AccountError> {
-        let ip = caller.ip.clone().unwrap_or_else(|| "unknown".into());
         let account = account_key(email);
-        self.limits.login_per_ip.check(&ip).map_err(AccountError::RateLimited)?;
-        self.limits.login_per_account.check(&account).map_err(AccountError::RateLimited)?;
         let row: Option<(Uuid, String)> = sqlx::query_as("select id, password_hash from users where lower(email) = $1")
             .bind(&account)
             .fetch_optional(&self.pool)
             .await?;
-        let matches = self.passwords.verify(password, row.as_ref().map(|(_, hash)| hash.as_str())).await?;
+        let matches = self.check_password(&account, password, row.as_ref().map(|(_, hash)| hash.as_str()), caller).await?;
         match row {
             Some((id, _)) if matches => {
-                self.limits.login_per_account.clear(&account);
                 audit::record(
                     &self.pool,
                     Event {
@@ -93,8 +170,6 @@ impl Accounts {
                 Ok(id)
             }
             _ => {
-                self.limits.login_per_ip.record(&ip);
-                self.limits.login_per_account.record(&account);
                 audit::record(
                     &self.pool,
                     Event {
@@ -162,9 +237,7 @@ impl Accounts {
         } else if new != repeated {
             errors.insert("new_password_repeat".into(), FieldError::PasswordMismatch);
         }
-        self.limits.login_per_account.check(&account_key(&email)).map_err(AccountError::RateLimited)?;
-        if !self.passwords.verify(current, Some(&hash)).await? {
-            self.limits.login_per_account.record(&account_key(&email));
+        if !self.check_password(&email, current, Some(&hash), caller).await? {
             errors.insert("current_password".into(), FieldError::WrongPassword);
         }
         if !errors.is_empty() {
@@ -199,7 +272,7 @@ impl Accounts {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(AccountError::Forbidden)?;
-        if !self.passwords.verify(password, Some(&hash)).await? {
+        if !self.check_password(&email, password, Some(&hash), caller).await? {
             return Err(AccountError::field("password", FieldError::WrongPassword));
         }
         let mut tx = self.pool.begin().await?;

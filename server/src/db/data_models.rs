@@ -10,13 +10,13 @@ use sqlx::PgPool;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
-/// Visible data models matching the filters ($1 domain, $2 licence, $3 organisation slug,
-/// $4 Bundesland).
+/// Visible, not archived data models matching the filters ($1 domain, $2 licence,
+/// $3 organisation slug, $4 Bundesland).
 const LIST_FROM_WHERE: &str = r#"
-    from data_models d
+    from visible_data_models d
     join organisations o on o.id = d.organisation_id
     join data_model_reuse r on r.data_model_id = d.id
-    where d.archived_at is null and not d.hidden and not o.hidden
+    where d.archived_at is null
       and ($1::text is null or d.domain = $1)
       and ($2::text is null or d.licence = $2)
       and ($3::text is null or o.slug = $3)
@@ -91,10 +91,10 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
                d.archived_at is not null as archived, d.created_at, d.updated_at, r.reuse_count,
                (select count(*) from revisions v where v.data_model_id = d.id) as revision_count,
                {ORG_COLS}
-        from data_models d
+        from visible_data_models d
         join organisations o on o.id = d.organisation_id
         join data_model_reuse r on r.data_model_id = d.id
-        where d.slug = $1 and not d.hidden and not o.hidden
+        where d.slug = $1
         "#
     ))
     .bind(slug)
@@ -113,8 +113,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
         Some(origin) => sqlx::query_as::<_, EntryRefRow>(&format!(
             r#"
             select d.slug, d.name, {ORG_COLS}
-            from data_models d join organisations o on o.id = d.organisation_id
-            where d.id = $1 and not d.hidden and not o.hidden
+            from visible_data_models d join organisations o on o.id = d.organisation_id
+            where d.id = $1
             "#
         ))
         .bind(origin)
@@ -128,8 +128,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
     let forks: Vec<EntryRefRow> = sqlx::query_as(&format!(
         r#"
         select d.slug, d.name, {ORG_COLS}
-        from data_models d join organisations o on o.id = d.organisation_id
-        where d.forked_from = $1 and d.archived_at is null and not d.hidden and not o.hidden
+        from visible_data_models d join organisations o on o.id = d.organisation_id
+        where d.forked_from = $1 and d.archived_at is null
         order by d.created_at
         "#
     ))
@@ -141,8 +141,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
     let adopters: Vec<AdopterRow> = sqlx::query_as(&format!(
         r#"
         select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class, {ORG_COLS}
-        from adoptions a join organisations o on o.id = a.organisation_id
-        where a.data_model_id = $1 and not o.hidden
+        from adoptions a join visible_organisations o on o.id = a.organisation_id
+        where a.data_model_id = $1
         order by case a.status when 'production' then 0 when 'pilot' then 1 else 2 end, a.since, o.name collate german
         "#
     ))
@@ -155,9 +155,9 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
         r#"
         select l.relation, s.slug, s.name, {ORG_COLS}
         from solution_data_models l
-        join solutions s on s.id = l.solution_id
+        join visible_solutions s on s.id = l.solution_id
         join organisations o on o.id = s.organisation_id
-        where l.data_model_id = $1 and s.archived_at is null and not s.hidden and not o.hidden
+        where l.data_model_id = $1 and s.archived_at is null
         order by s.name collate german
         "#
     ))
@@ -191,10 +191,10 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
     }))
 }
 
-/// Visible data models joined with their organisation, for the option counts.
+/// Visible, not archived data models joined with their organisation, for the option counts.
 const VISIBLE: &str = r#"
-    from data_models d join organisations o on o.id = d.organisation_id
-    where d.archived_at is null and not d.hidden and not o.hidden
+    from visible_data_models d join organisations o on o.id = d.organisation_id
+    where d.archived_at is null
 "#;
 
 pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, CatalogueError> {

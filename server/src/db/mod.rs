@@ -1,5 +1,8 @@
 //! The PostgreSQL data layer: [`PgCatalogue`] implements the app's [`Catalogue`] service.
-//! Hidden and archived entries, and entries of hidden organisations, never appear in lists.
+//! What the public may see is one rule, the views `visible_organisations`,
+//! `visible_solutions` and `visible_data_models` (migration 12): every query here reads
+//! them instead of the tables. Archived entries are visible at their address but never
+//! appear in lists.
 
 mod data_models;
 mod organisations;
@@ -57,14 +60,14 @@ impl Catalogue for PgCatalogue {
         let row: (i64, i64, i64, i64, i64) = sqlx::query_as(
             r#"
             select
-                (select count(*) from solutions s join organisations o on o.id = s.organisation_id
-                  where s.archived_at is null and not s.hidden and not o.hidden),
-                (select count(*) from data_models d join organisations o on o.id = d.organisation_id
-                  where d.archived_at is null and not d.hidden and not o.hidden),
-                (select count(*) from organisations where not hidden),
-                (select count(*) from adoptions),
-                (select count(*) from solutions where forked_from is not null and archived_at is null and not hidden)
-                  + (select count(*) from data_models where forked_from is not null and archived_at is null and not hidden)
+                (select count(*) from visible_solutions where archived_at is null),
+                (select count(*) from visible_data_models where archived_at is null),
+                (select count(*) from visible_organisations),
+                (select count(*) from adoptions a join visible_organisations o on o.id = a.organisation_id
+                  where exists (select 1 from visible_solutions s where s.id = a.solution_id)
+                     or exists (select 1 from visible_data_models d where d.id = a.data_model_id)),
+                (select count(*) from visible_solutions where forked_from is not null and archived_at is null)
+                  + (select count(*) from visible_data_models where forked_from is not null and archived_at is null)
             "#,
         )
         .fetch_one(&self.pool)

@@ -43,9 +43,8 @@ pub(super) async fn list(pool: &PgPool, q: &OrganisationQuery) -> Result<Page<Or
     let state = q.state.map(Bundesland::as_str);
     let total: i64 = sqlx::query_scalar(
         r#"
-        select count(*) from organisations o
-        where not o.hidden
-          and ($1::text is null or o.kind = $1)
+        select count(*) from visible_organisations o
+        where ($1::text is null or o.kind = $1)
           and ($2::text is null or o.bundesland = $2)
         "#,
     )
@@ -58,14 +57,16 @@ pub(super) async fn list(pool: &PgPool, q: &OrganisationQuery) -> Result<Page<Or
     let rows: Vec<CardRow> = sqlx::query_as(
         r#"
         select o.slug, o.name, o.kind, o.bundesland, o.ags, o.size_class,
-               (select count(*) from solutions s
-                 where s.organisation_id = o.id and s.archived_at is null and not s.hidden) as solution_count,
-               (select count(*) from data_models d
-                 where d.organisation_id = o.id and d.archived_at is null and not d.hidden) as data_model_count,
-               (select count(*) from adoptions a where a.organisation_id = o.id) as adoption_count
-        from organisations o
-        where not o.hidden
-          and ($1::text is null or o.kind = $1)
+               (select count(*) from visible_solutions s
+                 where s.organisation_id = o.id and s.archived_at is null) as solution_count,
+               (select count(*) from visible_data_models d
+                 where d.organisation_id = o.id and d.archived_at is null) as data_model_count,
+               (select count(*) from adoptions a
+                 where a.organisation_id = o.id
+                   and (exists (select 1 from visible_solutions s where s.id = a.solution_id)
+                        or exists (select 1 from visible_data_models d where d.id = a.data_model_id))) as adoption_count
+        from visible_organisations o
+        where ($1::text is null or o.kind = $1)
           and ($2::text is null or o.bundesland = $2)
         order by o.name collate german, o.slug
         limit $3 offset $4
@@ -109,8 +110,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<Organisat
     let row: Option<DetailRow> = sqlx::query_as(
         r#"
         select id, slug, name, kind, bundesland, ags, size_class, website, contact_email, description
-        from organisations
-        where slug = $1 and not hidden
+        from visible_organisations
+        where slug = $1
         "#,
     )
     .bind(slug)
@@ -122,10 +123,10 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<Organisat
     let solutions: Vec<SolutionCardRow> = sqlx::query_as(&format!(
         r#"
         select {SOLUTION_CARD_COLS}
-        from solutions s
+        from visible_solutions s
         join organisations o on o.id = s.organisation_id
         join solution_reuse r on r.solution_id = s.id
-        where s.organisation_id = $1 and s.archived_at is null and not s.hidden
+        where s.organisation_id = $1 and s.archived_at is null
         order by s.name collate german
         "#
     ))
@@ -137,10 +138,10 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<Organisat
     let data_models: Vec<DataModelCardRow> = sqlx::query_as(&format!(
         r#"
         select {DATA_MODEL_CARD_COLS}
-        from data_models d
+        from visible_data_models d
         join organisations o on o.id = d.organisation_id
         join data_model_reuse r on r.data_model_id = d.id
-        where d.organisation_id = $1 and d.archived_at is null and not d.hidden
+        where d.organisation_id = $1 and d.archived_at is null
         order by d.name collate german
         "#
     ))
@@ -155,15 +156,15 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<Organisat
         r#"
         select 'solution' as kind, a.status, a.since, s.slug, s.name, {ORG_COLS}
         from adoptions a
-        join solutions s on s.id = a.solution_id
+        join visible_solutions s on s.id = a.solution_id
         join organisations o on o.id = s.organisation_id
-        where a.organisation_id = $1 and not s.hidden and not o.hidden
+        where a.organisation_id = $1
         union all
         select 'data_model' as kind, a.status, a.since, d.slug, d.name, {ORG_COLS}
         from adoptions a
-        join data_models d on d.id = a.data_model_id
+        join visible_data_models d on d.id = a.data_model_id
         join organisations o on o.id = d.organisation_id
-        where a.organisation_id = $1 and not d.hidden and not o.hidden
+        where a.organisation_id = $1
         order by since desc, name
         "#
     ))

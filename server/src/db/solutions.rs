@@ -11,13 +11,13 @@ use sqlx::types::Json;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
-/// Visible solutions matching the list filters ($1 category, $2 licence, $3 status,
-/// $4 organisation slug, $5 Bundesland).
+/// Visible, not archived solutions matching the list filters ($1 category, $2 licence,
+/// $3 status, $4 organisation slug, $5 Bundesland).
 const LIST_FROM_WHERE: &str = r#"
-    from solutions s
+    from visible_solutions s
     join organisations o on o.id = s.organisation_id
     join solution_reuse r on r.solution_id = s.id
-    where s.archived_at is null and not s.hidden and not o.hidden
+    where s.archived_at is null
       and ($1::text is null or $1 = any (s.categories))
       and ($2::text is null or s.licence = $2)
       and ($3::text is null or s.development_status = $3)
@@ -107,10 +107,10 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
                s.archived_at is not null as archived, s.created_at, s.updated_at, r.reuse_count,
                (select count(*) from revisions v where v.solution_id = s.id) as revision_count,
                {ORG_COLS}
-        from solutions s
+        from visible_solutions s
         join organisations o on o.id = s.organisation_id
         join solution_reuse r on r.solution_id = s.id
-        where s.slug = $1 and not s.hidden and not o.hidden
+        where s.slug = $1
         "#
     ))
     .bind(slug)
@@ -124,8 +124,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
         Some(origin) => sqlx::query_as::<_, EntryRefRow>(&format!(
             r#"
             select s.slug, s.name, {ORG_COLS}
-            from solutions s join organisations o on o.id = s.organisation_id
-            where s.id = $1 and not s.hidden and not o.hidden
+            from visible_solutions s join organisations o on o.id = s.organisation_id
+            where s.id = $1
             "#
         ))
         .bind(origin)
@@ -139,8 +139,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
     let forks: Vec<EntryRefRow> = sqlx::query_as(&format!(
         r#"
         select s.slug, s.name, {ORG_COLS}
-        from solutions s join organisations o on o.id = s.organisation_id
-        where s.forked_from = $1 and s.archived_at is null and not s.hidden and not o.hidden
+        from visible_solutions s join organisations o on o.id = s.organisation_id
+        where s.forked_from = $1 and s.archived_at is null
         order by s.created_at
         "#
     ))
@@ -152,8 +152,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
     let adopters: Vec<AdopterRow> = sqlx::query_as(&format!(
         r#"
         select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class, {ORG_COLS}
-        from adoptions a join organisations o on o.id = a.organisation_id
-        where a.solution_id = $1 and not o.hidden
+        from adoptions a join visible_organisations o on o.id = a.organisation_id
+        where a.solution_id = $1
         order by case a.status when 'production' then 0 when 'pilot' then 1 else 2 end, a.since, o.name collate german
         "#
     ))
@@ -166,9 +166,9 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
         r#"
         select l.relation, d.slug, d.name, {ORG_COLS}
         from solution_data_models l
-        join data_models d on d.id = l.data_model_id
+        join visible_data_models d on d.id = l.data_model_id
         join organisations o on o.id = d.organisation_id
-        where l.solution_id = $1 and not d.hidden and not o.hidden
+        where l.solution_id = $1
         order by l.relation desc, d.name collate german
         "#
     ))
@@ -180,8 +180,8 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
     let provider_rows: Vec<ProviderRow> = sqlx::query_as(&format!(
         r#"
         select array_agg(f.service order by f.service) as services, max(f.note) as note, {ORG_COLS}
-        from service_offers f join organisations o on o.id = f.organisation_id
-        where f.solution_id = $1 and not o.hidden
+        from service_offers f join visible_organisations o on o.id = f.organisation_id
+        where f.solution_id = $1
         group by o.id, o.slug, o.name, o.kind, o.bundesland
         order by o.name collate german
         "#
@@ -228,20 +228,19 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
     }))
 }
 
-/// Visible solutions joined with their organisation, for the option counts.
+/// Visible, not archived solutions joined with their organisation, for the option counts.
 const VISIBLE: &str = r#"
-    from solutions s join organisations o on o.id = s.organisation_id
-    where s.archived_at is null and not s.hidden and not o.hidden
+    from visible_solutions s join organisations o on o.id = s.organisation_id
+    where s.archived_at is null
 "#;
 
 pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, CatalogueError> {
     let categories: Vec<(String, i64)> = sqlx::query_as(
         r#"
         select c, count(*)
-        from solutions s
+        from visible_solutions s
         cross join lateral unnest(s.categories) as c
-        join organisations o on o.id = s.organisation_id
-        where s.archived_at is null and not s.hidden and not o.hidden
+        where s.archived_at is null
         group by c
         order by count(*) desc, c
         "#,

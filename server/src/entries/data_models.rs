@@ -2,23 +2,24 @@
 //! revision with full snapshot, slug history), plus the schema checks: the JSON Schema must
 //! be a valid schema and every example must conform, or nothing is saved.
 
-use app::data_model_rules::{DataModelDraft, DataModelInput, engine};
+use app::data_model_rules::{DataModelDraft, DataModelInput};
 use uuid::Uuid;
 
 use super::{EntryError, EntryKind, Entries, add_revision, editable_org, free_slug, remember_old_slug};
 use crate::accounts::authz::{Action, Actor, allowed};
 
-/// The draft with the schema engine's verdict added.
-fn checked(input: &DataModelInput) -> Result<DataModelDraft, EntryError> {
-    let draft = input.parse().map_err(EntryError::Invalid)?;
-    let errors = engine::check(&draft.json_schema, &draft.examples);
-    if errors.is_empty() { Ok(draft) } else { Err(EntryError::Invalid(errors)) }
-}
-
 impl Entries {
+    /// The draft with the schema engine's verdict added (run off the async workers, within
+    /// the checking service's budget).
+    async fn checked(&self, input: &DataModelInput) -> Result<DataModelDraft, EntryError> {
+        let draft = input.parse().map_err(EntryError::Invalid)?;
+        let errors = self.checks.check_model(draft.json_schema.clone(), draft.examples.clone()).await;
+        if errors.is_empty() { Ok(draft) } else { Err(EntryError::Invalid(errors)) }
+    }
+
     /// Publishes a data model; returns its slug.
     pub async fn create_data_model(&self, actor: &Actor, input: &DataModelInput) -> Result<String, EntryError> {
-        let draft = checked(input)?;
+        let draft = self.checked(input).await?;
         let mut tx = self.pool.begin().await?;
         let org = editable_org(&mut tx, actor, &draft.organisation).await?;
         let slug = free_slug(&mut tx, EntryKind::DataModel, &draft.slug, !input.slug.trim().is_empty(), None).await?;
@@ -60,7 +61,7 @@ impl Entries {
         if !allowed(actor, Action::EditEntries, owner) {
             return Err(EntryError::Forbidden);
         }
-        let draft = checked(input)?;
+        let draft = self.checked(input).await?;
         // Breaking changes need a new major version.
         let (old_schema, old_version): (serde_json::Value, String) =
             sqlx::query_as("select json_schema::jsonb, version from data_models where id = $1").bind(id).fetch_one(&mut *tx).await?;
@@ -152,6 +153,7 @@ impl Entries {
 
     /// Restores a data model to an old revision by saving it as a new revision.
     pub async fn restore_data_model(&self, actor: &Actor, slug: &str, number: i32) -> Result<String, EntryError> {
+        self.authorize_edit(actor, EntryKind::DataModel, slug).await?;
         let snapshot = self.snapshot(EntryKind::DataModel, slug, number).await?;
         let mut input = data_model_input_from_snapshot(&snapshot);
         input.slug = slug.to_owned();

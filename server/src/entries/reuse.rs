@@ -12,6 +12,47 @@ use crate::accounts::authz::Actor;
 
 /// The organisation the actor writes for, checked together with the other fields: its
 /// error joins theirs, and any error stops the write.
+/// What a fork's first revision message starts with: "Fork von {origin} ({organisation})".
+const FORK_MESSAGE_PREFIX: &str = "Fork von ";
+
+/// The first revision message of a fork.
+fn fork_message(origin_name: &str, origin_organisation: &str) -> String {
+    format!("{FORK_MESSAGE_PREFIX}{origin_name} ({origin_organisation})")
+}
+
+/// A fork's first revision message while the public may not see its origin: the message
+/// the fork wrote names the origin, so it is replaced; any other message stays.
+pub(super) fn withheld_fork_message(message: String) -> String {
+    if message.starts_with(FORK_MESSAGE_PREFIX) { "Fork von: Ursprung nicht öffentlich".to_owned() } else { message }
+}
+
+/// Keeps the visible nodes of a lineage (in tree order, with whether the public may see
+/// each) and, as anonymous placeholders, the hidden ones that are an origin of a visible
+/// node; hidden nodes with nothing visible below them are left out.
+fn public_lineage(nodes: Vec<(LineageNode, bool)>) -> Vec<LineageNode> {
+    let mut keep = vec![false; nodes.len()];
+    // The indices of the current node's ancestors, by depth.
+    let mut path: Vec<usize> = Vec::new();
+    for (i, (node, public)) in nodes.iter().enumerate() {
+        path.truncate(node.depth);
+        if *public {
+            keep[i] = true;
+            for &ancestor in path.iter().rev() {
+                if std::mem::replace(&mut keep[ancestor], true) {
+                    break;
+                }
+            }
+        }
+        path.push(i);
+    }
+    nodes
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|((node, public), _)| if public { node } else { LineageNode::withheld(node.depth) })
+        .collect()
+}
+
 async fn org_or_errors(conn: &mut sqlx::PgConnection, actor: &Actor, slug: &str, mut errors: FieldErrors) -> Result<Uuid, EntryError> {
     match editable_org(conn, actor, slug).await {
         Ok(org) if errors.is_empty() => Ok(org),
@@ -25,14 +66,12 @@ async fn org_or_errors(conn: &mut sqlx::PgConnection, actor: &Actor, slug: &str,
 }
 
 impl Entries {
-    /// Forks an entry into one of the actor's organisations; returns the fork's slug.
+    /// Forks an entry the public may see into one of the actor's organisations; returns the
+    /// fork's slug.
     pub async fn fork(&self, actor: &Actor, kind: EntryKind, slug: &str, target: &str) -> Result<String, EntryError> {
-        let table = kind.table();
+        let (table, visible) = (kind.table(), kind.visible_table());
         let origin: Option<(Uuid, String, String, String)> = sqlx::query_as(&format!(
-            r#"
-            select e.id, e.name, o.name, o.slug from {table} e join organisations o on o.id = e.organisation_id
-            where e.slug = $1 and not e.hidden and not o.hidden
-            "#
+            "select e.id, e.name, o.name, o.slug from {visible} e join organisations o on o.id = e.organisation_id where e.slug = $1"
         ))
         .bind(slug)
         .fetch_optional(&self.pool)
@@ -41,7 +80,7 @@ impl Entries {
         if origin_org_slug == target {
             return Err(EntryError::field("organisation", FieldError::ForkIntoSameOrganisation));
         }
-        let message = format!("Fork von {origin_name} ({origin_org})");
+        let message = fork_message(&origin_name, &origin_org);
         let new_slug = match kind {
             EntryKind::Solution => {
                 let mut input = self.solution_input(slug).await?;
@@ -87,9 +126,9 @@ impl Entries {
         }
         let mut tx = self.pool.begin().await?;
         let org = org_or_errors(&mut tx, actor, input.organisation.trim(), errors).await?;
-        let (table, column) = (kind.table(), kind.revision_column());
+        let (visible, column) = (kind.visible_table(), kind.revision_column());
         let entry: Option<(Uuid,)> =
-            sqlx::query_as(&format!("select id from {table} where slug = $1 and not hidden")).bind(slug).fetch_optional(&mut *tx).await?;
+            sqlx::query_as(&format!("select id from {visible} where slug = $1")).bind(slug).fetch_optional(&mut *tx).await?;
         let (entry,) = entry.ok_or(EntryError::NotFound)?;
         let (status, since, contact_name, contact_email, note) =
             (status.ok().map(|s| s.as_str()), since.ok(), contact_name.ok().flatten(), contact_email.ok().flatten(), note.unwrap_or_default());
@@ -136,7 +175,7 @@ impl Entries {
         let mut tx = self.pool.begin().await?;
         let org = org_or_errors(&mut tx, actor, organisation.trim(), errors).await?;
         let solution: Option<(Uuid,)> =
-            sqlx::query_as("select id from solutions where slug = $1 and not hidden").bind(slug).fetch_optional(&mut *tx).await?;
+            sqlx::query_as("select id from visible_solutions where slug = $1").bind(slug).fetch_optional(&mut *tx).await?;
         let (solution,) = solution.ok_or(EntryError::NotFound)?;
         sqlx::query("delete from service_offers where organisation_id = $1 and solution_id = $2").bind(org).bind(solution).execute(&mut *tx).await?;
         for kind in kinds {
@@ -166,11 +205,21 @@ impl Entries {
         Ok(())
     }
 
-    /// The whole lineage of an entry: from its root down through every generation of forks,
-    /// in tree order (visible entries only).
+    /// The whole lineage of an entry the public may see: from its root down through every
+    /// generation of forks, in tree order. Entries the public may not see appear only as the
+    /// anonymous origin of visible ones ([`LineageNode::withheld`]); asking for such an entry
+    /// itself is `NotFound`.
     pub async fn lineage(&self, kind: EntryKind, slug: &str) -> Result<Vec<LineageNode>, EntryError> {
-        let table = kind.table();
-        let rows: Vec<(String, String, String, i32, bool)> = sqlx::query_as(&format!(
+        let (table, visible) = (kind.table(), kind.visible_table());
+        let (public,): (bool,) =
+            sqlx::query_as(&format!("select exists (select 1 from {visible} where slug = $1)")).bind(slug).fetch_one(&self.pool).await?;
+        if !public {
+            return Err(EntryError::NotFound);
+        }
+        // The tree is walked through hidden entries too, so that visible forks below a hidden
+        // one keep their place; `public` decides what is shown of each. Siblings sort by name,
+        // then id, so that a subtree never interleaves with a namesake sibling's.
+        let rows: Vec<(String, String, String, i32, bool, bool)> = sqlx::query_as(&format!(
             r#"
             with recursive up as (
                 select id, forked_from, 0 as steps from {table} where slug = $1
@@ -179,28 +228,60 @@ impl Entries {
             ), root as (
                 select id from up order by steps desc limit 1
             ), down as (
-                select e.id, e.slug, e.name, e.organisation_id, 0 as depth, array[e.name::text] as sort_path
+                select e.id, e.slug, e.name, e.organisation_id, 0 as depth, array[e.name::text, e.id::text] as sort_path
                 from {table} e join root on e.id = root.id
                 union all
-                select e.id, e.slug, e.name, e.organisation_id, down.depth + 1, down.sort_path || e.name::text
+                select e.id, e.slug, e.name, e.organisation_id, down.depth + 1, down.sort_path || e.name::text || e.id::text
                 from {table} e join down on e.forked_from = down.id
-                where down.depth < 50 and not e.hidden
+                where down.depth < 50
             )
-            select d.slug, d.name, o.name, d.depth, d.slug = $1
+            select d.slug, d.name, o.name, d.depth, d.slug = $1, v.id is not null
             from down d join organisations o on o.id = d.organisation_id
-            where not o.hidden
+            left join {visible} v on v.id = d.id
             order by d.sort_path
             "#
         ))
         .bind(slug)
         .fetch_all(&self.pool)
         .await?;
-        if rows.is_empty() {
-            return Err(EntryError::NotFound);
-        }
-        Ok(rows
+        let nodes = rows
             .into_iter()
-            .map(|(slug, name, organisation, depth, current)| LineageNode { slug, name, organisation, depth: depth as usize, current })
-            .collect())
+            .map(|(slug, name, organisation, depth, current, public)| {
+                (LineageNode { slug, name, organisation, depth: depth as usize, current, public }, public)
+            })
+            .collect();
+        Ok(public_lineage(nodes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, depth: usize) -> (LineageNode, bool) {
+        let public = !name.starts_with("verborgen");
+        let node = LineageNode { slug: name.into(), name: name.into(), organisation: "Org".into(), depth, current: false, public };
+        (node, public)
+    }
+
+    #[test]
+    fn a_hidden_origin_of_visible_forks_stays_as_an_anonymous_placeholder() {
+        let tree = public_lineage(vec![node("verborgen-a", 0), node("b", 1), node("verborgen-c", 1), node("d", 2)]);
+        let shape: Vec<(&str, usize, bool)> = tree.iter().map(|n| (n.slug.as_str(), n.depth, n.public)).collect();
+        assert_eq!(shape, [("", 0, false), ("b", 1, true), ("", 1, false), ("d", 2, true)]);
+        assert!(tree.iter().all(|n| !n.name.contains("verborgen") && !n.slug.contains("verborgen")));
+    }
+
+    #[test]
+    fn hidden_forks_with_nothing_visible_below_them_are_left_out() {
+        let tree = public_lineage(vec![node("a", 0), node("verborgen-b", 1), node("verborgen-c", 2), node("d", 1)]);
+        let slugs: Vec<&str> = tree.iter().map(|n| n.slug.as_str()).collect();
+        assert_eq!(slugs, ["a", "d"]);
+    }
+
+    #[test]
+    fn only_the_fork_message_of_a_withheld_origin_is_replaced() {
+        assert_eq!(withheld_fork_message(fork_message("Geheim", "Stadt X")), "Fork von: Ursprung nicht öffentlich");
+        assert_eq!(withheld_fork_message("Bearbeitet".into()), "Bearbeitet");
     }
 }

@@ -145,18 +145,23 @@ impl Importer {
         Importer { entries: Entries::new(pool.clone()), pool }
     }
 
-    /// The solution with this repository URL, if any (archived ones too).
-    pub async fn existing(&self, repository_url: &str) -> Result<Option<Existing>, sqlx::Error> {
+    /// The solution with this repository URL that an import for `organisation` updates, if
+    /// any (archived ones too): one the public may see, or one of `organisation` itself (its
+    /// members still manage entries hidden by moderation). A hidden entry of another
+    /// organisation is never found, so the preview cannot name it.
+    pub async fn existing(&self, repository_url: &str, organisation: &str) -> Result<Option<Existing>, sqlx::Error> {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             r#"
             select s.slug, s.name, o.slug, o.name
             from solutions s join organisations o on o.id = s.organisation_id
             where regexp_replace(lower(s.repository_url), '(\.git)?/*$', '') = $1
+              and (o.slug = $2 or exists (select 1 from visible_solutions v where v.id = s.id))
             order by s.created_at
             limit 1
             "#,
         )
         .bind(repository_key(repository_url))
+        .bind(organisation)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(slug, name, organisation_slug, organisation_name)| Existing { slug, name, organisation_slug, organisation_name }))
@@ -167,7 +172,7 @@ impl Importer {
         let report = publiccode::validate(bytes);
         let mut preview = Preview { report, mapped: None, rule_errors: FieldErrors::new(), existing: None };
         let Some(document) = preview.report.document.as_ref().filter(|_| preview.report.valid()) else { return Ok(preview) };
-        let existing = self.existing(&document.url).await?;
+        let existing = self.existing(&document.url, organisation).await?;
         let base = match &existing {
             Some(existing) => match self.entries.solution_input(&existing.slug).await {
                 Ok(input) => input,
@@ -218,8 +223,8 @@ impl Importer {
         let row: Option<(String, Option<String>)> = sqlx::query_as(
             r#"
             select o.name, o.website
-            from solutions s join organisations o on o.id = s.organisation_id
-            where s.slug = $1 and not s.hidden and not o.hidden
+            from visible_solutions s join organisations o on o.id = s.organisation_id
+            where s.slug = $1
             "#,
         )
         .bind(slug)

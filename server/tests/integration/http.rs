@@ -14,10 +14,12 @@ use crate::fixtures::{self, solution};
 pub(crate) async fn app(pool: PgPool) -> axum::Router {
     let site = tempfile::tempdir().unwrap().keep();
     let search = fixtures::search_index(&pool).await;
+    let payload_checks = allmende_server::payload_check::PayloadChecks::new();
     web::router(AppState {
         leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
-        entries: allmende_server::entries::Entries::new(pool.clone()),
+        entries: allmende_server::entries::Entries::new(pool.clone()).with_checks(payload_checks.clone()),
+        payload_checks,
         catalogue: allmende_server::catalogue(pool, search),
         site: SiteConfig {
             public_url: "https://allmende.test".into(),
