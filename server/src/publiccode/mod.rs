@@ -51,7 +51,8 @@ impl Report {
         self.errors.is_empty()
     }
 
-    fn file_error(message: impl Into<String>, line: usize, column: usize) -> Self {
+    /// A report with one error about the whole file.
+    pub fn file_error(message: impl Into<String>, line: usize, column: usize) -> Self {
         Self::key_error("", message, line, column)
     }
 

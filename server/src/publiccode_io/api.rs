@@ -61,7 +61,7 @@ fn too_large() -> Response {
     responses((status = 200, body = PubliccodeReport), (status = 413, body = ErrorBody)))]
 pub async fn validate_publiccode(body: Body) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else { return too_large() };
-    let report = publiccode::validate(&bytes);
+    let report = super::validate_off_the_workers(bytes.to_vec()).await;
     Json(PubliccodeReport { valid: report.valid(), errors: report_lines(&report.errors), warnings: report_lines(&report.warnings) }).into_response()
 }
 

@@ -169,7 +169,7 @@ impl Importer {
 
     /// Validates and maps a file for `organisation` without saving anything.
     pub async fn preview(&self, organisation: &str, bytes: &[u8]) -> Result<Preview, sqlx::Error> {
-        let report = publiccode::validate(bytes);
+        let report = validate_off_the_workers(bytes.to_vec()).await;
         let mut preview = Preview { report, mapped: None, rule_errors: FieldErrors::new(), existing: None };
         let Some(document) = preview.report.document.as_ref().filter(|_| preview.report.valid()) else { return Ok(preview) };
         let existing = self.existing(&document.url, organisation).await?;
@@ -253,5 +253,17 @@ mod tests {
     fn repository_keys_ignore_case_slashes_and_git_suffix() {
         assert_eq!(repository_key("https://GitLab.openCode.de/Ulm/Sperrmuell.git/"), "https://gitlab.opencode.de/ulm/sperrmuell");
         assert_eq!(repository_key("https://gitlab.opencode.de/ulm/sperrmuell"), "https://gitlab.opencode.de/ulm/sperrmuell");
+    }
+}
+
+/// Validates a file on tokio's blocking pool: a parse is bounded (1 MiB expanded, 2 s) but
+/// may still take that long, and must not hold up the request workers meanwhile.
+pub async fn validate_off_the_workers(bytes: Vec<u8>) -> publiccode::Report {
+    match tokio::task::spawn_blocking(move || publiccode::validate(&bytes)).await {
+        Ok(report) => report,
+        Err(err) => {
+            tracing::error!(error = %err, "publiccode.yml validation failed");
+            publiccode::Report::file_error("Die Datei konnte nicht geprüft werden.", 0, 0)
+        }
     }
 }

@@ -196,6 +196,29 @@ async fn members_of_other_organisations_cannot_edit(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn restoring_or_editing_without_the_right_shows_nothing_of_the_entry(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let ulm = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    let bonn = member_of(&pool, &router, "jan@bonn.example", "Stadt Bonn").await;
+    let secret = "Interner Vermerk: Zugangsdaten im Wiki";
+    send(&router, "POST", "/loesungen/neu", &form("stadt-ulm", "Mängelmelder", "Schäden im Straßenraum melden", secret), &ulm).await;
+    // An old version that today's rules refuse would be opened in the form on restore.
+    sqlx::query("update revisions set snapshot = jsonb_set(snapshot, '{short_description}', '\"zu kurz\"') where number = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let restore = send(&router, "POST", "/loesungen/maengelmelder/wiederherstellen", &[("version", "1")], &bonn).await;
+    assert_eq!(restore.status, StatusCode::FORBIDDEN);
+    assert!(!restore.body.contains(secret), "the old version is not shown to someone who may not restore it");
+    // Field checks come after the right too: an invalid edit by an outsider is 403, not 422.
+    let invalid = send(&router, "POST", "/loesungen/maengelmelder/bearbeiten", &form("stadt-bonn", "X", "kurz", ""), &bonn).await;
+    assert_eq!(invalid.status, StatusCode::FORBIDDEN);
+    // The owner is told that the old version no longer passes today's rules.
+    let own = send(&router, "POST", "/loesungen/maengelmelder/wiederherstellen", &[("version", "1")], &ulm).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn markdown_with_scripts_renders_inert(pool: PgPool) {
     let router = app(pool.clone()).await;
     let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
