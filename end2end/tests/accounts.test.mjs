@@ -40,7 +40,7 @@ test('register, create an organisation, log out, log in and see it', async () =>
   await page.getByRole('button', { name: 'Konto anlegen' }).click();
   // The same answer whether the address is new or known (nothing to learn from it).
   await page.waitForURL(/\/anmelden\?registriert=1/);
-  assert.match(await page.locator('.kern-alert, [role="status"], [role="alert"]').first().innerText(), /E-Mail/);
+  assert.match(await page.locator('.form-notice').innerText(), /E-Mail/);
   await assertAccessible(page);
   await page.getByLabel('E-Mail-Adresse').fill(email);
   await page.getByLabel('Passwort').fill(PASSWORD);
