@@ -371,21 +371,11 @@ fn read_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
 
 /// Whether a NUL character occurs in any string or key of a JSON value (without recursion).
 fn has_nul(value: &serde_json::Value) -> bool {
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            serde_json::Value::String(s) if s.contains('\0') => return true,
-            serde_json::Value::Array(items) => stack.extend(items),
-            serde_json::Value::Object(map) => {
-                if map.keys().any(|k| k.contains('\0')) {
-                    return true;
-                }
-                stack.extend(map.values());
-            }
-            _ => {}
-        }
-    }
-    false
+    app::data_model_rules::schema_guard::values(value).any(|v| match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Object(map) => map.keys().any(|k| k.contains('\0')),
+        _ => false,
+    })
 }
 
 fn entry_error(err: crate::entries::EntryError) -> ApiError {

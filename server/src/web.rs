@@ -145,7 +145,7 @@ async fn switch_language(State(state): State<AppState>, Form(form): Form<Languag
 /// otherwise reach the database as an error. Bodies are checked by the form and JSON readers.
 async fn refuse_nul_in_address(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let uri = request.uri();
-    let has_nul = |text: &str| text.contains('\0') || text.to_ascii_lowercase().contains("%00");
+    let has_nul = |text: &str| text.contains('\0') || text.contains("%00");
     if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
         let message = "Die Adresse enthält ein Nullzeichen (%00) und wird nicht verarbeitet. / The address contains a NUL character.";
         if uri.path().starts_with("/api/") {

@@ -196,45 +196,37 @@ impl<'i> jsonschema::Keyword<'i> for StepCounter {
     }
 }
 
-/// How many JSON values `value` holds, counting without recursion; `None` beyond `max`.
-pub fn count_values(value: &Value, max: usize) -> Option<usize> {
-    let mut count = 0usize;
-    let mut stack = vec![value];
-    while let Some(next) = stack.pop() {
-        count += 1;
-        if count > max {
-            return None;
-        }
+/// Every value in `root`, itself first, depth-first and without recursion (a payload or
+/// schema may nest deeper than the stack allows). The one walk the limits below share.
+pub fn values(root: &Value) -> impl Iterator<Item = &Value> {
+    let mut stack = vec![root];
+    std::iter::from_fn(move || {
+        let next = stack.pop()?;
         match next {
             Value::Array(items) => stack.extend(items),
             Value::Object(map) => stack.extend(map.values()),
             _ => {}
         }
-    }
-    Some(count)
+        Some(next)
+    })
+}
+
+/// How many JSON values `value` holds, counting without recursion; `None` beyond `max`.
+pub fn count_values(value: &Value, max: usize) -> Option<usize> {
+    let count = values(value).take(max.saturating_add(1)).count();
+    (count <= max).then_some(count)
 }
 
 /// How many different patterns a schema may compile: string values of `pattern` and the
 /// names in `patternProperties` (counted wherever they stand, which over-counts at most).
 fn count_patterns(schema: &Value) -> usize {
     let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![schema];
-    while let Some(next) = stack.pop() {
-        match next {
-            Value::Object(map) => {
-                for (key, value) in map {
-                    match (key.as_str(), value) {
-                        ("pattern", Value::String(pattern)) => {
-                            seen.insert(pattern.as_str());
-                        }
-                        ("patternProperties", Value::Object(patterns)) => seen.extend(patterns.keys().map(String::as_str)),
-                        _ => {}
-                    }
-                    stack.push(value);
-                }
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
+    for map in values(schema).filter_map(Value::as_object) {
+        if let Some(Value::String(pattern)) = map.get("pattern") {
+            seen.insert(pattern.as_str());
+        }
+        if let Some(Value::Object(patterns)) = map.get("patternProperties") {
+            seen.extend(patterns.keys().map(String::as_str));
         }
     }
     seen.len()
@@ -252,24 +244,12 @@ fn draft_of(schema: &Value) -> Result<jsonschema::Draft, Problem> {
 
 /// The first `$ref` that points outside the document (they are not fetched); no recursion.
 fn remote_ref(schema: &Value) -> Option<String> {
-    let mut stack = vec![schema];
-    while let Some(next) = stack.pop() {
-        match next {
-            Value::Object(map) => {
-                for (key, value) in map {
-                    match (key.as_str(), value) {
-                        ("$ref" | "$dynamicRef", Value::String(target)) if !target.starts_with('#') => {
-                            return Some(target.clone());
-                        }
-                        _ => stack.push(value),
-                    }
-                }
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    None
+    values(schema).filter_map(Value::as_object).find_map(|map| {
+        map.iter().find_map(|(key, value)| match (key.as_str(), value) {
+            ("$ref" | "$dynamicRef", Value::String(target)) if !target.starts_with('#') => Some(target.clone()),
+            _ => None,
+        })
+    })
 }
 
 /// Whether a pattern uses syntax only a backtracking engine offers: look-ahead, look-behind

@@ -15,7 +15,7 @@ use app::import_report::ReportLine;
 use super::{ImportError, Importer, Outcome, report_lines};
 use crate::accounts::Actor;
 use crate::api::{ApiCaller, ApiError, ErrorBody};
-use crate::publiccode::{self, MAX_BYTES};
+use crate::publiccode::MAX_BYTES;
 use crate::web::AppState;
 
 /// The validation report of a publiccode.yml.
