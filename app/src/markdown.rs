@@ -59,17 +59,19 @@ pub enum MarkdownProblem {
 /// only the line scan runs ([`container_depth`]); on the server the text is also parsed
 /// (linear) to measure the element tree and the size of its HTML.
 pub fn check(markdown: &str) -> Result<(), MarkdownProblem> {
-    if container_depth(markdown) > MAX_DEPTH {
-        return Err(MarkdownProblem::TooDeep { max: MAX_DEPTH });
-    }
     #[cfg(feature = "ssr")]
     {
-        render_checked(markdown).map(|_| ())
+        preview(markdown).map(|_| ())
     }
     #[cfg(not(feature = "ssr"))]
     {
-        Ok(())
+        within_depth(markdown)
     }
+}
+
+/// The line scan's verdict ([`container_depth`] against [`MAX_DEPTH`]).
+fn within_depth(markdown: &str) -> Result<(), MarkdownProblem> {
+    if container_depth(markdown) > MAX_DEPTH { Err(MarkdownProblem::TooDeep { max: MAX_DEPTH }) } else { Ok(()) }
 }
 
 /// The deepest nesting of block quotes and list items on any line, found in one pass over
@@ -242,18 +244,13 @@ pub fn render(markdown: &str) -> SanitizedHtml {
 /// cached, so typing does not push stored descriptions out of the cache.
 #[cfg(feature = "ssr")]
 pub fn preview(markdown: &str) -> Result<SanitizedHtml, MarkdownProblem> {
-    if container_depth(markdown) > MAX_DEPTH {
-        return Err(MarkdownProblem::TooDeep { max: MAX_DEPTH });
-    }
+    within_depth(markdown)?;
     render_checked(markdown)
 }
 
 #[cfg(feature = "ssr")]
 fn render_uncached(markdown: &str) -> SanitizedHtml {
-    if container_depth(markdown) > MAX_DEPTH {
-        return plain(markdown);
-    }
-    render_checked(markdown).unwrap_or_else(|_| plain(markdown))
+    preview(markdown).unwrap_or_else(|_| plain(markdown))
 }
 
 /// Parses and sanitises a text that passed the line scan, within the tree and size bounds.
