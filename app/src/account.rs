@@ -39,7 +39,10 @@ pub struct Viewer {
 impl Viewer {
     /// The person's role in the organisation with this slug, if a member.
     pub fn role_in(&self, org_slug: &str) -> Option<Role> {
-        self.memberships.iter().find(|m| m.slug == org_slug).map(|m| m.role)
+        self.memberships
+            .iter()
+            .find(|m| m.slug == org_slug)
+            .map(|m| m.role)
     }
 }
 
@@ -48,7 +51,8 @@ impl Viewer {
 pub fn use_viewer() -> Option<Viewer> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -77,17 +81,29 @@ pub enum Notice {
 impl FormState {
     /// The submitted value of a field of form `form`, or "" (passwords are never kept).
     pub fn value(&self, form: &str, field: &str) -> String {
-        if self.form == form { self.values.get(field).cloned().unwrap_or_default() } else { String::new() }
+        if self.form == form {
+            self.values.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
     }
 
     /// The error of a field of form `form`.
     pub fn error(&self, form: &str, field: &str) -> Option<FieldError> {
-        if self.form == form { self.errors.get(field).cloned() } else { None }
+        if self.form == form {
+            self.errors.get(field).cloned()
+        } else {
+            None
+        }
     }
 
     /// The notice of form `form`.
     pub fn notice_of(&self, form: &str) -> Option<Notice> {
-        if self.form == form { self.notice.clone() } else { None }
+        if self.form == form {
+            self.notice.clone()
+        } else {
+            None
+        }
     }
 }
 

@@ -410,11 +410,20 @@ pub const EN: AccountTexts = AccountTexts {
 pub fn too_many_attempts(lang: Lang, wait_seconds: u64) -> String {
     let minutes = wait_seconds.div_ceil(60);
     match (lang, wait_seconds) {
-        (Lang::De, 0..=1) => "Zu viele Versuche. Bitte warten Sie eine Sekunde und versuchen Sie es dann wieder.".into(),
-        (Lang::De, 2..=119) => format!("Zu viele Versuche. Bitte warten Sie {wait_seconds} Sekunden und versuchen Sie es dann wieder."),
-        (Lang::De, _) => format!("Zu viele Versuche. Bitte warten Sie {minutes} Minuten und versuchen Sie es dann wieder."),
+        (Lang::De, 0..=1) => {
+            "Zu viele Versuche. Bitte warten Sie eine Sekunde und versuchen Sie es dann wieder."
+                .into()
+        }
+        (Lang::De, 2..=119) => format!(
+            "Zu viele Versuche. Bitte warten Sie {wait_seconds} Sekunden und versuchen Sie es dann wieder."
+        ),
+        (Lang::De, _) => format!(
+            "Zu viele Versuche. Bitte warten Sie {minutes} Minuten und versuchen Sie es dann wieder."
+        ),
         (Lang::En, 0..=1) => "Too many attempts. Please wait a second and try again.".into(),
-        (Lang::En, 2..=119) => format!("Too many attempts. Please wait {wait_seconds} seconds and try again."),
+        (Lang::En, 2..=119) => {
+            format!("Too many attempts. Please wait {wait_seconds} seconds and try again.")
+        }
         (Lang::En, _) => format!("Too many attempts. Please wait {minutes} minutes and try again."),
     }
 }

@@ -86,7 +86,11 @@ pub fn diff_lines(before: &str, after: &str) -> Vec<DiffLine> {
     let mut table = vec![vec![0u32; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
-            table[i][j] = if a[i] == b[j] { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
+            table[i][j] = if a[i] == b[j] {
+                table[i + 1][j + 1] + 1
+            } else {
+                table[i + 1][j].max(table[i][j + 1])
+            };
         }
     }
     let (mut i, mut j) = (0, 0);
@@ -110,24 +114,46 @@ pub fn diff_lines(before: &str, after: &str) -> Vec<DiffLine> {
 }
 
 /// Fields that are compared line by line.
-const LONG_FIELDS: &[&str] = &["long_description", "long_description_en", "json_schema", "description", "examples"];
+const LONG_FIELDS: &[&str] = &[
+    "long_description",
+    "long_description_en",
+    "json_schema",
+    "description",
+    "examples",
+];
 
 /// The changed fields between two snapshots (JSON objects), in the order of `after`.
-pub fn compare_snapshots(before: &serde_json::Value, after: &serde_json::Value) -> Vec<FieldChange> {
+pub fn compare_snapshots(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> Vec<FieldChange> {
     let empty = serde_json::Map::new();
-    let (a, b) = (before.as_object().unwrap_or(&empty), after.as_object().unwrap_or(&empty));
+    let (a, b) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
     let mut keys: Vec<&String> = b.keys().collect();
     keys.extend(a.keys().filter(|k| !b.contains_key(*k)));
     keys.into_iter()
         .filter(|k| k.as_str() != "change_message")
         .filter_map(|key| {
-            let (old, new) = (a.get(key).unwrap_or(&serde_json::Value::Null), b.get(key).unwrap_or(&serde_json::Value::Null));
+            let (old, new) = (
+                a.get(key).unwrap_or(&serde_json::Value::Null),
+                b.get(key).unwrap_or(&serde_json::Value::Null),
+            );
             if old == new {
                 return None;
             }
             let (before, after) = (display(old), display(new));
-            let lines = LONG_FIELDS.contains(&key.as_str()).then(|| diff_lines(&before, &after));
-            Some(FieldChange { field: key.clone(), before, after, lines })
+            let lines = LONG_FIELDS
+                .contains(&key.as_str())
+                .then(|| diff_lines(&before, &after));
+            Some(FieldChange {
+                field: key.clone(),
+                before,
+                after,
+                lines,
+            })
         })
         .collect()
 }
@@ -137,9 +163,11 @@ fn display(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Null => String::new(),
         serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => {
-            items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join("\n")
-        }
+        serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
         other => serde_json::to_string_pretty(other).unwrap_or_default(),
     }
 }
@@ -168,9 +196,18 @@ mod tests {
         let before = serde_json::json!({"name": "A", "tags": ["x"], "long_description": "eins\nzwei", "change_message": "m1"});
         let after = serde_json::json!({"name": "B", "tags": ["x"], "long_description": "eins\ndrei", "change_message": "m2"});
         let changes = compare_snapshots(&before, &after);
-        assert_eq!(changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(), ["name", "long_description"]);
+        assert_eq!(
+            changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+            ["name", "long_description"]
+        );
         assert!(changes[0].lines.is_none());
-        assert!(changes[1].lines.as_ref().unwrap().contains(&DiffLine::Added("drei".into())));
+        assert!(
+            changes[1]
+                .lines
+                .as_ref()
+                .unwrap()
+                .contains(&DiffLine::Added("drei".into()))
+        );
     }
 }
 
@@ -245,7 +282,14 @@ pub struct LineageNode {
 impl LineageNode {
     /// The placeholder for an origin the public may not see, at `depth`.
     pub fn withheld(depth: usize) -> LineageNode {
-        LineageNode { slug: String::new(), name: String::new(), organisation: String::new(), depth, current: false, public: false }
+        LineageNode {
+            slug: String::new(),
+            name: String::new(),
+            organisation: String::new(),
+            depth,
+            current: false,
+            public: false,
+        }
     }
 }
 

@@ -85,13 +85,17 @@ pub struct ContactInput {
 
 impl ContractorInput {
     fn is_blank(&self) -> bool {
-        [&self.name, &self.until, &self.email, &self.website].iter().all(|v| v.trim().is_empty())
+        [&self.name, &self.until, &self.email, &self.website]
+            .iter()
+            .all(|v| v.trim().is_empty())
     }
 }
 
 impl ContactInput {
     fn is_blank(&self) -> bool {
-        [&self.name, &self.email, &self.phone, &self.affiliation].iter().all(|v| v.trim().is_empty())
+        [&self.name, &self.email, &self.phone, &self.affiliation]
+            .iter()
+            .all(|v| v.trim().is_empty())
     }
 }
 
@@ -145,7 +149,11 @@ pub struct SolutionDraft {
 /// Reads a list of data model slugs (commas, semicolons or lines).
 fn parse_slugs(items: &[String]) -> Result<Vec<String>, FieldError> {
     let mut out: Vec<String> = Vec::new();
-    for slug in items.iter().flat_map(|i| split_list(i)).map(|s| s.to_lowercase()) {
+    for slug in items
+        .iter()
+        .flat_map(|i| split_list(i))
+        .map(|s| s.to_lowercase())
+    {
         if !is_slug(&slug) {
             return Err(FieldError::InvalidSlug);
         }
@@ -153,21 +161,37 @@ fn parse_slugs(items: &[String]) -> Result<Vec<String>, FieldError> {
             out.push(slug);
         }
     }
-    if out.len() > 20 { Err(FieldError::TooMany { max: 20 }) } else { Ok(out) }
+    if out.len() > 20 {
+        Err(FieldError::TooMany { max: 20 })
+    } else {
+        Ok(out)
+    }
 }
 
 /// Splits a typed list: commas or line breaks separate items; blanks are dropped.
 pub fn split_list(text: &str) -> Vec<String> {
-    text.split([',', '\n', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    text.split([',', '\n', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Splits features: one per line (they may contain commas).
 pub fn split_lines(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn optional_text(raw: &str, max: usize) -> Result<Option<String>, FieldError> {
-    if raw.trim().is_empty() { Ok(None) } else { parse_text(raw, 1, max).map(Some) }
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_text(raw, 1, max).map(Some)
+    }
 }
 
 fn optional_url(raw: &str) -> Result<Option<String>, FieldError> {
@@ -179,7 +203,11 @@ fn optional_url(raw: &str) -> Result<Option<String>, FieldError> {
 }
 
 fn optional_email(raw: &str) -> Result<Option<String>, FieldError> {
-    if raw.trim().is_empty() { Ok(None) } else { crate::validation::parse_email(raw).map(Some) }
+    if raw.trim().is_empty() {
+        Ok(None)
+    } else {
+        crate::validation::parse_email(raw).map(Some)
+    }
 }
 
 /// A date `YYYY-MM-DD`.
@@ -236,45 +264,96 @@ impl SolutionInput {
             }
         };
         let organisation = self.organisation.trim().to_owned();
-        check("organisation", if is_slug(&organisation) { Ok(()) } else { Err(FieldError::Required) });
+        check(
+            "organisation",
+            if is_slug(&organisation) {
+                Ok(())
+            } else {
+                Err(FieldError::Required)
+            },
+        );
         let name = parse_text(&self.name, 2, 100);
         check("name", name.as_ref().map(|_| ()).map_err(Clone::clone));
         let slug = match self.slug.trim() {
             "" => slugify(name.as_deref().unwrap_or_default()),
             given => given.to_owned(),
         };
-        check("slug", if is_slug(&slug) || name.is_err() { Ok(()) } else { Err(FieldError::InvalidSlug) });
+        check(
+            "slug",
+            if is_slug(&slug) || name.is_err() {
+                Ok(())
+            } else {
+                Err(FieldError::InvalidSlug)
+            },
+        );
         let short = parse_text(&self.short_description, 10, 150);
-        check("short_description", short.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "short_description",
+            short.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let short_en = optional_text(&self.short_description_en, 150);
-        check("short_description_en", short_en.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "short_description_en",
+            short_en.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         check("long_description", long_description(&self.long_description));
-        check("long_description_en", long_description(&self.long_description_en));
+        check(
+            "long_description_en",
+            long_description(&self.long_description_en),
+        );
         let repository = match self.repository_url.trim() {
             "" => Err(FieldError::Required),
             url if is_web_url(url) => Ok(url.to_owned()),
             _ => Err(FieldError::InvalidUrl),
         };
-        check("repository_url", repository.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "repository_url",
+            repository.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let landing = optional_url(&self.landing_url);
-        check("landing_url", landing.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "landing_url",
+            landing.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let licence = parse_licence(&self.licence);
-        check("licence", licence.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "licence",
+            licence.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let status = enum_value(&self.development_status, DevelopmentStatus::parse);
         check("development_status", status.clone().map(|_| ()));
         let software_type = enum_value(&self.software_type, SoftwareType::parse);
         check("software_type", software_type.clone().map(|_| ()));
         let mut categories: Vec<String> = Vec::new();
-        for c in self.categories.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        for c in self
+            .categories
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
             if !is_category(c) {
                 check("categories", Err(FieldError::InvalidChoice));
             } else if !categories.iter().any(|k| k == c) {
                 categories.push(c.to_owned());
             }
         }
-        check("categories", if categories.len() > MAX_CATEGORIES { Err(FieldError::TooMany { max: MAX_CATEGORIES }) } else { Ok(()) });
+        check(
+            "categories",
+            if categories.len() > MAX_CATEGORIES {
+                Err(FieldError::TooMany {
+                    max: MAX_CATEGORIES,
+                })
+            } else {
+                Ok(())
+            },
+        );
         let mut platforms: Vec<String> = Vec::new();
-        for p in self.platforms.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        for p in self
+            .platforms
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+        {
             if !PLATFORMS.contains(&p) {
                 check("platforms", Err(FieldError::InvalidChoice));
             } else if !platforms.iter().any(|k| k == p) {
@@ -284,62 +363,166 @@ impl SolutionInput {
         let maintenance = enum_value(&self.maintenance_type, MaintenanceType::parse);
         check("maintenance_type", maintenance.clone().map(|_| ()));
         let mut contractors = Vec::new();
-        for (i, c) in self.contractors.iter().enumerate().filter(|(_, c)| !c.is_blank()) {
+        for (i, c) in self
+            .contractors
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_blank())
+        {
             let name = parse_text(&c.name, 1, 200);
             let until = parse_date(&c.until);
             let email = optional_email(&c.email);
             let website = optional_url(&c.website);
-            check(&format!("contractors[{i}].name"), name.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(&format!("contractors[{i}].until"), until.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(&format!("contractors[{i}].email"), email.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(&format!("contractors[{i}].website"), website.as_ref().map(|_| ()).map_err(Clone::clone));
+            check(
+                &format!("contractors[{i}].name"),
+                name.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                &format!("contractors[{i}].until"),
+                until.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                &format!("contractors[{i}].email"),
+                email.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                &format!("contractors[{i}].website"),
+                website.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
             if let (Ok(name), Ok(until), Ok(email), Ok(website)) = (name, until, email, website) {
-                contractors.push(ContractorDraft { name, until, email, website });
+                contractors.push(ContractorDraft {
+                    name,
+                    until,
+                    email,
+                    website,
+                });
             }
         }
         // publiccode.yml: contractors exactly when the maintenance is by contract.
         let blank_contractors = self.contractors.iter().all(ContractorInput::is_blank);
         match maintenance.clone() {
-            Ok(MaintenanceType::Contract) if blank_contractors => check("contractors", Err(FieldError::ContractorsRequired)),
-            Ok(m) if m != MaintenanceType::Contract && !blank_contractors => check("contractors", Err(FieldError::ContractorsOnlyForContract)),
+            Ok(MaintenanceType::Contract) if blank_contractors => {
+                check("contractors", Err(FieldError::ContractorsRequired))
+            }
+            Ok(m) if m != MaintenanceType::Contract && !blank_contractors => {
+                check("contractors", Err(FieldError::ContractorsOnlyForContract))
+            }
             _ => {}
         }
         let mut contacts = Vec::new();
-        for (i, c) in self.contacts.iter().enumerate().filter(|(_, c)| !c.is_blank()) {
+        for (i, c) in self
+            .contacts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_blank())
+        {
             let name = parse_text(&c.name, 1, 200);
             let email = optional_email(&c.email);
             let phone = optional_text(&c.phone, 50);
             let affiliation = optional_text(&c.affiliation, 200);
-            check(&format!("contacts[{i}].name"), name.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(&format!("contacts[{i}].email"), email.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(&format!("contacts[{i}].phone"), phone.as_ref().map(|_| ()).map_err(Clone::clone));
-            check(&format!("contacts[{i}].affiliation"), affiliation.as_ref().map(|_| ()).map_err(Clone::clone));
-            if let (Ok(name), Ok(email), Ok(phone), Ok(affiliation)) = (name, email, phone, affiliation) {
-                contacts.push(ContactDraft { name, email, phone, affiliation });
+            check(
+                &format!("contacts[{i}].name"),
+                name.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                &format!("contacts[{i}].email"),
+                email.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                &format!("contacts[{i}].phone"),
+                phone.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            check(
+                &format!("contacts[{i}].affiliation"),
+                affiliation.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+            if let (Ok(name), Ok(email), Ok(phone), Ok(affiliation)) =
+                (name, email, phone, affiliation)
+            {
+                contacts.push(ContactDraft {
+                    name,
+                    email,
+                    phone,
+                    affiliation,
+                });
             }
         }
         let version = optional_text(&self.version, 50);
-        check("version", version.as_ref().map(|_| ()).map_err(Clone::clone));
-        let release_date = if self.release_date.trim().is_empty() { Ok(None) } else { parse_date(&self.release_date).map(Some) };
-        check("release_date", release_date.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "version",
+            version.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        let release_date = if self.release_date.trim().is_empty() {
+            Ok(None)
+        } else {
+            parse_date(&self.release_date).map(Some)
+        };
+        check(
+            "release_date",
+            release_date.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let tags: Vec<String> = self.tags.iter().flat_map(|t| split_list(t)).collect();
         let mut unique_tags: Vec<String> = Vec::new();
         for t in tags {
-            if !unique_tags.iter().any(|u| u.to_lowercase() == t.to_lowercase()) {
+            if !unique_tags
+                .iter()
+                .any(|u| u.to_lowercase() == t.to_lowercase())
+            {
                 unique_tags.push(t);
             }
         }
-        check("tags", if unique_tags.len() > MAX_TAGS { Err(FieldError::TooMany { max: MAX_TAGS }) } else { Ok(()) });
-        check("tags", if unique_tags.iter().any(|t| t.chars().count() > TAG_CHARS) { Err(FieldError::ItemTooLong { max: TAG_CHARS }) } else { Ok(()) });
+        check(
+            "tags",
+            if unique_tags.len() > MAX_TAGS {
+                Err(FieldError::TooMany { max: MAX_TAGS })
+            } else {
+                Ok(())
+            },
+        );
+        check(
+            "tags",
+            if unique_tags.iter().any(|t| t.chars().count() > TAG_CHARS) {
+                Err(FieldError::ItemTooLong { max: TAG_CHARS })
+            } else {
+                Ok(())
+            },
+        );
         let features: Vec<String> = self.features.iter().flat_map(|f| split_lines(f)).collect();
-        check("features", if features.len() > MAX_FEATURES { Err(FieldError::TooMany { max: MAX_FEATURES }) } else { Ok(()) });
-        check("features", if features.iter().any(|f| f.chars().count() > FEATURE_CHARS) { Err(FieldError::ItemTooLong { max: FEATURE_CHARS }) } else { Ok(()) });
+        check(
+            "features",
+            if features.len() > MAX_FEATURES {
+                Err(FieldError::TooMany { max: MAX_FEATURES })
+            } else {
+                Ok(())
+            },
+        );
+        check(
+            "features",
+            if features.iter().any(|f| f.chars().count() > FEATURE_CHARS) {
+                Err(FieldError::ItemTooLong { max: FEATURE_CHARS })
+            } else {
+                Ok(())
+            },
+        );
         let produces = parse_slugs(&self.produces);
-        check("produces", produces.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "produces",
+            produces.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let consumes = parse_slugs(&self.consumes);
-        check("consumes", consumes.as_ref().map(|_| ()).map_err(Clone::clone));
+        check(
+            "consumes",
+            consumes.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let message = self.change_message.trim();
-        check("change_message", if message.chars().count() > 500 { Err(FieldError::TooLong { max: 500 }) } else { Ok(()) });
+        check(
+            "change_message",
+            if message.chars().count() > 500 {
+                Err(FieldError::TooLong { max: 500 })
+            } else {
+                Ok(())
+            },
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -352,7 +535,8 @@ impl SolutionInput {
             short_description: ok(short),
             short_description_en: short_en.unwrap_or_default(),
             long_description: self.long_description.trim().to_owned(),
-            long_description_en: Some(self.long_description_en.trim().to_owned()).filter(|s| !s.is_empty()),
+            long_description_en: Some(self.long_description_en.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             repository_url: ok(repository),
             landing_url: landing.unwrap_or_default(),
             licence: ok(licence),
@@ -405,21 +589,81 @@ mod tests {
     #[test]
     fn every_rule_reports_on_its_field() {
         let cases: Vec<(&str, Box<dyn Fn(&mut SolutionInput)>, FieldError)> = vec![
-            ("name", Box::new(|s| s.name = "X".into()), FieldError::TooShort { min: 2 }),
-            ("name", Box::new(|s| s.name = "x".repeat(101)), FieldError::TooLong { max: 100 }),
-            ("short_description", Box::new(|s| s.short_description = String::new()), FieldError::Required),
-            ("short_description", Box::new(|s| s.short_description = "y".repeat(151)), FieldError::TooLong { max: 150 }),
-            ("repository_url", Box::new(|s| s.repository_url = "javascript:alert(1)".into()), FieldError::InvalidUrl),
-            ("landing_url", Box::new(|s| s.landing_url = "ftp://ulm.de".into()), FieldError::InvalidUrl),
-            ("licence", Box::new(|s| s.licence = "EUPL-1.2 OR Quatsch-9".into()), FieldError::InvalidLicence),
-            ("licence", Box::new(|s| s.licence = "MIT AND".into()), FieldError::InvalidLicence),
-            ("development_status", Box::new(|s| s.development_status = "fertig".into()), FieldError::InvalidChoice),
-            ("categories", Box::new(|s| s.categories = vec!["kochen".into()]), FieldError::InvalidChoice),
-            ("slug", Box::new(|s| s.slug = "Mit Leerzeichen".into()), FieldError::InvalidSlug),
-            ("release_date", Box::new(|s| s.release_date = "31.12.2025".into()), FieldError::InvalidDate),
-            ("contractors", Box::new(|s| s.maintenance_type = "contract".into()), FieldError::ContractorsRequired),
-            ("tags", Box::new(|s| s.tags = vec!["a".repeat(41)]), FieldError::ItemTooLong { max: 40 }),
-            ("long_description", Box::new(|s| s.long_description = "y".repeat(20_001)), FieldError::TooLong { max: 20_000 }),
+            (
+                "name",
+                Box::new(|s| s.name = "X".into()),
+                FieldError::TooShort { min: 2 },
+            ),
+            (
+                "name",
+                Box::new(|s| s.name = "x".repeat(101)),
+                FieldError::TooLong { max: 100 },
+            ),
+            (
+                "short_description",
+                Box::new(|s| s.short_description = String::new()),
+                FieldError::Required,
+            ),
+            (
+                "short_description",
+                Box::new(|s| s.short_description = "y".repeat(151)),
+                FieldError::TooLong { max: 150 },
+            ),
+            (
+                "repository_url",
+                Box::new(|s| s.repository_url = "javascript:alert(1)".into()),
+                FieldError::InvalidUrl,
+            ),
+            (
+                "landing_url",
+                Box::new(|s| s.landing_url = "ftp://ulm.de".into()),
+                FieldError::InvalidUrl,
+            ),
+            (
+                "licence",
+                Box::new(|s| s.licence = "EUPL-1.2 OR Quatsch-9".into()),
+                FieldError::InvalidLicence,
+            ),
+            (
+                "licence",
+                Box::new(|s| s.licence = "MIT AND".into()),
+                FieldError::InvalidLicence,
+            ),
+            (
+                "development_status",
+                Box::new(|s| s.development_status = "fertig".into()),
+                FieldError::InvalidChoice,
+            ),
+            (
+                "categories",
+                Box::new(|s| s.categories = vec!["kochen".into()]),
+                FieldError::InvalidChoice,
+            ),
+            (
+                "slug",
+                Box::new(|s| s.slug = "Mit Leerzeichen".into()),
+                FieldError::InvalidSlug,
+            ),
+            (
+                "release_date",
+                Box::new(|s| s.release_date = "31.12.2025".into()),
+                FieldError::InvalidDate,
+            ),
+            (
+                "contractors",
+                Box::new(|s| s.maintenance_type = "contract".into()),
+                FieldError::ContractorsRequired,
+            ),
+            (
+                "tags",
+                Box::new(|s| s.tags = vec!["a".repeat(41)]),
+                FieldError::ItemTooLong { max: 40 },
+            ),
+            (
+                "long_description",
+                Box::new(|s| s.long_description = "y".repeat(20_001)),
+                FieldError::TooLong { max: 20_000 },
+            ),
         ];
         for (field, change, expected) in cases {
             let mut input = valid();
@@ -435,12 +679,26 @@ mod tests {
         input.long_description = ">".repeat(20_000);
         input.long_description_en = "- ".repeat(17) + "tief";
         let errors = input.parse().unwrap_err();
-        let expected = FieldError::MarkdownTooDeep { max: crate::markdown::MAX_DEPTH };
-        assert_eq!(errors.get("long_description"), Some(&expected), "{errors:?}");
-        assert_eq!(errors.get("long_description_en"), Some(&expected), "{errors:?}");
+        let expected = FieldError::MarkdownTooDeep {
+            max: crate::markdown::MAX_DEPTH,
+        };
+        assert_eq!(
+            errors.get("long_description"),
+            Some(&expected),
+            "{errors:?}"
+        );
+        assert_eq!(
+            errors.get("long_description_en"),
+            Some(&expected),
+            "{errors:?}"
+        );
         let message = expected.message(crate::i18n::Lang::De);
-        assert!(message.contains("zu tief verschachtelt") && message.contains("16 Ebenen"), "{message}");
-        input.long_description = "- eins\n  - zwei\n    - drei\n      - vier\n        - fünf".into();
+        assert!(
+            message.contains("zu tief verschachtelt") && message.contains("16 Ebenen"),
+            "{message}"
+        );
+        input.long_description =
+            "- eins\n  - zwei\n    - drei\n      - vier\n        - fünf".into();
         input.long_description_en.clear();
         assert!(input.parse().is_ok());
     }
@@ -449,9 +707,16 @@ mod tests {
     fn contractors_are_checked_row_by_row() {
         let mut input = valid();
         input.maintenance_type = "contract".into();
-        input.contractors = vec![ContractorInput { name: "Dataport".into(), until: "2027-13-01".into(), ..Default::default() }];
+        input.contractors = vec![ContractorInput {
+            name: "Dataport".into(),
+            until: "2027-13-01".into(),
+            ..Default::default()
+        }];
         let errors = input.parse().unwrap_err();
-        assert_eq!(errors.get("contractors[0].until"), Some(&FieldError::InvalidDate));
+        assert_eq!(
+            errors.get("contractors[0].until"),
+            Some(&FieldError::InvalidDate)
+        );
         input.contractors[0].until = "2027-12-31".into();
         assert_eq!(input.parse().unwrap().contractors[0].name, "Dataport");
     }

@@ -128,10 +128,25 @@ pub fn format_date(date: NaiveDate, lang: Lang) -> String {
         Lang::De => format!("{:02}.{:02}.{}", date.day(), date.month(), date.year()),
         Lang::En => {
             const MONTHS: [&str; 12] = [
-                "January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ];
-            format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+            format!(
+                "{} {} {}",
+                date.day(),
+                MONTHS[date.month0() as usize],
+                date.year()
+            )
         }
     }
 }
@@ -748,8 +763,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_highest_quality_supported_language() {
-        assert_eq!(Lang::negotiate(None, Some("fr-FR,en;q=0.8,de;q=0.5")), Lang::En);
-        assert_eq!(Lang::negotiate(None, Some("en;q=0.3,de-AT;q=0.9")), Lang::De);
+        assert_eq!(
+            Lang::negotiate(None, Some("fr-FR,en;q=0.8,de;q=0.5")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("en;q=0.3,de-AT;q=0.9")),
+            Lang::De
+        );
     }
 
     #[test]

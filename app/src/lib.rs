@@ -41,8 +41,16 @@ pub fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<http::request::Parts>() {
-            let header = |name| parts.headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
-            return Lang::negotiate(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE));
+            let header = |name| {
+                parts
+                    .headers
+                    .get(name)
+                    .and_then(|v: &http::HeaderValue| v.to_str().ok())
+            };
+            return Lang::negotiate(
+                header(http::header::COOKIE),
+                header(http::header::ACCEPT_LANGUAGE),
+            );
         }
     }
     Lang::De

@@ -28,7 +28,8 @@ pub struct LicenceError(pub String);
 
 /// Checks an SPDX expression: `EUPL-1.2`, `MIT OR Apache-2.0`, `GPL-3.0-or-later WITH Classpath-exception-2.0`.
 pub fn check_expression(expression: &str) -> Result<LicenceVerdict, LicenceError> {
-    let parsed = spdx::Expression::parse(expression.trim()).map_err(|e| LicenceError(e.to_string()))?;
+    let parsed =
+        spdx::Expression::parse(expression.trim()).map_err(|e| LicenceError(e.to_string()))?;
     let mut licences: Vec<LicenceFacts> = Vec::new();
     for requirement in parsed.requirements() {
         match &requirement.req.license {
@@ -43,14 +44,19 @@ pub fn check_expression(expression: &str) -> Result<LicenceVerdict, LicenceError
                 }
             }
             // `LicenseRef-…` is a licence outside the SPDX list: not checkable.
-            spdx::LicenseItem::Other { .. } => return Err(LicenceError("LicenseRef is not accepted".into())),
+            spdx::LicenseItem::Other { .. } => {
+                return Err(LicenceError("LicenseRef is not accepted".into()));
+            }
         }
     }
     let open_source = parsed.evaluate(|req| match &req.license {
         spdx::LicenseItem::Spdx { id, .. } => id.is_osi_approved() || id.is_fsf_free_libre(),
         spdx::LicenseItem::Other { .. } => false,
     });
-    Ok(LicenceVerdict { licences, open_source })
+    Ok(LicenceVerdict {
+        licences,
+        open_source,
+    })
 }
 
 /// SPDX identifiers starting with `prefix` (case-insensitive), open-source ones first, for
@@ -61,11 +67,13 @@ pub fn suggest(prefix: &str, limit: usize) -> Vec<LicenceFacts> {
         .iter()
         .filter_map(|entry| {
             let id = spdx::license_id(entry.name)?;
-            (!id.is_deprecated() && id.name.to_lowercase().starts_with(&prefix)).then(|| LicenceFacts {
-                id: id.name.to_owned(),
-                name: id.full_name.to_owned(),
-                osi_approved: id.is_osi_approved(),
-                fsf_libre: id.is_fsf_free_libre(),
+            (!id.is_deprecated() && id.name.to_lowercase().starts_with(&prefix)).then(|| {
+                LicenceFacts {
+                    id: id.name.to_owned(),
+                    name: id.full_name.to_owned(),
+                    osi_approved: id.is_osi_approved(),
+                    fsf_libre: id.is_fsf_free_libre(),
+                }
             })
         })
         .collect();
@@ -84,11 +92,21 @@ mod tests {
         assert!(eupl.open_source && eupl.licences[0].osi_approved);
         let dual = check_expression("MIT OR Apache-2.0").unwrap();
         assert_eq!(dual.licences.len(), 2);
-        assert!(check_expression("GPL-3.0-or-later WITH Classpath-exception-2.0").unwrap().open_source);
+        assert!(
+            check_expression("GPL-3.0-or-later WITH Classpath-exception-2.0")
+                .unwrap()
+                .open_source
+        );
         // Not open source: a licence that forbids commercial use.
         let nc = check_expression("CC-BY-NC-4.0").unwrap();
         assert!(!nc.open_source, "open-washing is recognised");
-        for bad in ["", "MIT AND", "Quatsch-1.0", "MIT OR OR GPL-3.0", "LicenseRef-Eigene"] {
+        for bad in [
+            "",
+            "MIT AND",
+            "Quatsch-1.0",
+            "MIT OR OR GPL-3.0",
+            "LicenseRef-Eigene",
+        ] {
             assert!(check_expression(bad).is_err(), "{bad}");
         }
     }
@@ -97,6 +115,10 @@ mod tests {
     fn the_picker_offers_open_licences_first() {
         let found = suggest("eupl", 5);
         assert!(found.iter().any(|l| l.id == "EUPL-1.2"));
-        assert!(found.iter().all(|l| l.id.to_lowercase().starts_with("eupl")));
+        assert!(
+            found
+                .iter()
+                .all(|l| l.id.to_lowercase().starts_with("eupl"))
+        );
     }
 }

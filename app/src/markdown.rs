@@ -71,7 +71,11 @@ pub fn check(markdown: &str) -> Result<(), MarkdownProblem> {
 
 /// The line scan's verdict ([`container_depth`] against [`MAX_DEPTH`]).
 fn within_depth(markdown: &str) -> Result<(), MarkdownProblem> {
-    if container_depth(markdown) > MAX_DEPTH { Err(MarkdownProblem::TooDeep { max: MAX_DEPTH }) } else { Ok(()) }
+    if container_depth(markdown) > MAX_DEPTH {
+        Err(MarkdownProblem::TooDeep { max: MAX_DEPTH })
+    } else {
+        Ok(())
+    }
 }
 
 /// The deepest nesting of block quotes and list items on any line, found in one pass over
@@ -150,7 +154,12 @@ pub fn container_depth(markdown: &str) -> usize {
         if let Some(&ch) = body.first().filter(|&&c| c == b'`' || c == b'~') {
             let len = fence_length(body, ch);
             if len >= 3 && !(ch == b'`' && body[len..].contains(&b'`')) {
-                fence = Some(Fence { ch, len, quotes, column: if markers > 0 { column } else { indent } });
+                fence = Some(Fence {
+                    ch,
+                    len,
+                    quotes,
+                    column: if markers > 0 { column } else { indent },
+                });
             }
         }
         deepest = deepest.max(depth);
@@ -184,7 +193,10 @@ fn indentation(bytes: &[u8], column: usize) -> (usize, usize) {
 }
 
 fn trim_start(bytes: &[u8]) -> &[u8] {
-    let n = bytes.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let n = bytes
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
     &bytes[n..]
 }
 
@@ -194,7 +206,9 @@ fn fence_length(bytes: &[u8], ch: u8) -> usize {
 
 /// Three or more of one of `-`, `*`, `_`, with spaces between: `---`, `* * *`.
 fn is_thematic_break(bytes: &[u8]) -> bool {
-    let Some(&ch) = bytes.first().filter(|&&c| matches!(c, b'-' | b'*' | b'_')) else { return false };
+    let Some(&ch) = bytes.first().filter(|&&c| matches!(c, b'-' | b'*' | b'_')) else {
+        return false;
+    };
     let mut count = 0;
     for &b in bytes {
         match b {
@@ -209,10 +223,16 @@ fn is_thematic_break(bytes: &[u8]) -> bool {
 /// The width of a list marker at the start of `bytes` with the one space after it (`- `,
 /// `12. `), or `None`. A marker at the end of the line (an empty item) counts too.
 fn list_marker(bytes: &[u8]) -> Option<usize> {
-    let digits = bytes.iter().take(10).take_while(|b| b.is_ascii_digit()).count();
+    let digits = bytes
+        .iter()
+        .take(10)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     let width = match bytes.first()? {
         b'-' | b'*' | b'+' => 1,
-        _ if (1..=9).contains(&digits) && matches!(bytes.get(digits), Some(b'.' | b')')) => digits + 1,
+        _ if (1..=9).contains(&digits) && matches!(bytes.get(digits), Some(b'.' | b')')) => {
+            digits + 1
+        }
         _ => return None,
     };
     match bytes.get(width) {
@@ -262,19 +282,50 @@ fn render_checked(markdown: &str) -> Result<SanitizedHtml, MarkdownProblem> {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
-    let mut events = TreeGuard { inner: Parser::new_ext(markdown, options), depth: 0, raw_depth: 0, too_deep: false };
-    let mut raw = BoundedHtml { out: String::with_capacity(markdown.len() * 3 / 2), exceeded: false };
+    let mut events = TreeGuard {
+        inner: Parser::new_ext(markdown, options),
+        depth: 0,
+        raw_depth: 0,
+        too_deep: false,
+    };
+    let mut raw = BoundedHtml {
+        out: String::with_capacity(markdown.len() * 3 / 2),
+        exceeded: false,
+    };
     let written = html::write_html_fmt(&mut raw, &mut events);
     if events.too_deep {
         return Err(MarkdownProblem::TooDeep { max: MAX_DEPTH });
     }
     if raw.exceeded || written.is_err() {
-        return Err(MarkdownProblem::TooLarge { max_kib: MAX_HTML_BYTES / 1024 });
+        return Err(MarkdownProblem::TooLarge {
+            max_kib: MAX_HTML_BYTES / 1024,
+        });
     }
 
     let tags: HashSet<&str> = [
-        "a", "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol",
-        "li", "table", "thead", "tbody", "tr", "th", "td",
+        "a",
+        "p",
+        "br",
+        "hr",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "strong",
+        "em",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
     ]
     .into_iter()
     .collect();
@@ -288,7 +339,9 @@ fn render_checked(markdown: &str) -> Result<SanitizedHtml, MarkdownProblem> {
         .to_string();
     // The sanitiser adds `rel` to links and closes what raw HTML left open, so it can grow.
     if clean.len() > MAX_HTML_BYTES {
-        return Err(MarkdownProblem::TooLarge { max_kib: MAX_HTML_BYTES / 1024 });
+        return Err(MarkdownProblem::TooLarge {
+            max_kib: MAX_HTML_BYTES / 1024,
+        });
     }
     Ok(SanitizedHtml(clean))
 }
@@ -318,7 +371,9 @@ impl<'a, I: Iterator<Item = pulldown_cmark::Event<'a>>> Iterator for TreeGuard<I
         match &event {
             Event::Start(_) => self.depth += 1,
             Event::End(_) => self.depth = self.depth.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) => self.raw_depth = raw_tag_depth(self.raw_depth, html),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.raw_depth = raw_tag_depth(self.raw_depth, html)
+            }
             _ => {}
         }
         if self.depth + self.raw_depth > MAX_TREE_DEPTH {
@@ -332,15 +387,20 @@ impl<'a, I: Iterator<Item = pulldown_cmark::Event<'a>>> Iterator for TreeGuard<I
 /// The open raw tags after `html`: `<x` opens (unless void or `/>`), `</x` closes.
 #[cfg(feature = "ssr")]
 fn raw_tag_depth(mut depth: usize, html: &str) -> usize {
-    const VOID: &[&str] =
-        &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
         i += offset + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
-        let name_len = bytes[start.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let name_len = bytes[start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
             continue;
         }
@@ -348,7 +408,10 @@ fn raw_tag_depth(mut depth: usize, html: &str) -> usize {
         if closing {
             depth = depth.saturating_sub(1);
         } else if !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
-            let end = bytes[start..].iter().position(|&b| b == b'>').map(|p| start + p);
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b'>')
+                .map(|p| start + p);
             if !end.is_some_and(|e| e > 0 && bytes[e - 1] == b'/') {
                 depth += 1;
             }
@@ -419,7 +482,9 @@ fn plain(markdown: &str) -> SanitizedHtml {
 fn demote_headings(html: &str) -> String {
     let mut out = html.to_owned();
     for (from, to) in [(5, 6), (4, 5), (3, 4), (2, 3), (1, 3)] {
-        out = out.replace(&format!("<h{from}>"), &format!("<h{to}>")).replace(&format!("</h{from}>"), &format!("</h{to}>"));
+        out = out
+            .replace(&format!("<h{from}>"), &format!("<h{to}>"))
+            .replace(&format!("</h{from}>"), &format!("</h{to}>"));
     }
     out
 }
@@ -450,7 +515,12 @@ mod cache {
 
     impl Cache {
         pub(super) fn new(budget: usize) -> Self {
-            Cache { entries: HashMap::new(), order: VecDeque::new(), bytes: 0, budget }
+            Cache {
+                entries: HashMap::new(),
+                order: VecDeque::new(),
+                bytes: 0,
+                budget,
+            }
         }
 
         pub(super) fn get(&self, source: &str) -> Option<SanitizedHtml> {
@@ -463,7 +533,9 @@ mod cache {
                 return;
             }
             while self.bytes + cost > self.budget {
-                let Some(oldest) = self.order.pop_front() else { break };
+                let Some(oldest) = self.order.pop_front() else {
+                    break;
+                };
                 if let Some(old) = self.entries.remove(&oldest) {
                     self.bytes -= oldest.len() + old.0.len() + OVERHEAD;
                 }
@@ -487,7 +559,10 @@ mod cache {
     }
 
     pub(super) fn insert(source: &str, html: &SanitizedHtml) {
-        CACHE.lock().unwrap_or_else(|e| e.into_inner()).insert(source, html);
+        CACHE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(source, html);
     }
 }
 
@@ -498,7 +573,9 @@ mod tests {
 
     #[test]
     fn scripts_event_handlers_and_javascript_links_are_removed() {
-        let html = render("Hallo <script>alert(1)</script> <img src=x onerror=alert(2)> [klick](javascript:alert(3))");
+        let html = render(
+            "Hallo <script>alert(1)</script> <img src=x onerror=alert(2)> [klick](javascript:alert(3))",
+        );
         let out = html.as_str();
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onerror"), "{out}");
@@ -514,7 +591,9 @@ mod tests {
 
     #[test]
     fn ordinary_markdown_survives() {
-        let out = render("# Titel\n\n## Abschnitt\n\n### Unterabschnitt\n\n* eins\n* **zwei**\n\n[Ulm](https://www.ulm.de)");
+        let out = render(
+            "# Titel\n\n## Abschnitt\n\n### Unterabschnitt\n\n* eins\n* **zwei**\n\n[Ulm](https://www.ulm.de)",
+        );
         let out = out.as_str();
         assert!(out.contains("<h3>Titel</h3>"), "{out}");
         assert!(out.contains("<h3>Abschnitt</h3>"), "{out}");
@@ -549,10 +628,17 @@ mod tests {
     #[test]
     fn twenty_thousand_nested_quotes_are_refused_and_render_as_plain_text_quickly() {
         let text = ">".repeat(20_000);
-        assert_eq!(check(&text), Err(MarkdownProblem::TooDeep { max: MAX_DEPTH }));
+        assert_eq!(
+            check(&text),
+            Err(MarkdownProblem::TooDeep { max: MAX_DEPTH })
+        );
         let started = Instant::now();
         let out = render_uncached(&text);
-        assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
         assert!(out.as_str().len() <= MAX_HTML_BYTES);
         assert!(out.as_str().starts_with("<p>&gt;&gt;"));
         assert!(!out.as_str().contains("<blockquote"));
@@ -565,15 +651,30 @@ mod tests {
             "- ".repeat(MAX_DEPTH + 1) + "x",
             "1. ".repeat(MAX_DEPTH + 1) + "x",
             "> - ".repeat(MAX_DEPTH),
-            (0..=MAX_DEPTH).map(|i| format!("{}- x\n", "  ".repeat(i))).collect(),
-            (0..=MAX_DEPTH).map(|i| format!("{}> x\n", ">".repeat(i))).collect(),
+            (0..=MAX_DEPTH)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect(),
+            (0..=MAX_DEPTH)
+                .map(|i| format!("{}> x\n", ">".repeat(i)))
+                .collect(),
         ];
         for text in deep {
-            assert_eq!(check(&text), Err(MarkdownProblem::TooDeep { max: MAX_DEPTH }), "{text}");
+            assert_eq!(
+                check(&text),
+                Err(MarkdownProblem::TooDeep { max: MAX_DEPTH }),
+                "{text}"
+            );
         }
         // Deeper than the line scan sees, caught on the element tree: raw tags and emphasis.
-        for text in ["<ul><li>".repeat(MAX_TREE_DEPTH), "<em>".repeat(MAX_TREE_DEPTH + 1)] {
-            assert_eq!(check(&text), Err(MarkdownProblem::TooDeep { max: MAX_DEPTH }), "{text}");
+        for text in [
+            "<ul><li>".repeat(MAX_TREE_DEPTH),
+            "<em>".repeat(MAX_TREE_DEPTH + 1),
+        ] {
+            assert_eq!(
+                check(&text),
+                Err(MarkdownProblem::TooDeep { max: MAX_DEPTH }),
+                "{text}"
+            );
         }
         assert_eq!(check(&"- ".repeat(MAX_DEPTH)), Ok(()));
     }
@@ -582,11 +683,18 @@ mod tests {
     fn text_that_renders_to_too_much_html_is_refused() {
         // Paragraphs in quotes nested as deep as allowed: 19 characters make 420 bytes.
         let quotes = format!("{}a\n\n", ">".repeat(MAX_DEPTH)).repeat(1000);
-        assert_eq!(check(&quotes), Err(MarkdownProblem::TooLarge { max_kib: 256 }));
+        assert_eq!(
+            check(&quotes),
+            Err(MarkdownProblem::TooLarge { max_kib: 256 })
+        );
         let out = render_uncached(&quotes);
         assert!(out.as_str().len() <= MAX_HTML_BYTES && out.as_str().starts_with("<p>&gt;"));
         // One long reference link used many times: pulldown-cmark bounds the expansion itself.
-        let links = format!("[a]: https://x.de/{}\n\n{}", "y".repeat(5000), "[a]".repeat(3000));
+        let links = format!(
+            "[a]: https://x.de/{}\n\n{}",
+            "y".repeat(5000),
+            "[a]".repeat(3000)
+        );
         assert!(render_uncached(&links).as_str().len() <= MAX_HTML_BYTES);
     }
 
@@ -611,7 +719,11 @@ mod tests {
         assert_eq!(cache.get(&format!("{:0>100}", 0)), None);
         let newest = format!("{:0>100}", 19);
         assert_eq!(cache.get(&newest), Some(html(&newest)));
-        assert_eq!(cache.get(&format!("{:0>99}", 19)), None, "only the same text is a hit");
+        assert_eq!(
+            cache.get(&format!("{:0>99}", 19)),
+            None,
+            "only the same text is a hit"
+        );
     }
 
     /// Times shapes known to be slow in Markdown renderers; prints, asserts only bounds.
@@ -634,14 +746,31 @@ mod tests {
             ("quotes", ">".repeat(n)),
             ("quote list", "> 1. ".repeat(n / 5)),
             ("list quote", "- > ".repeat(n / 4)),
-            ("lists by indentation", grow(&|i| format!("{}- a\n", "  ".repeat(i)))),
+            (
+                "lists by indentation",
+                grow(&|i| format!("{}- a\n", "  ".repeat(i))),
+            ),
             ("brackets", "[".repeat(n)),
             ("link openers", "[a](".repeat(n / 4)),
             ("emphasis runs", grow(&|i| format!("{} a ", "*".repeat(i)))),
-            ("nested emphasis", format!("{}a{}", "**a ".repeat(n / 8), " a**".repeat(n / 8))),
+            (
+                "nested emphasis",
+                format!("{}a{}", "**a ".repeat(n / 8), " a**".repeat(n / 8)),
+            ),
             ("backtick runs", grow(&|i| format!("{} a ", "`".repeat(i)))),
-            ("long table", format!("|a|b|\n|-|-|\n{}", "|x|y|\n".repeat(n / 6))),
-            ("wide table", format!("{}\n{}\n{}", "|a".repeat(n / 8), "|-".repeat(n / 8), "|\n".repeat(n / 4))),
+            (
+                "long table",
+                format!("|a|b|\n|-|-|\n{}", "|x|y|\n".repeat(n / 6)),
+            ),
+            (
+                "wide table",
+                format!(
+                    "{}\n{}\n{}",
+                    "|a".repeat(n / 8),
+                    "|-".repeat(n / 8),
+                    "|\n".repeat(n / 4)
+                ),
+            ),
             ("raw lists", "<ul><li>".repeat(n / 8)),
             ("raw formatting", "<em>a</b>".repeat(n / 9)),
             ("entities", "&#".repeat(n / 2)),
@@ -653,16 +782,26 @@ mod tests {
             let started = Instant::now();
             let out = render_uncached(&text);
             let rendered = started.elapsed();
-            println!("{name:22} {verdict:?} check {checked:?} render {rendered:?} html {}", out.as_str().len());
+            println!(
+                "{name:22} {verdict:?} check {checked:?} render {rendered:?} html {}",
+                out.as_str().len()
+            );
             assert!(out.as_str().len() <= MAX_HTML_BYTES, "{name}");
         }
     }
 
     #[test]
     fn fenced_code_and_thematic_breaks_do_not_count_as_nesting() {
-        let code = format!("```\n{}\n```\n\n~~~~\n{}\n~~~~\n", "- ".repeat(40), "> ".repeat(40));
+        let code = format!(
+            "```\n{}\n```\n\n~~~~\n{}\n~~~~\n",
+            "- ".repeat(40),
+            "> ".repeat(40)
+        );
         assert_eq!(container_depth(&code), 0);
-        assert_eq!(container_depth("- - - - - - - - - - - - - - - - - - - -"), 0);
+        assert_eq!(
+            container_depth("- - - - - - - - - - - - - - - - - - - -"),
+            0
+        );
         assert_eq!(container_depth("> > - a\n  - b"), 3);
     }
 }

@@ -513,7 +513,10 @@ impl Snippet {
         let mut out = Vec::new();
         let mut at = 0usize;
         for [from, to] in &self.highlights {
-            let (from, to) = ((*from as usize).min(chars.len()), (*to as usize).min(chars.len()));
+            let (from, to) = (
+                (*from as usize).min(chars.len()),
+                (*to as usize).min(chars.len()),
+            );
             if from < at || to <= from {
                 continue;
             }

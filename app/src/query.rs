@@ -57,7 +57,10 @@ pub struct QueryError {
 }
 
 fn invalid(name: &str, reason: impl Into<String>) -> QueryError {
-    QueryError { name: name.to_owned(), reason: reason.into() }
+    QueryError {
+        name: name.to_owned(),
+        reason: reason.into(),
+    }
 }
 
 /// Filters and paging for the solution list.
@@ -110,7 +113,12 @@ impl Params<'_> {
             .map(|(_, v)| v.trim())
     }
 
-    fn parsed<T>(&self, name: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> Result<Option<T>, QueryError> {
+    fn parsed<T>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Result<Option<T>, QueryError> {
         match self.get(name) {
             None => Ok(None),
             Some(raw) => match parse(raw) {
@@ -122,9 +130,18 @@ impl Params<'_> {
     }
 
     /// Every non-empty value of a repeatable parameter, parsed, without duplicates.
-    fn all<T: PartialEq>(&self, name: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> Result<Vec<T>, QueryError> {
+    fn all<T: PartialEq>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Result<Vec<T>, QueryError> {
         let mut out = Vec::new();
-        for (_, raw) in self.pairs.iter().filter(|(k, v)| k == name && !v.trim().is_empty()) {
+        for (_, raw) in self
+            .pairs
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+        {
             let raw = raw.trim();
             match parse(raw) {
                 Some(value) if !out.contains(&value) => out.push(value),
@@ -135,7 +152,10 @@ impl Params<'_> {
         }
         if out.len() > MAX_FILTER_VALUES {
             if self.strict {
-                return Err(invalid(name, format!("höchstens {MAX_FILTER_VALUES} Werte")));
+                return Err(invalid(
+                    name,
+                    format!("höchstens {MAX_FILTER_VALUES} Werte"),
+                ));
             }
             out.truncate(MAX_FILTER_VALUES);
         }
@@ -143,7 +163,11 @@ impl Params<'_> {
     }
 
     fn text(&self, name: &str, max_len: usize) -> Result<Option<String>, QueryError> {
-        self.parsed(name, |raw| (raw.chars().count() <= max_len).then(|| raw.to_owned()), "zu lang")
+        self.parsed(
+            name,
+            |raw| (raw.chars().count() <= max_len).then(|| raw.to_owned()),
+            "zu lang",
+        )
     }
 
     fn slug(&self, name: &str) -> Result<Option<String>, QueryError> {
@@ -156,12 +180,24 @@ impl Params<'_> {
 
     fn paging(&self) -> Result<(u32, u32), QueryError> {
         let page = self
-            .parsed("page", |raw| raw.parse::<u32>().ok().filter(|p| (1..=100_000).contains(p)), "keine Seitenzahl zwischen 1 und 100000")?
+            .parsed(
+                "page",
+                |raw| {
+                    raw.parse::<u32>()
+                        .ok()
+                        .filter(|p| (1..=100_000).contains(p))
+                },
+                "keine Seitenzahl zwischen 1 und 100000",
+            )?
             .unwrap_or(1);
         let per_page = self
             .parsed(
                 "per_page",
-                |raw| raw.parse::<u32>().ok().filter(|n| (1..=MAX_PER_PAGE).contains(n)),
+                |raw| {
+                    raw.parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=MAX_PER_PAGE).contains(n))
+                },
                 "keine Anzahl zwischen 1 und 100",
             )?
             .unwrap_or(DEFAULT_PER_PAGE);
@@ -169,11 +205,21 @@ impl Params<'_> {
     }
 
     fn sort(&self) -> Result<SortOrder, QueryError> {
-        Ok(self.parsed("sort", SortOrder::parse, "keine Sortierung (newest, name, reused)")?.unwrap_or_default())
+        Ok(self
+            .parsed(
+                "sort",
+                SortOrder::parse,
+                "keine Sortierung (newest, name, reused)",
+            )?
+            .unwrap_or_default())
     }
 
     fn state(&self) -> Result<Option<Bundesland>, QueryError> {
-        self.parsed("state", Bundesland::parse, "kein Bundesland-Kürzel wie BW oder NW")
+        self.parsed(
+            "state",
+            Bundesland::parse,
+            "kein Bundesland-Kürzel wie BW oder NW",
+        )
     }
 }
 
@@ -183,7 +229,11 @@ impl SolutionQuery {
         let p = Params { pairs, strict };
         let (page, per_page) = p.paging()?;
         Ok(SolutionQuery {
-            category: p.parsed("category", |raw| is_category(raw).then(|| raw.to_owned()), "keine Kategorie aus publiccode.yml")?,
+            category: p.parsed(
+                "category",
+                |raw| is_category(raw).then(|| raw.to_owned()),
+                "keine Kategorie aus publiccode.yml",
+            )?,
             licence: p.text("licence", 200)?,
             status: p.parsed("status", DevelopmentStatus::parse, "kein Entwicklungsstand")?,
             org: p.slug("org")?,
@@ -199,7 +249,11 @@ impl SolutionQuery {
         let mut out = Vec::new();
         push(&mut out, "category", self.category.clone());
         push(&mut out, "licence", self.licence.clone());
-        push(&mut out, "status", self.status.map(|s| s.as_str().to_owned()));
+        push(
+            &mut out,
+            "status",
+            self.status.map(|s| s.as_str().to_owned()),
+        );
         push(&mut out, "org", self.org.clone());
         push(&mut out, "state", self.state.map(|s| s.as_str().to_owned()));
         push_common(&mut out, self.sort, self.page, self.per_page);
@@ -208,7 +262,11 @@ impl SolutionQuery {
 
     /// Whether any filter is set.
     pub fn is_filtered(&self) -> bool {
-        self.category.is_some() || self.licence.is_some() || self.status.is_some() || self.org.is_some() || self.state.is_some()
+        self.category.is_some()
+            || self.licence.is_some()
+            || self.status.is_some()
+            || self.org.is_some()
+            || self.state.is_some()
     }
 }
 
@@ -231,7 +289,11 @@ impl DataModelQuery {
     /// The query as URL pairs, omitting defaults.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
-        push(&mut out, "domain", self.domain.map(|d| d.as_str().to_owned()));
+        push(
+            &mut out,
+            "domain",
+            self.domain.map(|d| d.as_str().to_owned()),
+        );
         push(&mut out, "licence", self.licence.clone());
         push(&mut out, "org", self.org.clone());
         push(&mut out, "state", self.state.map(|s| s.as_str().to_owned()));
@@ -241,7 +303,10 @@ impl DataModelQuery {
 
     /// Whether any filter is set.
     pub fn is_filtered(&self) -> bool {
-        self.domain.is_some() || self.licence.is_some() || self.org.is_some() || self.state.is_some()
+        self.domain.is_some()
+            || self.licence.is_some()
+            || self.org.is_some()
+            || self.state.is_some()
     }
 }
 
@@ -287,7 +352,11 @@ pub enum SearchSort {
 
 impl SearchSort {
     /// Every order, in display order.
-    pub const ALL: &'static [SearchSort] = &[SearchSort::Relevance, SearchSort::Newest, SearchSort::Reused];
+    pub const ALL: &'static [SearchSort] = &[
+        SearchSort::Relevance,
+        SearchSort::Newest,
+        SearchSort::Reused,
+    ];
 
     /// Value in URLs.
     pub fn as_str(self) -> &'static str {
@@ -324,7 +393,12 @@ pub struct SearchQuery {
 impl SearchQuery {
     /// A first-page query for `text` without filters.
     pub fn text(text: &str) -> Self {
-        SearchQuery { text: text.to_owned(), page: 1, per_page: DEFAULT_PER_PAGE, ..Default::default() }
+        SearchQuery {
+            text: text.to_owned(),
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            ..Default::default()
+        }
     }
 
     /// Parses URL query pairs (`q`, `kind`, `category`, `licence`, `status`, `org`, `state`,
@@ -334,27 +408,59 @@ impl SearchQuery {
         let (page, per_page) = p.paging()?;
         let text = match p.get("q") {
             Some(raw) if raw.chars().count() > MAX_SEARCH_CHARS && strict => {
-                return Err(invalid("q", format!("ist länger als {MAX_SEARCH_CHARS} Zeichen")));
+                return Err(invalid(
+                    "q",
+                    format!("ist länger als {MAX_SEARCH_CHARS} Zeichen"),
+                ));
             }
             Some(raw) => raw.chars().take(MAX_SEARCH_CHARS).collect(),
             None => String::new(),
         };
         if page.saturating_mul(per_page) > MAX_SEARCH_DEPTH + per_page {
             if strict {
-                return Err(invalid("page", format!("reicht über die ersten {MAX_SEARCH_DEPTH} Treffer hinaus")));
+                return Err(invalid(
+                    "page",
+                    format!("reicht über die ersten {MAX_SEARCH_DEPTH} Treffer hinaus"),
+                ));
             }
         }
         let page = page.min(MAX_SEARCH_DEPTH / per_page.max(1) + 1);
         Ok(SearchQuery {
             text,
-            kinds: p.all("kind", SearchKind::parse, "keine Art (solution, data_model, organisation)")?,
-            categories: p.all("category", |raw| is_category(raw).then(|| raw.to_owned()), "keine Kategorie aus publiccode.yml")?,
-            licences: p.all("licence", |raw| (raw.chars().count() <= 200).then(|| raw.to_owned()), "zu lang")?,
+            kinds: p.all(
+                "kind",
+                SearchKind::parse,
+                "keine Art (solution, data_model, organisation)",
+            )?,
+            categories: p.all(
+                "category",
+                |raw| is_category(raw).then(|| raw.to_owned()),
+                "keine Kategorie aus publiccode.yml",
+            )?,
+            licences: p.all(
+                "licence",
+                |raw| (raw.chars().count() <= 200).then(|| raw.to_owned()),
+                "zu lang",
+            )?,
             statuses: p.all("status", DevelopmentStatus::parse, "kein Entwicklungsstand")?,
-            orgs: p.all("org", |raw| crate::validation::is_slug(raw).then(|| raw.to_owned()), "kein gültiger Kurzname")?,
-            states: p.all("state", Bundesland::parse, "kein Bundesland-Kürzel wie BW oder NW")?,
+            orgs: p.all(
+                "org",
+                |raw| crate::validation::is_slug(raw).then(|| raw.to_owned()),
+                "kein gültiger Kurzname",
+            )?,
+            states: p.all(
+                "state",
+                Bundesland::parse,
+                "kein Bundesland-Kürzel wie BW oder NW",
+            )?,
             domains: p.all("domain", Domain::parse, "kein Themenbereich")?,
-            sort: p.parsed("sort", SearchSort::parse, "keine Sortierung (relevance, newest, reused)")?.unwrap_or_default(),
+            sort: p
+                .parsed(
+                    "sort",
+                    SearchSort::parse,
+                    "keine Sortierung (relevance, newest, reused)",
+                )?
+                .unwrap_or_default(),
             page,
             per_page,
         })
@@ -382,10 +488,18 @@ impl SearchQuery {
         out.extend(self.kinds.iter().map(|v| ("kind", v.as_str().to_owned())));
         out.extend(self.categories.iter().map(|v| ("category", v.clone())));
         out.extend(self.licences.iter().map(|v| ("licence", v.clone())));
-        out.extend(self.statuses.iter().map(|v| ("status", v.as_str().to_owned())));
+        out.extend(
+            self.statuses
+                .iter()
+                .map(|v| ("status", v.as_str().to_owned())),
+        );
         out.extend(self.orgs.iter().map(|v| ("org", v.clone())));
         out.extend(self.states.iter().map(|v| ("state", v.as_str().to_owned())));
-        out.extend(self.domains.iter().map(|v| ("domain", v.as_str().to_owned())));
+        out.extend(
+            self.domains
+                .iter()
+                .map(|v| ("domain", v.as_str().to_owned())),
+        );
         out
     }
 
@@ -434,7 +548,10 @@ pub fn url_with_query(path: &str, pairs: &[(&str, String)]) -> String {
     if pairs.is_empty() {
         return path.to_owned();
     }
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect();
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode_component(v)))
+        .collect();
     format!("{path}?{}", query.join("&"))
 }
 
@@ -443,7 +560,9 @@ pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -455,51 +574,98 @@ mod tests {
     use super::*;
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        items
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn a_full_solution_query_round_trips_through_the_url() {
         let q = SolutionQuery::from_pairs(
-            &pairs(&[("category", "time-tracking"), ("status", "stable"), ("state", "BW"), ("sort", "reused"), ("page", "2")]),
+            &pairs(&[
+                ("category", "time-tracking"),
+                ("status", "stable"),
+                ("state", "BW"),
+                ("sort", "reused"),
+                ("page", "2"),
+            ]),
             true,
         )
         .unwrap();
         assert_eq!(q.status, Some(DevelopmentStatus::Stable));
         assert_eq!(q.state, Some(Bundesland::BW));
         let url = url_with_query("/loesungen", &q.to_pairs());
-        assert_eq!(url, "/loesungen?category=time-tracking&status=stable&state=BW&sort=reused&page=2");
+        assert_eq!(
+            url,
+            "/loesungen?category=time-tracking&status=stable&state=BW&sort=reused&page=2"
+        );
     }
 
     #[test]
     fn search_filters_repeat_and_round_trip() {
         let q = SearchQuery::from_pairs(
-            &pairs(&[("q", " Abfall "), ("state", "BY"), ("state", "BW"), ("state", "BY"), ("kind", "solution"), ("sort", "reused")]),
+            &pairs(&[
+                ("q", " Abfall "),
+                ("state", "BY"),
+                ("state", "BW"),
+                ("state", "BY"),
+                ("kind", "solution"),
+                ("sort", "reused"),
+            ]),
             true,
         )
         .unwrap();
         assert_eq!(q.text, "Abfall");
-        assert_eq!(q.states, [Bundesland::BY, Bundesland::BW], "duplicates dropped, order kept");
+        assert_eq!(
+            q.states,
+            [Bundesland::BY, Bundesland::BW],
+            "duplicates dropped, order kept"
+        );
         assert_eq!(q.kinds, [SearchKind::Solution]);
         assert_eq!(q.sort, SearchSort::Reused);
-        assert_eq!(url_with_query("/suche", &q.to_pairs()), "/suche?q=Abfall&kind=solution&state=BY&state=BW&sort=reused");
+        assert_eq!(
+            url_with_query("/suche", &q.to_pairs()),
+            "/suche?q=Abfall&kind=solution&state=BY&state=BW&sort=reused"
+        );
         assert!(q.is_filtered());
     }
 
     #[test]
     fn search_parameters_are_checked_in_strict_mode_and_dropped_in_pages() {
-        for (name, value) in [("kind", "app"), ("category", "gibt-es-nicht"), ("sort", "name"), ("state", "XX"), ("org", "Stadt Ulm")] {
+        for (name, value) in [
+            ("kind", "app"),
+            ("category", "gibt-es-nicht"),
+            ("sort", "name"),
+            ("state", "XX"),
+            ("org", "Stadt Ulm"),
+        ] {
             let err = SearchQuery::from_pairs(&pairs(&[(name, value)]), true).unwrap_err();
             assert_eq!(err.name, name);
             let lenient = SearchQuery::from_pairs(&pairs(&[(name, value)]), false).unwrap();
-            assert!(!lenient.is_filtered() && lenient.sort == SearchSort::Relevance, "{name}");
+            assert!(
+                !lenient.is_filtered() && lenient.sort == SearchSort::Relevance,
+                "{name}"
+            );
         }
         let long = "a".repeat(MAX_SEARCH_CHARS + 1);
         assert!(SearchQuery::from_pairs(&pairs(&[("q", &long)]), true).is_err());
-        assert_eq!(SearchQuery::from_pairs(&pairs(&[("q", &long)]), false).unwrap().text.chars().count(), MAX_SEARCH_CHARS);
+        assert_eq!(
+            SearchQuery::from_pairs(&pairs(&[("q", &long)]), false)
+                .unwrap()
+                .text
+                .chars()
+                .count(),
+            MAX_SEARCH_CHARS
+        );
         let deep = SearchQuery::from_pairs(&pairs(&[("page", "600")]), true).unwrap_err();
         assert_eq!(deep.name, "page");
-        assert_eq!(SearchQuery::from_pairs(&pairs(&[("page", "600")]), false).unwrap().page, 501);
+        assert_eq!(
+            SearchQuery::from_pairs(&pairs(&[("page", "600")]), false)
+                .unwrap()
+                .page,
+            501
+        );
     }
 
     #[test]
@@ -513,13 +679,29 @@ mod tests {
 
     #[test]
     fn lenient_mode_ignores_bad_values() {
-        let q = SolutionQuery::from_pairs(&pairs(&[("status", "fertig"), ("page", "-3"), ("org", "Nicht Gültig")]), false).unwrap();
-        assert_eq!(q, SolutionQuery { page: 1, per_page: DEFAULT_PER_PAGE, ..Default::default() });
+        let q = SolutionQuery::from_pairs(
+            &pairs(&[
+                ("status", "fertig"),
+                ("page", "-3"),
+                ("org", "Nicht Gültig"),
+            ]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            q,
+            SolutionQuery {
+                page: 1,
+                per_page: DEFAULT_PER_PAGE,
+                ..Default::default()
+            }
+        );
     }
 
     #[test]
     fn empty_values_mean_no_filter() {
-        let q = DataModelQuery::from_pairs(&pairs(&[("domain", ""), ("licence", "  ")]), true).unwrap();
+        let q =
+            DataModelQuery::from_pairs(&pairs(&[("domain", ""), ("licence", "  ")]), true).unwrap();
         assert!(!q.is_filtered());
     }
 
@@ -553,15 +735,13 @@ fn decode_component(value: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(hi), Some(lo)) => {
-                        out.push(hi * 16 + lo);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi * 16 + lo);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             other => out.push(other),
         }
         i += 1;

@@ -27,9 +27,15 @@ mod tests {
 
     #[test]
     fn element_breakers_are_escaped_and_ordinary_text_is_kept() {
-        assert_eq!(escape("</title><meta http-equiv=refresh>"), "&lt;/title&gt;&lt;meta http-equiv=refresh&gt;");
+        assert_eq!(
+            escape("</title><meta http-equiv=refresh>"),
+            "&lt;/title&gt;&lt;meta http-equiv=refresh&gt;"
+        );
         assert_eq!(escape("a </textarea> & b"), "a &lt;/textarea&gt; &amp; b");
-        assert_eq!(escape("Bürgerbüro „Süd“ – 100 %"), "Bürgerbüro „Süd“ – 100 %");
+        assert_eq!(
+            escape("Bürgerbüro „Süd“ – 100 %"),
+            "Bürgerbüro „Süd“ – 100 %"
+        );
     }
 
     /// Every source file under `src/`, with its path.
@@ -61,18 +67,27 @@ mod tests {
                 textareas += 1;
                 let rest = &text[at..];
                 let open_end = rest.find('>').expect("textarea tag closes");
-                let content = &rest[open_end + 1..rest.find("</textarea>").expect("textarea element closes")];
+                let content =
+                    &rest[open_end + 1..rest.find("</textarea>").expect("textarea element closes")];
                 assert!(
-                    content.trim().is_empty() || content.trim_start().starts_with("{raw_text::escape("),
+                    content.trim().is_empty()
+                        || content.trim_start().starts_with("{raw_text::escape("),
                     "{}: a <textarea> must take its text from raw_text::escape, found {content:?}",
                     path.display()
                 );
             }
             for (at, _) in text.match_indices("<Title ") {
                 let tag = &text[at..at + text[at..].find("/>").expect("Title closes")];
-                assert!(tag.contains("text=escaped_title"), "{}: <Title> must take escaped text, found {tag:?}", path.display());
+                assert!(
+                    tag.contains("text=escaped_title"),
+                    "{}: <Title> must take escaped text, found {tag:?}",
+                    path.display()
+                );
             }
         }
-        assert!(textareas >= 4, "the scan found the form textareas ({textareas})");
+        assert!(
+            textareas >= 4,
+            "the scan found the form textareas ({textareas})"
+        );
     }
 }

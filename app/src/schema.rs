@@ -29,7 +29,11 @@ fn walk(schema: &Value, prefix: &str, depth: usize, out: &mut Vec<SchemaProperty
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     for (name, prop) in props {
-        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
         out.push(SchemaProperty {
             path: path.clone(),
             depth,
@@ -57,7 +61,11 @@ fn walk(schema: &Value, prefix: &str, depth: usize, out: &mut Vec<SchemaProperty
 fn type_label(prop: &Value) -> String {
     let base = match prop.get("type") {
         Some(Value::String(t)) => t.clone(),
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" | "),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" | "),
         _ => {
             if let Some(r) = prop.get("$ref").and_then(Value::as_str) {
                 return format!("$ref: {r}");
@@ -105,7 +113,18 @@ mod tests {
         });
         let props = properties(&schema);
         let paths: Vec<&str> = props.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["id", "zeit", "status", "ort", "ort.lat", "werte", "werte[].wert"]);
+        assert_eq!(
+            paths,
+            [
+                "id",
+                "zeit",
+                "status",
+                "ort",
+                "ort.lat",
+                "werte",
+                "werte[].wert"
+            ]
+        );
         assert!(props[0].required);
         assert_eq!(props[0].description.as_deref(), Some("Kennung"));
         assert_eq!(props[1].type_label, "string (date-time)");

@@ -8,7 +8,8 @@ use crate::query::{DataModelQuery, OrganisationQuery, SearchQuery, SolutionQuery
 
 #[cfg(feature = "ssr")]
 fn catalogue() -> Result<crate::service::CatalogueHandle, ServerFnError> {
-    use_context::<crate::service::CatalogueHandle>().ok_or_else(|| ServerFnError::new("catalogue service missing from context"))
+    use_context::<crate::service::CatalogueHandle>()
+        .ok_or_else(|| ServerFnError::new("catalogue service missing from context"))
 }
 
 /// Logs the real cause and returns a generic error to the page.
@@ -20,22 +21,40 @@ fn internal(err: crate::service::CatalogueError) -> ServerFnError {
 
 /// Start page data: counts and the newest entries.
 #[server(prefix = "/fn", endpoint = "home")]
-pub async fn load_home() -> Result<(CatalogueStats, Vec<SolutionCard>, Vec<DataModelCard>), ServerFnError> {
+pub async fn load_home()
+-> Result<(CatalogueStats, Vec<SolutionCard>, Vec<DataModelCard>), ServerFnError> {
     let catalogue = catalogue()?;
     let stats = catalogue.stats().await.map_err(internal)?;
-    let solutions =
-        catalogue.solutions(&SolutionQuery { page: 1, per_page: 6, ..Default::default() }).await.map_err(internal)?;
-    let models =
-        catalogue.data_models(&DataModelQuery { page: 1, per_page: 4, ..Default::default() }).await.map_err(internal)?;
+    let solutions = catalogue
+        .solutions(&SolutionQuery {
+            page: 1,
+            per_page: 6,
+            ..Default::default()
+        })
+        .await
+        .map_err(internal)?;
+    let models = catalogue
+        .data_models(&DataModelQuery {
+            page: 1,
+            per_page: 4,
+            ..Default::default()
+        })
+        .await
+        .map_err(internal)?;
     Ok((stats, solutions.items, models.items))
 }
 
 /// A page of solutions plus the filter options.
 #[server(prefix = "/fn", endpoint = "solutions")]
-pub async fn load_solutions(query: SolutionQuery) -> Result<(Page<SolutionCard>, FilterOptions), ServerFnError> {
+pub async fn load_solutions(
+    query: SolutionQuery,
+) -> Result<(Page<SolutionCard>, FilterOptions), ServerFnError> {
     let catalogue = catalogue()?;
     let page = catalogue.solutions(&query).await.map_err(internal)?;
-    let options = catalogue.filter_options(EntryKind::Solution).await.map_err(internal)?;
+    let options = catalogue
+        .filter_options(EntryKind::Solution)
+        .await
+        .map_err(internal)?;
     Ok((page, options))
 }
 
@@ -47,10 +66,15 @@ pub async fn load_solution(slug: String) -> Result<Option<SolutionDetail>, Serve
 
 /// A page of data models plus the filter options.
 #[server(prefix = "/fn", endpoint = "data-models")]
-pub async fn load_data_models(query: DataModelQuery) -> Result<(Page<DataModelCard>, FilterOptions), ServerFnError> {
+pub async fn load_data_models(
+    query: DataModelQuery,
+) -> Result<(Page<DataModelCard>, FilterOptions), ServerFnError> {
     let catalogue = catalogue()?;
     let page = catalogue.data_models(&query).await.map_err(internal)?;
-    let options = catalogue.filter_options(EntryKind::DataModel).await.map_err(internal)?;
+    let options = catalogue
+        .filter_options(EntryKind::DataModel)
+        .await
+        .map_err(internal)?;
     Ok((page, options))
 }
 
@@ -62,7 +86,9 @@ pub async fn load_data_model(slug: String) -> Result<Option<DataModelDetail>, Se
 
 /// A page of organisations.
 #[server(prefix = "/fn", endpoint = "organisations")]
-pub async fn load_organisations(query: OrganisationQuery) -> Result<Page<OrganisationCard>, ServerFnError> {
+pub async fn load_organisations(
+    query: OrganisationQuery,
+) -> Result<Page<OrganisationCard>, ServerFnError> {
     catalogue()?.organisations(&query).await.map_err(internal)
 }
 
@@ -85,10 +111,15 @@ pub async fn load_search(query: SearchQuery) -> Result<SearchResults, ServerFnEr
 pub async fn preview_markdown(text: String) -> Result<String, ServerFnError> {
     let refused = |error: crate::validation::FieldError| {
         let message = error.message(crate::request_lang());
-        format!("<p class=\"kern-error\">{}</p>", crate::raw_text::escape(&message))
+        format!(
+            "<p class=\"kern-error\">{}</p>",
+            crate::raw_text::escape(&message)
+        )
     };
     if text.chars().count() > 20_000 {
-        return Ok(refused(crate::validation::FieldError::TooLong { max: 20_000 }));
+        return Ok(refused(crate::validation::FieldError::TooLong {
+            max: 20_000,
+        }));
     }
     match crate::markdown::preview(&text) {
         Ok(html) => Ok(html.as_str().to_owned()),
@@ -98,7 +129,9 @@ pub async fn preview_markdown(text: String) -> Result<String, ServerFnError> {
 
 /// What an SPDX expression means (`None` when it is not a valid expression).
 #[server(prefix = "/fn", endpoint = "licence-check")]
-pub async fn check_licence(expression: String) -> Result<Option<crate::licences::LicenceVerdict>, ServerFnError> {
+pub async fn check_licence(
+    expression: String,
+) -> Result<Option<crate::licences::LicenceVerdict>, ServerFnError> {
     if expression.len() > 200 {
         return Ok(None);
     }

@@ -29,11 +29,17 @@ pub trait Catalogue: Send + Sync + 'static {
     /// One solution by slug (archived ones included, hidden ones not).
     async fn solution(&self, slug: &str) -> Result<Option<SolutionDetail>, CatalogueError>;
     /// A page of data models matching the query.
-    async fn data_models(&self, query: &DataModelQuery) -> Result<Page<DataModelCard>, CatalogueError>;
+    async fn data_models(
+        &self,
+        query: &DataModelQuery,
+    ) -> Result<Page<DataModelCard>, CatalogueError>;
     /// One data model by slug.
     async fn data_model(&self, slug: &str) -> Result<Option<DataModelDetail>, CatalogueError>;
     /// A page of organisations, by name.
-    async fn organisations(&self, query: &OrganisationQuery) -> Result<Page<OrganisationCard>, CatalogueError>;
+    async fn organisations(
+        &self,
+        query: &OrganisationQuery,
+    ) -> Result<Page<OrganisationCard>, CatalogueError>;
     /// One organisation with its entries and adoptions.
     async fn organisation(&self, slug: &str) -> Result<Option<OrganisationDetail>, CatalogueError>;
     /// Values for the filters of the solution or data model list, with counts.
@@ -54,4 +60,3 @@ impl std::ops::Deref for CatalogueHandle {
         self.0.as_ref()
     }
 }
-

@@ -5,7 +5,9 @@
 pub fn is_slug(value: &str) -> bool {
     let len = value.len();
     (2..=80).contains(&len)
-        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !value.starts_with('-')
         && !value.ends_with('-')
         && !value.contains("--")
@@ -113,7 +115,11 @@ pub enum FieldError {
     /// Not a valid JSON Schema.
     InvalidSchema { path: String, detail: String },
     /// An example does not conform to the schema.
-    ExampleInvalid { index: usize, path: String, detail: String },
+    ExampleInvalid {
+        index: usize,
+        path: String,
+        detail: String,
+    },
     /// Not a semantic version.
     InvalidVersion,
     /// No data model has this slug.
@@ -121,7 +127,12 @@ pub enum FieldError {
     /// A fork goes into another organisation.
     ForkIntoSameOrganisation,
     /// Breaking schema changes need a new major version.
-    BreakingNeedsMajor { count: usize, first_de: String, first_en: String, next_major: u64 },
+    BreakingNeedsMajor {
+        count: usize,
+        first_de: String,
+        first_en: String,
+        next_major: u64,
+    },
     /// Markdown with quotes or lists nested deeper than allowed.
     MarkdownTooDeep { max: usize },
     /// Markdown whose HTML would be larger than allowed.
@@ -131,7 +142,10 @@ pub enum FieldError {
     /// A schema pattern is no regular expression, or too large once compiled.
     InvalidPattern { path: String },
     /// A schema with more JSON values or different patterns than the checker takes.
-    SchemaTooComplex { max_values: usize, max_patterns: usize },
+    SchemaTooComplex {
+        max_values: usize,
+        max_patterns: usize,
+    },
     /// Data with more JSON values than the checker takes.
     TooManyValues { max: usize },
     /// Data larger than the checker takes.
@@ -145,8 +159,12 @@ pub enum FieldError {
 impl From<crate::markdown::MarkdownProblem> for FieldError {
     fn from(problem: crate::markdown::MarkdownProblem) -> Self {
         match problem {
-            crate::markdown::MarkdownProblem::TooDeep { max } => FieldError::MarkdownTooDeep { max },
-            crate::markdown::MarkdownProblem::TooLarge { max_kib } => FieldError::MarkdownTooLarge { max_kib },
+            crate::markdown::MarkdownProblem::TooDeep { max } => {
+                FieldError::MarkdownTooDeep { max }
+            }
+            crate::markdown::MarkdownProblem::TooLarge { max_kib } => {
+                FieldError::MarkdownTooLarge { max_kib }
+            }
         }
     }
 }
@@ -323,7 +341,10 @@ const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 /// Whether the password is on the list of common passwords.
 pub fn is_common_password(password: &str) -> bool {
     let lower = password.to_lowercase();
-    COMMON_PASSWORDS.lines().map(str::trim).any(|common| !common.is_empty() && !common.starts_with('#') && common == lower)
+    COMMON_PASSWORDS
+        .lines()
+        .map(str::trim)
+        .any(|common| !common.is_empty() && !common.starts_with('#') && common == lower)
 }
 
 /// Checks a new password against the rules; `name` and `email` must not be the password.
@@ -333,13 +354,19 @@ pub fn check_new_password(password: &str, name: &str, email: &str) -> Result<(),
         return Err(FieldError::Required);
     }
     if chars < *PASSWORD_CHARS.start() {
-        return Err(FieldError::TooShort { min: *PASSWORD_CHARS.start() });
+        return Err(FieldError::TooShort {
+            min: *PASSWORD_CHARS.start(),
+        });
     }
     if chars > *PASSWORD_CHARS.end() {
-        return Err(FieldError::TooLong { max: *PASSWORD_CHARS.end() });
+        return Err(FieldError::TooLong {
+            max: *PASSWORD_CHARS.end(),
+        });
     }
     let lower = password.to_lowercase();
-    if lower == email.trim().to_lowercase() || (!name.trim().is_empty() && lower == name.trim().to_lowercase()) {
+    if lower == email.trim().to_lowercase()
+        || (!name.trim().is_empty() && lower == name.trim().to_lowercase())
+    {
         return Err(FieldError::PasswordIsPersonal);
     }
     if is_common_password(password) {
@@ -368,7 +395,11 @@ pub fn parse_email(raw: &str) -> Result<String, FieldError> {
         }
         None => false,
     };
-    if valid { Ok(email.to_owned()) } else { Err(FieldError::InvalidEmail) }
+    if valid {
+        Ok(email.to_owned())
+    } else {
+        Err(FieldError::InvalidEmail)
+    }
 }
 
 /// A trimmed text of `min..=max` characters.
@@ -400,19 +431,30 @@ pub struct Registration {
 
 impl Registration {
     /// Parses the registration form; all field errors at once.
-    pub fn parse(name: &str, email: &str, password: &str, repeated: &str) -> Result<Registration, FieldErrors> {
+    pub fn parse(
+        name: &str,
+        email: &str,
+        password: &str,
+        repeated: &str,
+    ) -> Result<Registration, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let display_name = parse_text(name, 1, 120).map_err(|e| errors.insert("name".into(), e)).ok();
-        let email = parse_email(email).map_err(|e| errors.insert("email".into(), e)).ok();
+        let display_name = parse_text(name, 1, 120)
+            .map_err(|e| errors.insert("name".into(), e))
+            .ok();
+        let email = parse_email(email)
+            .map_err(|e| errors.insert("email".into(), e))
+            .ok();
         let _ = check_new_password(password, name, email.as_deref().unwrap_or(""))
             .map_err(|e| errors.insert("password".into(), e));
         if !errors.contains_key("password") && password != repeated {
             errors.insert("password_repeat".into(), FieldError::PasswordMismatch);
         }
         match (display_name, email) {
-            (Some(display_name), Some(email)) if errors.is_empty() => {
-                Ok(Registration { display_name, email, password: password.to_owned() })
-            }
+            (Some(display_name), Some(email)) if errors.is_empty() => Ok(Registration {
+                display_name,
+                email,
+                password: password.to_owned(),
+            }),
             _ => Err(errors),
         }
     }
@@ -454,11 +496,15 @@ pub fn ags_prefix(land: crate::model::Bundesland) -> &'static str {
 /// Whether `raw` is an http(s) URL with a host.
 pub fn is_web_url(raw: &str) -> bool {
     let lower = raw.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !raw.chars().any(|c| c.is_whitespace() || c.is_control()) && raw.len() <= 2000
+            !host.is_empty()
+                && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
+                && raw.len() <= 2000
         }
         None => false,
     }
@@ -466,10 +512,20 @@ pub fn is_web_url(raw: &str) -> bool {
 
 impl NewOrganisation {
     /// Parses the form; all field errors at once.
-    pub fn parse(name: &str, kind: &str, bundesland: &str, ags: &str, website: &str) -> Result<NewOrganisation, FieldErrors> {
+    pub fn parse(
+        name: &str,
+        kind: &str,
+        bundesland: &str,
+        ags: &str,
+        website: &str,
+    ) -> Result<NewOrganisation, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let name = parse_text(name, 2, 200).map_err(|e| errors.insert("name".into(), e)).ok();
-        let kind = crate::model::OrgKind::parse(kind.trim()).ok_or_else(|| errors.insert("kind".into(), FieldError::InvalidChoice)).ok();
+        let name = parse_text(name, 2, 200)
+            .map_err(|e| errors.insert("name".into(), e))
+            .ok();
+        let kind = crate::model::OrgKind::parse(kind.trim())
+            .ok_or_else(|| errors.insert("kind".into(), FieldError::InvalidChoice))
+            .ok();
         let bundesland = match bundesland.trim() {
             "" => None,
             value => match crate::model::Bundesland::parse(value) {
@@ -503,7 +559,13 @@ impl NewOrganisation {
             }
         };
         match (name, kind) {
-            (Some(name), Some(kind)) if errors.is_empty() => Ok(NewOrganisation { name, kind, bundesland, ags, website }),
+            (Some(name), Some(kind)) if errors.is_empty() => Ok(NewOrganisation {
+                name,
+                kind,
+                bundesland,
+                ags,
+                website,
+            }),
             _ => Err(errors),
         }
     }
@@ -515,15 +577,40 @@ mod tests {
 
     #[test]
     fn passwords_follow_length_and_blocklist_rules_only() {
-        assert_eq!(check_new_password("", "Anna", "a@b.de"), Err(FieldError::Required));
-        assert_eq!(check_new_password("kurz123", "Anna", "a@b.de"), Err(FieldError::TooShort { min: 8 }));
-        assert_eq!(check_new_password(&"x".repeat(129), "Anna", "a@b.de"), Err(FieldError::TooLong { max: 128 }));
-        assert_eq!(check_new_password("Passwort1", "Anna", "a@b.de"), Err(FieldError::CommonPassword));
-        assert_eq!(check_new_password("password", "Anna", "a@b.de"), Err(FieldError::CommonPassword));
-        assert_eq!(check_new_password("anna@beispiel.de", "Anna", "Anna@Beispiel.de"), Err(FieldError::PasswordIsPersonal));
+        assert_eq!(
+            check_new_password("", "Anna", "a@b.de"),
+            Err(FieldError::Required)
+        );
+        assert_eq!(
+            check_new_password("kurz123", "Anna", "a@b.de"),
+            Err(FieldError::TooShort { min: 8 })
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(129), "Anna", "a@b.de"),
+            Err(FieldError::TooLong { max: 128 })
+        );
+        assert_eq!(
+            check_new_password("Passwort1", "Anna", "a@b.de"),
+            Err(FieldError::CommonPassword)
+        );
+        assert_eq!(
+            check_new_password("password", "Anna", "a@b.de"),
+            Err(FieldError::CommonPassword)
+        );
+        assert_eq!(
+            check_new_password("anna@beispiel.de", "Anna", "Anna@Beispiel.de"),
+            Err(FieldError::PasswordIsPersonal)
+        );
         // No composition rules: a long lower-case sentence is fine, and so are umlauts.
-        assert_eq!(check_new_password("grüne wiese am fluss", "Anna", "a@b.de"), Ok(()));
-        assert_eq!(check_new_password(&"ä".repeat(128), "Anna", "a@b.de"), Ok(()), "characters, not bytes");
+        assert_eq!(
+            check_new_password("grüne wiese am fluss", "Anna", "a@b.de"),
+            Ok(())
+        );
+        assert_eq!(
+            check_new_password(&"ä".repeat(128), "Anna", "a@b.de"),
+            Ok(()),
+            "characters, not bytes"
+        );
     }
 
     #[test]
@@ -531,37 +618,78 @@ mod tests {
         let errors = Registration::parse("", "keine-adresse", "kurz", "kurz").unwrap_err();
         assert_eq!(errors.get("name"), Some(&FieldError::Required));
         assert_eq!(errors.get("email"), Some(&FieldError::InvalidEmail));
-        assert_eq!(errors.get("password"), Some(&FieldError::TooShort { min: 8 }));
-        let errors = Registration::parse("Anna", "anna@ulm.de", "lange genug hier", "anders").unwrap_err();
-        assert_eq!(errors.get("password_repeat"), Some(&FieldError::PasswordMismatch));
-        let ok = Registration::parse(" Anna Berg ", " anna@ulm.de ", "lange genug hier", "lange genug hier").unwrap();
-        assert_eq!((ok.display_name.as_str(), ok.email.as_str()), ("Anna Berg", "anna@ulm.de"));
+        assert_eq!(
+            errors.get("password"),
+            Some(&FieldError::TooShort { min: 8 })
+        );
+        let errors =
+            Registration::parse("Anna", "anna@ulm.de", "lange genug hier", "anders").unwrap_err();
+        assert_eq!(
+            errors.get("password_repeat"),
+            Some(&FieldError::PasswordMismatch)
+        );
+        let ok = Registration::parse(
+            " Anna Berg ",
+            " anna@ulm.de ",
+            "lange genug hier",
+            "lange genug hier",
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.display_name.as_str(), ok.email.as_str()),
+            ("Anna Berg", "anna@ulm.de")
+        );
     }
 
     #[test]
     fn organisations_need_a_kind_and_a_matching_ags() {
-        let ok = NewOrganisation::parse("Stadt Ulm", "stadt", "BW", "08 421 000", "https://www.ulm.de").unwrap();
+        let ok = NewOrganisation::parse(
+            "Stadt Ulm",
+            "stadt",
+            "BW",
+            "08 421 000",
+            "https://www.ulm.de",
+        )
+        .unwrap();
         assert_eq!(ok.ags.as_deref(), Some("08421000"));
         let errors = NewOrganisation::parse("U", "burg", "XX", "1234", "ftp://ulm.de").unwrap_err();
         for field in ["name", "kind", "bundesland", "ags", "website"] {
             assert!(errors.contains_key(field), "{field}: {errors:?}");
         }
-        let errors = NewOrganisation::parse("Stadt Ulm", "stadt", "BY", "08421000", "").unwrap_err();
+        let errors =
+            NewOrganisation::parse("Stadt Ulm", "stadt", "BY", "08421000", "").unwrap_err();
         assert_eq!(errors.get("ags"), Some(&FieldError::AgsOutsideBundesland));
-        assert!(NewOrganisation::parse("Bundesamt", "bund", "", "", "").is_ok(), "AGS and Land are optional");
+        assert!(
+            NewOrganisation::parse("Bundesamt", "bund", "", "", "").is_ok(),
+            "AGS and Land are optional"
+        );
     }
 
     #[test]
     fn every_error_has_both_languages() {
-        for error in [FieldError::Required, FieldError::TooShort { min: 8 }, FieldError::CommonPassword, FieldError::AgsTaken] {
-            assert_ne!(error.message(crate::i18n::Lang::De), error.message(crate::i18n::Lang::En));
+        for error in [
+            FieldError::Required,
+            FieldError::TooShort { min: 8 },
+            FieldError::CommonPassword,
+            FieldError::AgsTaken,
+        ] {
+            assert_ne!(
+                error.message(crate::i18n::Lang::De),
+                error.message(crate::i18n::Lang::En)
+            );
         }
     }
 
     #[test]
     fn german_names_become_readable_slugs() {
-        assert_eq!(slugify("Sperrmüll-Anmeldung Straße"), "sperrmuell-anmeldung-strasse");
-        assert_eq!(slugify("  Öffentliche   Bücherei (Köln) "), "oeffentliche-buecherei-koeln");
+        assert_eq!(
+            slugify("Sperrmüll-Anmeldung Straße"),
+            "sperrmuell-anmeldung-strasse"
+        );
+        assert_eq!(
+            slugify("  Öffentliche   Bücherei (Köln) "),
+            "oeffentliche-buecherei-koeln"
+        );
         assert!(is_slug(&slugify("Stadt Ulm")));
     }
 

@@ -35,7 +35,10 @@ const POSTGRES_PASSES: usize = 1;
 const WRITES: usize = 20;
 
 fn scale() -> Scale {
-    let factor: f64 = std::env::var("ALLMENDE_BENCH_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
+    let factor: f64 = std::env::var("ALLMENDE_BENCH_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0);
     let of = |n: u32| ((f64::from(n) * factor).round() as u32).max(30);
     Scale {
         organisations: of(Scale::BENCHMARK.organisations),
@@ -81,12 +84,16 @@ impl Client {
     async fn connect(addr: std::net::SocketAddr) -> Client {
         let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
         stream.set_nodelay(true).unwrap();
-        Client { stream, buffer: Vec::with_capacity(64 * 1024) }
+        Client {
+            stream,
+            buffer: Vec::with_capacity(64 * 1024),
+        }
     }
 
     /// Status code and body length.
     async fn get(&mut self, path: &str) -> (u16, usize) {
-        let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
         self.stream.write_all(request.as_bytes()).await.unwrap();
         self.buffer.clear();
         let mut chunk = [0u8; 16 * 1024];
@@ -94,7 +101,9 @@ impl Client {
             let n = self.stream.read(&mut chunk).await.unwrap();
             assert!(n > 0, "connection closed");
             self.buffer.extend_from_slice(&chunk[..n]);
-            let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+            let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                continue;
+            };
             let head = String::from_utf8_lossy(&self.buffer[..end]).to_lowercase();
             let status: u16 = head[9..12].parse().unwrap();
             let length: usize = head
@@ -166,42 +175,62 @@ select
 "#;
 
 fn filter_values(q: &BenchQuery, key: &str) -> Option<Vec<String>> {
-    let values: Vec<String> = q.filters.iter().filter(|(k, _)| *k == key).map(|(_, v)| v.clone()).collect();
+    let values: Vec<String> = q
+        .filters
+        .iter()
+        .filter(|(k, _)| *k == key)
+        .map(|(_, v)| v.clone())
+        .collect();
     (!values.is_empty()).then_some(values)
 }
 
 async fn postgres_search(pool: &PgPool, q: &BenchQuery) -> Duration {
     let started = Instant::now();
-    let _row: (Option<serde_json::Value>, i64) = sqlx::query_as::<_, (Option<serde_json::Value>, i64)>(
-        &format!("select hits, total from ({FTS_QUERY}) r"),
-    )
-    .bind(&q.text)
-    .bind(filter_values(q, "kind"))
-    .bind(filter_values(q, "category"))
-    .bind(filter_values(q, "licence"))
-    .bind(filter_values(q, "status"))
-    .bind(filter_values(q, "org"))
-    .bind(filter_values(q, "state"))
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let _row: (Option<serde_json::Value>, i64) =
+        sqlx::query_as::<_, (Option<serde_json::Value>, i64)>(&format!(
+            "select hits, total from ({FTS_QUERY}) r"
+        ))
+        .bind(&q.text)
+        .bind(filter_values(q, "kind"))
+        .bind(filter_values(q, "category"))
+        .bind(filter_values(q, "licence"))
+        .bind(filter_values(q, "status"))
+        .bind(filter_values(q, "org"))
+        .bind(filter_values(q, "state"))
+        .fetch_one(pool)
+        .await
+        .unwrap();
     started.elapsed()
 }
 
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches(" kB").trim().to_owned())))
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("VmHWM:")
+                    .map(|v| v.trim().trim_end_matches(" kB").trim().to_owned())
+            })
+        })
         .and_then(|kb| kb.parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// Runs wrk against a URL; (requests per second, p99 latency) from its output.
 fn wrk(url: &str) -> Option<(f64, String)> {
-    let output = std::process::Command::new("wrk").args(["-t2", "-c16", "-d10s", "--latency", url]).output().ok()?;
+    let output = std::process::Command::new("wrk")
+        .args(["-t2", "-c16", "-d10s", "--latency", url])
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    let rps = text.lines().find_map(|l| l.trim().strip_prefix("Requests/sec:")).and_then(|v| v.trim().parse().ok())?;
-    let p99 = text.lines().find_map(|l| l.trim().strip_prefix("99%")).map(|v| v.trim().to_owned())?;
+    let rps = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())?;
+    let p99 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .map(|v| v.trim().to_owned())?;
     let non_2xx = text.lines().any(|l| l.contains("Non-2xx"));
     assert!(!non_2xx, "wrk saw error answers:\n{text}");
     Some((rps, p99))
@@ -212,14 +241,21 @@ async fn main() -> anyhow::Result<()> {
     let scale = scale();
     let work = tempfile::tempdir()?;
     step("starting a private PostgreSQL");
-    let pg = EmbeddedPostgres::start(&work.path().join("pg"), EmbeddedPostgres::find_bin_dir(None)?).await?;
+    let pg = EmbeddedPostgres::start(
+        &work.path().join("pg"),
+        EmbeddedPostgres::find_bin_dir(None)?,
+    )
+    .await?;
     let result = run(&pg, &scale, work.path()).await;
     pg.stop().await?;
     result
 }
 
 async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> anyhow::Result<()> {
-    let pool = PgPoolOptions::new().max_connections(8).connect_with(pg.connect_options()).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(pg.connect_options())
+        .await?;
     allmende_server::MIGRATOR.run(&pool).await?;
     step(&format!(
         "generating {} organisations, {} solutions, {} data models",
@@ -243,7 +279,9 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
 
     step("building the PostgreSQL full-text table and GIN index");
     sqlx::query(FTS_TABLE).execute(&pool).await?;
-    sqlx::query("create index bench_fts_doc on bench_fts using gin (doc)").execute(&pool).await?;
+    sqlx::query("create index bench_fts_doc on bench_fts using gin (doc)")
+        .execute(&pool)
+        .await?;
     // Vacuum and analyse now, so that autovacuum does not start during the measurements.
     sqlx::query("vacuum analyze").execute(&pool).await?;
     // And write the freshly loaded data out now: otherwise the checkpointer flushes a
@@ -256,7 +294,11 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     let state = AppState {
         leptos_options: web::leptos_options(std::path::Path::new("target/site"), addr),
         catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
-        site: SiteConfig { public_url: format!("http://{addr}"), operator: Operator::default(), demo: false },
+        site: SiteConfig {
+            public_url: format!("http://{addr}"),
+            operator: Operator::default(),
+            demo: false,
+        },
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
         entries: allmende_server::entries::Entries::new(pool.clone()),
         payload_checks: allmende_server::payload_check::PayloadChecks::new(),
@@ -265,13 +307,30 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     let (stop_follower, stopped) = tokio::sync::oneshot::channel::<()>();
     let follower = {
         let (index, pool) = (index.clone(), pool.clone());
-        tokio::spawn(async move { index.follow(pool, async { let _ = stopped.await; }).await })
+        tokio::spawn(async move {
+            index
+                .follow(pool, async {
+                    let _ = stopped.await;
+                })
+                .await
+        })
     };
 
     let mix = synthetic::query_mix();
-    let found = mix.iter().filter(|q| index.search(&search_query(q)).map(|r| r.total > 0).unwrap_or(false)).count();
+    let found = mix
+        .iter()
+        .filter(|q| {
+            index
+                .search(&search_query(q))
+                .map(|r| r.total > 0)
+                .unwrap_or(false)
+        })
+        .count();
     let meant_to_miss = mix.iter().filter(|q| q.label == synthetic::NO_HITS).count();
-    step(&format!("query mix: {} queries, {found} with hits ({meant_to_miss} are meant to find nothing)", mix.len()));
+    step(&format!(
+        "query mix: {} queries, {found} with hits ({meant_to_miss} are meant to find nothing)",
+        mix.len()
+    ));
 
     // API and engine passes alternate, so that both see the same conditions.
     step("Allmende search API over HTTP and the search engine in-process, alternating passes");
@@ -304,17 +363,31 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     }
 
     // For profiling (perf record -p …): repeat the slowest queries for a while.
-    if let Ok(seconds) = std::env::var("ALLMENDE_BENCH_PROFILE_SECONDS").map(|s| s.parse::<u64>().unwrap_or(20)) {
-        let mut timed: Vec<(Duration, &BenchQuery)> = mix.iter().map(|q| {
-            let started = Instant::now();
-            let _ = index.search(&search_query(q));
-            (started.elapsed(), q)
-        }).collect();
+    if let Ok(seconds) =
+        std::env::var("ALLMENDE_BENCH_PROFILE_SECONDS").map(|s| s.parse::<u64>().unwrap_or(20))
+    {
+        let mut timed: Vec<(Duration, &BenchQuery)> = mix
+            .iter()
+            .map(|q| {
+                let started = Instant::now();
+                let _ = index.search(&search_query(q));
+                (started.elapsed(), q)
+            })
+            .collect();
         timed.sort_by(|a, b| b.0.cmp(&a.0));
         for (d, q) in timed.iter().take(12) {
-            eprintln!("  slow: {} {:?} {:?} {}", ms(*d), q.text, q.filters, q.label);
+            eprintln!(
+                "  slow: {} {:?} {:?} {}",
+                ms(*d),
+                q.text,
+                q.filters,
+                q.label
+            );
         }
-        step(&format!("profiling: repeating the 12 slowest queries for {seconds} s (pid {})", std::process::id()));
+        step(&format!(
+            "profiling: repeating the 12 slowest queries for {seconds} s (pid {})",
+            std::process::id()
+        ));
         let until = Instant::now() + Duration::from_secs(seconds);
         while Instant::now() < until {
             for (_, q) in timed.iter().take(12) {
@@ -335,10 +408,15 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     }
 
     step("write to searchable");
-    let org: uuid::Uuid = sqlx::query_scalar("select id from organisations order by slug limit 1").fetch_one(&pool).await?;
+    let org: uuid::Uuid = sqlx::query_scalar("select id from organisations order by slug limit 1")
+        .fetch_one(&pool)
+        .await?;
     let mut visible = Vec::new();
     for i in 0..WRITES {
-        let word = format!("Zeitmessprobe{}", ["a", "b", "c", "d", "e", "f", "g", "h", "i", "k"][i % 10].repeat(i / 10 + 1));
+        let word = format!(
+            "Zeitmessprobe{}",
+            ["a", "b", "c", "d", "e", "f", "g", "h", "i", "k"][i % 10].repeat(i / 10 + 1)
+        );
         let started = Instant::now();
         sqlx::query(
             r#"insert into solutions (slug, organisation_id, name, short_description, repository_url, licence,
@@ -354,10 +432,18 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         let slug = format!("zeitmessung-{i}");
         loop {
             // Typo tolerance would find the previous probe; wait for this one.
-            if index.search(&SearchQuery::text(&word))?.hits.iter().any(|h| h.slug == slug) {
+            if index
+                .search(&SearchQuery::text(&word))?
+                .hits
+                .iter()
+                .any(|h| h.slug == slug)
+            {
                 break;
             }
-            anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "write never became searchable");
+            anyhow::ensure!(
+                started.elapsed() < Duration::from_secs(30),
+                "write never became searchable"
+            );
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         visible.push(started.elapsed());
@@ -365,7 +451,9 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
 
     step("SSR search page under load (wrk, 16 connections, 10 s)");
     let page = wrk(&format!("http://{addr}/suche?q=Friedhofsverwaltung"));
-    let api_load = wrk(&format!("http://{addr}/api/v1/search?q=Abfallkalender&state=BY"));
+    let api_load = wrk(&format!(
+        "http://{addr}/api/v1/search?q=Abfallkalender&state=BY"
+    ));
 
     let _ = stop_follower.send(());
     let _ = follower.await;
@@ -373,38 +461,80 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
 
     let (api50, api99) = (percentile(&mut api, 50.0), percentile(&mut api, 99.0));
     let (eng50, eng99) = (percentile(&mut engine, 50.0), percentile(&mut engine, 99.0));
-    let (pg50, pg99) = (percentile(&mut postgres, 50.0), percentile(&mut postgres, 99.0));
-    let (vis50, vis_max) = (percentile(&mut visible, 50.0), percentile(&mut visible, 100.0));
+    let (pg50, pg99) = (
+        percentile(&mut postgres, 50.0),
+        percentile(&mut postgres, 99.0),
+    );
+    let (vis50, vis_max) = (
+        percentile(&mut visible, 50.0),
+        percentile(&mut visible, 100.0),
+    );
     let ratio = pg99.as_secs_f64() / api99.as_secs_f64();
     println!();
     println!(
         "Allmende search benchmark — {} solutions, {} data models, {} organisations; {} queries × {} passes",
-        scale.solutions, scale.data_models, scale.organisations, mix.len(), ALLMENDE_PASSES
+        scale.solutions,
+        scale.data_models,
+        scale.organisations,
+        mix.len(),
+        ALLMENDE_PASSES
     );
     println!("| measure | result | target |");
     println!("|---|---|---|");
-    println!("| search API over HTTP, p50 / p99 | {} / {} | p99 ≤ 5 ms |", ms(api50), ms(api99));
-    println!("| search engine in-process, p50 / p99 | {} / {} | |", ms(eng50), ms(eng99));
-    println!("| PostgreSQL FTS + facets + headlines, p50 / p99 | {} / {} | |", ms(pg50), ms(pg99));
+    println!(
+        "| search API over HTTP, p50 / p99 | {} / {} | p99 ≤ 5 ms |",
+        ms(api50),
+        ms(api99)
+    );
+    println!(
+        "| search engine in-process, p50 / p99 | {} / {} | |",
+        ms(eng50),
+        ms(eng99)
+    );
+    println!(
+        "| PostgreSQL FTS + facets + headlines, p50 / p99 | {} / {} | |",
+        ms(pg50),
+        ms(pg99)
+    );
     println!("| PostgreSQL p99 ÷ Allmende API p99 | {ratio:.0}× | ≥ 50× |");
-    println!("| full reindex ({} documents), until searchable | {:.1} s | ≤ 30 s |", rebuild.documents, rebuild.elapsed.as_secs_f64());
-    println!("| then merging into one segment per search thread | {:.1} s | |", merge.as_secs_f64());
+    println!(
+        "| full reindex ({} documents), until searchable | {:.1} s | ≤ 30 s |",
+        rebuild.documents,
+        rebuild.elapsed.as_secs_f64()
+    );
+    println!(
+        "| then merging into one segment per search thread | {:.1} s | |",
+        merge.as_secs_f64()
+    );
     println!("| index size | {index_mib:.0} MiB | |");
-    println!("| write → searchable, p50 / max of {WRITES} | {} / {} | ≤ 1 s |", ms(vis50), ms(vis_max));
+    println!(
+        "| write → searchable, p50 / max of {WRITES} | {} / {} | ≤ 1 s |",
+        ms(vis50),
+        ms(vis_max)
+    );
     match page {
-        Some((rps, p99)) => println!("| SSR /suche under wrk -c16, req/s / p99 | {rps:.0} / {p99} | ≥ 1 000 / ≤ 50 ms |"),
+        Some((rps, p99)) => println!(
+            "| SSR /suche under wrk -c16, req/s / p99 | {rps:.0} / {p99} | ≥ 1 000 / ≤ 50 ms |"
+        ),
         None => println!("| SSR /suche under wrk -c16 | wrk not installed (apt install wrk) | |"),
     }
     if let Some((rps, p99)) = api_load {
         println!("| search API under wrk -c16, req/s / p99 | {rps:.0} / {p99} | |");
     }
-    println!("| peak memory of the benchmark process | {:.0} MiB | |", peak_rss_mib());
+    println!(
+        "| peak memory of the benchmark process | {:.0} MiB | |",
+        peak_rss_mib()
+    );
     println!();
     println!("| query kind (engine in-process) | queries | p50 | p99 |");
     println!("|---|---|---|---|");
     for (label, samples) in &mut by_label {
         let n = samples.len() / ALLMENDE_PASSES;
-        println!("| {label} | {n} | {} | {} |", ms(percentile(samples, 50.0)), ms(percentile(samples, 99.0)));
+        println!(
+            "| {label} | {n} | {} | {} |",
+            ms(percentile(samples, 50.0)),
+            ms(percentile(samples, 99.0))
+        );
     }
     Ok(())
 }

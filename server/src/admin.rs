@@ -68,7 +68,11 @@ pub(crate) fn explain(err: AccountError) -> anyhow::Error {
     match err {
         AccountError::Invalid(errors) => anyhow::anyhow!(
             "Ungültige Angaben / invalid input:\n{}",
-            errors.iter().map(|(field, e)| format!("  {field}: {}", e.message(Lang::De))).collect::<Vec<_>>().join("\n")
+            errors
+                .iter()
+                .map(|(field, e)| format!("  {field}: {}", e.message(Lang::De)))
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
         AccountError::Refused(refusal) => anyhow::anyhow!("{}", refusal.message(Lang::De)),
         AccountError::NotFound => anyhow::anyhow!("Nicht gefunden / not found"),
@@ -96,34 +100,73 @@ pub async fn run(command: AdminCommand, pool: &PgPool) -> anyhow::Result<String>
     let caller = Caller::default();
     let operator = Actor::operator();
     let output = match command {
-        AdminCommand::CreateUser { email, password, name, site_admin } => {
+        AdminCommand::CreateUser {
+            email,
+            password,
+            name,
+            site_admin,
+        } => {
             let password = read_password(password)?;
             let registration = Registration::parse(&name, &email, &password, &password)
                 .map_err(|errors| explain(AccountError::Invalid(errors)))?;
-            accounts.register(&registration, site_admin, Channel::Cli, &caller).await.map_err(explain)?;
-            format!("Konto angelegt / account created: {}{}", registration.email, if site_admin { " (Site-Admin)" } else { "" })
+            accounts
+                .register(&registration, site_admin, Channel::Cli, &caller)
+                .await
+                .map_err(explain)?;
+            format!(
+                "Konto angelegt / account created: {}{}",
+                registration.email,
+                if site_admin { " (Site-Admin)" } else { "" }
+            )
         }
-        AdminCommand::CreateOrg { name, kind, bundesland, ags, website, admin } => {
+        AdminCommand::CreateOrg {
+            name,
+            kind,
+            bundesland,
+            ags,
+            website,
+            admin,
+        } => {
             let org = NewOrganisation::parse(&name, &kind, &bundesland, &ags, &website)
                 .map_err(|errors| explain(AccountError::Invalid(errors)))?;
-            let admin_id: Option<(uuid::Uuid,)> = sqlx::query_as("select id from users where lower(email) = lower($1)")
-                .bind(admin.trim())
-                .fetch_optional(pool)
-                .await?;
+            let admin_id: Option<(uuid::Uuid,)> =
+                sqlx::query_as("select id from users where lower(email) = lower($1)")
+                    .bind(admin.trim())
+                    .fetch_optional(pool)
+                    .await?;
             let (admin_id,) = admin_id.ok_or_else(|| {
-                explain(AccountError::Refused(crate::accounts::Refusal::NoSuchAccount))
+                explain(AccountError::Refused(
+                    crate::accounts::Refusal::NoSuchAccount,
+                ))
             })?;
-            let slug = accounts.create_organisation(admin_id, &org, Channel::Cli, &caller).await.map_err(explain)?;
+            let slug = accounts
+                .create_organisation(admin_id, &org, Channel::Cli, &caller)
+                .await
+                .map_err(explain)?;
             format!("Organisation angelegt / organisation created: {slug}")
         }
         AdminCommand::AddMember { org, email, role } => {
-            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("Rolle muss admin oder member sein / role must be admin or member"))?;
-            accounts.add_member(&operator, &org, &email, role, Channel::Cli, &caller).await.map_err(explain)?;
-            format!("Mitglied hinzugefügt / member added: {email} ({})", role.as_str())
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("Rolle muss admin oder member sein / role must be admin or member")
+            })?;
+            accounts
+                .add_member(&operator, &org, &email, role, Channel::Cli, &caller)
+                .await
+                .map_err(explain)?;
+            format!(
+                "Mitglied hinzugefügt / member added: {email} ({})",
+                role.as_str()
+            )
         }
         AdminCommand::CreateToken { org, name } => {
-            let (row, secret) = accounts.create_token(&operator, &org, &name, Channel::Cli, &caller).await.map_err(explain)?;
-            eprintln!("Token „{}“ für {org} erstellt. Es wird nur jetzt angezeigt: / shown only now:", row.name);
+            let (row, secret) = accounts
+                .create_token(&operator, &org, &name, Channel::Cli, &caller)
+                .await
+                .map_err(explain)?;
+            eprintln!(
+                "Token „{}“ für {org} erstellt. Es wird nur jetzt angezeigt: / shown only now:",
+                row.name
+            );
             secret
         }
     };

@@ -14,8 +14,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::publiccode_io::api::{
-    __path_export_publiccode, __path_import_publiccode, __path_validate_publiccode, export_publiccode, import_publiccode,
-    validate_publiccode,
+    __path_export_publiccode, __path_import_publiccode, __path_validate_publiccode,
+    export_publiccode, import_publiccode, validate_publiccode,
 };
 use utoipa_axum::routes;
 
@@ -41,7 +41,9 @@ pub enum ApiError {
     BadQuery(#[from] QueryError),
     #[error("Nicht gefunden.")]
     NotFound,
-    #[error("Anmeldung nötig: Senden Sie ein gültiges API-Token als „Authorization: Bearer alm_…“.")]
+    #[error(
+        "Anmeldung nötig: Senden Sie ein gültiges API-Token als „Authorization: Bearer alm_…“."
+    )]
     Unauthorized,
     #[error("Zu viele Anfragen. Bitte warten Sie {} Sekunden.", .0.as_secs().max(1))]
     RateLimited(std::time::Duration),
@@ -75,9 +77,14 @@ impl IntoResponse for ApiError {
         };
         let unauthorized = matches!(self, ApiError::Unauthorized);
         if let ApiError::Invalid(errors) = &self {
-            let fields: std::collections::BTreeMap<String, String> =
-                errors.iter().map(|(field, e)| (field.clone(), e.message(app::i18n::Lang::De))).collect();
-            let body = ValidationBody { error: self.to_string(), fields };
+            let fields: std::collections::BTreeMap<String, String> = errors
+                .iter()
+                .map(|(field, e)| (field.clone(), e.message(app::i18n::Lang::De)))
+                .collect();
+            let body = ValidationBody {
+                error: self.to_string(),
+                fields,
+            };
             return (status, Json(body)).into_response();
         }
         let message = match self {
@@ -86,12 +93,15 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, Json(ErrorBody { error: message })).into_response();
         if let Some(seconds) = retry_after {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
-        }
-        if unauthorized {
             response
                 .headers_mut()
-                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer realm=\"allmende\""));
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        if unauthorized {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"allmende\""),
+            );
         }
         response
     }
@@ -163,7 +173,10 @@ struct OrganisationParams {
 /// List solutions with filters, sorting and paging.
 #[utoipa::path(get, path = "/solutions", tag = "Lösungen", params(SolutionParams),
     responses((status = 200, body = Page<SolutionCard>), (status = 400, body = ErrorBody)))]
-async fn list_solutions(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Page<SolutionCard>>, ApiError> {
+async fn list_solutions(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<SolutionCard>>, ApiError> {
     let query = SolutionQuery::from_pairs(&pairs(raw), true)?;
     Ok(Json(state.catalogue.solutions(&query).await?))
 }
@@ -172,14 +185,25 @@ async fn list_solutions(State(state): State<AppState>, RawQuery(raw): RawQuery) 
 #[utoipa::path(get, path = "/solutions/{slug}", tag = "Lösungen",
     params(("slug" = String, Path, description = "Slug of the solution")),
     responses((status = 200, body = SolutionDetail), (status = 404, body = ErrorBody)))]
-async fn get_solution(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<SolutionDetail>, ApiError> {
-    state.catalogue.solution(&slug).await?.map(Json).ok_or(ApiError::NotFound)
+async fn get_solution(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<SolutionDetail>, ApiError> {
+    state
+        .catalogue
+        .solution(&slug)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// List data models with filters, sorting and paging.
 #[utoipa::path(get, path = "/data-models", tag = "Datenmodelle", params(DataModelParams),
     responses((status = 200, body = Page<DataModelCard>), (status = 400, body = ErrorBody)))]
-async fn list_data_models(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Page<DataModelCard>>, ApiError> {
+async fn list_data_models(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Page<DataModelCard>>, ApiError> {
     let query = DataModelQuery::from_pairs(&pairs(raw), true)?;
     Ok(Json(state.catalogue.data_models(&query).await?))
 }
@@ -188,8 +212,16 @@ async fn list_data_models(State(state): State<AppState>, RawQuery(raw): RawQuery
 #[utoipa::path(get, path = "/data-models/{slug}", tag = "Datenmodelle",
     params(("slug" = String, Path, description = "Slug of the data model")),
     responses((status = 200, body = DataModelDetail), (status = 404, body = ErrorBody)))]
-async fn get_data_model(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<DataModelDetail>, ApiError> {
-    state.catalogue.data_model(&slug).await?.map(Json).ok_or(ApiError::NotFound)
+async fn get_data_model(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<DataModelDetail>, ApiError> {
+    state
+        .catalogue
+        .data_model(&slug)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// List organisations by name.
@@ -211,7 +243,12 @@ async fn get_organisation(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<OrganisationDetail>, ApiError> {
-    state.catalogue.organisation(&slug).await?.map(Json).ok_or(ApiError::NotFound)
+    state
+        .catalogue
+        .organisation(&slug)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Query parameters of `GET /api/v1/search` (parsed by `app::query::SearchQuery`).
@@ -249,7 +286,10 @@ struct SearchParams {
 /// Search solutions, data models and organisations, with facet counts and snippets.
 #[utoipa::path(get, path = "/search", tag = "Suche", params(SearchParams),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
-async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<SearchResults>, ApiError> {
+async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResults>, ApiError> {
     let query = SearchQuery::from_pairs(&pairs(raw), true)?;
     Ok(Json(state.catalogue.search(&query).await?))
 }
@@ -266,11 +306,23 @@ struct SuggestParams {
 /// Completions for a search box: entry names, then frequent words.
 #[utoipa::path(get, path = "/suggest", tag = "Suche", params(SuggestParams),
     responses((status = 200, body = Vec<Suggestion>), (status = 400, body = ErrorBody)))]
-async fn suggest(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Vec<Suggestion>>, ApiError> {
+async fn suggest(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Vec<Suggestion>>, ApiError> {
     let pairs = pairs(raw);
-    let typed = pairs.iter().rev().find(|(k, _)| k == "q").map(|(_, v)| v.as_str()).unwrap_or("");
+    let typed = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
     if typed.chars().count() > 100 {
-        return Err(QueryError { name: "q".into(), reason: "ist länger als 100 Zeichen".into() }.into());
+        return Err(QueryError {
+            name: "q".into(),
+            reason: "ist länger als 100 Zeichen".into(),
+        }
+        .into());
     }
     Ok(Json(state.catalogue.suggest(typed).await?))
 }
@@ -297,7 +349,12 @@ impl utoipa::Modify for BearerScheme {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("alm_…").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("alm_…")
+                    .build(),
+            ),
         );
     }
 }
@@ -308,7 +365,10 @@ pub struct ApiCaller(pub crate::accounts::tokens::TokenIdentity);
 impl axum::extract::FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let secret = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -319,8 +379,12 @@ impl axum::extract::FromRequestParts<AppState> for ApiCaller {
         let caller = crate::security::caller_of(parts);
         match state.accounts.authenticate_token(secret, &caller).await {
             Ok(identity) => Ok(ApiCaller(identity)),
-            Err(crate::accounts::AccountError::RateLimited(wait)) => Err(ApiError::RateLimited(wait)),
-            Err(crate::accounts::AccountError::Database(err)) => Err(ApiError::Internal(CatalogueError::Database(err.to_string()))),
+            Err(crate::accounts::AccountError::RateLimited(wait)) => {
+                Err(ApiError::RateLimited(wait))
+            }
+            Err(crate::accounts::AccountError::Database(err)) => Err(ApiError::Internal(
+                CatalogueError::Database(err.to_string()),
+            )),
             Err(_) => Err(ApiError::Unauthorized),
         }
     }
@@ -340,7 +404,10 @@ pub struct TokenInfo {
     responses((status = 200, body = TokenInfo), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn token_info(ApiCaller(identity): ApiCaller) -> Json<TokenInfo> {
-    Json(TokenInfo { name: identity.name, organisation: identity.organisation_slug })
+    Json(TokenInfo {
+        name: identity.name,
+        organisation: identity.organisation_slug,
+    })
 }
 
 /// The answer to a successful write.
@@ -354,16 +421,26 @@ pub struct WriteResult {
 
 /// Reads a JSON body strictly: unknown fields are refused with their name.
 fn read_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {e}")))?;
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {e}")))?;
     // PostgreSQL text cannot hold NUL: refuse it here rather than as a database error.
     if has_nul(&value) {
-        return Err(ApiError::Unreadable("Der JSON-Inhalt enthält ein Nullzeichen (\\u0000), das nicht gespeichert werden kann.".into()));
+        return Err(ApiError::Unreadable(
+            "Der JSON-Inhalt enthält ein Nullzeichen (\\u0000), das nicht gespeichert werden kann."
+                .into(),
+        ));
     }
     serde_json::from_value(value).map_err(|e| {
         let text = e.to_string();
-        match text.split('`').nth(1).filter(|_| text.starts_with("unknown field")) {
-            Some(field) => ApiError::Invalid(app::validation::FieldErrors::from([(field.to_owned(), app::validation::FieldError::UnknownField)])),
+        match text
+            .split('`')
+            .nth(1)
+            .filter(|_| text.starts_with("unknown field"))
+        {
+            Some(field) => ApiError::Invalid(app::validation::FieldErrors::from([(
+                field.to_owned(),
+                app::validation::FieldError::UnknownField,
+            )])),
             None => ApiError::Unreadable(format!("Der JSON-Inhalt ist nicht lesbar: {text}")),
         }
     })
@@ -383,7 +460,9 @@ fn entry_error(err: crate::entries::EntryError) -> ApiError {
         crate::entries::EntryError::Invalid(errors) => ApiError::Invalid(errors),
         crate::entries::EntryError::Forbidden => ApiError::Forbidden,
         crate::entries::EntryError::NotFound => ApiError::NotFound,
-        crate::entries::EntryError::Database(err) => ApiError::Internal(CatalogueError::Database(err.to_string())),
+        crate::entries::EntryError::Database(err) => {
+            ApiError::Internal(CatalogueError::Database(err.to_string()))
+        }
     }
 }
 
@@ -405,8 +484,15 @@ async fn create_solution(
         input.change_message = format!("Über die API veröffentlicht (Token „{}“)", identity.name);
     }
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    let slug = state.entries.create_solution(&actor, &input).await.map_err(entry_error)?;
-    let url = format!("{}/loesungen/{slug}", state.site.public_url.trim_end_matches('/'));
+    let slug = state
+        .entries
+        .create_solution(&actor, &input)
+        .await
+        .map_err(entry_error)?;
+    let url = format!(
+        "{}/loesungen/{slug}",
+        state.site.public_url.trim_end_matches('/')
+    );
     Ok((StatusCode::CREATED, Json(WriteResult { slug, url })))
 }
 
@@ -433,11 +519,17 @@ async fn update_solution(
         input.change_message = format!("Über die API geändert (Token „{}“)", identity.name);
     }
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    let slug = state.entries.update_solution(&actor, &slug, &input).await.map_err(entry_error)?;
-    let url = format!("{}/loesungen/{slug}", state.site.public_url.trim_end_matches('/'));
+    let slug = state
+        .entries
+        .update_solution(&actor, &slug, &input)
+        .await
+        .map_err(entry_error)?;
+    let url = format!(
+        "{}/loesungen/{slug}",
+        state.site.public_url.trim_end_matches('/')
+    );
     Ok(Json(WriteResult { slug, url }))
 }
-
 
 /// Publishes a data model for the token's organisation. `json_schema` and `examples` are
 /// JSON text (as typed in the form).
@@ -458,8 +550,15 @@ async fn create_data_model(
         input.change_message = format!("Über die API veröffentlicht (Token „{}“)", identity.name);
     }
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    let slug = state.entries.create_data_model(&actor, &input).await.map_err(entry_error)?;
-    let url = format!("{}/datenmodelle/{slug}", state.site.public_url.trim_end_matches('/'));
+    let slug = state
+        .entries
+        .create_data_model(&actor, &input)
+        .await
+        .map_err(entry_error)?;
+    let url = format!(
+        "{}/datenmodelle/{slug}",
+        state.site.public_url.trim_end_matches('/')
+    );
     Ok((StatusCode::CREATED, Json(WriteResult { slug, url })))
 }
 
@@ -486,8 +585,15 @@ async fn update_data_model(
         input.change_message = format!("Über die API geändert (Token „{}“)", identity.name);
     }
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    let slug = state.entries.update_data_model(&actor, &slug, &input).await.map_err(entry_error)?;
-    let url = format!("{}/datenmodelle/{slug}", state.site.public_url.trim_end_matches('/'));
+    let slug = state
+        .entries
+        .update_data_model(&actor, &slug, &input)
+        .await
+        .map_err(entry_error)?;
+    let url = format!(
+        "{}/datenmodelle/{slug}",
+        state.site.public_url.trim_end_matches('/')
+    );
     Ok(Json(WriteResult { slug, url }))
 }
 
@@ -515,7 +621,11 @@ pub struct PayloadError {
         (status = 422, body = ErrorBody),
         (status = 503, description = "Too many checks at once, or the check ran out of its time budget (see Retry-After)",
             body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait")))))]
-async fn validate_payload(State(state): State<AppState>, Path(slug): Path<String>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+async fn validate_payload(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     use crate::payload_check::{PAYLOAD_LIMIT, RETRY_AFTER_SECONDS, refusal_status};
     let facts = crate::model_tools::model_facts(state.accounts.pool(), &slug)
         .await
@@ -523,20 +633,34 @@ async fn validate_payload(State(state): State<AppState>, Path(slug): Path<String
         .ok_or(ApiError::NotFound)?;
     let refused = |error: app::validation::FieldError| {
         let status = refusal_status(&error);
-        let mut response = (status, Json(ErrorBody { error: error.message(app::i18n::Lang::De) })).into_response();
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error: error.message(app::i18n::Lang::De),
+            }),
+        )
+            .into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
         }
         response
     };
     if body.len() > PAYLOAD_LIMIT {
-        return Ok(refused(app::validation::FieldError::PayloadTooLarge { max_kib: PAYLOAD_LIMIT / 1024 }));
+        return Ok(refused(app::validation::FieldError::PayloadTooLarge {
+            max_kib: PAYLOAD_LIMIT / 1024,
+        }));
     }
-    let text = std::str::from_utf8(&body).map_err(|_| ApiError::Unreadable("Der Inhalt ist kein UTF-8.".into()))?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::Unreadable("Der Inhalt ist kein UTF-8.".into()))?;
     match state.payload_checks.check_text(facts.schema, text).await {
         Ok(errors) => Ok(Json(ValidationReport {
             valid: errors.is_empty(),
-            errors: errors.into_iter().map(|(path, message)| PayloadError { path, message }).collect(),
+            errors: errors
+                .into_iter()
+                .map(|(path, message)| PayloadError { path, message })
+                .collect(),
         })
         .into_response()),
         Err(error) => Ok(refused(error)),
@@ -557,14 +681,27 @@ pub struct SchemaDiffReport {
     params(("slug" = String, Path, description = "The data model's slug"),
            ("gegen" = Option<String>, Query, description = "Compare against this data model instead of the origin")),
     responses((status = 200, body = SchemaDiffReport), (status = 404, body = ErrorBody)))]
-async fn schema_diff(State(state): State<AppState>, Path(slug): Path<String>, RawQuery(raw): RawQuery) -> Result<Json<SchemaDiffReport>, ApiError> {
+async fn schema_diff(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SchemaDiffReport>, ApiError> {
     let pool = state.accounts.pool();
     let db = |e: sqlx::Error| ApiError::Internal(CatalogueError::Database(e.to_string()));
-    let facts = crate::model_tools::model_facts(pool, &slug).await.map_err(db)?.ok_or(ApiError::NotFound)?;
-    let against = pairs(raw).into_iter().find(|(k, _)| k == "gegen").map(|(_, v)| v);
+    let facts = crate::model_tools::model_facts(pool, &slug)
+        .await
+        .map_err(db)?
+        .ok_or(ApiError::NotFound)?;
+    let against = pairs(raw)
+        .into_iter()
+        .find(|(k, _)| k == "gegen")
+        .map(|(_, v)| v);
     let (against_slug, against_schema) = match against {
         Some(other) => {
-            let other_facts = crate::model_tools::model_facts(pool, &other).await.map_err(db)?.ok_or(ApiError::NotFound)?;
+            let other_facts = crate::model_tools::model_facts(pool, &other)
+                .await
+                .map_err(db)?
+                .ok_or(ApiError::NotFound)?;
             (other, other_facts.schema)
         }
         None => {
@@ -573,11 +710,24 @@ async fn schema_diff(State(state): State<AppState>, Path(slug): Path<String>, Ra
         }
     };
     let changes = app::schema_diff::diff(&against_schema, &facts.schema);
-    Ok(Json(SchemaDiffReport { against: against_slug, breaking: app::schema_diff::is_breaking(&changes), changes }))
+    Ok(Json(SchemaDiffReport {
+        against: against_slug,
+        breaking: app::schema_diff::is_breaking(&changes),
+        changes,
+    }))
 }
 
-async fn lineage_of(state: &AppState, kind: crate::entries::EntryKind, slug: &str) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
-    state.entries.lineage(kind, slug).await.map(Json).map_err(entry_error)
+async fn lineage_of(
+    state: &AppState,
+    kind: crate::entries::EntryKind,
+    slug: &str,
+) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
+    state
+        .entries
+        .lineage(kind, slug)
+        .await
+        .map(Json)
+        .map_err(entry_error)
 }
 
 /// The whole lineage (origin and every fork, all generations) of a solution, in tree order.
@@ -586,7 +736,10 @@ async fn lineage_of(state: &AppState, kind: crate::entries::EntryKind, slug: &st
 #[utoipa::path(get, path = "/solutions/{slug}/lineage", tag = "Nachnutzung",
     params(("slug" = String, Path, description = "The solution's slug")),
     responses((status = 200, body = Vec<app::editing::LineageNode>), (status = 404, body = ErrorBody)))]
-async fn solution_lineage(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
+async fn solution_lineage(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
     lineage_of(&state, crate::entries::EntryKind::Solution, &slug).await
 }
 
@@ -594,17 +747,30 @@ async fn solution_lineage(State(state): State<AppState>, Path(slug): Path<String
 #[utoipa::path(get, path = "/data-models/{slug}/lineage", tag = "Nachnutzung",
     params(("slug" = String, Path, description = "The data model's slug")),
     responses((status = 200, body = Vec<app::editing::LineageNode>), (status = 404, body = ErrorBody)))]
-async fn data_model_lineage(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
+async fn data_model_lineage(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<app::editing::LineageNode>>, ApiError> {
     lineage_of(&state, crate::entries::EntryKind::DataModel, &slug).await
 }
 
-async fn adopt_entry(state: &AppState, identity: crate::accounts::tokens::TokenIdentity, kind: crate::entries::EntryKind, slug: &str, body: &[u8]) -> Result<StatusCode, ApiError> {
+async fn adopt_entry(
+    state: &AppState,
+    identity: crate::accounts::tokens::TokenIdentity,
+    kind: crate::entries::EntryKind,
+    slug: &str,
+    body: &[u8],
+) -> Result<StatusCode, ApiError> {
     let mut input: app::editing::AdoptionInput = read_json(body)?;
     if input.organisation.trim().is_empty() {
         input.organisation = identity.organisation_slug.clone();
     }
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    state.entries.adopt(&actor, kind, slug, &input).await.map_err(entry_error)?;
+    state
+        .entries
+        .adopt(&actor, kind, slug, &input)
+        .await
+        .map_err(entry_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -613,17 +779,42 @@ async fn adopt_entry(state: &AppState, identity: crate::accounts::tokens::TokenI
     params(("slug" = String, Path, description = "The solution's slug")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
     security(("bearer" = [])))]
-async fn adopt_solution(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller, body: axum::body::Bytes) -> Result<StatusCode, ApiError> {
-    adopt_entry(&state, identity, crate::entries::EntryKind::Solution, &slug, &body).await
+async fn adopt_solution(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    adopt_entry(
+        &state,
+        identity,
+        crate::entries::EntryKind::Solution,
+        &slug,
+        &body,
+    )
+    .await
 }
 
 /// Withdraws the token's organisation's use of a solution.
 #[utoipa::path(delete, path = "/solutions/{slug}/adoption", tag = "Nachnutzung",
     params(("slug" = String, Path, description = "The solution's slug")),
     responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-async fn withdraw_solution(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<StatusCode, ApiError> {
+async fn withdraw_solution(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+) -> Result<StatusCode, ApiError> {
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    state.entries.withdraw(&actor, crate::entries::EntryKind::Solution, &slug, &identity.organisation_slug).await.map_err(entry_error)?;
+    state
+        .entries
+        .withdraw(
+            &actor,
+            crate::entries::EntryKind::Solution,
+            &slug,
+            &identity.organisation_slug,
+        )
+        .await
+        .map_err(entry_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -632,25 +823,69 @@ async fn withdraw_solution(State(state): State<AppState>, Path(slug): Path<Strin
     params(("slug" = String, Path, description = "The data model's slug")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
     security(("bearer" = [])))]
-async fn adopt_data_model(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller, body: axum::body::Bytes) -> Result<StatusCode, ApiError> {
-    adopt_entry(&state, identity, crate::entries::EntryKind::DataModel, &slug, &body).await
+async fn adopt_data_model(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    adopt_entry(
+        &state,
+        identity,
+        crate::entries::EntryKind::DataModel,
+        &slug,
+        &body,
+    )
+    .await
 }
 
 /// Withdraws the token's organisation's use of a data model.
 #[utoipa::path(delete, path = "/data-models/{slug}/adoption", tag = "Nachnutzung",
     params(("slug" = String, Path, description = "The data model's slug")),
     responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-async fn withdraw_data_model(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<StatusCode, ApiError> {
+async fn withdraw_data_model(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+) -> Result<StatusCode, ApiError> {
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    state.entries.withdraw(&actor, crate::entries::EntryKind::DataModel, &slug, &identity.organisation_slug).await.map_err(entry_error)?;
+    state
+        .entries
+        .withdraw(
+            &actor,
+            crate::entries::EntryKind::DataModel,
+            &slug,
+            &identity.organisation_slug,
+        )
+        .await
+        .map_err(entry_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fork_entry(state: &AppState, identity: crate::accounts::tokens::TokenIdentity, kind: crate::entries::EntryKind, slug: &str) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+async fn fork_entry(
+    state: &AppState,
+    identity: crate::accounts::tokens::TokenIdentity,
+    kind: crate::entries::EntryKind,
+    slug: &str,
+) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
     let actor = crate::accounts::Actor::token(identity.organisation_id);
-    let new_slug = state.entries.fork(&actor, kind, slug, &identity.organisation_slug).await.map_err(entry_error)?;
-    let url = format!("{}/{}/{new_slug}", state.site.public_url.trim_end_matches('/'), kind.section());
-    Ok((StatusCode::CREATED, Json(WriteResult { slug: new_slug, url })))
+    let new_slug = state
+        .entries
+        .fork(&actor, kind, slug, &identity.organisation_slug)
+        .await
+        .map_err(entry_error)?;
+    let url = format!(
+        "{}/{}/{new_slug}",
+        state.site.public_url.trim_end_matches('/'),
+        kind.section()
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(WriteResult {
+            slug: new_slug,
+            url,
+        }),
+    ))
 }
 
 /// Forks a solution into the token's organisation.
@@ -658,7 +893,11 @@ async fn fork_entry(state: &AppState, identity: crate::accounts::tokens::TokenId
     params(("slug" = String, Path, description = "The solution's slug")),
     responses((status = 201, body = WriteResult), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
     security(("bearer" = [])))]
-async fn fork_solution(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+async fn fork_solution(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
     fork_entry(&state, identity, crate::entries::EntryKind::Solution, &slug).await
 }
 
@@ -667,8 +906,18 @@ async fn fork_solution(State(state): State<AppState>, Path(slug): Path<String>, 
     params(("slug" = String, Path, description = "The data model's slug")),
     responses((status = 201, body = WriteResult), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)),
     security(("bearer" = [])))]
-async fn fork_data_model(State(state): State<AppState>, Path(slug): Path<String>, ApiCaller(identity): ApiCaller) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
-    fork_entry(&state, identity, crate::entries::EntryKind::DataModel, &slug).await
+async fn fork_data_model(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    ApiCaller(identity): ApiCaller,
+) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+    fork_entry(
+        &state,
+        identity,
+        crate::entries::EntryKind::DataModel,
+        &slug,
+    )
+    .await
 }
 
 /// The API routes (relative to `/api/v1`) and their OpenAPI document.

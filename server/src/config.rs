@@ -43,7 +43,12 @@ pub struct Config {
     pub pg_bin: Option<PathBuf>,
 
     /// Address the web server listens on.
-    #[arg(long, env = "ALLMENDE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "ALLMENDE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
 
     /// Public base URL for canonical links and feeds (default: http://ALLMENDE_ADDR).
@@ -51,11 +56,22 @@ pub struct Config {
     pub public_url: Option<String>,
 
     /// The built site (wasm, JavaScript, CSS, KERN assets) as produced by cargo-leptos.
-    #[arg(long, env = "ALLMENDE_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "ALLMENDE_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
     /// Demo catalogue: auto (only with the embedded database), on, off.
-    #[arg(long, env = "ALLMENDE_DEMO", value_enum, default_value = "auto", global = true)]
+    #[arg(
+        long,
+        env = "ALLMENDE_DEMO",
+        value_enum,
+        default_value = "auto",
+        global = true
+    )]
     pub demo: DemoMode,
 
     /// Log filter, e.g. `info`, `debug`, `allmende=debug,sqlx=warn`.
@@ -66,7 +82,12 @@ pub struct Config {
     /// (e.g. `127.0.0.1,10.0.0.0/8`). Only for requests from these is `X-Forwarded-For`
     /// read (its rightmost address that is not one of them is the client); without this,
     /// the TCP peer is the client. Rate limits and the audit log use that address.
-    #[arg(long, env = "ALLMENDE_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "ALLMENDE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
     pub trusted_proxies: Vec<IpRange>,
 
     /// Operator name for the Impressum (e.g. "Stadt Musterhausen, Amt für Digitalisierung").
@@ -91,13 +112,18 @@ pub struct Config {
 }
 
 fn non_empty(value: &Option<String>) -> Option<String> {
-    value.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    value
+        .as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 impl Config {
     /// Where this server's search index lives.
     pub fn index_dir(&self) -> PathBuf {
-        self.index_dir.clone().unwrap_or_else(|| self.data_dir.join("search-index"))
+        self.index_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("search-index"))
     }
 
     /// The base URL without trailing slash.
@@ -134,7 +160,11 @@ impl Config {
 
     /// What pages need to know about the site.
     pub fn site_config(&self, demo_loaded: bool) -> SiteConfig {
-        SiteConfig { public_url: self.public_url(), operator: self.operator(), demo: demo_loaded }
+        SiteConfig {
+            public_url: self.public_url(),
+            operator: self.operator(),
+            demo: demo_loaded,
+        }
     }
 }
 
@@ -152,7 +182,13 @@ mod tests {
     fn trusted_proxies_are_a_comma_separated_list_of_addresses_and_ranges() {
         let cli = Cli::parse_from(["allmende", "--trusted-proxies", "127.0.0.1, 10.0.0.0/8"]);
         assert_eq!(cli.config.trusted_proxies.len(), 2);
-        assert!(Cli::parse_from(["allmende"]).config.trusted_proxies.is_empty(), "none by default");
+        assert!(
+            Cli::parse_from(["allmende"])
+                .config
+                .trusted_proxies
+                .is_empty(),
+            "none by default"
+        );
         assert!(Cli::try_parse_from(["allmende", "--trusted-proxies", "proxy.local"]).is_err());
     }
 }

@@ -98,7 +98,10 @@ pub struct DemoSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error("the bundled demo data is malformed ({file}): {source}")]
-    Malformed { file: &'static str, source: serde_json::Error },
+    Malformed {
+        file: &'static str,
+        source: serde_json::Error,
+    },
     #[error("the demo data refers to an unknown {what} {slug:?}")]
     UnknownReference { what: &'static str, slug: String },
     #[error("fork chain in the demo data cannot be resolved (cycle?)")]
@@ -113,13 +116,18 @@ fn parse<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result
 
 /// Whether the demo has been loaded into this database.
 pub async fn is_loaded(pool: &PgPool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select exists (select 1 from allmende_meta where key = $1)").bind(DEMO_MARKER).fetch_one(pool).await
+    sqlx::query_scalar("select exists (select 1 from allmende_meta where key = $1)")
+        .bind(DEMO_MARKER)
+        .fetch_one(pool)
+        .await
 }
 
 /// Loads the demo when it has never been loaded and the catalogue is empty.
 /// Returns `None` when nothing was done.
 pub async fn load_if_fresh(pool: &PgPool) -> Result<Option<DemoSummary>, DemoError> {
-    let empty: bool = sqlx::query_scalar("select not exists (select 1 from organisations)").fetch_one(pool).await?;
+    let empty: bool = sqlx::query_scalar("select not exists (select 1 from organisations)")
+        .fetch_one(pool)
+        .await?;
     if is_loaded(pool).await? || !empty {
         return Ok(None);
     }
@@ -128,8 +136,12 @@ pub async fn load_if_fresh(pool: &PgPool) -> Result<Option<DemoSummary>, DemoErr
 
 /// Loads the demo catalogue in one transaction (fails on slug conflicts, changing nothing).
 pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
-    let organisations: Vec<Organisation> = parse("organisations.json", include_str!("demo/organisations.json"))?;
-    let data_models: Vec<DataModel> = parse("data_models.json", include_str!("demo/data_models.json"))?;
+    let organisations: Vec<Organisation> = parse(
+        "organisations.json",
+        include_str!("demo/organisations.json"),
+    )?;
+    let data_models: Vec<DataModel> =
+        parse("data_models.json", include_str!("demo/data_models.json"))?;
     let solutions: Vec<Solution> = parse("solutions.json", include_str!("demo/solutions.json"))?;
     let adoptions: Vec<Adoption> = parse("adoptions.json", include_str!("demo/adoptions.json"))?;
 
@@ -156,7 +168,13 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         org_ids.insert(org.slug.clone(), id);
     }
     let org_id = |slug: &str| {
-        org_ids.get(slug).copied().ok_or_else(|| DemoError::UnknownReference { what: "organisation", slug: slug.to_owned() })
+        org_ids
+            .get(slug)
+            .copied()
+            .ok_or_else(|| DemoError::UnknownReference {
+                what: "organisation",
+                slug: slug.to_owned(),
+            })
     };
 
     let mut model_ids: HashMap<String, Uuid> = HashMap::new();
@@ -259,7 +277,10 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         .await?;
     }
 
-    sqlx::query("insert into allmende_meta (key, value) values ($1, now()::text)").bind(DEMO_MARKER).execute(&mut *tx).await?;
+    sqlx::query("insert into allmende_meta (key, value) values ($1, now()::text)")
+        .bind(DEMO_MARKER)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(DemoSummary {
         organisations: organisations.len(),
@@ -269,12 +290,27 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     })
 }
 
-fn lookup(ids: &HashMap<String, Uuid>, slug: Option<&str>, what: &'static str) -> Result<Option<Uuid>, DemoError> {
-    slug.map(|s| ids.get(s).copied().ok_or_else(|| DemoError::UnknownReference { what, slug: s.to_owned() })).transpose()
+fn lookup(
+    ids: &HashMap<String, Uuid>,
+    slug: Option<&str>,
+    what: &'static str,
+) -> Result<Option<Uuid>, DemoError> {
+    slug.map(|s| {
+        ids.get(s)
+            .copied()
+            .ok_or_else(|| DemoError::UnknownReference {
+                what,
+                slug: s.to_owned(),
+            })
+    })
+    .transpose()
 }
 
 /// Orders entries so that every origin comes before its forks.
-fn in_lineage_order<'a, T>(items: &'a [T], key: impl Fn(&'a T) -> (&'a String, Option<&'a str>)) -> Result<Vec<&'a T>, DemoError> {
+fn in_lineage_order<'a, T>(
+    items: &'a [T],
+    key: impl Fn(&'a T) -> (&'a String, Option<&'a str>),
+) -> Result<Vec<&'a T>, DemoError> {
     let mut placed: Vec<&str> = Vec::with_capacity(items.len());
     let mut ordered = Vec::with_capacity(items.len());
     let mut pending: Vec<&T> = items.iter().collect();

@@ -46,11 +46,17 @@ pub enum EmbeddedPgError {
     #[error("{step} ist fehlgeschlagen / failed: {detail}")]
     Command { step: String, detail: String },
     #[error("Dateisystemfehler / file system error at {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> EmbeddedPgError + '_ {
-    move |source| EmbeddedPgError::Io { path: path.to_owned(), source }
+    move |source| EmbeddedPgError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// The unprivileged account PostgreSQL runs as when we are root.
@@ -77,7 +83,11 @@ impl EmbeddedPostgres {
     pub fn find_bin_dir(explicit: Option<&Path>) -> Result<PathBuf, EmbeddedPgError> {
         let has_tools = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
         if let Some(dir) = explicit {
-            return if has_tools(dir) { Ok(dir.to_owned()) } else { Err(EmbeddedPgError::BinariesNotFound) };
+            return if has_tools(dir) {
+                Ok(dir.to_owned())
+            } else {
+                Err(EmbeddedPgError::BinariesNotFound)
+            };
         }
         let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
             .into_iter()
@@ -113,7 +123,8 @@ impl EmbeddedPostgres {
         let cluster_dir = base.join("postgres");
         let mut socket_dir = base.join("postgres-socket");
         if socket_dir.as_os_str().len() > MAX_SOCKET_DIR_LEN {
-            socket_dir = std::env::temp_dir().join(format!("allmende-pg-{:016x}", path_hash(&cluster_dir)));
+            socket_dir =
+                std::env::temp_dir().join(format!("allmende-pg-{:016x}", path_hash(&cluster_dir)));
         }
         if base != data_dir {
             tracing::info!(
@@ -124,18 +135,40 @@ impl EmbeddedPostgres {
         for dir in [&cluster_dir, &socket_dir] {
             refuse_foreign_dir(dir, run_as)?;
             std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io_err(dir))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(io_err(dir))?;
             if let Some(account) = run_as {
-                std::os::unix::fs::chown(dir, Some(account.uid), Some(account.gid)).map_err(io_err(dir))?;
+                std::os::unix::fs::chown(dir, Some(account.uid), Some(account.gid))
+                    .map_err(io_err(dir))?;
             }
         }
 
         let bin_dir = matching_bin_dir(&cluster_dir, bin_dir)?;
-        let mut pg = EmbeddedPostgres { bin_dir, cluster_dir, socket_dir, run_as, running: false };
+        let mut pg = EmbeddedPostgres {
+            bin_dir,
+            cluster_dir,
+            socket_dir,
+            run_as,
+            running: false,
+        };
         if !pg.cluster_dir.join("PG_VERSION").exists() {
             tracing::info!(cluster = %pg.cluster_dir.display(), "initialising a private PostgreSQL cluster");
             let cluster = pg.cluster_dir.to_string_lossy().into_owned();
-            pg.run("initdb", &["-D", &cluster, "-U", DB_NAME, "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]).await?;
+            pg.run(
+                "initdb",
+                &[
+                    "-D",
+                    &cluster,
+                    "-U",
+                    DB_NAME,
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ],
+            )
+            .await?;
         }
         if pg.is_running().await {
             // Left running by an earlier process that died before it could stop it. The
@@ -143,12 +176,22 @@ impl EmbeddedPostgres {
             tracing::info!("the private PostgreSQL cluster is already running; using it");
         } else {
             let cluster = pg.cluster_dir.to_string_lossy().into_owned();
-            let log = pg.cluster_dir.join("server.log").to_string_lossy().into_owned();
+            let log = pg
+                .cluster_dir
+                .join("server.log")
+                .to_string_lossy()
+                .into_owned();
             let options = format!(
                 "-c listen_addresses='' -k '{}' -p {SOCKET_PORT} -c unix_socket_permissions=0700",
                 pg.socket_dir.display()
             );
-            pg.run("pg_ctl", &["-D", &cluster, "-l", &log, "-w", "-t", "60", "-o", &options, "start"]).await?;
+            pg.run(
+                "pg_ctl",
+                &[
+                    "-D", &cluster, "-l", &log, "-w", "-t", "60", "-o", &options, "start",
+                ],
+            )
+            .await?;
         }
         pg.running = true;
         if let Err(err) = pg.ensure_database().await {
@@ -160,7 +203,11 @@ impl EmbeddedPostgres {
 
     /// Connection options for the cluster's `allmende` database over the Unix socket.
     pub fn connect_options(&self) -> PgConnectOptions {
-        PgConnectOptions::new().socket(&self.socket_dir).port(SOCKET_PORT).username(DB_NAME).database(DB_NAME)
+        PgConnectOptions::new()
+            .socket(&self.socket_dir)
+            .port(SOCKET_PORT)
+            .username(DB_NAME)
+            .database(DB_NAME)
     }
 
     /// The cluster's directory.
@@ -175,28 +222,44 @@ impl EmbeddedPostgres {
         }
         tracing::info!("stopping the private PostgreSQL cluster");
         let cluster = self.cluster_dir.to_string_lossy().into_owned();
-        self.run("pg_ctl", &["-D", &cluster, "-m", "fast", "-w", "-t", "60", "stop"]).await.map(|_| ())
+        self.run(
+            "pg_ctl",
+            &["-D", &cluster, "-m", "fast", "-w", "-t", "60", "stop"],
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn is_running(&self) -> bool {
         let cluster = self.cluster_dir.to_string_lossy().into_owned();
-        self.run("pg_ctl", &["-D", &cluster, "status"]).await.is_ok()
+        self.run("pg_ctl", &["-D", &cluster, "status"])
+            .await
+            .is_ok()
     }
 
     async fn ensure_database(&self) -> Result<(), EmbeddedPgError> {
         use sqlx::Connection;
         let options = self.connect_options().database("postgres");
         let mut conn = connect_with_retry(&options).await?;
-        let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(DB_NAME)
-            .fetch_one(&mut conn)
-            .await
-            .map_err(|e| EmbeddedPgError::Command { step: "create database".into(), detail: e.to_string() })?;
-        if !exists {
-            sqlx::query(&format!("create database {DB_NAME} encoding 'UTF8' template template0"))
-                .execute(&mut conn)
+        let exists: bool =
+            sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+                .bind(DB_NAME)
+                .fetch_one(&mut conn)
                 .await
-                .map_err(|e| EmbeddedPgError::Command { step: "create database".into(), detail: e.to_string() })?;
+                .map_err(|e| EmbeddedPgError::Command {
+                    step: "create database".into(),
+                    detail: e.to_string(),
+                })?;
+        if !exists {
+            sqlx::query(&format!(
+                "create database {DB_NAME} encoding 'UTF8' template template0"
+            ))
+            .execute(&mut conn)
+            .await
+            .map_err(|e| EmbeddedPgError::Command {
+                step: "create database".into(),
+                detail: e.to_string(),
+            })?;
         }
         let _ = conn.close().await;
         Ok(())
@@ -205,7 +268,10 @@ impl EmbeddedPostgres {
     /// Runs one of PostgreSQL's programs (as the unprivileged account when we are root).
     async fn run(&self, program: &str, args: &[&str]) -> Result<String, EmbeddedPgError> {
         let mut cmd = std::process::Command::new(self.bin_dir.join(program));
-        cmd.args(args).env("LC_ALL", "C.UTF-8").env_remove("PGDATA").current_dir(&self.cluster_dir);
+        cmd.args(args)
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("PGDATA")
+            .current_dir(&self.cluster_dir);
         if let Some(account) = self.run_as {
             cmd.uid(account.uid).gid(account.gid);
         }
@@ -213,7 +279,10 @@ impl EmbeddedPostgres {
             .kill_on_drop(true)
             .output()
             .await
-            .map_err(|e| EmbeddedPgError::Command { step: program.into(), detail: e.to_string() })?;
+            .map_err(|e| EmbeddedPgError::Command {
+                step: program.into(),
+                detail: e.to_string(),
+            })?;
         if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         } else {
@@ -221,12 +290,17 @@ impl EmbeddedPostgres {
             if detail.is_empty() {
                 detail = String::from_utf8_lossy(&output.stdout).trim().to_owned();
             }
-            Err(EmbeddedPgError::Command { step: program.into(), detail })
+            Err(EmbeddedPgError::Command {
+                step: program.into(),
+                detail,
+            })
         }
     }
 }
 
-async fn connect_with_retry(options: &PgConnectOptions) -> Result<sqlx::PgConnection, EmbeddedPgError> {
+async fn connect_with_retry(
+    options: &PgConnectOptions,
+) -> Result<sqlx::PgConnection, EmbeddedPgError> {
     use sqlx::ConnectOptions;
     let mut last = String::new();
     for _ in 0..50 {
@@ -236,7 +310,10 @@ async fn connect_with_retry(options: &PgConnectOptions) -> Result<sqlx::PgConnec
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err(EmbeddedPgError::Command { step: "connect".into(), detail: last })
+    Err(EmbeddedPgError::Command {
+        step: "connect".into(),
+        detail: last,
+    })
 }
 
 /// `None` when we are not root; else the `postgres` account.
@@ -261,7 +338,9 @@ fn unprivileged_account() -> Result<Option<RunAs>, EmbeddedPgError> {
 /// directory may sit in the shared /tmp, where someone else could have prepared it.
 fn refuse_foreign_dir(dir: &Path, run_as: Option<RunAs>) -> Result<(), EmbeddedPgError> {
     use std::os::unix::fs::MetadataExt;
-    let Ok(meta) = std::fs::symlink_metadata(dir) else { return Ok(()) };
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return Ok(());
+    };
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     let allowed = [Some(me), run_as.map(|a| a.uid)];
@@ -279,12 +358,21 @@ fn refuse_foreign_dir(dir: &Path, run_as: Option<RunAs>) -> Result<(), EmbeddedP
 /// The programs of the PostgreSQL version the existing cluster was created with (from
 /// `PG_VERSION`), so that installing a newer PostgreSQL beside the old one does not break it.
 fn matching_bin_dir(cluster_dir: &Path, found: PathBuf) -> Result<PathBuf, EmbeddedPgError> {
-    let Ok(version) = std::fs::read_to_string(cluster_dir.join("PG_VERSION")) else { return Ok(found) };
+    let Ok(version) = std::fs::read_to_string(cluster_dir.join("PG_VERSION")) else {
+        return Ok(found);
+    };
     let version = version.trim();
-    if found.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()) == Some(version) {
+    if found
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        == Some(version)
+    {
         return Ok(found);
     }
-    let same = PathBuf::from("/usr/lib/postgresql").join(version).join("bin");
+    let same = PathBuf::from("/usr/lib/postgresql")
+        .join(version)
+        .join("bin");
     if same.join("pg_ctl").is_file() {
         return Ok(same);
     }
@@ -302,7 +390,9 @@ fn matching_bin_dir(cluster_dir: &Path, found: PathBuf) -> Result<PathBuf, Embed
 /// runs as `postgres` inside a directory that root created).
 fn world_traversable(path: &Path) -> bool {
     path.ancestors().all(|dir| {
-        std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(false)
+        std::fs::metadata(dir)
+            .map(|m| m.permissions().mode() & 0o001 != 0)
+            .unwrap_or(false)
     })
 }
 
@@ -313,7 +403,12 @@ fn fallback_base(data_dir: &Path) -> PathBuf {
 
 fn path_hash(path: &Path) -> u64 {
     // FNV-1a: stable across runs and Rust versions (unlike DefaultHasher).
-    path.as_os_str().as_encoded_bytes().iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf29ce484222325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+        })
 }
 
 #[cfg(test)]
@@ -322,13 +417,19 @@ mod tests {
 
     #[test]
     fn the_path_hash_is_stable() {
-        assert_eq!(path_hash(Path::new("/srv/allmende/data")), path_hash(Path::new("/srv/allmende/data")));
+        assert_eq!(
+            path_hash(Path::new("/srv/allmende/data")),
+            path_hash(Path::new("/srv/allmende/data"))
+        );
         assert_ne!(path_hash(Path::new("/a")), path_hash(Path::new("/b")));
     }
 
     #[test]
     fn an_explicit_directory_without_initdb_is_rejected() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(EmbeddedPostgres::find_bin_dir(Some(dir.path())), Err(EmbeddedPgError::BinariesNotFound)));
+        assert!(matches!(
+            EmbeddedPostgres::find_bin_dir(Some(dir.path())),
+            Err(EmbeddedPgError::BinariesNotFound)
+        ));
     }
 }

@@ -111,13 +111,26 @@ pub struct Entries {
 }
 
 /// The organisation id of a slug, if the actor may edit its entries.
-async fn editable_org(conn: &mut PgConnection, actor: &Actor, slug: &str) -> Result<Uuid, EntryError> {
-    let org: Option<(Uuid,)> = sqlx::query_as("select id from organisations where slug = $1").bind(slug).fetch_optional(&mut *conn).await?;
+async fn editable_org(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    slug: &str,
+) -> Result<Uuid, EntryError> {
+    let org: Option<(Uuid,)> = sqlx::query_as("select id from organisations where slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some((org,)) = org else {
-        return Err(EntryError::field("organisation", FieldError::NotYourOrganisation));
+        return Err(EntryError::field(
+            "organisation",
+            FieldError::NotYourOrganisation,
+        ));
     };
     if !allowed(actor, Action::EditEntries, org) {
-        return Err(EntryError::field("organisation", FieldError::NotYourOrganisation));
+        return Err(EntryError::field(
+            "organisation",
+            FieldError::NotYourOrganisation,
+        ));
     }
     Ok(org)
 }
@@ -128,7 +141,12 @@ pub const RESERVED_SLUGS: &[&str] = &["neu", "importieren"];
 
 /// Whether a slug is free for `kind` (not used by another entry, nor as an old slug of one,
 /// nor reserved).
-async fn slug_is_free(conn: &mut PgConnection, kind: EntryKind, slug: &str, except: Option<Uuid>) -> Result<bool, sqlx::Error> {
+async fn slug_is_free(
+    conn: &mut PgConnection,
+    kind: EntryKind,
+    slug: &str,
+    except: Option<Uuid>,
+) -> Result<bool, sqlx::Error> {
     if RESERVED_SLUGS.contains(&slug) {
         return Ok(false);
     }
@@ -148,14 +166,25 @@ async fn slug_is_free(conn: &mut PgConnection, kind: EntryKind, slug: &str, exce
 }
 
 /// A free slug: `wanted` if free and chosen by the user, else the first free `base-N`.
-async fn free_slug(conn: &mut PgConnection, kind: EntryKind, wanted: &str, explicit: bool, except: Option<Uuid>) -> Result<String, EntryError> {
+async fn free_slug(
+    conn: &mut PgConnection,
+    kind: EntryKind,
+    wanted: &str,
+    explicit: bool,
+    except: Option<Uuid>,
+) -> Result<String, EntryError> {
     if slug_is_free(conn, kind, wanted, except).await? {
         return Ok(wanted.to_owned());
     }
     if explicit {
         return Err(EntryError::field("slug", FieldError::SlugTaken));
     }
-    let base: String = wanted.chars().take(74).collect::<String>().trim_end_matches('-').to_owned();
+    let base: String = wanted
+        .chars()
+        .take(74)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned();
     for n in 2..1000 {
         let candidate = format!("{base}-{n}");
         if slug_is_free(conn, kind, &candidate, except).await? {
@@ -166,14 +195,30 @@ async fn free_slug(conn: &mut PgConnection, kind: EntryKind, wanted: &str, expli
 }
 
 /// Replaces a solution's links to the data models it produces or consumes.
-async fn set_links(conn: &mut PgConnection, solution: Uuid, draft: &SolutionDraft) -> Result<(), EntryError> {
-    sqlx::query("delete from solution_data_models where solution_id = $1").bind(solution).execute(&mut *conn).await?;
-    for (field, relation, slugs) in [("produces", "produces", &draft.produces), ("consumes", "consumes", &draft.consumes)] {
+async fn set_links(
+    conn: &mut PgConnection,
+    solution: Uuid,
+    draft: &SolutionDraft,
+) -> Result<(), EntryError> {
+    sqlx::query("delete from solution_data_models where solution_id = $1")
+        .bind(solution)
+        .execute(&mut *conn)
+        .await?;
+    for (field, relation, slugs) in [
+        ("produces", "produces", &draft.produces),
+        ("consumes", "consumes", &draft.consumes),
+    ] {
         for slug in slugs {
             let model: Option<(Uuid,)> =
-                sqlx::query_as("select id from visible_data_models where slug = $1").bind(slug).fetch_optional(&mut *conn).await?;
+                sqlx::query_as("select id from visible_data_models where slug = $1")
+                    .bind(slug)
+                    .fetch_optional(&mut *conn)
+                    .await?;
             let Some((model,)) = model else {
-                return Err(EntryError::field(field, FieldError::UnknownDataModel { slug: slug.clone() }));
+                return Err(EntryError::field(
+                    field,
+                    FieldError::UnknownDataModel { slug: slug.clone() },
+                ));
             };
             sqlx::query("insert into solution_data_models (solution_id, data_model_id, relation) values ($1, $2, $3) on conflict do nothing")
                 .bind(solution)
@@ -187,7 +232,12 @@ async fn set_links(conn: &mut PgConnection, solution: Uuid, draft: &SolutionDraf
 }
 
 /// Keeps an old slug pointing to its entry.
-async fn remember_old_slug(conn: &mut PgConnection, kind: EntryKind, old_slug: &str, entry: Uuid) -> Result<(), sqlx::Error> {
+async fn remember_old_slug(
+    conn: &mut PgConnection,
+    kind: EntryKind,
+    old_slug: &str,
+    entry: Uuid,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "insert into entry_slug_history (kind, old_slug, entry_id) values ($1, $2, $3) on conflict (kind, old_slug) do update set entry_id = excluded.entry_id",
     )
@@ -227,7 +277,10 @@ async fn add_revision(
 impl Entries {
     /// The service on `pool`.
     pub fn new(pool: PgPool) -> Entries {
-        Entries { pool, checks: crate::payload_check::PayloadChecks::new() }
+        Entries {
+            pool,
+            checks: crate::payload_check::PayloadChecks::new(),
+        }
     }
 
     /// The service with a shared checking service (so all checks share its slots).
@@ -237,11 +290,22 @@ impl Entries {
     }
 
     /// Publishes a solution; returns its slug.
-    pub async fn create_solution(&self, actor: &Actor, input: &SolutionInput) -> Result<String, EntryError> {
+    pub async fn create_solution(
+        &self,
+        actor: &Actor,
+        input: &SolutionInput,
+    ) -> Result<String, EntryError> {
         let draft = input.parse().map_err(EntryError::Invalid)?;
         let mut tx = self.pool.begin().await?;
         let org = editable_org(&mut tx, actor, &draft.organisation).await?;
-        let slug = free_slug(&mut tx, EntryKind::Solution, &draft.slug, !input.slug.trim().is_empty(), None).await?;
+        let slug = free_slug(
+            &mut tx,
+            EntryKind::Solution,
+            &draft.slug,
+            !input.slug.trim().is_empty(),
+            None,
+        )
+        .await?;
         let (id,): (Uuid,) = sqlx::query_as(
             r#"
             insert into solutions (slug, organisation_id, name, short_description, short_description_en,
@@ -276,21 +340,42 @@ impl Entries {
         .fetch_one(&mut *tx)
         .await?;
         set_links(&mut tx, id, &draft).await?;
-        let snapshot = SolutionDraft { slug: slug.clone(), ..draft.clone() };
-        let message = if draft.change_message.is_empty() { "Veröffentlicht" } else { draft.change_message.as_str() };
-        add_revision(&mut tx, EntryKind::Solution, id, actor.user_id, message, &snapshot).await?;
+        let snapshot = SolutionDraft {
+            slug: slug.clone(),
+            ..draft.clone()
+        };
+        let message = if draft.change_message.is_empty() {
+            "Veröffentlicht"
+        } else {
+            draft.change_message.as_str()
+        };
+        add_revision(
+            &mut tx,
+            EntryKind::Solution,
+            id,
+            actor.user_id,
+            message,
+            &snapshot,
+        )
+        .await?;
         tx.commit().await?;
         Ok(slug)
     }
 
     /// Saves a new version of a solution; returns its (possibly new) slug. The old slug
     /// keeps pointing to the entry.
-    pub async fn update_solution(&self, actor: &Actor, slug: &str, input: &SolutionInput) -> Result<String, EntryError> {
+    pub async fn update_solution(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        input: &SolutionInput,
+    ) -> Result<String, EntryError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid)> = sqlx::query_as("select id, organisation_id from solutions where slug = $1 for update")
-            .bind(slug)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row: Option<(Uuid, Uuid)> =
+            sqlx::query_as("select id, organisation_id from solutions where slug = $1 for update")
+                .bind(slug)
+                .fetch_optional(&mut *tx)
+                .await?;
         let (id, owner) = row.ok_or(EntryError::NotFound)?;
         // The right first: someone who may not edit learns nothing from the field checks.
         if !allowed(actor, Action::EditEntries, owner) {
@@ -342,25 +427,53 @@ impl Entries {
             remember_old_slug(&mut tx, EntryKind::Solution, slug, id).await?;
         }
         set_links(&mut tx, id, &draft).await?;
-        let snapshot = SolutionDraft { slug: new_slug.clone(), ..draft.clone() };
-        let message = if draft.change_message.is_empty() { "Bearbeitet" } else { draft.change_message.as_str() };
-        add_revision(&mut tx, EntryKind::Solution, id, actor.user_id, message, &snapshot).await?;
+        let snapshot = SolutionDraft {
+            slug: new_slug.clone(),
+            ..draft.clone()
+        };
+        let message = if draft.change_message.is_empty() {
+            "Bearbeitet"
+        } else {
+            draft.change_message.as_str()
+        };
+        add_revision(
+            &mut tx,
+            EntryKind::Solution,
+            id,
+            actor.user_id,
+            message,
+            &snapshot,
+        )
+        .await?;
         tx.commit().await?;
         Ok(new_slug)
     }
 
     /// Whether `actor` may edit the entry: `Forbidden` (or `NotFound`) otherwise. Every path
     /// that shows or uses an entry's old versions for a change (restore) asks this first.
-    pub async fn authorize_edit(&self, actor: &Actor, kind: EntryKind, slug: &str) -> Result<(), EntryError> {
+    pub async fn authorize_edit(
+        &self,
+        actor: &Actor,
+        kind: EntryKind,
+        slug: &str,
+    ) -> Result<(), EntryError> {
         let owner = self.owner(kind, slug).await?;
-        if allowed(actor, Action::EditEntries, owner) { Ok(()) } else { Err(EntryError::Forbidden) }
+        if allowed(actor, Action::EditEntries, owner) {
+            Ok(())
+        } else {
+            Err(EntryError::Forbidden)
+        }
     }
 
     /// The organisation that owns an entry.
     pub async fn owner(&self, kind: EntryKind, slug: &str) -> Result<Uuid, EntryError> {
         let table = kind.table();
-        let row: Option<(Uuid,)> =
-            sqlx::query_as(&format!("select organisation_id from {table} where slug = $1")).bind(slug).fetch_optional(&self.pool).await?;
+        let row: Option<(Uuid,)> = sqlx::query_as(&format!(
+            "select organisation_id from {table} where slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|(o,)| o).ok_or(EntryError::NotFound)
     }
 
@@ -368,12 +481,14 @@ impl Entries {
     /// organisations are not found).
     pub async fn summary(&self, kind: EntryKind, slug: &str) -> Result<EntrySummary, EntryError> {
         let visible = kind.visible_table();
-        let row: Option<(String, bool)> =
-            sqlx::query_as(&format!("select e.name, e.archived_at is not null from {visible} e where e.slug = $1"))
-                .bind(slug)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|(name, archived)| EntrySummary { name, archived }).ok_or(EntryError::NotFound)
+        let row: Option<(String, bool)> = sqlx::query_as(&format!(
+            "select e.name, e.archived_at is not null from {visible} e where e.slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(name, archived)| EntrySummary { name, archived })
+            .ok_or(EntryError::NotFound)
     }
 
     /// The current state of a solution as form input (for editing).
@@ -393,7 +508,11 @@ impl Entries {
 
     /// Where an old slug now points, if the entry moved (visible entries only: the new
     /// address of a hidden entry is nobody's business).
-    pub async fn moved(&self, kind: EntryKind, old_slug: &str) -> Result<Option<String>, EntryError> {
+    pub async fn moved(
+        &self,
+        kind: EntryKind,
+        old_slug: &str,
+    ) -> Result<Option<String>, EntryError> {
         let visible = kind.visible_table();
         let row: Option<(String,)> = sqlx::query_as(&format!(
             "select e.slug from entry_slug_history h join {visible} e on e.id = h.entry_id where h.kind = $1 and h.old_slug = $2"
@@ -406,20 +525,32 @@ impl Entries {
     }
 
     /// Archives an entry (it leaves lists and search) or restores it; organisation admins.
-    pub async fn set_archived(&self, actor: &Actor, kind: EntryKind, slug: &str, archived: bool) -> Result<(), EntryError> {
+    pub async fn set_archived(
+        &self,
+        actor: &Actor,
+        kind: EntryKind,
+        slug: &str,
+        archived: bool,
+    ) -> Result<(), EntryError> {
         let table = kind.table();
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid)> =
-            sqlx::query_as(&format!("select id, organisation_id from {table} where slug = $1 for update")).bind(slug).fetch_optional(&mut *tx).await?;
+        let row: Option<(Uuid, Uuid)> = sqlx::query_as(&format!(
+            "select id, organisation_id from {table} where slug = $1 for update"
+        ))
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?;
         let (id, owner) = row.ok_or(EntryError::NotFound)?;
         if !allowed(actor, Action::ManageMembers, owner) {
             return Err(EntryError::Forbidden);
         }
-        sqlx::query(&format!("update {table} set archived_at = case when $2 then now() else null end where id = $1"))
-            .bind(id)
-            .bind(archived)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(&format!(
+            "update {table} set archived_at = case when $2 then now() else null end where id = $1"
+        ))
+        .bind(id)
+        .bind(archived)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -428,7 +559,11 @@ impl Entries {
     ///
     /// A fork's first revision names its origin ("Fork von …"); while the public may not see
     /// the origin, that message reads "Fork von: Ursprung nicht öffentlich" instead.
-    pub async fn revisions(&self, kind: EntryKind, slug: &str) -> Result<Vec<RevisionInfo>, EntryError> {
+    pub async fn revisions(
+        &self,
+        kind: EntryKind,
+        slug: &str,
+    ) -> Result<Vec<RevisionInfo>, EntryError> {
         let (table, visible, column) = (kind.table(), kind.visible_table(), kind.revision_column());
         let rows: Vec<(i32, Option<String>, String, DateTime<Utc>, bool)> = sqlx::query_as(&format!(
             r#"
@@ -448,14 +583,28 @@ impl Entries {
         Ok(rows
             .into_iter()
             .map(|(number, author, message, created_at, origin_withheld)| {
-                let message = if origin_withheld && number == 1 { reuse::withheld_fork_message(message) } else { message };
-                RevisionInfo { number, author, message, created_at }
+                let message = if origin_withheld && number == 1 {
+                    reuse::withheld_fork_message(message)
+                } else {
+                    message
+                };
+                RevisionInfo {
+                    number,
+                    author,
+                    message,
+                    created_at,
+                }
             })
             .collect())
     }
 
     /// The snapshot of one revision.
-    pub async fn snapshot(&self, kind: EntryKind, slug: &str, number: i32) -> Result<serde_json::Value, EntryError> {
+    pub async fn snapshot(
+        &self,
+        kind: EntryKind,
+        slug: &str,
+        number: i32,
+    ) -> Result<serde_json::Value, EntryError> {
         let (table, column) = (kind.table(), kind.revision_column());
         let row: Option<(sqlx::types::Json<serde_json::Value>,)> = sqlx::query_as(&format!(
             "select v.snapshot from revisions v join {table} e on e.id = v.{column} where e.slug = $1 and v.number = $2"
@@ -468,8 +617,14 @@ impl Entries {
     }
 
     /// Restores a solution to an old revision by saving it as a new revision.
-    pub async fn restore_solution(&self, actor: &Actor, slug: &str, number: i32) -> Result<String, EntryError> {
-        self.authorize_edit(actor, EntryKind::Solution, slug).await?;
+    pub async fn restore_solution(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        number: i32,
+    ) -> Result<String, EntryError> {
+        self.authorize_edit(actor, EntryKind::Solution, slug)
+            .await?;
         let snapshot = self.snapshot(EntryKind::Solution, slug, number).await?;
         let mut input = input_from_snapshot(&snapshot);
         // The address stays; the content goes back.
@@ -483,7 +638,10 @@ impl Entries {
 /// catalogue's `data_models: [{slug, relation}]`.
 fn linked(snapshot: &serde_json::Value, relation: &str) -> Vec<String> {
     if let Some(items) = snapshot.get(relation).and_then(|v| v.as_array()) {
-        return items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect();
+        return items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect();
     }
     snapshot
         .get("data_models")
@@ -501,18 +659,38 @@ fn linked(snapshot: &serde_json::Value, relation: &str) -> Vec<String> {
 /// Form input from a stored snapshot (a serialised [`SolutionDraft`]; fields missing from
 /// older snapshots stay empty).
 pub fn input_from_snapshot(snapshot: &serde_json::Value) -> SolutionInput {
-    let text = |key: &str| snapshot.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let text = |key: &str| {
+        snapshot
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
     let list = |key: &str| -> Vec<String> {
         snapshot
             .get(key)
             .and_then(|v| v.as_array())
-            .map(|items| items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let objects = |key: &str| -> Vec<serde_json::Map<String, serde_json::Value>> {
-        snapshot.get(key).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|o| o.as_object().cloned()).collect()).unwrap_or_default()
+        snapshot
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|o| o.as_object().cloned()).collect())
+            .unwrap_or_default()
     };
-    let field = |o: &serde_json::Map<String, serde_json::Value>, k: &str| o.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let field = |o: &serde_json::Map<String, serde_json::Value>, k: &str| {
+        o.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
     SolutionInput {
         organisation: text("organisation"),
         name: text("name"),

@@ -41,28 +41,90 @@ pub const PATHS: &[&str] = &[
 /// The routes of the publishing pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/loesungen/neu", get(new_solution_page).post(new_solution_submit))
-        .route("/loesungen/{slug}/bearbeiten", get(edit_solution_page).post(edit_solution_submit))
-        .route("/loesungen/{slug}/versionen", get(|s: State<AppState>, p: Path<String>, r: Request| history_page(s, p, r, EntryKind::Solution)))
-        .route("/loesungen/{slug}/vergleich", get(|s: State<AppState>, p: Path<String>, r: Request| compare_page(s, p, r, EntryKind::Solution)))
+        .route(
+            "/loesungen/neu",
+            get(new_solution_page).post(new_solution_submit),
+        )
+        .route(
+            "/loesungen/{slug}/bearbeiten",
+            get(edit_solution_page).post(edit_solution_submit),
+        )
+        .route(
+            "/loesungen/{slug}/versionen",
+            get(|s: State<AppState>, p: Path<String>, r: Request| {
+                history_page(s, p, r, EntryKind::Solution)
+            }),
+        )
+        .route(
+            "/loesungen/{slug}/vergleich",
+            get(|s: State<AppState>, p: Path<String>, r: Request| {
+                compare_page(s, p, r, EntryKind::Solution)
+            }),
+        )
         .route("/loesungen/{slug}/wiederherstellen", post(restore))
-        .route("/loesungen/{slug}/archiv", post(|s: State<AppState>, p: Path<String>, r: Request| archive(s, p, r, EntryKind::Solution)))
-        .route("/datenmodelle/neu", get(new_model_page).post(new_model_submit))
-        .route("/datenmodelle/{slug}/bearbeiten", get(edit_model_page).post(edit_model_submit))
-        .route("/datenmodelle/{slug}/versionen", get(|s: State<AppState>, p: Path<String>, r: Request| history_page(s, p, r, EntryKind::DataModel)))
-        .route("/datenmodelle/{slug}/vergleich", get(|s: State<AppState>, p: Path<String>, r: Request| compare_page(s, p, r, EntryKind::DataModel)))
+        .route(
+            "/loesungen/{slug}/archiv",
+            post(|s: State<AppState>, p: Path<String>, r: Request| {
+                archive(s, p, r, EntryKind::Solution)
+            }),
+        )
+        .route(
+            "/datenmodelle/neu",
+            get(new_model_page).post(new_model_submit),
+        )
+        .route(
+            "/datenmodelle/{slug}/bearbeiten",
+            get(edit_model_page).post(edit_model_submit),
+        )
+        .route(
+            "/datenmodelle/{slug}/versionen",
+            get(|s: State<AppState>, p: Path<String>, r: Request| {
+                history_page(s, p, r, EntryKind::DataModel)
+            }),
+        )
+        .route(
+            "/datenmodelle/{slug}/vergleich",
+            get(|s: State<AppState>, p: Path<String>, r: Request| {
+                compare_page(s, p, r, EntryKind::DataModel)
+            }),
+        )
         .route("/datenmodelle/{slug}/wiederherstellen", post(model_restore))
-        .route("/datenmodelle/{slug}/archiv", post(|s: State<AppState>, p: Path<String>, r: Request| archive(s, p, r, EntryKind::DataModel)))
+        .route(
+            "/datenmodelle/{slug}/archiv",
+            post(|s: State<AppState>, p: Path<String>, r: Request| {
+                archive(s, p, r, EntryKind::DataModel)
+            }),
+        )
 }
 
 /// The form's pairs as solution input.
 pub fn input_from_pairs(pairs: &[(String, String)]) -> SolutionInput {
-    let one = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    let all = |name: &str| pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let one = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = |name: &str| {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
     let rows = |group: &str| -> usize {
         pairs
             .iter()
-            .filter_map(|(k, _)| k.strip_prefix(group)?.strip_prefix('[')?.split_once(']')?.0.parse::<usize>().ok())
+            .filter_map(|(k, _)| {
+                k.strip_prefix(group)?
+                    .strip_prefix('[')?
+                    .split_once(']')?
+                    .0
+                    .parse::<usize>()
+                    .ok()
+            })
             .map(|i| i + 1)
             .max()
             .unwrap_or(0)
@@ -146,36 +208,106 @@ pub fn form_values(input: &SolutionInput) -> BTreeMap<String, String> {
     }
     put("version", input.version.clone());
     put("release_date", input.release_date.clone());
-    put("tags", input.tags.iter().flat_map(|t| app::entry_rules::split_list(t)).collect::<Vec<_>>().join(", "));
-    put("features", input.features.iter().flat_map(|f| app::entry_rules::split_lines(f)).collect::<Vec<_>>().join("\n"));
-    put("produces", input.produces.iter().flat_map(|t| app::entry_rules::split_list(t)).collect::<Vec<_>>().join(", "));
-    put("consumes", input.consumes.iter().flat_map(|t| app::entry_rules::split_list(t)).collect::<Vec<_>>().join(", "));
+    put(
+        "tags",
+        input
+            .tags
+            .iter()
+            .flat_map(|t| app::entry_rules::split_list(t))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    put(
+        "features",
+        input
+            .features
+            .iter()
+            .flat_map(|f| app::entry_rules::split_lines(f))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    put(
+        "produces",
+        input
+            .produces
+            .iter()
+            .flat_map(|t| app::entry_rules::split_list(t))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    put(
+        "consumes",
+        input
+            .consumes
+            .iter()
+            .flat_map(|t| app::entry_rules::split_list(t))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     put("change_message", input.change_message.clone());
     values
 }
 
 /// The organisations a person may publish for: (slug, name).
 pub(crate) fn publishable(viewer: &Viewer) -> Vec<(String, String)> {
-    viewer.memberships.iter().map(|m| (m.slug.clone(), m.name.clone())).collect()
+    viewer
+        .memberships
+        .iter()
+        .map(|m| (m.slug.clone(), m.name.clone()))
+        .collect()
 }
 
 fn licence_verdict(input: &SolutionInput) -> Option<app::licences::LicenceVerdict> {
     app::licences::check_expression(&input.licence).ok()
 }
 
-async fn form_page(state: &AppState, parts: Parts, editing: Option<String>, input: SolutionInput, status: StatusCode, form: FormState) -> Response {
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let data = SolutionFormData { editing, organisations: publishable(&viewer), licence: licence_verdict(&input) };
-    let form = FormState { form: "solution".into(), values: form_values(&input), ..form };
+async fn form_page(
+    state: &AppState,
+    parts: Parts,
+    editing: Option<String>,
+    input: SolutionInput,
+    status: StatusCode,
+    form: FormState,
+) -> Response {
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
+    let data = SolutionFormData {
+        editing,
+        organisations: publishable(&viewer),
+        licence: licence_verdict(&input),
+    };
+    let form = FormState {
+        form: "solution".into(),
+        values: form_values(&input),
+        ..form
+    };
     render_with(state, parts, status, Some(data), form).await
 }
 
 /// After a failed save: the same form again, with the typed values and the errors.
-async fn save_failed(state: &AppState, parts: Parts, editing: Option<String>, input: SolutionInput, error: EntryError) -> Response {
+async fn save_failed(
+    state: &AppState,
+    parts: Parts,
+    editing: Option<String>,
+    input: SolutionInput,
+    error: EntryError,
+) -> Response {
     match error {
         EntryError::Invalid(errors) => {
-            let form = FormState { errors, ..FormState::default() };
-            form_page(state, parts, editing, input, StatusCode::UNPROCESSABLE_ENTITY, form).await
+            let form = FormState {
+                errors,
+                ..FormState::default()
+            };
+            form_page(
+                state,
+                parts,
+                editing,
+                input,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+            )
+            .await
         }
         EntryError::Forbidden => problem(state, parts, PageProblem::Forbidden).await,
         EntryError::NotFound => problem(state, parts, PageProblem::NotFound).await,
@@ -185,20 +317,36 @@ async fn save_failed(state: &AppState, parts: Parts, editing: Option<String>, in
 
 async fn new_solution_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let input = SolutionInput {
-        organisation: viewer.memberships.first().map(|m| m.slug.clone()).unwrap_or_default(),
+        organisation: viewer
+            .memberships
+            .first()
+            .map(|m| m.slug.clone())
+            .unwrap_or_default(),
         licence: "EUPL-1.2".into(),
         ..SolutionInput::default()
     };
-    let data = SolutionFormData { editing: None, organisations: publishable(&viewer), licence: None };
-    let form = FormState { form: "solution".into(), values: form_values(&input), ..FormState::default() };
+    let data = SolutionFormData {
+        editing: None,
+        organisations: publishable(&viewer),
+        licence: None,
+    };
+    let form = FormState {
+        form: "solution".into(),
+        values: form_values(&input),
+        ..FormState::default()
+    };
     render_with(&state, parts, StatusCode::OK, Some(data), form).await
 }
 
 async fn new_solution_submit(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
@@ -214,9 +362,15 @@ async fn new_solution_submit(State(state): State<AppState>, request: Request) ->
     }
 }
 
-async fn edit_solution_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn edit_solution_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let actor = match state.accounts.actor(viewer.user_id).await {
         Ok(actor) => actor,
         Err(err) => return internal(&err.to_string()),
@@ -228,14 +382,30 @@ async fn edit_solution_page(State(state): State<AppState>, Path(slug): Path<Stri
         Err(err) => return internal(&err.to_string()),
     }
     match state.entries.solution_input(&slug).await {
-        Ok(input) => form_page(&state, parts, Some(slug), input, StatusCode::OK, FormState::default()).await,
+        Ok(input) => {
+            form_page(
+                &state,
+                parts,
+                Some(slug),
+                input,
+                StatusCode::OK,
+                FormState::default(),
+            )
+            .await
+        }
         Err(err) => save_failed(&state, parts, Some(slug), SolutionInput::default(), err).await,
     }
 }
 
-async fn edit_solution_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn edit_solution_submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
@@ -246,21 +416,36 @@ async fn edit_solution_submit(State(state): State<AppState>, Path(slug): Path<St
         Err(err) => return internal(&err.to_string()),
     };
     match state.entries.update_solution(&actor, &slug, &input).await {
-        Ok(new_slug) => Redirect::to(&format!("/loesungen/{new_slug}?gespeichert=1")).into_response(),
+        Ok(new_slug) => {
+            Redirect::to(&format!("/loesungen/{new_slug}?gespeichert=1")).into_response()
+        }
         Err(err) => save_failed(&state, parts, Some(slug), input, err).await,
     }
 }
 
 /// What the viewer may do with an entry: (edit, archive).
 async fn rights(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) -> (bool, bool) {
-    let Some(viewer) = parts.extensions.get::<Viewer>() else { return (false, false) };
-    let (Ok(actor), Ok(owner)) = (state.accounts.actor(viewer.user_id).await, state.entries.owner(kind, slug).await) else {
+    let Some(viewer) = parts.extensions.get::<Viewer>() else {
         return (false, false);
     };
-    (allowed(&actor, Action::EditEntries, owner), allowed(&actor, Action::ManageMembers, owner))
+    let (Ok(actor), Ok(owner)) = (
+        state.accounts.actor(viewer.user_id).await,
+        state.entries.owner(kind, slug).await,
+    ) else {
+        return (false, false);
+    };
+    (
+        allowed(&actor, Action::EditEntries, owner),
+        allowed(&actor, Action::ManageMembers, owner),
+    )
 }
 
-async fn history_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
+async fn history_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+    kind: EntryKind,
+) -> Response {
     let (parts, _) = request.into_parts();
     let header = match state.entries.summary(kind, &slug).await {
         Ok(header) => header,
@@ -273,37 +458,63 @@ async fn history_page(State(state): State<AppState>, Path(slug): Path<String>, r
     };
     let (can_edit, can_archive) = rights(&state, &parts, kind, &slug).await;
     let lang = lang_of(&parts);
-    let notice = parts.uri.query().is_some_and(|q| q.contains("gespeichert=1")).then(|| FormState {
-        form: "history".into(),
-        notice: Some(Notice::Success(match lang {
-            Lang::De => "Gespeichert.".into(),
-            Lang::En => "Saved.".into(),
-        })),
-        ..FormState::default()
-    });
+    let notice = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.contains("gespeichert=1"))
+        .then(|| FormState {
+            form: "history".into(),
+            notice: Some(Notice::Success(match lang {
+                Lang::De => "Gespeichert.".into(),
+                Lang::En => "Saved.".into(),
+            })),
+            ..FormState::default()
+        });
     let data = HistoryData {
         section: kind.section().into(),
         slug: slug.clone(),
         name: header.name,
         revisions: revisions
             .into_iter()
-            .map(|r| RevisionRow { number: r.number, author: r.author, message: r.message, created_at: r.created_at })
+            .map(|r| RevisionRow {
+                number: r.number,
+                author: r.author,
+                message: r.message,
+                created_at: r.created_at,
+            })
             .collect(),
         can_edit,
         archived: header.archived,
         can_archive,
     };
-    render_with(&state, parts, StatusCode::OK, Some(data), notice.unwrap_or_default()).await
+    render_with(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(data),
+        notice.unwrap_or_default(),
+    )
+    .await
 }
 
 /// Reads `von` and `bis` from the query.
 fn versions(uri: &Uri) -> Option<(i32, i32)> {
     let pairs = app::query::parse_query_string(uri.query().unwrap_or(""));
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).and_then(|(_, v)| v.trim().parse::<i32>().ok());
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .and_then(|(_, v)| v.trim().parse::<i32>().ok())
+    };
     Some((get("von")?, get("bis")?))
 }
 
-async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
+async fn compare_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+    kind: EntryKind,
+) -> Response {
     let (parts, _) = request.into_parts();
     let Some((from, to)) = versions(&parts.uri) else {
         return Redirect::to(&format!("/{}/{slug}/versionen", kind.section())).into_response();
@@ -318,7 +529,9 @@ async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, r
         state.entries.snapshot(kind, &slug, to).await,
     ) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(EntryError::NotFound), _) | (_, Err(EntryError::NotFound)) => return problem(&state, parts, PageProblem::NotFound).await,
+        (Err(EntryError::NotFound), _) | (_, Err(EntryError::NotFound)) => {
+            return problem(&state, parts, PageProblem::NotFound).await;
+        }
         (Err(err), _) | (_, Err(err)) => return internal(&err.to_string()),
     };
     let (can_edit, _) = rights(&state, &parts, kind, &slug).await;
@@ -331,17 +544,34 @@ async fn compare_page(State(state): State<AppState>, Path(slug): Path<String>, r
         changes: app::editing::compare_snapshots(&before, &after),
         can_edit,
     };
-    render_with(&state, parts, StatusCode::OK, Some(data), FormState::default()).await
+    render_with(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(data),
+        FormState::default(),
+    )
+    .await
 }
 
-async fn restore(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn restore(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
-    let Some(version) = pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse::<i32>().ok()) else {
+    let Some(version) = pairs
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse::<i32>().ok())
+    else {
         return (StatusCode::BAD_REQUEST, "Version fehlt. / Version missing.").into_response();
     };
     let actor = match state.accounts.actor(viewer.user_id).await {
@@ -349,22 +579,49 @@ async fn restore(State(state): State<AppState>, Path(slug): Path<String>, reques
         Err(err) => return internal(&err.to_string()),
     };
     match state.entries.restore_solution(&actor, &slug, version).await {
-        Ok(slug) => Redirect::to(&format!("/loesungen/{slug}/versionen?gespeichert=1")).into_response(),
+        Ok(slug) => {
+            Redirect::to(&format!("/loesungen/{slug}/versionen?gespeichert=1")).into_response()
+        }
         Err(EntryError::Invalid(_)) => {
             // An old version that no longer passes today's rules: open it in the form.
-            let input = state.entries.snapshot(EntryKind::Solution, &slug, version).await.map(|s| input_from_snapshot(&s));
+            let input = state
+                .entries
+                .snapshot(EntryKind::Solution, &slug, version)
+                .await
+                .map(|s| input_from_snapshot(&s));
             match input {
-                Ok(input) => save_failed(&state, parts, Some(slug), input.clone(), input.parse().err().map_or(EntryError::NotFound, EntryError::Invalid)).await,
-                Err(err) => save_failed(&state, parts, Some(slug), SolutionInput::default(), err).await,
+                Ok(input) => {
+                    save_failed(
+                        &state,
+                        parts,
+                        Some(slug),
+                        input.clone(),
+                        input
+                            .parse()
+                            .err()
+                            .map_or(EntryError::NotFound, EntryError::Invalid),
+                    )
+                    .await
+                }
+                Err(err) => {
+                    save_failed(&state, parts, Some(slug), SolutionInput::default(), err).await
+                }
             }
         }
         Err(err) => save_failed(&state, parts, Some(slug), SolutionInput::default(), err).await,
     }
 }
 
-async fn archive(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
+async fn archive(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+    kind: EntryKind,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
@@ -374,7 +631,11 @@ async fn archive(State(state): State<AppState>, Path(slug): Path<String>, reques
         Ok(actor) => actor,
         Err(err) => return internal(&err.to_string()),
     };
-    match state.entries.set_archived(&actor, kind, &slug, archived).await {
+    match state
+        .entries
+        .set_archived(&actor, kind, &slug, archived)
+        .await
+    {
         Ok(()) => Redirect::to(&format!("/{}/{slug}", kind.section())).into_response(),
         Err(EntryError::Forbidden) => problem(&state, parts, PageProblem::Forbidden).await,
         Err(EntryError::NotFound) => problem(&state, parts, PageProblem::NotFound).await,
@@ -384,10 +645,16 @@ async fn archive(State(state): State<AppState>, Path(slug): Path<String>, reques
 
 /// Middleware: a page of an entry whose slug changed answers with a permanent redirect to
 /// the same page under the new slug (`/loesungen/alt/versionen` → `/loesungen/neu/versionen`).
-pub async fn redirect_moved(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn redirect_moved(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (method, uri) = (request.method().clone(), request.uri().clone());
     let response = next.run(request).await;
-    if response.status() != StatusCode::NOT_FOUND || !(method == axum::http::Method::GET || method == axum::http::Method::HEAD) {
+    if response.status() != StatusCode::NOT_FOUND
+        || !(method == axum::http::Method::GET || method == axum::http::Method::HEAD)
+    {
         return response;
     }
     let path = uri.path();
@@ -423,7 +690,14 @@ pub async fn redirect_moved(State(state): State<AppState>, request: Request, nex
 
 /// The data model form's pairs as input.
 pub fn model_input_from_pairs(pairs: &[(String, String)]) -> DataModelInput {
-    let one = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let one = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     DataModelInput {
         organisation: one("organisation"),
         name: one("name"),
@@ -459,18 +733,51 @@ pub fn model_form_values(input: &DataModelInput) -> BTreeMap<String, String> {
     .collect()
 }
 
-async fn model_form_page(state: &AppState, parts: Parts, editing: Option<String>, input: DataModelInput, status: StatusCode, form: FormState) -> Response {
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    let data = DataModelFormData { editing, organisations: publishable(&viewer) };
-    let form = FormState { form: "data_model".into(), values: model_form_values(&input), ..form };
+async fn model_form_page(
+    state: &AppState,
+    parts: Parts,
+    editing: Option<String>,
+    input: DataModelInput,
+    status: StatusCode,
+    form: FormState,
+) -> Response {
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
+    let data = DataModelFormData {
+        editing,
+        organisations: publishable(&viewer),
+    };
+    let form = FormState {
+        form: "data_model".into(),
+        values: model_form_values(&input),
+        ..form
+    };
     render_with(state, parts, status, Some(data), form).await
 }
 
-async fn model_save_failed(state: &AppState, parts: Parts, editing: Option<String>, input: DataModelInput, error: EntryError) -> Response {
+async fn model_save_failed(
+    state: &AppState,
+    parts: Parts,
+    editing: Option<String>,
+    input: DataModelInput,
+    error: EntryError,
+) -> Response {
     match error {
         EntryError::Invalid(errors) => {
-            let form = FormState { errors, ..FormState::default() };
-            model_form_page(state, parts, editing, input, StatusCode::UNPROCESSABLE_ENTITY, form).await
+            let form = FormState {
+                errors,
+                ..FormState::default()
+            };
+            model_form_page(
+                state,
+                parts,
+                editing,
+                input,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+            )
+            .await
         }
         EntryError::Forbidden => problem(state, parts, PageProblem::Forbidden).await,
         EntryError::NotFound => problem(state, parts, PageProblem::NotFound).await,
@@ -480,7 +787,9 @@ async fn model_save_failed(state: &AppState, parts: Parts, editing: Option<Strin
 
 async fn new_model_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let input = DataModelInput {
         organisation: viewer.memberships.first().map(|m| m.slug.clone()).unwrap_or_default(),
         version: "1.0.0".into(),
@@ -488,12 +797,22 @@ async fn new_model_page(State(state): State<AppState>, request: Request) -> Resp
         json_schema: "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"type\": \"object\",\n  \"properties\": {\n  },\n  \"required\": []\n}".into(),
         ..DataModelInput::default()
     };
-    model_form_page(&state, parts, None, input, StatusCode::OK, FormState::default()).await
+    model_form_page(
+        &state,
+        parts,
+        None,
+        input,
+        StatusCode::OK,
+        FormState::default(),
+    )
+    .await
 }
 
 async fn new_model_submit(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
@@ -509,9 +828,15 @@ async fn new_model_submit(State(state): State<AppState>, request: Request) -> Re
     }
 }
 
-async fn edit_model_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn edit_model_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let actor = match state.accounts.actor(viewer.user_id).await {
         Ok(actor) => actor,
         Err(err) => return internal(&err.to_string()),
@@ -523,14 +848,32 @@ async fn edit_model_page(State(state): State<AppState>, Path(slug): Path<String>
         Err(err) => return internal(&err.to_string()),
     }
     match state.entries.data_model_input(&slug).await {
-        Ok(input) => model_form_page(&state, parts, Some(slug), input, StatusCode::OK, FormState::default()).await,
-        Err(err) => model_save_failed(&state, parts, Some(slug), DataModelInput::default(), err).await,
+        Ok(input) => {
+            model_form_page(
+                &state,
+                parts,
+                Some(slug),
+                input,
+                StatusCode::OK,
+                FormState::default(),
+            )
+            .await
+        }
+        Err(err) => {
+            model_save_failed(&state, parts, Some(slug), DataModelInput::default(), err).await
+        }
     }
 }
 
-async fn edit_model_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn edit_model_submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
@@ -541,31 +884,62 @@ async fn edit_model_submit(State(state): State<AppState>, Path(slug): Path<Strin
         Err(err) => return internal(&err.to_string()),
     };
     match state.entries.update_data_model(&actor, &slug, &input).await {
-        Ok(new_slug) => Redirect::to(&format!("/datenmodelle/{new_slug}?gespeichert=1")).into_response(),
+        Ok(new_slug) => {
+            Redirect::to(&format!("/datenmodelle/{new_slug}?gespeichert=1")).into_response()
+        }
         Err(err) => model_save_failed(&state, parts, Some(slug), input, err).await,
     }
 }
 
-async fn model_restore(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn model_restore(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, FORM_LIMIT).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
-    let Some(version) = pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse::<i32>().ok()) else {
+    let Some(version) = pairs
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse::<i32>().ok())
+    else {
         return (StatusCode::BAD_REQUEST, "Version fehlt. / Version missing.").into_response();
     };
     let actor = match state.accounts.actor(viewer.user_id).await {
         Ok(actor) => actor,
         Err(err) => return internal(&err.to_string()),
     };
-    match state.entries.restore_data_model(&actor, &slug, version).await {
-        Ok(slug) => Redirect::to(&format!("/datenmodelle/{slug}/versionen?gespeichert=1")).into_response(),
-        Err(EntryError::Invalid(errors)) => {
-            let input = state.entries.snapshot(EntryKind::DataModel, &slug, version).await.map(|s| data_model_input_from_snapshot(&s));
-            model_save_failed(&state, parts, Some(slug), input.unwrap_or_default(), EntryError::Invalid(errors)).await
+    match state
+        .entries
+        .restore_data_model(&actor, &slug, version)
+        .await
+    {
+        Ok(slug) => {
+            Redirect::to(&format!("/datenmodelle/{slug}/versionen?gespeichert=1")).into_response()
         }
-        Err(err) => model_save_failed(&state, parts, Some(slug), DataModelInput::default(), err).await,
+        Err(EntryError::Invalid(errors)) => {
+            let input = state
+                .entries
+                .snapshot(EntryKind::DataModel, &slug, version)
+                .await
+                .map(|s| data_model_input_from_snapshot(&s));
+            model_save_failed(
+                &state,
+                parts,
+                Some(slug),
+                input.unwrap_or_default(),
+                EntryError::Invalid(errors),
+            )
+            .await
+        }
+        Err(err) => {
+            model_save_failed(&state, parts, Some(slug), DataModelInput::default(), err).await
+        }
     }
 }

@@ -44,21 +44,36 @@ pub struct Database {
 impl Database {
     /// Connects to `DATABASE_URL`, or starts the private cluster in the data directory.
     pub async fn open(config: &Config) -> anyhow::Result<Database> {
-        let pool_options = PgPoolOptions::new().max_connections(16).acquire_timeout(std::time::Duration::from_secs(10));
-        match config.database_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        let pool_options = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(std::time::Duration::from_secs(10));
+        match config
+            .database_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
             Some(url) => {
                 let pool = pool_options.connect(url).await.map_err(|e| {
                     anyhow::anyhow!(
                         "Verbindung zur Datenbank (DATABASE_URL) fehlgeschlagen / could not connect to DATABASE_URL: {e}"
                     )
                 })?;
-                Ok(Database { pool, embedded: None })
+                Ok(Database {
+                    pool,
+                    embedded: None,
+                })
             }
             None => {
                 let bin_dir = EmbeddedPostgres::find_bin_dir(config.pg_bin.as_deref())?;
                 let embedded = EmbeddedPostgres::start(&config.data_dir, bin_dir).await?;
-                let pool = pool_options.connect_with(embedded.connect_options()).await?;
-                Ok(Database { pool, embedded: Some(embedded) })
+                let pool = pool_options
+                    .connect_with(embedded.connect_options())
+                    .await?;
+                Ok(Database {
+                    pool,
+                    embedded: Some(embedded),
+                })
             }
         }
     }

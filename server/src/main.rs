@@ -2,13 +2,13 @@
 //! `allmende`: run the catalogue (`serve`, the default), apply migrations (`migrate`), or
 //! load the demo catalogue (`seed-demo`).
 
+use allmende_server::admin;
 use allmende_server::config::Config;
-use allmende_server::web::{self, AppState};
 use allmende_server::search::SearchIndex;
+use allmende_server::web::{self, AppState};
 use allmende_server::{Database, catalogue, demo};
 use anyhow::Context as _;
 use axum::serve::ListenerExt as _;
-use allmende_server::admin;
 use clap::{Parser, Subcommand};
 
 /// mimalloc instead of glibc's allocator: rendering a page and running a search allocate
@@ -66,7 +66,10 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.config.log)
+                .unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve { no_demo: false }) {
@@ -90,9 +93,20 @@ async fn main() -> anyhow::Result<()> {
             db.close().await?;
             result
         }
-        Command::Import { org, create_org, kind, paths } => {
+        Command::Import {
+            org,
+            create_org,
+            kind,
+            paths,
+        } => {
             let db = Database::open(&config).await?;
-            let args = allmende_server::publiccode_io::cli::ImportArgs { org, create_org, kind, paths, progress: true };
+            let args = allmende_server::publiccode_io::cli::ImportArgs {
+                org,
+                create_org,
+                kind,
+                paths,
+                progress: true,
+            };
             let result = async {
                 db.migrate().await?;
                 allmende_server::publiccode_io::cli::run(&db.pool, args).await
@@ -138,8 +152,10 @@ async fn main() -> anyhow::Result<()> {
 fn index_progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("Suchindex {bar:40} {pos}/{len} Einträge ({per_sec}, noch {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "Suchindex {bar:40} {pos}/{len} Einträge ({per_sec}, noch {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
 }
@@ -177,7 +193,10 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
 async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Result<()> {
     db.migrate().await.context("migrating the database")?;
     if config.wants_demo() && !no_demo {
-        if let Some(summary) = demo::load_if_fresh(&db.pool).await.context("loading the demo catalogue")? {
+        if let Some(summary) = demo::load_if_fresh(&db.pool)
+            .await
+            .context("loading the demo catalogue")?
+        {
             tracing::info!(?summary, "demo catalogue loaded");
         }
     }
@@ -187,7 +206,9 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         bar.set_length(total);
         bar.set_position(done);
     };
-    let search = SearchIndex::open(&config.index_dir(), &db.pool, &progress).await.context("opening the search index")?;
+    let search = SearchIndex::open(&config.index_dir(), &db.pool, &progress)
+        .await
+        .context("opening the search index")?;
     bar.finish_and_clear();
     let (stop_follower, follower_stopped) = tokio::sync::oneshot::channel::<()>();
     let follower = {
@@ -206,8 +227,10 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         leptos_options: web::leptos_options(&config.site_root, config.addr),
         catalogue: catalogue(db.pool.clone(), search),
         site: config.site_config(demo_loaded),
-        accounts: allmende_server::accounts::Accounts::new(db.pool.clone()).with_trusted_proxies(config.trusted_proxies()),
-        entries: allmende_server::entries::Entries::new(db.pool.clone()).with_checks(payload_checks.clone()),
+        accounts: allmende_server::accounts::Accounts::new(db.pool.clone())
+            .with_trusted_proxies(config.trusted_proxies()),
+        entries: allmende_server::entries::Entries::new(db.pool.clone())
+            .with_checks(payload_checks.clone()),
         payload_checks,
     };
     // Expired sessions are removed every ten minutes (they are refused anyway when read).
@@ -228,20 +251,32 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
     }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
-        .with_context(|| format!("Adresse {} ist nicht verfügbar / cannot listen on {}", config.addr, config.addr))?
+        .with_context(|| {
+            format!(
+                "Adresse {} ist nicht verfügbar / cannot listen on {}",
+                config.addr, config.addr
+            )
+        })?
         // Streamed responses stall ~40 ms per response without TCP_NODELAY.
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
     if let Some(embedded) = &db.embedded {
-        println!("Eigene Datenbank / private database: {}", embedded.cluster_dir().display());
+        println!(
+            "Eigene Datenbank / private database: {}",
+            embedded.cluster_dir().display()
+        );
     }
     if config.addr.ip().is_unspecified() && config.public_url.is_none() {
-        tracing::warn!("ALLMENDE_ADDR listens on all interfaces; set ALLMENDE_PUBLIC_URL so canonical links use the public address");
+        tracing::warn!(
+            "ALLMENDE_ADDR listens on all interfaces; set ALLMENDE_PUBLIC_URL so canonical links use the public address"
+        );
     }
     println!("Allmende läuft auf / is running at {}", config.public_url());
     let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
     tracing::info!("shutting down");
     sweeper.abort();
     let _ = stop_follower.send(());

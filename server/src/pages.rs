@@ -10,13 +10,13 @@ use app::account::{FormState, Notice, PageProblem, Viewer};
 use app::i18n::Lang;
 use app::model::Role;
 use app::validation::{FieldError, NewOrganisation, Registration};
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use leptos::prelude::provide_context;
 use uuid::Uuid;
 
@@ -49,17 +49,34 @@ pub fn routes() -> Router<AppState> {
         .route("/anmelden", get(login_page).post(login_submit))
         .route("/abmelden", post(logout))
         .route("/konto", get(account_page).post(account_submit))
-        .route("/organisationen/neu", get(new_org_page).post(new_org_submit))
-        .route("/organisationen/{slug}/mitglieder", get(members_page).post(members_submit))
-        .route("/organisationen/{slug}/tokens", get(tokens_page).post(tokens_submit))
+        .route(
+            "/organisationen/neu",
+            get(new_org_page).post(new_org_submit),
+        )
+        .route(
+            "/organisationen/{slug}/mitglieder",
+            get(members_page).post(members_submit),
+        )
+        .route(
+            "/organisationen/{slug}/tokens",
+            get(tokens_page).post(tokens_submit),
+        )
         .route("/organisationen/{slug}/protokoll", get(org_audit_page))
         .route("/verwaltung/protokoll", get(site_audit_page))
         .route("/verwaltung/sichtbarkeit", post(moderate))
-        .route("/einladung/{code}", get(invitation_page).post(invitation_submit))
+        .route(
+            "/einladung/{code}",
+            get(invitation_page).post(invitation_submit),
+        )
 }
 
 pub(crate) fn lang_of(parts: &Parts) -> Lang {
-    let header = |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let header = |name| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     Lang::negotiate(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
 }
 
@@ -89,7 +106,13 @@ where
 }
 
 /// Renders with page data and form state.
-pub(crate) async fn render_with<T>(state: &AppState, parts: Parts, status: StatusCode, data: Option<T>, form: FormState) -> Response
+pub(crate) async fn render_with<T>(
+    state: &AppState,
+    parts: Parts,
+    status: StatusCode,
+    data: Option<T>,
+    form: FormState,
+) -> Response
 where
     T: Clone + Send + Sync + 'static,
 {
@@ -122,7 +145,9 @@ fn urlencode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -130,14 +155,29 @@ fn urlencode(value: &str) -> String {
 
 /// Reads an url-encoded form body of at most `limit` bytes as pairs (checkbox groups
 /// repeat their name); the answer to give instead when it is too large or unreadable.
-pub(crate) async fn read_pairs(body: Body, limit: usize) -> Result<Vec<(String, String)>, Response> {
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Das Formular ist zu groß. / The form is too large.").into_response())?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-        .map_err(|_| (StatusCode::BAD_REQUEST, "Das Formular ist unlesbar. / The form cannot be read.").into_response())?;
+pub(crate) async fn read_pairs(
+    body: Body,
+    limit: usize,
+) -> Result<Vec<(String, String)>, Response> {
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Das Formular ist zu groß. / The form is too large.",
+        )
+            .into_response()
+    })?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+        (
+            StatusCode::BAD_REQUEST,
+            "Das Formular ist unlesbar. / The form cannot be read.",
+        )
+            .into_response()
+    })?;
     // PostgreSQL text cannot hold NUL: refuse it here rather than as a database error.
-    if pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+    if pairs
+        .iter()
+        .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
         let message = "Das Formular enthält ein Nullzeichen, das nicht gespeichert werden kann. / The form contains a NUL character.";
         return Err((StatusCode::BAD_REQUEST, message).into_response());
     }
@@ -155,7 +195,10 @@ fn field<'a>(form: &'a BTreeMap<String, String>, name: &str) -> &'a str {
 
 /// The typed values to keep, without passwords.
 fn kept(form: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    form.iter().filter(|(k, _)| !k.contains("password")).map(|(k, v)| (k.clone(), v.clone())).collect()
+    form.iter()
+        .filter(|(k, _)| !k.contains("password"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// Turns a failed operation into the re-rendered form (or an error page).
@@ -171,7 +214,11 @@ where
     T: Clone + Send + Sync + 'static,
 {
     let lang = lang_of(&parts);
-    let mut state_of_form = FormState { form: form_name.to_owned(), values: kept(form), ..FormState::default() };
+    let mut state_of_form = FormState {
+        form: form_name.to_owned(),
+        values: kept(form),
+        ..FormState::default()
+    };
     let mut retry_after = None;
     let status = match error {
         AccountError::Invalid(errors) => {
@@ -190,7 +237,10 @@ where
         }
         AccountError::RateLimited(wait) => {
             retry_after = Some(wait);
-            state_of_form.notice = Some(Notice::Error(app::account_texts::too_many_attempts(lang, retry_seconds(wait))));
+            state_of_form.notice = Some(Notice::Error(app::account_texts::too_many_attempts(
+                lang,
+                retry_seconds(wait),
+            )));
             StatusCode::TOO_MANY_REQUESTS
         }
         AccountError::Refused(refusal) => {
@@ -204,7 +254,9 @@ where
     };
     let mut response = render_with(state, parts, status, data, state_of_form).await;
     if let Some(wait) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_seconds(wait)));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_seconds(wait)));
     }
     response
 }
@@ -217,7 +269,11 @@ fn retry_seconds(wait: Duration) -> u64 {
 /// A 500 answer for a failure whose details only belong in the log.
 pub(crate) fn internal(err: &str) -> Response {
     tracing::error!(error = %err, "request failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Interner Fehler. Bitte versuchen Sie es später erneut. / Internal error.").into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Interner Fehler. Bitte versuchen Sie es später erneut. / Internal error.",
+    )
+        .into_response()
 }
 
 /// A redirect that also sets the session cookie.
@@ -257,10 +313,19 @@ async fn register_submit(State(state): State<AppState>, request: Request) -> Res
         Err(response) => return response,
     };
     let caller = caller_of(&parts);
-    let registration =
-        Registration::parse(field(&form, "name"), field(&form, "email"), field(&form, "password"), field(&form, "password_repeat"));
+    let registration = Registration::parse(
+        field(&form, "name"),
+        field(&form, "email"),
+        field(&form, "password"),
+        field(&form, "password_repeat"),
+    );
     let result = match registration {
-        Ok(registration) => state.accounts.sign_up(&registration, &caller, &state.site.public_url).await,
+        Ok(registration) => {
+            state
+                .accounts
+                .sign_up(&registration, &caller, &state.site.public_url)
+                .await
+        }
         Err(errors) => Err(AccountError::Invalid(errors)),
     };
     match result {
@@ -279,13 +344,20 @@ async fn login_page(State(state): State<AppState>, request: Request) -> Response
     if parts.extensions.get::<Viewer>().is_some() {
         return Redirect::to("/konto").into_response();
     }
-    let registered = parts.uri.query().is_some_and(|q| q.split('&').any(|pair| pair == "registriert=1"));
+    let registered = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "registriert=1"));
     let form = if registered {
         let texts = match lang_of(&parts) {
             Lang::De => &app::account_texts::DE,
             Lang::En => &app::account_texts::EN,
         };
-        FormState { form: "login".into(), notice: Some(Notice::Success(texts.register_received.into())), ..FormState::default() }
+        FormState {
+            form: "login".into(),
+            notice: Some(Notice::Success(texts.register_received.into())),
+            ..FormState::default()
+        }
     } else {
         FormState::default()
     };
@@ -303,9 +375,16 @@ async fn login_submit(State(state): State<AppState>, request: Request) -> Respon
     if let Some(old) = parts.extensions.get::<ActiveSession>() {
         let _ = sessions::end(state.accounts.pool(), &old.id_hash).await;
     }
-    match state.accounts.login(field(&form, "email"), field(&form, "password"), &caller).await {
+    match state
+        .accounts
+        .login(field(&form, "email"), field(&form, "password"), &caller)
+        .await
+    {
         Ok((_, session)) => {
-            let next = form.get("weiter").filter(|n| is_local_path(n)).map_or("/konto", String::as_str);
+            let next = form
+                .get("weiter")
+                .filter(|n| is_local_path(n))
+                .map_or("/konto", String::as_str);
             redirect_with_cookie(next, sessions::set_cookie(&session, secure(&state)))
         }
         Err(err) => failed::<()>(&state, parts, None, "login", &form, err).await,
@@ -330,9 +409,17 @@ async fn account_page(State(state): State<AppState>, request: Request) -> Respon
         return to_login(&parts);
     }
     let lang = lang_of(&parts);
-    let welcome = parts.uri.query().is_some_and(|q| q.contains("willkommen=1"));
+    let welcome = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.contains("willkommen=1"));
     let form = if welcome {
-        success("Willkommen! Ihr Konto ist angelegt und Sie sind angemeldet.", "Welcome! Your account is ready.", lang, "welcome")
+        success(
+            "Willkommen! Ihr Konto ist angelegt und Sie sind angemeldet.",
+            "Welcome! Your account is ready.",
+            lang,
+            "welcome",
+        )
     } else {
         FormState::default()
     };
@@ -341,7 +428,9 @@ async fn account_page(State(state): State<AppState>, request: Request) -> Respon
 
 async fn account_submit(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let form = match read_form(body).await {
         Ok(form) => form,
         Err(response) => return response,
@@ -368,8 +457,11 @@ async fn account_submit(State(state): State<AppState>, request: Request) -> Resp
                         lang,
                         "password",
                     );
-                    let mut response = render_with::<()>(&state, parts, StatusCode::OK, None, done).await;
-                    if let Ok(value) = HeaderValue::from_str(&sessions::set_cookie(&session, secure(&state))) {
+                    let mut response =
+                        render_with::<()>(&state, parts, StatusCode::OK, None, done).await;
+                    if let Ok(value) =
+                        HeaderValue::from_str(&sessions::set_cookie(&session, secure(&state)))
+                    {
                         response.headers_mut().append(header::SET_COOKIE, value);
                     }
                     response
@@ -382,12 +474,23 @@ async fn account_submit(State(state): State<AppState>, request: Request) -> Resp
                 let err = AccountError::field("confirm", FieldError::ConfirmationMissing);
                 return failed::<()>(&state, parts, None, "delete", &form, err).await;
             }
-            match state.accounts.delete_account(viewer.user_id, field(&form, "password"), &caller).await {
-                Ok(()) => redirect_with_cookie("/?konto-geloescht=1", sessions::clear_cookie(secure(&state))),
+            match state
+                .accounts
+                .delete_account(viewer.user_id, field(&form, "password"), &caller)
+                .await
+            {
+                Ok(()) => redirect_with_cookie(
+                    "/?konto-geloescht=1",
+                    sessions::clear_cookie(secure(&state)),
+                ),
                 Err(err) => failed::<()>(&state, parts, None, "delete", &form, err).await,
             }
         }
-        _ => (StatusCode::BAD_REQUEST, "Unbekanntes Formular. / Unknown form.").into_response(),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            "Unbekanntes Formular. / Unknown form.",
+        )
+            .into_response(),
     }
 }
 
@@ -403,7 +506,9 @@ async fn new_org_page(State(state): State<AppState>, request: Request) -> Respon
 
 async fn new_org_submit(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let form = match read_form(body).await {
         Ok(form) => form,
         Err(response) => return response,
@@ -416,22 +521,39 @@ async fn new_org_submit(State(state): State<AppState>, request: Request) -> Resp
         field(&form, "website"),
     );
     let result = match parsed {
-        Ok(org) => state.accounts.create_organisation(viewer.user_id, &org, Channel::Web, &caller_of(&parts)).await,
+        Ok(org) => {
+            state
+                .accounts
+                .create_organisation(viewer.user_id, &org, Channel::Web, &caller_of(&parts))
+                .await
+        }
         Err(errors) => Err(AccountError::Invalid(errors)),
     };
     match result {
-        Ok(slug) => Redirect::to(&format!("/organisationen/{slug}/mitglieder?neu=1")).into_response(),
+        Ok(slug) => {
+            Redirect::to(&format!("/organisationen/{slug}/mitglieder?neu=1")).into_response()
+        }
         Err(err) => failed::<()>(&state, parts, None, "organisation", &form, err).await,
     }
 }
 
 /// The actor of a logged-in request, or the response to give instead.
 async fn actor_of(state: &AppState, parts: &Parts) -> Result<Actor, Response> {
-    let Some(viewer) = parts.extensions.get::<Viewer>() else { return Err(to_login(parts)) };
-    state.accounts.actor(viewer.user_id).await.map_err(|err| internal(&err.to_string()))
+    let Some(viewer) = parts.extensions.get::<Viewer>() else {
+        return Err(to_login(parts));
+    };
+    state
+        .accounts
+        .actor(viewer.user_id)
+        .await
+        .map_err(|err| internal(&err.to_string()))
 }
 
-async fn members_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn members_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
     let actor = match actor_of(&state, &parts).await {
         Ok(actor) => actor,
@@ -457,7 +579,11 @@ async fn members_page(State(state): State<AppState>, Path(slug): Path<String>, r
     }
 }
 
-async fn members_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn members_submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let actor = match actor_of(&state, &parts).await {
         Ok(actor) => actor,
@@ -470,7 +596,10 @@ async fn members_submit(State(state): State<AppState>, Path(slug): Path<String>,
     let caller = caller_of(&parts);
     let lang = lang_of(&parts);
     let user_id = || Uuid::parse_str(field(&form, "user_id")).map_err(|_| AccountError::NotFound);
-    let role = || Role::parse(field(&form, "role")).ok_or_else(|| AccountError::field("role", FieldError::InvalidChoice));
+    let role = || {
+        Role::parse(field(&form, "role"))
+            .ok_or_else(|| AccountError::field("role", FieldError::InvalidChoice))
+    };
     let form_name = field(&form, "form").to_owned();
     let mut link = None;
     let result: Result<(&str, &str), AccountError> = match form_name.as_str() {
@@ -518,7 +647,11 @@ async fn members_submit(State(state): State<AppState>, Path(slug): Path<String>,
         _ => return (StatusCode::BAD_REQUEST, "Unbekanntes Formular. / Unknown form.").into_response(),
     };
     // Actions change membership: read the page (and the actor) afresh.
-    let actor = state.accounts.actor(actor.user_id.unwrap_or_default()).await.unwrap_or(actor);
+    let actor = state
+        .accounts
+        .actor(actor.user_id.unwrap_or_default())
+        .await
+        .unwrap_or(actor);
     let page = state.accounts.members_page(&actor, &slug).await.ok();
     match result {
         Ok((de, en)) => {
@@ -526,25 +659,49 @@ async fn members_submit(State(state): State<AppState>, Path(slug): Path<String>,
                 page.new_invitation_link = link;
                 page
             });
-            render_with(&state, parts, StatusCode::OK, page, success(de, en, lang, &form_name)).await
+            render_with(
+                &state,
+                parts,
+                StatusCode::OK,
+                page,
+                success(de, en, lang, &form_name),
+            )
+            .await
         }
         Err(err) => failed(&state, parts, page, &form_name, &form, err).await,
     }
 }
 
-async fn tokens_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn tokens_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
     let actor = match actor_of(&state, &parts).await {
         Ok(actor) => actor,
         Err(response) => return response,
     };
     match state.accounts.tokens_page(&actor, &slug).await {
-        Ok(page) => render_with(&state, parts, StatusCode::OK, Some(page), FormState::default()).await,
+        Ok(page) => {
+            render_with(
+                &state,
+                parts,
+                StatusCode::OK,
+                Some(page),
+                FormState::default(),
+            )
+            .await
+        }
         Err(err) => failed::<()>(&state, parts, None, "", &BTreeMap::new(), err).await,
     }
 }
 
-async fn tokens_submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn tokens_submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let actor = match actor_of(&state, &parts).await {
         Ok(actor) => actor,
@@ -583,20 +740,40 @@ async fn tokens_submit(State(state): State<AppState>, Path(slug): Path<String>, 
                 page.new_token = secret;
                 page
             });
-            render_with(&state, parts, StatusCode::OK, page, success(de, en, lang, &form_name)).await
+            render_with(
+                &state,
+                parts,
+                StatusCode::OK,
+                page,
+                success(de, en, lang, &form_name),
+            )
+            .await
         }
         Err(err) => failed(&state, parts, page, &form_name, &form, err).await,
     }
 }
 
-async fn org_audit_page(State(state): State<AppState>, Path(slug): Path<String>, request: Request) -> Response {
+async fn org_audit_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
     let actor = match actor_of(&state, &parts).await {
         Ok(actor) => actor,
         Err(response) => return response,
     };
     match state.accounts.audit_page(&actor, Some(&slug)).await {
-        Ok(page) => render_with(&state, parts, StatusCode::OK, Some(page), FormState::default()).await,
+        Ok(page) => {
+            render_with(
+                &state,
+                parts,
+                StatusCode::OK,
+                Some(page),
+                FormState::default(),
+            )
+            .await
+        }
         Err(err) => failed::<()>(&state, parts, None, "", &BTreeMap::new(), err).await,
     }
 }
@@ -608,7 +785,16 @@ async fn site_audit_page(State(state): State<AppState>, request: Request) -> Res
         Err(response) => return response,
     };
     match state.accounts.audit_page(&actor, None).await {
-        Ok(page) => render_with(&state, parts, StatusCode::OK, Some(page), FormState::default()).await,
+        Ok(page) => {
+            render_with(
+                &state,
+                parts,
+                StatusCode::OK,
+                Some(page),
+                FormState::default(),
+            )
+            .await
+        }
         Err(err) => failed::<()>(&state, parts, None, "", &BTreeMap::new(), err).await,
     }
 }
@@ -632,9 +818,23 @@ async fn moderate(State(state): State<AppState>, request: Request) -> Response {
         _ => return (StatusCode::BAD_REQUEST, "Unbekannte Art. / Unknown kind.").into_response(),
     };
     let hidden = field(&form, "hidden") == "true";
-    match state.accounts.set_hidden(&actor, what, field(&form, "slug"), hidden, Channel::Web, &caller_of(&parts)).await {
+    match state
+        .accounts
+        .set_hidden(
+            &actor,
+            what,
+            field(&form, "slug"),
+            hidden,
+            Channel::Web,
+            &caller_of(&parts),
+        )
+        .await
+    {
         Ok(()) => {
-            let next = form.get("weiter").filter(|n| is_local_path(n)).map_or("/", String::as_str);
+            let next = form
+                .get("weiter")
+                .filter(|n| is_local_path(n))
+                .map_or("/", String::as_str);
             Redirect::to(next).into_response()
         }
         Err(AccountError::Forbidden) => problem(&state, parts, PageProblem::Forbidden).await,
@@ -645,11 +845,19 @@ async fn moderate(State(state): State<AppState>, request: Request) -> Response {
 
 // --- Invitations ---
 
-async fn invitation_page(State(state): State<AppState>, Path(code): Path<String>, request: Request) -> Response {
+async fn invitation_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
     match state.accounts.invitation(&code).await {
         Ok(invitation) => {
-            let status = if invitation.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            let status = if invitation.is_some() {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            };
             let page = app::account::InvitationPage { code, invitation };
             render_with(&state, parts, status, Some(page), FormState::default()).await
         }
@@ -657,10 +865,20 @@ async fn invitation_page(State(state): State<AppState>, Path(code): Path<String>
     }
 }
 
-async fn invitation_submit(State(state): State<AppState>, Path(code): Path<String>, request: Request) -> Response {
+async fn invitation_submit(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
-    match state.accounts.accept_invitation(viewer.user_id, &code, &caller_of(&parts)).await {
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
+    match state
+        .accounts
+        .accept_invitation(viewer.user_id, &code, &caller_of(&parts))
+        .await
+    {
         Ok(slug) => Redirect::to(&format!("/organisationen/{slug}/mitglieder")).into_response(),
         Err(err) => {
             let invitation = state.accounts.invitation(&code).await.ok().flatten();

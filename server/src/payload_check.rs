@@ -41,13 +41,17 @@ impl Default for PayloadChecks {
 impl PayloadChecks {
     /// A service with `max(1, cores − 1)` slots.
     pub fn new() -> PayloadChecks {
-        let cores = std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(1);
+        let cores = std::thread::available_parallelism()
+            .map(std::num::NonZero::get)
+            .unwrap_or(1);
         PayloadChecks::with_slots(cores.saturating_sub(1).max(1))
     }
 
     /// A service with `slots` checks at once (at least one).
     pub fn with_slots(slots: usize) -> PayloadChecks {
-        PayloadChecks { slots: Arc::new(Semaphore::new(slots.max(1))) }
+        PayloadChecks {
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+        }
     }
 
     /// Runs `job` with a fresh standard budget on the blocking pool. Refused with
@@ -58,10 +62,11 @@ impl PayloadChecks {
         T: Send + 'static,
         F: FnOnce(&Arc<Budget>) -> T + Send + 'static,
     {
-        let permit = match tokio::time::timeout(WAIT_FOR_SLOT, self.slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => permit,
-            _ => return Err(FieldError::CheckBusy),
-        };
+        let permit =
+            match tokio::time::timeout(WAIT_FOR_SLOT, self.slots.clone().acquire_owned()).await {
+                Ok(Ok(permit)) => permit,
+                _ => return Err(FieldError::CheckBusy),
+            };
         let span = tracing::info_span!("payload_check");
         let handle = tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
@@ -73,25 +78,40 @@ impl PayloadChecks {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(join_error)) => {
                 tracing::error!(error = %join_error, "payload check failed");
-                Err(FieldError::CheckOverBudget { seconds: engine::TIME_BUDGET.as_secs() })
+                Err(FieldError::CheckOverBudget {
+                    seconds: engine::TIME_BUDGET.as_secs(),
+                })
             }
             Err(_) => {
-                tracing::warn!("payload check exceeded its time budget; answered without waiting further");
-                Err(FieldError::CheckOverBudget { seconds: engine::TIME_BUDGET.as_secs() })
+                tracing::warn!(
+                    "payload check exceeded its time budget; answered without waiting further"
+                );
+                Err(FieldError::CheckOverBudget {
+                    seconds: engine::TIME_BUDGET.as_secs(),
+                })
             }
         }
     }
 
     /// Checks a payload text against a schema: every error (JSON pointer, message), or why
     /// there is no verdict (see [`refusal_status`]).
-    pub async fn check_text(&self, schema: Value, payload: &str) -> Result<Vec<(String, String)>, FieldError> {
+    pub async fn check_text(
+        &self,
+        schema: Value,
+        payload: &str,
+    ) -> Result<Vec<(String, String)>, FieldError> {
         if payload.len() > PAYLOAD_LIMIT {
-            return Err(FieldError::PayloadTooLarge { max_kib: PAYLOAD_LIMIT / 1024 });
+            return Err(FieldError::PayloadTooLarge {
+                max_kib: PAYLOAD_LIMIT / 1024,
+            });
         }
         let payload = payload.to_owned();
         self.run(move |budget| {
-            let value: Value = serde_json::from_str(&payload)
-                .map_err(|e| FieldError::InvalidJson { line: e.line(), column: e.column() })?;
+            let value: Value =
+                serde_json::from_str(&payload).map_err(|e| FieldError::InvalidJson {
+                    line: e.line(),
+                    column: e.column(),
+                })?;
             engine::validate_payload(&schema, &value, budget)
         })
         .await?
@@ -99,7 +119,10 @@ impl PayloadChecks {
 
     /// The schema and example checks of a data model at save time (see `engine::check`).
     pub async fn check_model(&self, schema: Value, examples: Vec<Value>) -> FieldErrors {
-        match self.run(move |budget| engine::check(&schema, &examples, budget)).await {
+        match self
+            .run(move |budget| engine::check(&schema, &examples, budget))
+            .await
+        {
             Ok(errors) => errors,
             Err(refused) => FieldErrors::from([("examples".to_owned(), refused)]),
         }
@@ -110,8 +133,12 @@ impl PayloadChecks {
 /// over budget, 422 otherwise (not JSON, or a broken schema).
 pub fn refusal_status(error: &FieldError) -> StatusCode {
     match error {
-        FieldError::PayloadTooLarge { .. } | FieldError::TooManyValues { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        FieldError::CheckBusy | FieldError::CheckOverBudget { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        FieldError::PayloadTooLarge { .. } | FieldError::TooManyValues { .. } => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        FieldError::CheckBusy | FieldError::CheckOverBudget { .. } => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
@@ -124,22 +151,40 @@ mod tests {
     async fn a_check_waits_for_a_free_slot_and_reports_busy_when_none_frees_up() {
         let checks = PayloadChecks::with_slots(1);
         let busy = checks.clone();
-        let long = tokio::spawn(async move { busy.run(|_| std::thread::sleep(Duration::from_millis(2_300))).await });
+        let long = tokio::spawn(async move {
+            busy.run(|_| std::thread::sleep(Duration::from_millis(2_300)))
+                .await
+        });
         tokio::time::sleep(Duration::from_millis(100)).await;
         let started = std::time::Instant::now();
         assert_eq!(checks.run(|_| ()).await, Err(FieldError::CheckBusy));
         assert!(started.elapsed() < Duration::from_secs(3));
         let _ = long.await;
-        assert_eq!(checks.run(|_| 7).await, Ok(7), "the slot returns when the work ends");
+        assert_eq!(
+            checks.run(|_| 7).await,
+            Ok(7),
+            "the slot returns when the work ends"
+        );
     }
 
     #[tokio::test]
     async fn payload_texts_get_a_verdict_or_a_reason() {
         let checks = PayloadChecks::with_slots(1);
         let schema = serde_json::json!({"type": "object", "required": ["art"]});
-        assert_eq!(checks.check_text(schema.clone(), r#"{"art": "Linde"}"#).await, Ok(vec![]));
-        assert_eq!(checks.check_text(schema.clone(), "{}").await.unwrap().len(), 1);
-        assert!(matches!(checks.check_text(schema.clone(), "{").await, Err(FieldError::InvalidJson { .. })));
+        assert_eq!(
+            checks
+                .check_text(schema.clone(), r#"{"art": "Linde"}"#)
+                .await,
+            Ok(vec![])
+        );
+        assert_eq!(
+            checks.check_text(schema.clone(), "{}").await.unwrap().len(),
+            1
+        );
+        assert!(matches!(
+            checks.check_text(schema.clone(), "{").await,
+            Err(FieldError::InvalidJson { .. })
+        ));
         let big = format!("\"{}\"", "a".repeat(PAYLOAD_LIMIT));
         let refused = checks.check_text(schema, &big).await.unwrap_err();
         assert_eq!(refusal_status(&refused), StatusCode::PAYLOAD_TOO_LARGE);

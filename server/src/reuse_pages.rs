@@ -17,7 +17,11 @@ use crate::pages::{internal, lang_of, problem, read_pairs, render_with, to_login
 use crate::web::AppState;
 
 /// Paths these handlers render; excluded from the generated Leptos routes.
-pub const PATHS: &[&str] = &["/loesungen/{slug}/nachnutzen", "/datenmodelle/{slug}/nachnutzen", "/nachnutzung"];
+pub const PATHS: &[&str] = &[
+    "/loesungen/{slug}/nachnutzen",
+    "/datenmodelle/{slug}/nachnutzen",
+    "/nachnutzung",
+];
 
 /// The routes of the reuse pages.
 pub fn routes() -> Router<AppState> {
@@ -25,17 +29,30 @@ pub fn routes() -> Router<AppState> {
         .route("/nachnutzung", get(stats_page))
         .route(
             "/loesungen/{slug}/nachnutzen",
-            get(|s: State<AppState>, p: Path<String>, r: Request| page(s, p, r, EntryKind::Solution))
-                .post(|s: State<AppState>, p: Path<String>, r: Request| submit(s, p, r, EntryKind::Solution)),
+            get(|s: State<AppState>, p: Path<String>, r: Request| {
+                page(s, p, r, EntryKind::Solution)
+            })
+            .post(|s: State<AppState>, p: Path<String>, r: Request| {
+                submit(s, p, r, EntryKind::Solution)
+            }),
         )
         .route(
             "/datenmodelle/{slug}/nachnutzen",
-            get(|s: State<AppState>, p: Path<String>, r: Request| page(s, p, r, EntryKind::DataModel))
-                .post(|s: State<AppState>, p: Path<String>, r: Request| submit(s, p, r, EntryKind::DataModel)),
+            get(|s: State<AppState>, p: Path<String>, r: Request| {
+                page(s, p, r, EntryKind::DataModel)
+            })
+            .post(|s: State<AppState>, p: Path<String>, r: Request| {
+                submit(s, p, r, EntryKind::DataModel)
+            }),
         )
 }
 
-async fn load(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) -> Result<ReuseData, EntryError> {
+async fn load(
+    state: &AppState,
+    parts: &Parts,
+    kind: EntryKind,
+    slug: &str,
+) -> Result<ReuseData, EntryError> {
     let summary = state.entries.summary(kind, slug).await?;
     let (table, column) = match kind {
         EntryKind::Solution => ("solutions", "solution_id"),
@@ -54,9 +71,18 @@ async fn load(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) -> R
     let organisations: Vec<(String, String)> = parts
         .extensions
         .get::<Viewer>()
-        .map(|v| v.memberships.iter().map(|m| (m.slug.clone(), m.name.clone())).collect())
+        .map(|v| {
+            v.memberships
+                .iter()
+                .map(|m| (m.slug.clone(), m.name.clone()))
+                .collect()
+        })
         .unwrap_or_default();
-    let adopted_by = organisations.iter().filter(|(s, _)| adopters.contains(s)).map(|(s, _)| s.clone()).collect();
+    let adopted_by = organisations
+        .iter()
+        .filter(|(s, _)| adopters.contains(s))
+        .map(|(s, _)| s.clone())
+        .collect();
     Ok(ReuseData {
         section: kind.section().into(),
         slug: slug.to_owned(),
@@ -68,10 +94,18 @@ async fn load(state: &AppState, parts: &Parts, kind: EntryKind, slug: &str) -> R
     })
 }
 
-async fn page(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+    kind: EntryKind,
+) -> Response {
     let (parts, _) = request.into_parts();
     let lang = lang_of(&parts);
-    let saved = parts.uri.query().is_some_and(|q| q.contains("gespeichert=1"));
+    let saved = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.contains("gespeichert=1"));
     match load(&state, &parts, kind, &slug).await {
         Ok(data) => {
             let form = if saved {
@@ -93,14 +127,25 @@ async fn page(State(state): State<AppState>, Path(slug): Path<String>, request: 
     }
 }
 
-async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request: Request, kind: EntryKind) -> Response {
+async fn submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    request: Request,
+    kind: EntryKind,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let pairs = match read_pairs(body, 64 * 1024).await {
         Ok(pairs) => pairs,
         Err(response) => return response,
     };
-    let services: Vec<String> = pairs.iter().filter(|(k, _)| k == "services").map(|(_, v)| v.clone()).collect();
+    let services: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "services")
+        .map(|(_, v)| v.clone())
+        .collect();
     let form: BTreeMap<String, String> = pairs.into_iter().collect();
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     let actor = match state.accounts.actor(viewer.user_id).await {
@@ -118,30 +163,60 @@ async fn submit(State(state): State<AppState>, Path(slug): Path<String>, request
                 contact_email: field("contact_email"),
                 note: field("note"),
             };
-            state.entries.adopt(&actor, kind, &slug, &input).await.map(|()| format!("/{}/{slug}/nachnutzen?gespeichert=1", kind.section()))
-        }
-        "offer" if kind == EntryKind::Solution => {
             state
                 .entries
-                .offer_services(&actor, &slug, &field("organisation"), &services, &field("offer_note"))
+                .adopt(&actor, kind, &slug, &input)
                 .await
-                .map(|()| format!("/loesungen/{slug}?gespeichert=1#betreiben"))
+                .map(|()| format!("/{}/{slug}/nachnutzen?gespeichert=1", kind.section()))
         }
-        "withdraw" => state.entries.withdraw(&actor, kind, &slug, &field("organisation")).await.map(|()| format!("/{}/{slug}/nachnutzen", kind.section())),
+        "offer" if kind == EntryKind::Solution => state
+            .entries
+            .offer_services(
+                &actor,
+                &slug,
+                &field("organisation"),
+                &services,
+                &field("offer_note"),
+            )
+            .await
+            .map(|()| format!("/loesungen/{slug}?gespeichert=1#betreiben")),
+        "withdraw" => state
+            .entries
+            .withdraw(&actor, kind, &slug, &field("organisation"))
+            .await
+            .map(|()| format!("/{}/{slug}/nachnutzen", kind.section())),
         "fork" => state
             .entries
             .fork(&actor, kind, &slug, &field("organisation"))
             .await
             .map(|new_slug| format!("/{}/{new_slug}?gespeichert=1", kind.section())),
-        _ => return (StatusCode::BAD_REQUEST, "Unbekanntes Formular. / Unknown form.").into_response(),
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "Unbekanntes Formular. / Unknown form.",
+            )
+                .into_response();
+        }
     };
     match result {
         Ok(target) => Redirect::to(&target).into_response(),
         Err(EntryError::Invalid(errors)) => match load(&state, &parts, kind, &slug).await {
             Ok(data) => {
                 let values = form.into_iter().filter(|(k, _)| k != "form").collect();
-                let form = FormState { form: form_name, values, errors, notice: None };
-                render_with(&state, parts, StatusCode::UNPROCESSABLE_ENTITY, Some(data), form).await
+                let form = FormState {
+                    form: form_name,
+                    values,
+                    errors,
+                    notice: None,
+                };
+                render_with(
+                    &state,
+                    parts,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(data),
+                    form,
+                )
+                .await
             }
             Err(err) => internal(&err.to_string()),
         },
@@ -167,11 +242,33 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
         )
     };
     let to_ranked = |rows: Vec<(String, String, String, i64)>| {
-        rows.into_iter().map(|(slug, name, organisation, reuse_count)| RankedEntry { slug, name, organisation, reuse_count }).collect()
+        rows.into_iter()
+            .map(|(slug, name, organisation, reuse_count)| RankedEntry {
+                slug,
+                name,
+                organisation,
+                reuse_count,
+            })
+            .collect()
     };
-    let top_solutions = to_ranked(sqlx::query_as(&ranked("visible_solutions", "solution_reuse", "solution_id")).fetch_all(pool).await?);
-    let top_data_models =
-        to_ranked(sqlx::query_as(&ranked("visible_data_models", "data_model_reuse", "data_model_id")).fetch_all(pool).await?);
+    let top_solutions = to_ranked(
+        sqlx::query_as(&ranked(
+            "visible_solutions",
+            "solution_reuse",
+            "solution_id",
+        ))
+        .fetch_all(pool)
+        .await?,
+    );
+    let top_data_models = to_ranked(
+        sqlx::query_as(&ranked(
+            "visible_data_models",
+            "data_model_reuse",
+            "data_model_id",
+        ))
+        .fetch_all(pool)
+        .await?,
+    );
     let by_state: Vec<(String, i64)> = sqlx::query_as(
         r#"
         select o.bundesland, count(*)
@@ -190,7 +287,15 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
     .fetch_all(pool)
     .await?;
     let events = |rows: Vec<(String, String, String, String, chrono::NaiveDate)>| {
-        rows.into_iter().map(|(section, slug, name, organisation, at)| ReuseEvent { section, slug, name, organisation, at }).collect()
+        rows.into_iter()
+            .map(|(section, slug, name, organisation, at)| ReuseEvent {
+                section,
+                slug,
+                name,
+                organisation,
+                at,
+            })
+            .collect()
     };
     let newest_forks = events(
         sqlx::query_as(
@@ -226,14 +331,29 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
         .fetch_all(pool)
         .await?,
     );
-    Ok(app::editing::ReuseStats { top_solutions, top_data_models, by_state, newest_forks, newest_adoptions })
+    Ok(app::editing::ReuseStats {
+        top_solutions,
+        top_data_models,
+        by_state,
+        newest_forks,
+        newest_adoptions,
+    })
 }
 
 /// `GET /nachnutzung`
 pub async fn stats_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     match reuse_stats(state.accounts.pool()).await {
-        Ok(stats) => render_with(&state, parts, StatusCode::OK, Some(stats), FormState::default()).await,
+        Ok(stats) => {
+            render_with(
+                &state,
+                parts,
+                StatusCode::OK,
+                Some(stats),
+                FormState::default(),
+            )
+            .await
+        }
         Err(err) => internal(&err.to_string()),
     }
 }

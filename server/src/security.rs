@@ -35,14 +35,22 @@ pub fn is_cross_site(headers: &HeaderMap, public_url: &str) -> bool {
         return !matches!(site.to_str(), Ok("same-origin") | Ok("none"));
     }
     let public_origin = origin_of(public_url);
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     // Every Origin header must be this site (a second, foreign one does not hide behind ours).
     headers.get_all(header::ORIGIN).iter().any(|origin| {
-        let Ok(origin) = origin.to_str() else { return true };
+        let Ok(origin) = origin.to_str() else {
+            return true;
+        };
         if origin == "null" {
             return true;
         }
-        let same_host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+        let same_host = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            == Some(host);
         !(same_host || Some(origin) == public_origin)
     })
 }
@@ -50,7 +58,9 @@ pub fn is_cross_site(headers: &HeaderMap, public_url: &str) -> bool {
 /// `scheme://host[:port]` of a URL.
 fn origin_of(url: &str) -> Option<&str> {
     let scheme_end = url.find("://")? + 3;
-    let end = url[scheme_end..].find('/').map_or(url.len(), |i| scheme_end + i);
+    let end = url[scheme_end..]
+        .find('/')
+        .map_or(url.len(), |i| scheme_end + i);
     Some(&url[..end])
 }
 
@@ -60,7 +70,10 @@ fn is_safe(method: &Method) -> bool {
 
 /// Static files need neither session nor nonce.
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path.starts_with("/kern/") || path == "/favicon.ico" || path == "/robots.txt"
+    path.starts_with("/pkg/")
+        || path.starts_with("/kern/")
+        || path == "/favicon.ico"
+        || path == "/robots.txt"
 }
 
 /// An IP address range in CIDR notation (`10.0.0.0/8`, `2001:db8::/32`); a plain address
@@ -86,10 +99,17 @@ impl std::str::FromStr for IpRange {
             Some((address, prefix)) => (address, Some(prefix)),
             None => (text, None),
         };
-        let network = address.parse::<IpAddr>().map_err(|_| invalid())?.to_canonical();
+        let network = address
+            .parse::<IpAddr>()
+            .map_err(|_| invalid())?
+            .to_canonical();
         let longest = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= longest).ok_or_else(invalid)?,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= longest)
+                .ok_or_else(invalid)?,
             None => longest,
         };
         Ok(IpRange { network, prefix })
@@ -101,11 +121,19 @@ impl IpRange {
     pub fn contains(&self, ip: IpAddr) -> bool {
         let masked = |bits: u128, width: u32| {
             let host_bits = width - u32::from(self.prefix);
-            if host_bits >= 128 { 0 } else { bits >> host_bits }
+            if host_bits >= 128 {
+                0
+            } else {
+                bits >> host_bits
+            }
         };
         match (self.network, ip.to_canonical()) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => masked(u32::from(net).into(), 32) == masked(u32::from(ip).into(), 32),
-            (IpAddr::V6(net), IpAddr::V6(ip)) => masked(u128::from(net), 128) == masked(u128::from(ip), 128),
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                masked(u32::from(net).into(), 32) == masked(u32::from(ip).into(), 32)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                masked(u128::from(net), 128) == masked(u128::from(ip), 128)
+            }
             _ => false,
         }
     }
@@ -147,7 +175,9 @@ impl TrustedProxies {
                 .parse::<IpAddr>()
                 .ok()
                 .or_else(|| hop.parse::<SocketAddr>().ok().map(|addr| addr.ip()));
-            let Some(hop) = parsed.map(|ip| ip.to_canonical()) else { break };
+            let Some(hop) = parsed.map(|ip| ip.to_canonical()) else {
+                break;
+            };
             client = hop;
             if !self.trusts(hop) {
                 break;
@@ -168,17 +198,34 @@ pub fn caller_of(parts: &axum::http::request::Parts) -> Caller {
         .extensions
         .get::<ClientAddr>()
         .map(|ClientAddr(ip)| *ip)
-        .or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_canonical()));
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_canonical())
+        });
     Caller {
         ip: ip.map(|ip| ip.to_string()),
-        user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
     }
 }
 
 /// Middleware: refuses cross-site writes, resolves the session, sets security headers.
 pub async fn protect(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        let client = state.accounts.trusted_proxies().client_address(peer.ip(), request.headers());
+    if let Some(ConnectInfo(peer)) = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .copied()
+    {
+        let client = state
+            .accounts
+            .trusted_proxies()
+            .client_address(peer.ip(), request.headers());
         request.extensions_mut().insert(ClientAddr(client));
     }
     let secure = state.site.public_url.starts_with("https://");
@@ -236,14 +283,32 @@ pub async fn protect(State(state): State<AppState>, mut request: Request, next: 
             headers.insert(header::CONTENT_SECURITY_POLICY, csp);
         }
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
     if secure {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     response
 }
@@ -263,28 +328,72 @@ mod tests {
     #[test]
     fn only_same_origin_requests_pass() {
         let public = "https://allmende.example/";
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), public));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")]), public));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), public), "another port is another origin");
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), public));
-        assert!(!is_cross_site(&headers(&[("origin", "https://allmende.example")]), public));
-        assert!(!is_cross_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), public));
-        assert!(is_cross_site(&headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:3000")]), public));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            public
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "none")]),
+            public
+        ));
+        assert!(
+            is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), public),
+            "another port is another origin"
+        );
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            public
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "https://allmende.example")]),
+            public
+        ));
+        assert!(!is_cross_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
+        assert!(is_cross_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:4000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
         assert!(is_cross_site(&headers(&[("origin", "null")]), public));
-        assert!(!is_cross_site(&headers(&[]), public), "command-line clients send neither header");
+        assert!(
+            !is_cross_site(&headers(&[]), public),
+            "command-line clients send neither header"
+        );
     }
 
     #[test]
     fn ranges_hold_their_addresses_only() {
         let range: IpRange = "10.0.0.0/8".parse().unwrap();
         assert!(range.contains("10.200.1.2".parse().unwrap()));
-        assert!(range.contains("::ffff:10.0.0.1".parse().unwrap()), "IPv4-mapped IPv6 is IPv4");
+        assert!(
+            range.contains("::ffff:10.0.0.1".parse().unwrap()),
+            "IPv4-mapped IPv6 is IPv4"
+        );
         assert!(!range.contains("11.0.0.1".parse().unwrap()));
         let one: IpRange = " 192.0.2.7 ".parse().unwrap();
-        assert!(one.contains("192.0.2.7".parse().unwrap()) && !one.contains("192.0.2.8".parse().unwrap()));
+        assert!(
+            one.contains("192.0.2.7".parse().unwrap())
+                && !one.contains("192.0.2.8".parse().unwrap())
+        );
         let v6: IpRange = "2001:db8::/32".parse().unwrap();
-        assert!(v6.contains("2001:db8:1::5".parse().unwrap()) && !v6.contains("2001:db9::1".parse().unwrap()));
-        assert!("0.0.0.0/0".parse::<IpRange>().unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!(
+            v6.contains("2001:db8:1::5".parse().unwrap())
+                && !v6.contains("2001:db9::1".parse().unwrap())
+        );
+        assert!(
+            "0.0.0.0/0"
+                .parse::<IpRange>()
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
         assert!("10.0.0.0/33".parse::<IpRange>().is_err());
         assert!("proxy.local".parse::<IpRange>().is_err());
     }
@@ -294,14 +403,35 @@ mod tests {
         let proxies = TrustedProxies::new(vec!["10.0.0.0/8".parse().unwrap()]);
         let forwarded = headers(&[("x-forwarded-for", "6.6.6.6, 203.0.113.9, 10.0.0.3")]);
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        assert_eq!(proxies.client_address(ip("10.0.0.2"), &forwarded), ip("203.0.113.9"), "rightmost untrusted hop");
-        assert_eq!(proxies.client_address(ip("198.51.100.4"), &forwarded), ip("198.51.100.4"), "untrusted peer");
-        assert_eq!(TrustedProxies::default().client_address(ip("10.0.0.2"), &forwarded), ip("10.0.0.2"), "none trusted");
+        assert_eq!(
+            proxies.client_address(ip("10.0.0.2"), &forwarded),
+            ip("203.0.113.9"),
+            "rightmost untrusted hop"
+        );
+        assert_eq!(
+            proxies.client_address(ip("198.51.100.4"), &forwarded),
+            ip("198.51.100.4"),
+            "untrusted peer"
+        );
+        assert_eq!(
+            TrustedProxies::default().client_address(ip("10.0.0.2"), &forwarded),
+            ip("10.0.0.2"),
+            "none trusted"
+        );
         let garbage = headers(&[("x-forwarded-for", "203.0.113.9, unbekannt")]);
-        assert_eq!(proxies.client_address(ip("10.0.0.2"), &garbage), ip("10.0.0.2"));
-        assert_eq!(proxies.client_address(ip("10.0.0.2"), &headers(&[])), ip("10.0.0.2"));
+        assert_eq!(
+            proxies.client_address(ip("10.0.0.2"), &garbage),
+            ip("10.0.0.2")
+        );
+        assert_eq!(
+            proxies.client_address(ip("10.0.0.2"), &headers(&[])),
+            ip("10.0.0.2")
+        );
         let with_port = headers(&[("x-forwarded-for", "[2001:db8::1]:4711")]);
-        assert_eq!(proxies.client_address(ip("10.0.0.2"), &with_port), ip("2001:db8::1"));
+        assert_eq!(
+            proxies.client_address(ip("10.0.0.2"), &with_port),
+            ip("2001:db8::1")
+        );
     }
 
     #[test]

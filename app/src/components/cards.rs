@@ -12,7 +12,10 @@ pub fn reuse_text(count: i32, lang: Lang) -> Option<String> {
     match count {
         0 => None,
         1 => Some(t.card_reuse_one.to_owned()),
-        n => Some(fill(t.card_reuse_many, &[("n", &format_int(i64::from(n), lang))])),
+        n => Some(fill(
+            t.card_reuse_many,
+            &[("n", &format_int(i64::from(n), lang))],
+        )),
     }
 }
 
@@ -129,14 +132,28 @@ pub fn SearchHitView(hit: SearchHit) -> impl IntoView {
     let lang = use_lang();
     let href = hit.kind.path(&hit.slug);
     let facts = if hit.kind == SearchKind::Organisation {
-        (hit.reuse_count > 0).then(|| fill(t.search_org_entries, &[("n", &format_int(hit.reuse_count, lang))]))
+        (hit.reuse_count > 0).then(|| {
+            fill(
+                t.search_org_entries,
+                &[("n", &format_int(hit.reuse_count, lang))],
+            )
+        })
     } else {
         reuse_text(i32::try_from(hit.reuse_count).unwrap_or(i32::MAX), lang)
     };
     let snippet = (!hit.snippet.text.is_empty()).then(|| {
-        let parts = hit.snippet.segments().into_iter().map(|(text, marked)| {
-            if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() }
-        }).collect_view();
+        let parts = hit
+            .snippet
+            .segments()
+            .into_iter()
+            .map(|(text, marked)| {
+                if marked {
+                    view! { <mark>{text}</mark> }.into_any()
+                } else {
+                    text.into_any()
+                }
+            })
+            .collect_view();
         view! { <p class="kern-body kern-body--small search-hit__snippet" lang="de">{parts}</p> }
     });
     view! {

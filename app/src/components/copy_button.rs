@@ -48,8 +48,14 @@ pub fn CopyButton(
 
 #[cfg(feature = "hydrate")]
 async fn copy_text_of(id: &str) -> bool {
-    let Some(window) = web_sys::window() else { return false };
-    let Some(text) = window.document().and_then(|d| d.get_element_by_id(id)).and_then(|el| el.text_content()) else {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Some(text) = window
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|el| el.text_content())
+    else {
         return false;
     };
     let promise = window.navigator().clipboard().write_text(&text);

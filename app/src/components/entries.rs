@@ -11,7 +11,11 @@ use crate::model::{Adopter, EntryRef};
 /// "12 Einträge"
 pub fn count_text(total: i64, lang: Lang) -> String {
     let t = lang.texts();
-    if total == 1 { t.results_count_one.to_owned() } else { fill(t.results_count_many, &[("n", &format_int(total, lang))]) }
+    if total == 1 {
+        t.results_count_one.to_owned()
+    } else {
+        fill(t.results_count_many, &[("n", &format_int(total, lang))])
+    }
 }
 
 /// The results of a list: count, the cards (children) or a helpful empty state, pagination.

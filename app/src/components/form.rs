@@ -19,33 +19,31 @@ pub fn TextField(
     /// Form field name.
     #[prop(into)]
     name: String,
-    #[prop(into)]
-    label: String,
+    #[prop(into)] label: String,
     /// `type` attribute.
     #[prop(default = "text")]
     kind: &'static str,
     /// Value to show (the typed value after an error).
     #[prop(optional, into)]
     value: String,
-    #[prop(default = None)]
-    error: Option<FieldError>,
-    #[prop(optional, into)]
-    hint: Option<String>,
+    #[prop(default = None)] error: Option<FieldError>,
+    #[prop(optional, into)] hint: Option<String>,
     /// `autocomplete` attribute.
     #[prop(optional)]
     autocomplete: Option<&'static str>,
-    #[prop(optional)]
-    required: bool,
-    #[prop(optional)]
-    maxlength: Option<u32>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
     let lang = use_lang();
     let hint_id = format!("{id}-hinweis");
     let error_id = format!("{id}-fehler");
-    let described: Vec<String> = [hint.as_ref().map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())]
-        .into_iter()
-        .flatten()
-        .collect();
+    let described: Vec<String> = [
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let described = (!described.is_empty()).then(|| described.join(" "));
     let invalid = error.is_some();
     view! {
@@ -67,12 +65,9 @@ pub fn TextField(
 /// A select with a "please choose" option.
 #[component]
 pub fn SelectField(
-    #[prop(into)]
-    id: String,
-    #[prop(into)]
-    name: String,
-    #[prop(into)]
-    label: String,
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
     /// (value, label) pairs.
     options: Vec<(String, String)>,
     /// The selected value.
@@ -81,10 +76,8 @@ pub fn SelectField(
     /// Text of the empty first option; `None` for no empty option.
     #[prop(optional, into)]
     empty: Option<String>,
-    #[prop(default = None)]
-    error: Option<FieldError>,
-    #[prop(optional)]
-    required: bool,
+    #[prop(default = None)] error: Option<FieldError>,
+    #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let error_id = format!("{id}-fehler");
@@ -137,7 +130,11 @@ pub fn FormNotice(notice: Option<Notice>) -> impl IntoView {
 /// A list of the form's errors at its top, each linking to its field
 /// (`ids` maps field names to element ids, in the form's order).
 #[component]
-pub fn ErrorSummary(state: FormState, form: &'static str, ids: Vec<(&'static str, &'static str)>) -> impl IntoView {
+pub fn ErrorSummary(
+    state: FormState,
+    form: &'static str,
+    ids: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
     let t = use_account_texts();
     let lang = use_lang();
     let items: Vec<_> = ids
@@ -163,28 +160,25 @@ pub fn ErrorSummary(state: FormState, form: &'static str, ids: Vec<(&'static str
 /// A multi-line text field.
 #[component]
 pub fn TextArea(
-    #[prop(into)]
-    id: String,
-    #[prop(into)]
-    name: String,
-    #[prop(into)]
-    label: String,
-    #[prop(optional, into)]
-    value: String,
-    #[prop(default = None)]
-    error: Option<FieldError>,
-    #[prop(optional, into)]
-    hint: Option<String>,
-    #[prop(default = 6)]
-    rows: u32,
-    #[prop(optional)]
-    required: bool,
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] value: String,
+    #[prop(default = None)] error: Option<FieldError>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(default = 6)] rows: u32,
+    #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let hint_id = format!("{id}-hinweis");
     let error_id = format!("{id}-fehler");
-    let described: Vec<String> =
-        [hint.as_ref().map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())].into_iter().flatten().collect();
+    let described: Vec<String> = [
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let described = (!described.is_empty()).then(|| described.join(" "));
     let invalid = error.is_some();
     view! {
@@ -208,18 +202,14 @@ pub fn CheckboxGroup(
     /// Prefix of the checkboxes' ids.
     #[prop(into)]
     id: String,
-    #[prop(into)]
-    name: String,
-    #[prop(into)]
-    legend: String,
+    #[prop(into)] name: String,
+    #[prop(into)] legend: String,
     /// (value, label) pairs.
     options: Vec<(String, String)>,
     /// The checked values.
     checked: Vec<String>,
-    #[prop(default = None)]
-    error: Option<FieldError>,
-    #[prop(optional, into)]
-    hint: Option<String>,
+    #[prop(default = None)] error: Option<FieldError>,
+    #[prop(optional, into)] hint: Option<String>,
     /// Lay the options out in columns (long lists).
     #[prop(optional)]
     columns: bool,

@@ -18,14 +18,21 @@ pub fn Layout(children: Children) -> impl IntoView {
     let path = location.pathname.get_untracked();
     let full_path = {
         let search = location.search.get_untracked();
-        if search.is_empty() { path.clone() } else { format!("{path}?{search}") }
+        if search.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?{search}")
+        }
     };
     let demo = use_site_config().demo;
     let nav = [
         ("/loesungen", t.nav_solutions),
         ("/datenmodelle", t.nav_data_models),
         ("/organisationen", t.nav_organisations),
-        ("/nachnutzung", crate::entry_texts::use_entry_texts().nav_reuse),
+        (
+            "/nachnutzung",
+            crate::entry_texts::use_entry_texts().nav_reuse,
+        ),
         ("/suche", t.nav_search),
     ];
     let nav_items = nav
@@ -125,8 +132,7 @@ fn AccountMenu() -> impl IntoView {
 pub fn ModerationForm(
     /// `organisation`, `solution` or `data_model`.
     kind: &'static str,
-    #[prop(into)]
-    slug: String,
+    #[prop(into)] slug: String,
     hidden: bool,
 ) -> impl IntoView {
     let t = crate::account_texts::use_account_texts();
@@ -165,7 +171,11 @@ pub fn PageMeta(
 ) -> impl IntoView {
     let base = use_site_config().public_url;
     let t = use_texts();
-    let full_title = if title.starts_with(t.site_name) { title } else { format!("{title} – {}", t.site_name) };
+    let full_title = if title.starts_with(t.site_name) {
+        title
+    } else {
+        format!("{title} – {}", t.site_name)
+    };
     // leptos_meta writes the title into <head> unescaped (see raw_text).
     let escaped_title = crate::raw_text::escape(&full_title);
     view! {
@@ -205,7 +215,10 @@ pub fn Breadcrumbs(
 
 /// The page's single `<h1>` with an optional lead paragraph.
 #[component]
-pub fn PageHeading(#[prop(into)] title: String, #[prop(optional, into)] lead: Option<String>) -> impl IntoView {
+pub fn PageHeading(
+    #[prop(into)] title: String,
+    #[prop(optional, into)] lead: Option<String>,
+) -> impl IntoView {
     view! {
         <div class="page-heading">
             <h1 class="kern-heading-large">{title}</h1>

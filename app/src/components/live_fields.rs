@@ -34,8 +34,13 @@ pub fn MarkdownField(
     let preview_id = format!("{id}-vorschau");
     let preview_title_id = format!("{id}-vorschau-titel");
     let preview_labelled_by = preview_title_id.clone();
-    let described: Vec<String> =
-        [hint.as_ref().map(|_| hint_id.clone()), error.as_ref().map(|_| error_id.clone())].into_iter().flatten().collect();
+    let described: Vec<String> = [
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let described = (!described.is_empty()).then(|| described.join(" "));
     let invalid = error.is_some();
     let on_input = move |ev: leptos::ev::Event| {
@@ -102,12 +107,17 @@ pub fn LicenceField(
     let error_id = format!("{id}-fehler");
     let status_id = format!("{id}-status");
     let invalid = error.is_some();
-    let described = if invalid { format!("{hint_id} {error_id} {status_id}") } else { format!("{hint_id} {status_id}") };
+    let described = if invalid {
+        format!("{hint_id} {error_id} {status_id}")
+    } else {
+        format!("{hint_id} {status_id}")
+    };
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         let ticket = typed.get_value() + 1;
         typed.set_value(ticket);
-        let (open_text, closed_text, invalid_text) = (open_text.clone(), closed_text.clone(), invalid_text.clone());
+        let (open_text, closed_text, invalid_text) =
+            (open_text.clone(), closed_text.clone(), invalid_text.clone());
         set_timeout(
             move || {
                 if typed.get_value() != ticket {
@@ -118,14 +128,25 @@ pub fn LicenceField(
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let Ok(result) = check_licence(text).await else { return };
+                    let Ok(result) = check_licence(text).await else {
+                        return;
+                    };
                     if typed.get_value() != ticket {
                         return;
                     }
                     set_verdict.set(match result {
                         Some(v) => {
-                            let names = v.licences.iter().map(|l| format!("{} ({})", l.id, l.name)).collect::<Vec<_>>().join("; ");
-                            if v.open_source { Verdict::Open(format!("{open_text} {names}")) } else { Verdict::Closed(format!("{closed_text} {names}")) }
+                            let names = v
+                                .licences
+                                .iter()
+                                .map(|l| format!("{} ({})", l.id, l.name))
+                                .collect::<Vec<_>>()
+                                .join("; ");
+                            if v.open_source {
+                                Verdict::Open(format!("{open_text} {names}"))
+                            } else {
+                                Verdict::Closed(format!("{closed_text} {names}"))
+                            }
                         }
                         None => Verdict::Invalid(invalid_text),
                     });

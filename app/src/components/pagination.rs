@@ -28,7 +28,10 @@ pub fn Pagination(
         }
         url_with_query(path, &p)
     };
-    let status = fill(t.pagination_page_of, &[("page", &page.to_string()), ("pages", &pages.to_string())]);
+    let status = fill(
+        t.pagination_page_of,
+        &[("page", &page.to_string()), ("pages", &pages.to_string())],
+    );
     view! {
         <nav class="pagination" aria-label=t.pagination_label>
             {(page > 1).then(|| view! {

@@ -40,12 +40,18 @@ pub fn SearchCombobox(
 
     let announce = move || {
         let n = items.get().len();
-        if open.get() && n > 0 { count_text.replace("{n}", &n.to_string()) } else { String::new() }
+        if open.get() && n > 0 {
+            count_text.replace("{n}", &n.to_string())
+        } else {
+            String::new()
+        }
     };
 
     // Puts a suggestion into the field and searches for it.
     let choose = move |index: usize| {
-        let Some(choice) = items.get_untracked().get(index).cloned() else { return };
+        let Some(choice) = items.get_untracked().get(index).cloned() else {
+            return;
+        };
         set_text.set(choice.clone());
         set_open.set(false);
         #[cfg(feature = "hydrate")]
@@ -97,10 +103,15 @@ pub fn SearchCombobox(
             "ArrowUp" if n > 0 => {
                 ev.prevent_default();
                 set_open.set(true);
-                set_active.set(Some(active.get_untracked().map_or(n - 1, |i| (i + n - 1) % n)));
+                set_active.set(Some(
+                    active.get_untracked().map_or(n - 1, |i| (i + n - 1) % n),
+                ));
             }
             "Enter" => {
-                if let (true, Some(i)) = (open.get_untracked(), active.get_untracked().filter(|i| *i < n)) {
+                if let (true, Some(i)) = (
+                    open.get_untracked(),
+                    active.get_untracked().filter(|i| *i < n),
+                ) {
                     ev.prevent_default();
                     choose(i);
                 }
@@ -162,15 +173,31 @@ async fn fetch_suggestions(typed: &str) -> Vec<String> {
     if typed.trim().chars().count() < 2 {
         return Vec::new();
     }
-    let Some(window) = web_sys::window() else { return Vec::new() };
-    let url = format!("/api/v1/suggest?q={}", crate::query::encode_component(typed));
-    let Ok(response) = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url)).await else { return Vec::new() };
-    let Ok(response) = response.dyn_into::<web_sys::Response>() else { return Vec::new() };
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let url = format!(
+        "/api/v1/suggest?q={}",
+        crate::query::encode_component(typed)
+    );
+    let Ok(response) = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url)).await
+    else {
+        return Vec::new();
+    };
+    let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+        return Vec::new();
+    };
     if !response.ok() {
         return Vec::new();
     }
-    let Ok(promise) = response.text() else { return Vec::new() };
-    let Ok(text) = wasm_bindgen_futures::JsFuture::from(promise).await else { return Vec::new() };
+    let Ok(promise) = response.text() else {
+        return Vec::new();
+    };
+    let Ok(text) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+        return Vec::new();
+    };
     let body = text.as_string().unwrap_or_default();
-    serde_json::from_str::<Vec<Suggestion>>(&body).map(|list| list.into_iter().map(|s| s.text).collect()).unwrap_or_default()
+    serde_json::from_str::<Vec<Suggestion>>(&body)
+        .map(|list| list.into_iter().map(|s| s.text).collect())
+        .unwrap_or_default()
 }

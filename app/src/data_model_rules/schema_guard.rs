@@ -122,7 +122,10 @@ impl Budget {
             Value::String(text) => text.len() as u64 + 16,
             Value::Array(_) | Value::Object(_) => {
                 let address = instance as *const Value as usize;
-                self.sizes.lock().map(|sizes| sizes.get(&address).copied().unwrap_or(16)).unwrap_or(16)
+                self.sizes
+                    .lock()
+                    .map(|sizes| sizes.get(&address).copied().unwrap_or(16))
+                    .unwrap_or(16)
             }
             _ => 16,
         };
@@ -133,7 +136,9 @@ impl Budget {
 
     /// Notes the size of every container in `payload` (without recursion).
     fn measure(&self, payload: &Value) {
-        let Ok(mut sizes) = self.sizes.lock() else { return };
+        let Ok(mut sizes) = self.sizes.lock() else {
+            return;
+        };
         // Post-order: a container's size is known once its children's are.
         let mut stack: Vec<(&Value, bool)> = vec![(payload, false)];
         let mut own: Vec<u64> = Vec::new();
@@ -245,10 +250,13 @@ fn draft_of(schema: &Value) -> Result<jsonschema::Draft, Problem> {
 /// The first `$ref` that points outside the document (they are not fetched); no recursion.
 fn remote_ref(schema: &Value) -> Option<String> {
     values(schema).filter_map(Value::as_object).find_map(|map| {
-        map.iter().find_map(|(key, value)| match (key.as_str(), value) {
-            ("$ref" | "$dynamicRef", Value::String(target)) if !target.starts_with('#') => Some(target.clone()),
-            _ => None,
-        })
+        map.iter()
+            .find_map(|(key, value)| match (key.as_str(), value) {
+                ("$ref" | "$dynamicRef", Value::String(target)) if !target.starts_with('#') => {
+                    Some(target.clone())
+                }
+                _ => None,
+            })
     })
 }
 
@@ -262,7 +270,10 @@ pub fn needs_backtracking(pattern: &str) -> bool {
         match bytes[i] {
             b'\\' => {
                 let next = bytes.get(i + 1).copied().unwrap_or(0);
-                if !in_class && (next.is_ascii_digit() && next != b'0' || next == b'k' && bytes.get(i + 2) == Some(&b'<')) {
+                if !in_class
+                    && (next.is_ascii_digit() && next != b'0'
+                        || next == b'k' && bytes.get(i + 2) == Some(&b'<'))
+                {
                     return true;
                 }
                 i += 2;
@@ -272,7 +283,10 @@ pub fn needs_backtracking(pattern: &str) -> bool {
             b']' => in_class = false,
             b'(' if !in_class => {
                 let rest = &pattern[i + 1..];
-                if ["?=", "?!", "?<=", "?<!"].iter().any(|p| rest.starts_with(p)) {
+                if ["?=", "?!", "?<=", "?<!"]
+                    .iter()
+                    .any(|p| rest.starts_with(p))
+                {
                     return true;
                 }
             }
@@ -314,10 +328,10 @@ fn instrumented(schema: &Value) -> Value {
                 }
                 for (key, child) in map.iter_mut() {
                     match key.as_str() {
-                        "enum" | "const" | "default" | "examples" | "example" | "required" | "dependentRequired"
-                        | "$vocabulary" => {}
-                        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
-                        | "dependencies" => stack.push((child, false)),
+                        "enum" | "const" | "default" | "examples" | "example" | "required"
+                        | "dependentRequired" | "$vocabulary" => {}
+                        "properties" | "patternProperties" | "$defs" | "definitions"
+                        | "dependentSchemas" | "dependencies" => stack.push((child, false)),
                         _ => stack.push((child, true)),
                     }
                 }
@@ -342,7 +356,10 @@ fn refused_pattern(error: &jsonschema::ValidationError<'_>) -> Option<(String, S
 
 /// Checks a schema and compiles it; with `budget`, every application of the validator counts
 /// against it (so run the validator inside [`within`]).
-pub fn compile(schema: &Value, budget: Option<Arc<Budget>>) -> Result<jsonschema::Validator, Problem> {
+pub fn compile(
+    schema: &Value,
+    budget: Option<Arc<Budget>>,
+) -> Result<jsonschema::Validator, Problem> {
     let draft = draft_of(schema)?;
     if count_values(schema, MAX_SCHEMA_VALUES).is_none() || count_patterns(schema) > MAX_PATTERNS {
         return Err(Problem::TooComplex);
@@ -355,16 +372,28 @@ pub fn compile(schema: &Value, budget: Option<Arc<Budget>>) -> Result<jsonschema
         _ => jsonschema::draft202012::meta::validate(schema),
     };
     if let Err(e) = meta {
-        return Err(Problem::Invalid { path: e.instance_path().to_string(), detail: e.to_string() });
+        return Err(Problem::Invalid {
+            path: e.instance_path().to_string(),
+            detail: e.to_string(),
+        });
     }
     let options = || {
-        let patterns = jsonschema::PatternOptions::regex().size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_DFA_SIZE_LIMIT);
-        jsonschema::options().with_draft(draft).with_pattern_options(patterns)
+        let patterns = jsonschema::PatternOptions::regex()
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_DFA_SIZE_LIMIT);
+        jsonschema::options()
+            .with_draft(draft)
+            .with_pattern_options(patterns)
     };
     let refused = |e: jsonschema::ValidationError<'_>| match refused_pattern(&e) {
-        Some((path, pattern)) if needs_backtracking(&pattern) => Problem::BacktrackingPattern { path },
+        Some((path, pattern)) if needs_backtracking(&pattern) => {
+            Problem::BacktrackingPattern { path }
+        }
         Some((path, _)) => Problem::InvalidPattern { path },
-        None => Problem::Invalid { path: e.instance_path().to_string(), detail: e.to_string() },
+        None => Problem::Invalid {
+            path: e.instance_path().to_string(),
+            detail: e.to_string(),
+        },
     };
     // The schema as written decides whether it is accepted (a `$ref` into the counter's
     // `allOf` entries must not resolve); the copy with counters only runs the checks.
@@ -372,7 +401,9 @@ pub fn compile(schema: &Value, budget: Option<Arc<Budget>>) -> Result<jsonschema
     match budget {
         None => Ok(plain),
         Some(budget) => options()
-            .with_keyword(STEP_KEYWORD, move |_, _, _| Ok(Box::new(StepCounter(budget.clone()))))
+            .with_keyword(STEP_KEYWORD, move |_, _, _| {
+                Ok(Box::new(StepCounter(budget.clone())))
+            })
             .build(&instrumented(schema))
             .map_err(refused),
     }
@@ -381,24 +412,39 @@ pub fn compile(schema: &Value, budget: Option<Arc<Budget>>) -> Result<jsonschema
 /// The first [`MAX_ERRORS`] errors of `payload` (JSON pointer, message), stopped at the
 /// budget; `validator` must be compiled with the same `budget`. A cheap yes/no pass runs
 /// first, so a valid payload never builds error reports.
-pub fn errors_within(validator: &jsonschema::Validator, payload: &Value, budget: &Budget) -> Result<Vec<(String, String)>, OverBudget> {
+pub fn errors_within(
+    validator: &jsonschema::Validator,
+    payload: &Value,
+    budget: &Budget,
+) -> Result<Vec<(String, String)>, OverBudget> {
     budget.measure(payload);
     within(|| {
         if validator.is_valid(payload) {
             return Vec::new();
         }
-        validator.iter_errors(payload).take(MAX_ERRORS).map(|e| (e.instance_path().to_string(), short(e.to_string()))).collect()
+        validator
+            .iter_errors(payload)
+            .take(MAX_ERRORS)
+            .map(|e| (e.instance_path().to_string(), short(e.to_string())))
+            .collect()
     })
 }
 
 /// The first error of `payload`, if any, within the budget (as [`errors_within`]).
-pub fn first_error_within(validator: &jsonschema::Validator, payload: &Value, budget: &Budget) -> Result<Option<(String, String)>, OverBudget> {
+pub fn first_error_within(
+    validator: &jsonschema::Validator,
+    payload: &Value,
+    budget: &Budget,
+) -> Result<Option<(String, String)>, OverBudget> {
     budget.measure(payload);
     within(|| {
         if validator.is_valid(payload) {
             return None;
         }
-        validator.iter_errors(payload).next().map(|e| (e.instance_path().to_string(), short(e.to_string())))
+        validator
+            .iter_errors(payload)
+            .next()
+            .map(|e| (e.instance_path().to_string(), short(e.to_string())))
     })
 }
 

@@ -5,10 +5,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::cards::{DataModelCardView, org_line, reuse_text};
 use crate::components::copy_button::CopyButton;
+use crate::components::entries::{AdopterList, EntryRefList, Results};
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect, SortSelect};
 use crate::components::layout::{Breadcrumbs, LoadError, ModerationForm, PageHeading, PageMeta};
-use crate::components::entries::{AdopterList, EntryRefList, Results};
 use crate::i18n::{fill, format_date, format_int, use_lang, use_texts};
 use crate::model::{DataModelDetail, Domain};
 use crate::query::{DataModelQuery, url_with_query};
@@ -79,7 +79,10 @@ pub fn DataModelsPage() -> impl IntoView {
 /// `/datenmodelle/:slug`
 #[component]
 pub fn DataModelPage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let data = OnceResource::new(load_data_model(slug));
     view! {
         <Suspense fallback=|| ()>

@@ -8,28 +8,37 @@ use leptos::prelude::*;
 
 use crate::account::{FormState, PageProblem, use_form_state, use_page_data, use_page_problem};
 use crate::account_texts::use_account_texts;
-use crate::routes::org_admin::Problem;
 use crate::categories::{CATEGORIES, platform_label};
-use crate::components::form::{CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField};
-use crate::components::live_fields::{LicenceField, MarkdownField};
+use crate::components::form::{
+    CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField,
+};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
+use crate::components::live_fields::{LicenceField, MarkdownField};
 use crate::editing::{CompareData, DataModelFormData, DiffLine, HistoryData, SolutionFormData};
 use crate::entry_rules::PLATFORMS;
 use crate::entry_texts::use_entry_texts;
 use crate::i18n::{Lang, format_date, use_lang, use_texts};
 use crate::model::{DevelopmentStatus, Domain, MaintenanceType, SoftwareType};
+use crate::routes::org_admin::Problem;
 
 /// Rows offered for contractors and contacts in the form.
 pub const FORM_ROWS: usize = 3;
 
 fn date_time(at: DateTime<Utc>, lang: Lang) -> String {
-    format!("{} {}", format_date(at.date_naive(), lang), at.format("%H:%M"))
+    format!(
+        "{} {}",
+        format_date(at.date_naive(), lang),
+        at.format("%H:%M")
+    )
 }
-
 
 /// Values of a multi-valued field (stored one per line in the form state).
 fn multi(state: &FormState, form: &str, field: &str) -> Vec<String> {
-    state.value(form, field).lines().map(str::to_owned).collect()
+    state
+        .value(form, field)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `/loesungen/neu` and `/loesungen/:slug/bearbeiten`
@@ -48,11 +57,22 @@ pub fn SolutionFormPageView() -> impl IntoView {
     let v = |field: &str| state.value(f, field);
     let e = |field: &str| state.error(f, field);
     let (title, action, submit) = match &data.editing {
-        Some(slug) => (t.edit_solution_title, format!("/loesungen/{slug}/bearbeiten"), t.save_submit),
-        None => (t.new_solution_title, "/loesungen/neu".to_owned(), t.publish_submit),
+        Some(slug) => (
+            t.edit_solution_title,
+            format!("/loesungen/{slug}/bearbeiten"),
+            t.save_submit,
+        ),
+        None => (
+            t.new_solution_title,
+            "/loesungen/neu".to_owned(),
+            t.publish_submit,
+        ),
     };
     let canonical = action.clone();
-    let mut trail = vec![(use_texts().solutions_title.to_owned(), "/loesungen".to_owned())];
+    let mut trail = vec![(
+        use_texts().solutions_title.to_owned(),
+        "/loesungen".to_owned(),
+    )];
     if let Some(slug) = &data.editing {
         trail.push((v("name"), format!("/loesungen/{slug}")));
     }
@@ -66,12 +86,22 @@ pub fn SolutionFormPageView() -> impl IntoView {
         .into_any();
     }
     let enum_options = |values: Vec<(&'static str, &'static str)>| -> Vec<(String, String)> {
-        values.into_iter().map(|(v, l)| (v.to_owned(), l.to_owned())).collect()
+        values
+            .into_iter()
+            .map(|(v, l)| (v.to_owned(), l.to_owned()))
+            .collect()
     };
     let org_options: Vec<(String, String)> = data.organisations.clone();
     let org_value = {
         let chosen = v("organisation");
-        if chosen.is_empty() { org_options.first().map(|(s, _)| s.clone()).unwrap_or_default() } else { chosen }
+        if chosen.is_empty() {
+            org_options
+                .first()
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default()
+        } else {
+            chosen
+        }
     };
     let licence_verdict = data.licence.clone().map(|verdict| {
         let facts = verdict
@@ -161,7 +191,11 @@ pub fn SolutionFormPageView() -> impl IntoView {
         .map(|k| {
             let (group, rest) = k.split_once('[').unwrap_or((k, ""));
             let (index, part) = rest.split_once("].").unwrap_or(("0", ""));
-            let prefix = if group == "contractors" { "dienstleister" } else { "kontakt" };
+            let prefix = if group == "contractors" {
+                "dienstleister"
+            } else {
+                "kontakt"
+            };
             let part = match part {
                 "until" => "bis",
                 "website" => "web",
@@ -307,7 +341,11 @@ pub fn HistoryPageView() -> impl IntoView {
             .map(|r| view! { <option value=r.number.to_string() selected=r.number == selected>{format!("{} {}", t.col_version, r.number)}</option> })
             .collect_view()
     };
-    let section_title = if data.section == "loesungen" { use_texts().solutions_title } else { use_texts().data_models_title };
+    let section_title = if data.section == "loesungen" {
+        use_texts().solutions_title
+    } else {
+        use_texts().data_models_title
+    };
     view! {
         <PageMeta title=format!("{} – {}", t.history_title, data.name) description=t.history_meta canonical_path=format!("{base}/versionen")/>
         <Breadcrumbs trail=vec![(section_title.to_owned(), format!("/{}", data.section)), (data.name.clone(), base.clone())] current=t.history_title/>
@@ -375,7 +413,11 @@ pub fn ComparePageView() -> impl IntoView {
         return view! { <Problem problem=PageProblem::NotFound/> }.into_any();
     };
     let base = format!("/{}/{}", data.section, data.slug);
-    let section_title = if data.section == "loesungen" { use_texts().solutions_title } else { use_texts().data_models_title };
+    let section_title = if data.section == "loesungen" {
+        use_texts().solutions_title
+    } else {
+        use_texts().data_models_title
+    };
     let title = format!("{} {} ↔ {}", t.compare_title, data.from, data.to);
     let rows = data
         .changes
@@ -465,10 +507,21 @@ pub fn DataModelFormPageView() -> impl IntoView {
     let v = |field: &str| state.value(f, field);
     let e = |field: &str| state.error(f, field);
     let (title, action, submit) = match &data.editing {
-        Some(slug) => (t.edit_model_title, format!("/datenmodelle/{slug}/bearbeiten"), t.save_submit),
-        None => (t.new_model_title, "/datenmodelle/neu".to_owned(), t.publish_submit),
+        Some(slug) => (
+            t.edit_model_title,
+            format!("/datenmodelle/{slug}/bearbeiten"),
+            t.save_submit,
+        ),
+        None => (
+            t.new_model_title,
+            "/datenmodelle/neu".to_owned(),
+            t.publish_submit,
+        ),
     };
-    let mut trail = vec![(use_texts().data_models_title.to_owned(), "/datenmodelle".to_owned())];
+    let mut trail = vec![(
+        use_texts().data_models_title.to_owned(),
+        "/datenmodelle".to_owned(),
+    )];
     if let Some(slug) = &data.editing {
         trail.push((v("name"), format!("/datenmodelle/{slug}")));
     }
@@ -483,11 +536,22 @@ pub fn DataModelFormPageView() -> impl IntoView {
     }
     let org_value = {
         let chosen = v("organisation");
-        if chosen.is_empty() { data.organisations.first().map(|(s, _)| s.clone()).unwrap_or_default() } else { chosen }
+        if chosen.is_empty() {
+            data.organisations
+                .first()
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default()
+        } else {
+            chosen
+        }
     };
     // Each failing example has its own key (`examples[0]`); beside the field shows the first.
     let example_error = e("examples").or_else(|| {
-        state.errors.iter().find(|(k, _)| k.starts_with("examples[") && state.form == f).map(|(_, err)| err.clone())
+        state
+            .errors
+            .iter()
+            .find(|(k, _)| k.starts_with("examples[") && state.form == f)
+            .map(|(_, err)| err.clone())
     });
     let example_errors: Vec<(String, String)> = state
         .errors

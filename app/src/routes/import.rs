@@ -70,9 +70,11 @@ fn report_view(report: ImportReport, lang: Lang) -> impl IntoView {
             {report.rule_errors.iter().map(|(field, message)| view! { <li><code>{field.clone()}</code>": "{message.clone()}</li> }).collect_view()}
         </ul>
     });
-    let warnings = (!report.warnings.is_empty()).then(|| view! {
-        <h2 class="kern-heading-small">{tr(lang, "Hinweise", "Warnings")}</h2>
-        {issue_list(report.warnings.clone(), lang)}
+    let warnings = (!report.warnings.is_empty()).then(|| {
+        view! {
+            <h2 class="kern-heading-small">{tr(lang, "Hinweise", "Warnings")}</h2>
+            {issue_list(report.warnings.clone(), lang)}
+        }
     });
     let notes = (!report.notes.is_empty()).then(|| view! {
         <h2 class="kern-heading-small">{tr(lang, "Nicht übernommen", "Not taken over")}</h2>
@@ -119,8 +121,14 @@ fn report_view(report: ImportReport, lang: Lang) -> impl IntoView {
 
 /// The file with numbered lines; lines with an error are marked.
 fn listing(text: &str, report: Option<&ImportReport>, lang: Lang) -> impl IntoView {
-    let marked: std::collections::BTreeSet<usize> = report.map(|r| r.errors.iter().map(|e| e.line).collect()).unwrap_or_default();
-    let lines: Vec<(usize, String, bool)> = text.lines().enumerate().map(|(i, l)| (i + 1, l.to_owned(), marked.contains(&(i + 1)))).collect();
+    let marked: std::collections::BTreeSet<usize> = report
+        .map(|r| r.errors.iter().map(|e| e.line).collect())
+        .unwrap_or_default();
+    let lines: Vec<(usize, String, bool)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_owned(), marked.contains(&(i + 1))))
+        .collect();
     (!lines.is_empty()).then(|| view! {
         <section class="yaml-listing" aria-labelledby="import-datei">
             <h2 class="kern-heading-small" id="import-datei">{tr(lang, "Die Datei mit Zeilennummern", "The file with line numbers")}</h2>
@@ -146,8 +154,15 @@ pub fn ImportPageView() -> impl IntoView {
     let Some(data) = use_page_data::<ImportData>() else {
         return view! { <Problem problem=PageProblem::NotFound/> }.into_any();
     };
-    let title = tr(lang, "publiccode.yml importieren", "Import a publiccode.yml");
-    let trail = vec![(use_texts().solutions_title.to_owned(), "/loesungen".to_owned())];
+    let title = tr(
+        lang,
+        "publiccode.yml importieren",
+        "Import a publiccode.yml",
+    );
+    let trail = vec![(
+        use_texts().solutions_title.to_owned(),
+        "/loesungen".to_owned(),
+    )];
     if data.organisations.is_empty() {
         return view! {
             <PageMeta title=title description=title canonical_path="/loesungen/importieren"/>
@@ -160,10 +175,12 @@ pub fn ImportPageView() -> impl IntoView {
         }
         .into_any();
     }
-    let problem = data.problem.clone().map(|text| view! {
-        <div class="kern-alert kern-alert--danger form-notice" role="alert">
-            <div class="kern-alert__body"><p class="kern-body">{text}</p></div>
-        </div>
+    let problem = data.problem.clone().map(|text| {
+        view! {
+            <div class="kern-alert kern-alert--danger form-notice" role="alert">
+                <div class="kern-alert__body"><p class="kern-body">{text}</p></div>
+            </div>
+        }
     });
     let report = data.report.clone().map(|r| report_view(r, lang));
     let file_listing = listing(&data.text, data.report.as_ref(), lang);

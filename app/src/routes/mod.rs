@@ -5,26 +5,30 @@ mod data_models;
 mod entry_forms;
 mod home;
 mod import;
-mod model_tools;
 mod legal;
+mod model_tools;
 mod not_found;
 mod org_admin;
-mod reuse;
 mod organisations;
+mod reuse;
 mod search;
 mod solutions;
 
 pub use account::{AccountPage, LoginPage, RegisterPage};
-pub use entry_forms::{ComparePageView, DataModelFormPageView, HistoryPageView, SolutionFormPageView};
 pub use data_models::{DataModelPage, DataModelsPage};
+pub use entry_forms::{
+    ComparePageView, DataModelFormPageView, HistoryPageView, SolutionFormPageView,
+};
 pub use home::HomePage;
 pub use import::ImportPageView;
-pub use reuse::{ReusePageView, ReuseStatsPage};
-pub use model_tools::{CompatibilityPageView, ValidatePageView};
 pub use legal::{AccessibilityPage, ImprintPage, PrivacyPage};
+pub use model_tools::{CompatibilityPageView, ValidatePageView};
 pub use not_found::NotFoundPage;
-pub use org_admin::{AuditPageView, InvitationPageView, MembersPageView, NewOrganisationPage, TokensPageView};
+pub use org_admin::{
+    AuditPageView, InvitationPageView, MembersPageView, NewOrganisationPage, TokensPageView,
+};
 pub use organisations::{OrganisationPage, OrganisationsPage};
+pub use reuse::{ReusePageView, ReuseStatsPage};
 pub use search::SearchPage;
 pub use solutions::{SolutionPage, SolutionsPage};
 

@@ -10,7 +10,6 @@ use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::editing::{ChangeRow, CompatibilityData, ValidateData};
 use crate::i18n::{Lang, tr, use_lang, use_texts};
 
-
 #[component]
 fn ChangeList(changes: Vec<ChangeRow>) -> impl IntoView {
     let lang = use_lang();
@@ -51,11 +50,22 @@ pub fn CompatibilityPageView() -> impl IntoView {
     if let Some(problem) = use_page_problem() {
         return problem_view(problem);
     }
-    let Some(data) = use_page_data::<CompatibilityData>() else { return problem_view(PageProblem::NotFound) };
+    let Some(data) = use_page_data::<CompatibilityData>() else {
+        return problem_view(PageProblem::NotFound);
+    };
     let base = format!("/datenmodelle/{}", data.slug);
-    let title = tr(lang, "Änderungen und Kompatibilität", "Changes and compatibility");
-    let (from, to) = data.versions.unwrap_or((data.revisions.get(1).copied().unwrap_or(1), data.revisions.first().copied().unwrap_or(1)));
-    let options = |selected: i32| data.revisions.iter().map(|n| view! { <option value=n.to_string() selected=*n == selected>{n.to_string()}</option> }).collect_view();
+    let title = tr(
+        lang,
+        "Änderungen und Kompatibilität",
+        "Changes and compatibility",
+    );
+    let (from, to) = data.versions.unwrap_or((
+        data.revisions.get(1).copied().unwrap_or(1),
+        data.revisions.first().copied().unwrap_or(1),
+    ));
+    let options = |selected: i32| {
+        data.revisions.iter().map(|n| view! { <option value=n.to_string() selected=*n == selected>{n.to_string()}</option> }).collect_view()
+    };
     view! {
         <PageMeta title=format!("{title} – {}", data.name) description=title canonical_path=format!("{base}/aenderungen")/>
         <Breadcrumbs trail=vec![(use_texts().data_models_title.to_owned(), "/datenmodelle".to_owned()), (data.name.clone(), base.clone())] current=title/>
@@ -95,7 +105,9 @@ pub fn ValidatePageView() -> impl IntoView {
     if let Some(problem) = use_page_problem() {
         return problem_view(problem);
     }
-    let Some(data) = use_page_data::<ValidateData>() else { return problem_view(PageProblem::NotFound) };
+    let Some(data) = use_page_data::<ValidateData>() else {
+        return problem_view(PageProblem::NotFound);
+    };
     let base = format!("/datenmodelle/{}", data.slug);
     let title = tr(lang, "Daten prüfen", "Check data");
     let result = data.result.clone().map(|result| match result {

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::account::{
-    AuditPage, InvitationPage, ManagedOrg, MembersPage, PageProblem, TokensPage, use_form_state, use_page_data,
-    use_page_problem, use_viewer,
+    AuditPage, InvitationPage, ManagedOrg, MembersPage, PageProblem, TokensPage, use_form_state,
+    use_page_data, use_page_problem, use_viewer,
 };
 use crate::account_texts::use_account_texts;
 use crate::components::copy_button::CopyButton;
@@ -17,7 +17,11 @@ use crate::i18n::{Lang, format_date, use_lang, use_texts};
 use crate::model::{Bundesland, OrgKind, Role};
 
 fn date_time(at: DateTime<Utc>, lang: Lang) -> String {
-    format!("{} {}", format_date(at.date_naive(), lang), at.format("%H:%M"))
+    format!(
+        "{} {}",
+        format_date(at.date_naive(), lang),
+        at.format("%H:%M")
+    )
 }
 
 /// The page shown instead when the server refused (403) or found nothing (404); shared by
@@ -45,7 +49,10 @@ fn OrgFrame(org: ManagedOrg, current: &'static str, viewer_role: Option<Role>) -
         (format!("{base}/tokens"), t.account_tokens_link),
     ]
     .into_iter()
-    .chain((viewer_role == Some(Role::Admin)).then(|| (format!("{base}/protokoll"), t.account_audit_link)));
+    .chain(
+        (viewer_role == Some(Role::Admin))
+            .then(|| (format!("{base}/protokoll"), t.account_audit_link)),
+    );
     view! {
         <Breadcrumbs trail=vec![(use_texts().organisations_title.to_owned(), "/organisationen".to_owned()), (org.name.clone(), base.clone())]
             current=current/>
@@ -109,7 +116,10 @@ fn SecretBox(id: &'static str, label: &'static str, secret: String) -> impl Into
 }
 
 fn role_options(lang: Lang) -> Vec<(String, String)> {
-    Role::ALL.iter().map(|r| (r.as_str().to_owned(), r.label(lang).to_owned())).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), r.label(lang).to_owned()))
+        .collect()
 }
 
 /// `/organisationen/:slug/mitglieder`
@@ -354,7 +364,10 @@ pub fn AuditPageView() -> impl IntoView {
         }
         .into_any(),
     };
-    let canonical = page.org.as_ref().map_or_else(|| "/verwaltung/protokoll".to_owned(), |o| format!("/organisationen/{}/protokoll", o.slug));
+    let canonical = page.org.as_ref().map_or_else(
+        || "/verwaltung/protokoll".to_owned(),
+        |o| format!("/organisationen/{}/protokoll", o.slug),
+    );
     let hidden = (!page.hidden.is_empty()).then(|| {
         let items = page.hidden.clone();
         view! {

@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::cards::{DataModelCardView, OrganisationCardView, SolutionCardView};
+use crate::components::entries::Results;
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect};
 use crate::components::layout::{Breadcrumbs, LoadError, ModerationForm, PageHeading, PageMeta};
-use crate::components::entries::Results;
 use crate::i18n::{format_date, use_lang, use_texts};
 use crate::model::{Bundesland, EntryKind, OrgKind, OrganisationDetail};
 use crate::query::{OrganisationQuery, url_with_query};
@@ -64,7 +64,10 @@ pub fn OrganisationsPage() -> impl IntoView {
 /// `/organisationen/:slug`
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let data = OnceResource::new(load_organisation(slug));
     view! {
         <Suspense fallback=|| ()>
@@ -85,7 +88,11 @@ fn OrganisationView(org: OrganisationDetail) -> impl IntoView {
     let lang = use_lang();
     let o = org;
     let canonical = format!("/organisationen/{}", o.slug);
-    let description = if o.description.is_empty() { o.kind.label(lang).to_owned() } else { o.description.clone() };
+    let description = if o.description.is_empty() {
+        o.kind.label(lang).to_owned()
+    } else {
+        o.description.clone()
+    };
     view! {
         <PageMeta title=o.name.clone() description=description canonical_path=canonical/>
         <Breadcrumbs trail=vec![(t.organisations_title.to_owned(), "/organisationen".to_owned())] current=o.name.clone()/>

@@ -6,12 +6,13 @@ use leptos::prelude::*;
 
 use crate::account::{PageProblem, use_form_state, use_page_data, use_page_problem, use_viewer};
 use crate::account_texts::use_account_texts;
-use crate::components::form::{CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField};
+use crate::components::form::{
+    CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField,
+};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::editing::{LineageNode, ReuseData};
 use crate::i18n::{Lang, tr, use_lang, use_texts};
 use crate::model::AdoptionStatus;
-
 
 /// What stands for an origin the public may not see (no name, no link).
 fn withheld_label(lang: Lang) -> &'static str {
@@ -20,7 +21,13 @@ fn withheld_label(lang: Lang) -> &'static str {
 
 /// The lineage as nested lists (children below their parent).
 fn nested(nodes: &[LineageNode], section: &str, lang: Lang) -> AnyView {
-    fn build(nodes: &[LineageNode], start: usize, depth: usize, section: &str, lang: Lang) -> (AnyView, usize) {
+    fn build(
+        nodes: &[LineageNode],
+        start: usize,
+        depth: usize,
+        section: &str,
+        lang: Lang,
+    ) -> (AnyView, usize) {
         let mut items = Vec::new();
         let mut i = start;
         while i < nodes.len() && nodes[i].depth >= depth {
@@ -50,7 +57,10 @@ fn nested(nodes: &[LineageNode], section: &str, lang: Lang) -> AnyView {
             });
             i = next;
         }
-        (view! { <ul class="lineage-list">{items}</ul> }.into_any(), i)
+        (
+            view! { <ul class="lineage-list">{items}</ul> }.into_any(),
+            i,
+        )
     }
     build(nodes, 0, 0, section, lang).0
 }
@@ -69,7 +79,9 @@ fn graph(nodes: &[LineageNode], title_id: &str, lang: Lang) -> AnyView {
         if let Some(parent) = (0..i).rev().find(|&j| nodes[j].depth + 1 == node.depth) {
             let (x1, y1) = (12 + nodes[parent].depth * INDENT, 17 + parent * ROW);
             let (x2, y2) = (12 + node.depth * INDENT, 17 + i * ROW);
-            lines.push(view! { <path class="lineage-graph__edge" d=format!("M{x1} {y1} V{y2} H{x2}")/> });
+            lines.push(
+                view! { <path class="lineage-graph__edge" d=format!("M{x1} {y1} V{y2} H{x2}")/> },
+            );
         }
     }
     let dots = nodes
@@ -108,13 +120,23 @@ pub fn ReusePageView() -> impl IntoView {
         };
         return view! { <PageMeta title=title description=title canonical_path="" no_canonical=true/><PageHeading title=title/> }.into_any();
     }
-    let Some(data) = use_page_data::<ReuseData>() else { return view! { <PageHeading title="–"/> }.into_any() };
+    let Some(data) = use_page_data::<ReuseData>() else {
+        return view! { <PageHeading title="–"/> }.into_any();
+    };
     let base = format!("/{}/{}", data.section, data.slug);
     let title = tr(lang, "Nachnutzen", "Reuse");
-    let section_title = if data.section == "loesungen" { use_texts().solutions_title } else { use_texts().data_models_title };
+    let section_title = if data.section == "loesungen" {
+        use_texts().solutions_title
+    } else {
+        use_texts().data_models_title
+    };
     let logged_in = use_viewer().is_some();
     let orgs = data.organisations.clone();
-    let fork_orgs: Vec<(String, String)> = orgs.iter().filter(|(s, _)| *s != data.owner).cloned().collect();
+    let fork_orgs: Vec<(String, String)> = orgs
+        .iter()
+        .filter(|(s, _)| *s != data.owner)
+        .cloned()
+        .collect();
     let f = "adopt";
     let v = |field: &str| state.value(f, field);
     let e = |field: &str| state.error(f, field);
@@ -207,7 +229,12 @@ pub fn ReusePageView() -> impl IntoView {
     .into_any()
 }
 
-fn ranking(entries: Vec<crate::editing::RankedEntry>, section: &'static str, caption: &'static str, lang: Lang) -> AnyView {
+fn ranking(
+    entries: Vec<crate::editing::RankedEntry>,
+    section: &'static str,
+    caption: &'static str,
+    lang: Lang,
+) -> AnyView {
     view! {
         <table class="kern-table">
             <caption class="kern-title">{caption}</caption>
@@ -257,9 +284,17 @@ fn events(items: Vec<crate::editing::ReuseEvent>, caption: &'static str, lang: L
 #[component]
 pub fn ReuseStatsPage() -> impl IntoView {
     let lang = use_lang();
-    let Some(stats) = use_page_data::<crate::editing::ReuseStats>() else { return view! { <PageHeading title="–"/> }.into_any() };
+    let Some(stats) = use_page_data::<crate::editing::ReuseStats>() else {
+        return view! { <PageHeading title="–"/> }.into_any();
+    };
     let title = tr(lang, "Nachnutzung", "Reuse");
-    let max = stats.by_state.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    let max = stats
+        .by_state
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     const BAR: usize = 26;
     let height = stats.by_state.len() * BAR + 10;
     let bars = stats
@@ -283,7 +318,8 @@ pub fn ReuseStatsPage() -> impl IntoView {
         .by_state
         .iter()
         .map(|(code, n)| {
-            let label = crate::model::Bundesland::parse(code).map_or_else(|| code.clone(), |b| b.label(lang).to_owned());
+            let label = crate::model::Bundesland::parse(code)
+                .map_or_else(|| code.clone(), |b| b.label(lang).to_owned());
             view! { <tr><td>{label}</td><td>{crate::i18n::format_int(*n, lang)}</td></tr> }
         })
         .collect_view();

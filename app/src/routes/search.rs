@@ -8,7 +8,9 @@ use crate::components::entries::count_text;
 use crate::components::layout::{Breadcrumbs, LoadError, PageHeading, PageMeta};
 use crate::components::pagination::Pagination;
 use crate::i18n::{Lang, fill, format_int, use_lang, use_texts};
-use crate::model::{Bundesland, DevelopmentStatus, Domain, FacetValue, SearchFacets, SearchKind, SearchResults};
+use crate::model::{
+    Bundesland, DevelopmentStatus, Domain, FacetValue, SearchFacets, SearchKind, SearchResults,
+};
 use crate::query::{SearchQuery, SearchSort, url_with_query};
 use crate::routes::current_query_pairs;
 use crate::server_fns::load_search;
@@ -23,7 +25,11 @@ pub fn SearchPage() -> impl IntoView {
     let query = SearchQuery::from_pairs(&current_query_pairs(), false).unwrap_or_default();
     let data = OnceResource::new(load_search(query.clone()));
     let canonical = url_with_query("/suche", &query.to_pairs());
-    let heading = if query.text.is_empty() { t.search_title.to_owned() } else { fill(t.search_results_for, &[("q", &query.text)]) };
+    let heading = if query.text.is_empty() {
+        t.search_title.to_owned()
+    } else {
+        fill(t.search_results_for, &[("q", &query.text)])
+    };
     view! {
         <PageMeta title=heading.clone() description=t.search_meta canonical_path=canonical/>
         <Breadcrumbs current=t.search_title/>
@@ -59,7 +65,9 @@ fn SearchResultsView(query: SearchQuery, results: SearchResults) -> impl IntoVie
     let t = use_texts();
     let lang = use_lang();
     // Paging reaches the first 10 000 hits (deeper pages repeat the last one).
-    let pages = results.page_count().min(crate::query::MAX_SEARCH_DEPTH / results.per_page.max(1) + 1);
+    let pages = results
+        .page_count()
+        .min(crate::query::MAX_SEARCH_DEPTH / results.per_page.max(1) + 1);
     let mut pairs = query.to_pairs();
     pairs.retain(|(k, _)| *k != "page");
     let total = i64::try_from(results.total).unwrap_or(i64::MAX);
@@ -176,11 +184,20 @@ fn facet_label(name: &str, value: &FacetValue, lang: Lang) -> String {
 }
 
 #[component]
-fn FacetGroup(name: &'static str, legend: &'static str, values: Vec<FacetValue>, lang: Lang) -> impl IntoView {
+fn FacetGroup(
+    name: &'static str,
+    legend: &'static str,
+    values: Vec<FacetValue>,
+    lang: Lang,
+) -> impl IntoView {
     let t = use_texts();
     let checkbox = move |(i, value): (usize, FacetValue)| {
         let id = format!("facette-{name}-{i}");
-        let label = format!("{} ({})", facet_label(name, &value, lang), format_int(value.count as i64, lang));
+        let label = format!(
+            "{} ({})",
+            facet_label(name, &value, lang),
+            format_int(value.count as i64, lang)
+        );
         view! {
             <div class="kern-form-check">
                 <input class="kern-form-check__input" type="checkbox" id=id.clone() name=name value=value.value.clone()
@@ -192,7 +209,11 @@ fn FacetGroup(name: &'static str, legend: &'static str, values: Vec<FacetValue>,
     // Selected values stay visible even when they are beyond the first few.
     let (mut visible, mut folded): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
     for (i, value) in values.into_iter().enumerate() {
-        if i < FACET_VISIBLE || value.selected { visible.push((i, value)) } else { folded.push((i, value)) }
+        if i < FACET_VISIBLE || value.selected {
+            visible.push((i, value))
+        } else {
+            folded.push((i, value))
+        }
     }
     let more = (!folded.is_empty()).then(|| {
         let summary = fill(t.facet_more, &[("n", &folded.len().to_string())]);

@@ -5,10 +5,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::categories::{category_label, platform_label};
 use crate::components::cards::{SolutionCardView, org_line};
+use crate::components::entries::{AdopterList, EntryRefList, Results};
 use crate::components::facts::{Fact, Facts};
 use crate::components::filters::{FilterForm, FilterSelect, SortSelect};
 use crate::components::layout::{Breadcrumbs, LoadError, ModerationForm, PageHeading, PageMeta};
-use crate::components::entries::{AdopterList, EntryRefList, Results};
 use crate::i18n::{format_date, format_int, use_lang, use_texts};
 use crate::model::{DevelopmentStatus, SolutionDetail};
 use crate::query::{SolutionQuery, url_with_query};
@@ -86,7 +86,10 @@ pub fn SolutionsPage() -> impl IntoView {
 /// `/loesungen/:slug`
 #[component]
 pub fn SolutionPage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let data = OnceResource::new(load_solution(slug));
     view! {
         <Suspense fallback=|| ()>
@@ -106,8 +109,12 @@ pub fn SolutionPage() -> impl IntoView {
 #[component]
 pub fn EntryActions(section: &'static str, slug: String, owner: String) -> impl IntoView {
     let t = crate::entry_texts::use_entry_texts();
-    let member = crate::account::use_viewer().and_then(|v| v.role_in(&owner)).is_some();
-    let saved = current_query_pairs().iter().any(|(k, v)| k == "gespeichert" && v == "1");
+    let member = crate::account::use_viewer()
+        .and_then(|v| v.role_in(&owner))
+        .is_some();
+    let saved = current_query_pairs()
+        .iter()
+        .any(|(k, v)| k == "gespeichert" && v == "1");
     let base = format!("/{section}/{slug}");
     view! {
         {saved.then(|| view! {
@@ -290,16 +297,30 @@ fn LikeMine(adopters: Vec<crate::model::Adopter>) -> impl IntoView {
     let lang = use_lang();
     let tr = |de: &'static str, en: &'static str| if lang == Lang::De { de } else { en };
     let pairs = current_query_pairs();
-    let chosen = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let chosen = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
     let own = crate::account::use_viewer().and_then(|v| v.memberships.first().cloned());
-    let land = chosen("land").and_then(|v| Bundesland::parse(&v)).or(own.as_ref().and_then(|m| m.bundesland));
-    let size = chosen("groesse").and_then(|v| SizeClass::parse(&v)).or(own.as_ref().and_then(|m| m.size_class));
+    let land = chosen("land")
+        .and_then(|v| Bundesland::parse(&v))
+        .or(own.as_ref().and_then(|m| m.bundesland));
+    let size = chosen("groesse")
+        .and_then(|v| SizeClass::parse(&v))
+        .or(own.as_ref().and_then(|m| m.size_class));
     let score = |a: &crate::model::Adopter| {
-        u8::from(land.is_some() && a.organisation.bundesland == land) + u8::from(size.is_some() && a.size_class == size)
+        u8::from(land.is_some() && a.organisation.bundesland == land)
+            + u8::from(size.is_some() && a.size_class == size)
     };
     let mut sorted = adopters;
     sorted.sort_by_key(|a| std::cmp::Reverse(score(a)));
-    let like_mine: Vec<String> = sorted.iter().filter(|a| score(a) > 0).map(|a| a.organisation.name.clone()).collect();
+    let like_mine: Vec<String> = sorted
+        .iter()
+        .filter(|a| score(a) > 0)
+        .map(|a| a.organisation.name.clone())
+        .collect();
     let empty = sorted.is_empty();
     view! {
         {(!empty).then(|| view! {
@@ -335,7 +356,11 @@ fn LikeMine(adopters: Vec<crate::model::Adopter>) -> impl IntoView {
 /// "Wer kann das betreiben?": organisations offering hosting, support or development, and
 /// the contractors named in the maintenance data.
 #[component]
-fn Providers(providers: Vec<crate::model::Provider>, contractors: Vec<String>, slug: String) -> impl IntoView {
+fn Providers(
+    providers: Vec<crate::model::Provider>,
+    contractors: Vec<String>,
+    slug: String,
+) -> impl IntoView {
     use crate::i18n::Lang;
     let lang = use_lang();
     let tr = |de: &'static str, en: &'static str| if lang == Lang::De { de } else { en };

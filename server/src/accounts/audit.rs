@@ -37,8 +37,15 @@ pub struct Event<'a> {
 }
 
 /// Records an event (inside the caller's transaction when given one).
-pub async fn record<'e>(executor: impl PgExecutor<'e>, event: Event<'_>) -> Result<(), sqlx::Error> {
-    let detail = if event.detail.is_object() { event.detail } else { serde_json::json!({}) };
+pub async fn record<'e>(
+    executor: impl PgExecutor<'e>,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    let detail = if event.detail.is_object() {
+        event.detail
+    } else {
+        serde_json::json!({})
+    };
     sqlx::query(
         r#"
         insert into audit_log (event, actor_id, actor_email, organisation_id, channel, ip, detail)
@@ -47,7 +54,11 @@ pub async fn record<'e>(executor: impl PgExecutor<'e>, event: Event<'_>) -> Resu
     )
     .bind(event.event)
     .bind(event.actor)
-    .bind(event.actor_email.map(|e| e.chars().take(254).collect::<String>()))
+    .bind(
+        event
+            .actor_email
+            .map(|e| e.chars().take(254).collect::<String>()),
+    )
     .bind(event.organisation)
     .bind(event.channel.as_str())
     .bind(event.ip.map(|ip| ip.chars().take(64).collect::<String>()))
@@ -58,7 +69,11 @@ pub async fn record<'e>(executor: impl PgExecutor<'e>, event: Event<'_>) -> Resu
 }
 
 /// The newest events, of one organisation or of all.
-pub async fn list(pool: &PgPool, organisation: Option<Uuid>, limit: i64) -> Result<Vec<AuditRow>, sqlx::Error> {
+pub async fn list(
+    pool: &PgPool,
+    organisation: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
     let rows: Vec<(chrono::DateTime<chrono::Utc>, String, Option<String>, Option<String>, Option<String>, String, Option<String>, serde_json::Value)> =
         sqlx::query_as(
             r#"
@@ -78,15 +93,17 @@ pub async fn list(pool: &PgPool, organisation: Option<Uuid>, limit: i64) -> Resu
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(at, event, actor, org_name, _slug, channel, ip, detail)| AuditRow {
-            at,
-            event,
-            actor,
-            organisation: org_name,
-            channel,
-            ip,
-            detail: describe(&detail),
-        })
+        .map(
+            |(at, event, actor, org_name, _slug, channel, ip, detail)| AuditRow {
+                at,
+                event,
+                actor,
+                organisation: org_name,
+                channel,
+                ip,
+                detail: describe(&detail),
+            },
+        )
         .collect())
 }
 
@@ -95,7 +112,14 @@ fn describe(detail: &serde_json::Value) -> String {
     match detail.as_object() {
         Some(map) => map
             .iter()
-            .map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+            .map(|(k, v)| {
+                format!(
+                    "{k}: {}",
+                    v.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string())
+                )
+            })
             .collect::<Vec<_>>()
             .join(", "),
         None => String::new(),

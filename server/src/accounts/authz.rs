@@ -65,27 +65,45 @@ impl Actor {
 
     /// A user with their memberships, read from the database; `None` if the user is gone.
     pub async fn load(pool: &PgPool, user_id: Uuid) -> Result<Option<Actor>, sqlx::Error> {
-        let Some((site_admin,)) = sqlx::query_as::<_, (bool,)>("select is_site_admin from users where id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?
+        let Some((site_admin,)) =
+            sqlx::query_as::<_, (bool,)>("select is_site_admin from users where id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
         else {
             return Ok(None);
         };
         let rows: Vec<(Uuid, String)> =
-            sqlx::query_as("select organisation_id, role from memberships where user_id = $1").bind(user_id).fetch_all(pool).await?;
-        let memberships = rows.into_iter().filter_map(|(org, role)| Some((org, Role::parse(&role)?))).collect();
-        Ok(Some(Actor { user_id: Some(user_id), site_admin, memberships, ..Actor::default() }))
+            sqlx::query_as("select organisation_id, role from memberships where user_id = $1")
+                .bind(user_id)
+                .fetch_all(pool)
+                .await?;
+        let memberships = rows
+            .into_iter()
+            .filter_map(|(org, role)| Some((org, Role::parse(&role)?)))
+            .collect();
+        Ok(Some(Actor {
+            user_id: Some(user_id),
+            site_admin,
+            memberships,
+            ..Actor::default()
+        }))
     }
 
     /// The operator at the command line.
     pub fn operator() -> Actor {
-        Actor { operator: true, ..Actor::default() }
+        Actor {
+            operator: true,
+            ..Actor::default()
+        }
     }
 
     /// An API token acting for `org`.
     pub fn token(org: Uuid) -> Actor {
-        Actor { token_org: Some(org), ..Actor::default() }
+        Actor {
+            token_org: Some(org),
+            ..Actor::default()
+        }
     }
 }
 
@@ -118,22 +136,54 @@ mod tests {
     fn members_edit_admins_manage_strangers_nothing() {
         let (own, foreign) = (Uuid::new_v4(), Uuid::new_v4());
         let user = Some(Uuid::new_v4());
-        let admin = Actor { user_id: user, memberships: HashMap::from([(own, Role::Admin)]), ..Actor::default() };
-        let member = Actor { user_id: user, memberships: HashMap::from([(own, Role::Member)]), ..Actor::default() };
+        let admin = Actor {
+            user_id: user,
+            memberships: HashMap::from([(own, Role::Admin)]),
+            ..Actor::default()
+        };
+        let member = Actor {
+            user_id: user,
+            memberships: HashMap::from([(own, Role::Member)]),
+            ..Actor::default()
+        };
         for action in Action::ALL {
-            assert_eq!(allowed(&admin, action, own), action != Action::Moderate, "admin {action:?}");
-            assert!(!allowed(&admin, action, foreign), "admin on foreign org {action:?}");
-            assert!(!allowed(&member, action, foreign), "member on foreign org {action:?}");
-            assert!(!allowed(&Actor::anonymous(), action, own), "anonymous {action:?}");
+            assert_eq!(
+                allowed(&admin, action, own),
+                action != Action::Moderate,
+                "admin {action:?}"
+            );
+            assert!(
+                !allowed(&admin, action, foreign),
+                "admin on foreign org {action:?}"
+            );
+            assert!(
+                !allowed(&member, action, foreign),
+                "member on foreign org {action:?}"
+            );
+            assert!(
+                !allowed(&Actor::anonymous(), action, own),
+                "anonymous {action:?}"
+            );
             let token = Actor::token(own);
-            assert_eq!(allowed(&token, action, own), action == Action::EditEntries, "token {action:?}");
+            assert_eq!(
+                allowed(&token, action, own),
+                action == Action::EditEntries,
+                "token {action:?}"
+            );
             assert!(!allowed(&token, action, foreign));
         }
         assert!(allowed(&member, Action::EditEntries, own));
         assert!(!allowed(&member, Action::ManageMembers, own));
-        let site_admin = Actor { user_id: user, site_admin: true, ..Actor::default() };
+        let site_admin = Actor {
+            user_id: user,
+            site_admin: true,
+            ..Actor::default()
+        };
         assert!(allowed(&site_admin, Action::Moderate, foreign));
         assert!(allowed(&site_admin, Action::ViewAudit, foreign));
-        assert!(!allowed(&site_admin, Action::EditEntries, foreign), "moderation is not authorship");
+        assert!(
+            !allowed(&site_admin, Action::EditEntries, foreign),
+            "moderation is not authorship"
+        );
     }
 }

@@ -83,7 +83,11 @@ impl Mail {
 
 /// Whether a message of `kind` went to `recipient` within the last hour (so a repeated
 /// registration does not flood someone's inbox).
-pub async fn sent_recently(conn: &mut PgConnection, kind: MailKind, recipient: &str) -> Result<bool, sqlx::Error> {
+pub async fn sent_recently(
+    conn: &mut PgConnection,
+    kind: MailKind,
+    recipient: &str,
+) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         r#"
         select exists (select 1 from outgoing_mail
@@ -107,6 +111,10 @@ pub async fn record(conn: &mut PgConnection, mail: &Mail) -> Result<i64, sqlx::E
     .bind(&mail.body)
     .fetch_one(conn)
     .await?;
-    tracing::info!(mail = id, kind = mail.kind.as_str(), "outgoing mail recorded in table outgoing_mail");
+    tracing::info!(
+        mail = id,
+        kind = mail.kind.as_str(),
+        "outgoing mail recorded in table outgoing_mail"
+    );
     Ok(id)
 }

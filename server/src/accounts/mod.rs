@@ -51,15 +51,21 @@ impl Refusal {
             (Refusal::LastAdmin, Lang::De) => {
                 "Eine Organisation braucht mindestens eine Administratorin oder einen Administrator. Ernennen Sie zuerst eine andere Person."
             }
-            (Refusal::LastAdmin, Lang::En) => "An organisation needs at least one administrator. Please appoint someone else first.",
+            (Refusal::LastAdmin, Lang::En) => {
+                "An organisation needs at least one administrator. Please appoint someone else first."
+            }
             (Refusal::InvitationInvalid, Lang::De) => {
                 "Diese Einladung gilt nicht (mehr): Sie wurde schon angenommen, zurückgezogen oder ist abgelaufen. Bitten Sie um eine neue."
             }
-            (Refusal::InvitationInvalid, Lang::En) => "This invitation is no longer valid. Please ask for a new one.",
+            (Refusal::InvitationInvalid, Lang::En) => {
+                "This invitation is no longer valid. Please ask for a new one."
+            }
             (Refusal::InvitationForSomeoneElse, Lang::De) => {
                 "Diese Einladung gilt für eine andere E-Mail-Adresse. Melden Sie sich mit dem eingeladenen Konto an."
             }
-            (Refusal::InvitationForSomeoneElse, Lang::En) => "This invitation is for another e-mail address.",
+            (Refusal::InvitationForSomeoneElse, Lang::En) => {
+                "This invitation is for another e-mail address."
+            }
             (Refusal::AlreadyMember, Lang::De) => "Diese Person ist bereits Mitglied.",
             (Refusal::AlreadyMember, Lang::En) => "This person is already a member.",
             (Refusal::NoSuchAccount, Lang::De) => "Es gibt kein Konto mit dieser E-Mail-Adresse.",
@@ -154,6 +160,8 @@ impl Accounts {
 
     /// The actor behind a user id (`Forbidden` if the account is gone).
     pub async fn actor(&self, user_id: uuid::Uuid) -> Result<Actor, AccountError> {
-        Actor::load(&self.pool, user_id).await?.ok_or(AccountError::Forbidden)
+        Actor::load(&self.pool, user_id)
+            .await?
+            .ok_or(AccountError::Forbidden)
     }
 }

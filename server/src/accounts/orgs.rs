@@ -1,7 +1,9 @@
 //! Organisations and their people: creating an organisation, invitations, roles, leaving,
 //! and moderation (hiding) by site administrators.
 
-use app::account::{AuditPage, HiddenItem, InvitationDetails, InvitationRow, ManagedOrg, MemberRow, MembersPage};
+use app::account::{
+    AuditPage, HiddenItem, InvitationDetails, InvitationRow, ManagedOrg, MemberRow, MembersPage,
+};
 use app::model::{Bundesland, OrgKind, Role};
 use app::validation::{FieldError, NewOrganisation, parse_email, slugify};
 use chrono::{DateTime, Utc};
@@ -32,17 +34,19 @@ impl Hideable {
 
 /// An organisation by slug (hidden ones included: their members still manage them).
 pub async fn org_by_slug(pool: &PgPool, slug: &str) -> Result<ManagedOrg, AccountError> {
-    let row: Option<(Uuid, String, String, String, Option<String>, bool)> =
-        sqlx::query_as("select id, slug, name, kind, bundesland, hidden from organisations where slug = $1")
-            .bind(slug)
-            .fetch_optional(pool)
-            .await?;
+    let row: Option<(Uuid, String, String, String, Option<String>, bool)> = sqlx::query_as(
+        "select id, slug, name, kind, bundesland, hidden from organisations where slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
     let (id, slug, name, kind, bundesland, hidden) = row.ok_or(AccountError::NotFound)?;
     Ok(ManagedOrg {
         id,
         slug,
         name,
-        kind: OrgKind::parse(&kind).ok_or_else(|| AccountError::Internal(format!("unknown organisation kind {kind}")))?,
+        kind: OrgKind::parse(&kind)
+            .ok_or_else(|| AccountError::Internal(format!("unknown organisation kind {kind}")))?,
         bundesland: bundesland.as_deref().and_then(Bundesland::parse),
         hidden,
     })
@@ -68,15 +72,19 @@ async fn free_slug(conn: &mut PgConnection, name: &str) -> Result<String, sqlx::
     }
     base.truncate(70);
     let base = base.trim_end_matches('-').to_owned();
-    let taken: Vec<(String,)> = sqlx::query_as("select slug from organisations where slug = $1 or slug like $1 || '-%'")
-        .bind(&base)
-        .fetch_all(conn)
-        .await?;
+    let taken: Vec<(String,)> =
+        sqlx::query_as("select slug from organisations where slug = $1 or slug like $1 || '-%'")
+            .bind(&base)
+            .fetch_all(conn)
+            .await?;
     let taken: std::collections::HashSet<String> = taken.into_iter().map(|(s,)| s).collect();
     if !taken.contains(&base) {
         return Ok(base);
     }
-    Ok((2..).map(|n| format!("{base}-{n}")).find(|s| !taken.contains(s)).expect("some number is free"))
+    Ok((2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !taken.contains(s))
+        .expect("some number is free"))
 }
 
 impl Accounts {
@@ -88,7 +96,8 @@ impl Accounts {
         channel: Channel,
         caller: &Caller,
     ) -> Result<String, AccountError> {
-        self.insert_organisation(Some(creator), org, None, channel, caller).await
+        self.insert_organisation(Some(creator), org, None, channel, caller)
+            .await
     }
 
     /// Creates an organisation without members for the operator at the command line
@@ -101,7 +110,8 @@ impl Accounts {
         channel: Channel,
         caller: &Caller,
     ) -> Result<String, AccountError> {
-        self.insert_organisation(None, org, Some(slug), channel, caller).await
+        self.insert_organisation(None, org, Some(slug), channel, caller)
+            .await
     }
 
     async fn insert_organisation(
@@ -116,8 +126,15 @@ impl Accounts {
         let slug = match wanted_slug.filter(|s| app::validation::is_slug(s)) {
             Some(wanted) => {
                 let taken: Option<(Uuid,)> =
-                    sqlx::query_as("select id from organisations where slug = $1").bind(wanted).fetch_optional(&mut *tx).await?;
-                if taken.is_none() { wanted.to_owned() } else { free_slug(&mut tx, &org.name).await? }
+                    sqlx::query_as("select id from organisations where slug = $1")
+                        .bind(wanted)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if taken.is_none() {
+                    wanted.to_owned()
+                } else {
+                    free_slug(&mut tx, &org.name).await?
+                }
             }
             None => free_slug(&mut tx, &org.name).await?,
         };
@@ -144,11 +161,13 @@ impl Accounts {
             Err(err) => return Err(err.into()),
         };
         if let Some(creator) = creator {
-            sqlx::query("insert into memberships (user_id, organisation_id, role) values ($1, $2, 'admin')")
-                .bind(creator)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "insert into memberships (user_id, organisation_id, role) values ($1, $2, 'admin')",
+            )
+            .bind(creator)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         audit::record(
             &mut *tx,
@@ -168,7 +187,11 @@ impl Accounts {
     }
 
     /// The members page of an organisation (members and site admins only).
-    pub async fn members_page(&self, actor: &Actor, slug: &str) -> Result<MembersPage, AccountError> {
+    pub async fn members_page(
+        &self,
+        actor: &Actor,
+        slug: &str,
+    ) -> Result<MembersPage, AccountError> {
         let org = org_by_slug(&self.pool, slug).await?;
         if !allowed(actor, Action::ViewMembers, org.id) && !actor.site_admin {
             return Err(AccountError::Forbidden);
@@ -184,7 +207,11 @@ impl Accounts {
         .bind(org.id)
         .fetch_all(&self.pool)
         .await?;
-        let invitations: Vec<(Uuid, String, String, DateTime<Utc>)> = if allowed(actor, Action::ManageMembers, org.id) {
+        let invitations: Vec<(Uuid, String, String, DateTime<Utc>)> = if allowed(
+            actor,
+            Action::ManageMembers,
+            org.id,
+        ) {
             sqlx::query_as(
                 r#"
                 select id, email, role, expires_at from invitations
@@ -204,12 +231,25 @@ impl Accounts {
             members: members
                 .into_iter()
                 .filter_map(|(user_id, display_name, email, role, since)| {
-                    Some(MemberRow { user_id, display_name, email, role: Role::parse(&role)?, since })
+                    Some(MemberRow {
+                        user_id,
+                        display_name,
+                        email,
+                        role: Role::parse(&role)?,
+                        since,
+                    })
                 })
                 .collect(),
             invitations: invitations
                 .into_iter()
-                .filter_map(|(id, email, role, expires_at)| Some(InvitationRow { id, email, role: Role::parse(&role)?, expires_at }))
+                .filter_map(|(id, email, role, expires_at)| {
+                    Some(InvitationRow {
+                        id,
+                        email,
+                        role: Role::parse(&role)?,
+                        expires_at,
+                    })
+                })
                 .collect(),
             new_invitation_link: None,
         })
@@ -268,7 +308,13 @@ impl Accounts {
     }
 
     /// Withdraws an open invitation.
-    pub async fn revoke_invitation(&self, actor: &Actor, slug: &str, id: Uuid, caller: &Caller) -> Result<(), AccountError> {
+    pub async fn revoke_invitation(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        id: Uuid,
+        caller: &Caller,
+    ) -> Result<(), AccountError> {
         let org = org_by_slug(&self.pool, slug).await?;
         if !allowed(actor, Action::ManageMembers, org.id) {
             return Err(AccountError::Forbidden);
@@ -314,12 +360,22 @@ impl Accounts {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.and_then(|(org_name, org_slug, email, role)| {
-            Some(InvitationDetails { org_name, org_slug, email, role: Role::parse(&role)? })
+            Some(InvitationDetails {
+                org_name,
+                org_slug,
+                email,
+                role: Role::parse(&role)?,
+            })
         }))
     }
 
     /// Accepts an invitation for the logged-in user (whose e-mail address must match).
-    pub async fn accept_invitation(&self, user: Uuid, code: &str, caller: &Caller) -> Result<String, AccountError> {
+    pub async fn accept_invitation(
+        &self,
+        user: Uuid,
+        code: &str,
+        caller: &Caller,
+    ) -> Result<String, AccountError> {
         let mut tx = self.pool.begin().await?;
         let row: Option<(Uuid, Uuid, String, String, String)> = sqlx::query_as(
             r#"
@@ -332,9 +388,12 @@ impl Accounts {
         .bind(secrets::digest(code))
         .fetch_optional(&mut *tx)
         .await?;
-        let (id, org, email, role, slug) = row.ok_or(AccountError::Refused(Refusal::InvitationInvalid))?;
-        let (user_email,): (String,) =
-            sqlx::query_as("select email from users where id = $1").bind(user).fetch_one(&mut *tx).await?;
+        let (id, org, email, role, slug) =
+            row.ok_or(AccountError::Refused(Refusal::InvitationInvalid))?;
+        let (user_email,): (String,) = sqlx::query_as("select email from users where id = $1")
+            .bind(user)
+            .fetch_one(&mut *tx)
+            .await?;
         if user_email.to_lowercase() != email.to_lowercase() {
             return Err(AccountError::Refused(Refusal::InvitationForSomeoneElse));
         }
@@ -344,7 +403,10 @@ impl Accounts {
             .bind(&role)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("update invitations set accepted_at = now() where id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("update invitations set accepted_at = now() where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         audit::record(
             &mut *tx,
             Event {
@@ -377,7 +439,10 @@ impl Accounts {
             return Err(AccountError::Forbidden);
         }
         let user: Option<(Uuid,)> =
-            sqlx::query_as("select id from users where lower(email) = lower($1)").bind(email.trim()).fetch_optional(&self.pool).await?;
+            sqlx::query_as("select id from users where lower(email) = lower($1)")
+                .bind(email.trim())
+                .fetch_optional(&self.pool)
+                .await?;
         let (user,) = user.ok_or(AccountError::Refused(Refusal::NoSuchAccount))?;
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query("insert into memberships (user_id, organisation_id, role) values ($1, $2, $3) on conflict do nothing")
@@ -407,19 +472,31 @@ impl Accounts {
     }
 
     /// Changes a member's role; the last admin cannot be demoted.
-    pub async fn change_role(&self, actor: &Actor, slug: &str, member: Uuid, role: Role, caller: &Caller) -> Result<(), AccountError> {
+    pub async fn change_role(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        member: Uuid,
+        role: Role,
+        caller: &Caller,
+    ) -> Result<(), AccountError> {
         let org = org_by_slug(&self.pool, slug).await?;
         if !allowed(actor, Action::ManageMembers, org.id) {
             return Err(AccountError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
         // Lock the organisation's memberships so two admins cannot demote each other at once.
-        sqlx::query("select 1 from memberships where organisation_id = $1 for update").bind(org.id).execute(&mut *tx).await?;
-        let current: Option<(String,)> = sqlx::query_as("select role from memberships where organisation_id = $1 and user_id = $2")
+        sqlx::query("select 1 from memberships where organisation_id = $1 for update")
             .bind(org.id)
-            .bind(member)
-            .fetch_optional(&mut *tx)
+            .execute(&mut *tx)
             .await?;
+        let current: Option<(String,)> = sqlx::query_as(
+            "select role from memberships where organisation_id = $1 and user_id = $2",
+        )
+        .bind(org.id)
+        .bind(member)
+        .fetch_optional(&mut *tx)
+        .await?;
         let (current,) = current.ok_or(AccountError::NotFound)?;
         if current == role.as_str() {
             return Ok(());
@@ -452,20 +529,35 @@ impl Accounts {
 
     /// Removes a member (admins), or the actor leaves (`member` is the actor). The last
     /// admin can do neither.
-    pub async fn remove_member(&self, actor: &Actor, slug: &str, member: Uuid, caller: &Caller) -> Result<(), AccountError> {
+    pub async fn remove_member(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        member: Uuid,
+        caller: &Caller,
+    ) -> Result<(), AccountError> {
         let org = org_by_slug(&self.pool, slug).await?;
         let leaving = actor.user_id == Some(member);
-        let permitted = if leaving { actor.role_in(org.id).is_some() } else { allowed(actor, Action::ManageMembers, org.id) };
+        let permitted = if leaving {
+            actor.role_in(org.id).is_some()
+        } else {
+            allowed(actor, Action::ManageMembers, org.id)
+        };
         if !permitted {
             return Err(AccountError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query("select 1 from memberships where organisation_id = $1 for update").bind(org.id).execute(&mut *tx).await?;
-        let current: Option<(String,)> = sqlx::query_as("select role from memberships where organisation_id = $1 and user_id = $2")
+        sqlx::query("select 1 from memberships where organisation_id = $1 for update")
             .bind(org.id)
-            .bind(member)
-            .fetch_optional(&mut *tx)
+            .execute(&mut *tx)
             .await?;
+        let current: Option<(String,)> = sqlx::query_as(
+            "select role from memberships where organisation_id = $1 and user_id = $2",
+        )
+        .bind(org.id)
+        .bind(member)
+        .fetch_optional(&mut *tx)
+        .await?;
         let (current,) = current.ok_or(AccountError::NotFound)?;
         if current == "admin" && other_admins(&mut tx, org.id, member).await? == 0 {
             return Err(AccountError::Refused(Refusal::LastAdmin));
@@ -478,7 +570,11 @@ impl Accounts {
         audit::record(
             &mut *tx,
             Event {
-                event: if leaving { "member.left" } else { "member.removed" },
+                event: if leaving {
+                    "member.left"
+                } else {
+                    "member.removed"
+                },
                 actor: actor.user_id,
                 actor_email: None,
                 organisation: Some(org.id),
@@ -508,13 +604,18 @@ impl Accounts {
         let table = what.table();
         let mut tx = self.pool.begin().await?;
         // `table` is one of three fixed names, never user input.
-        let owner_column = if what == Hideable::Organisation { "id" } else { "organisation_id" };
-        let row: Option<(Uuid,)> =
-            sqlx::query_as(&format!("update {table} set hidden = $2 where slug = $1 returning {owner_column}"))
-                .bind(slug)
-                .bind(hidden)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let owner_column = if what == Hideable::Organisation {
+            "id"
+        } else {
+            "organisation_id"
+        };
+        let row: Option<(Uuid,)> = sqlx::query_as(&format!(
+            "update {table} set hidden = $2 where slug = $1 returning {owner_column}"
+        ))
+        .bind(slug)
+        .bind(hidden)
+        .fetch_optional(&mut *tx)
+        .await?;
         let (org,) = row.ok_or(AccountError::NotFound)?;
         if !allowed(actor, Action::Moderate, org) {
             return Err(AccountError::Forbidden);
@@ -522,7 +623,11 @@ impl Accounts {
         audit::record(
             &mut *tx,
             Event {
-                event: if hidden { "moderation.hidden" } else { "moderation.shown" },
+                event: if hidden {
+                    "moderation.hidden"
+                } else {
+                    "moderation.shown"
+                },
                 actor: actor.user_id,
                 actor_email: None,
                 organisation: Some(org),
@@ -537,7 +642,11 @@ impl Accounts {
     }
 
     /// The audit log of one organisation (its admins, site admins) or of all (site admins).
-    pub async fn audit_page(&self, actor: &Actor, slug: Option<&str>) -> Result<AuditPage, AccountError> {
+    pub async fn audit_page(
+        &self,
+        actor: &Actor,
+        slug: Option<&str>,
+    ) -> Result<AuditPage, AccountError> {
         match slug {
             Some(slug) => {
                 let org = org_by_slug(&self.pool, slug).await?;
@@ -545,7 +654,11 @@ impl Accounts {
                     return Err(AccountError::Forbidden);
                 }
                 let entries = audit::list(&self.pool, Some(org.id), 200).await?;
-                Ok(AuditPage { org: Some(org), entries, hidden: Vec::new() })
+                Ok(AuditPage {
+                    org: Some(org),
+                    entries,
+                    hidden: Vec::new(),
+                })
             }
             None if actor.site_admin => {
                 let hidden: Vec<(String, String, String)> = sqlx::query_as(
@@ -561,7 +674,10 @@ impl Accounts {
                 Ok(AuditPage {
                     org: None,
                     entries: audit::list(&self.pool, None, 500).await?,
-                    hidden: hidden.into_iter().map(|(kind, slug, name)| HiddenItem { kind, slug, name }).collect(),
+                    hidden: hidden
+                        .into_iter()
+                        .map(|(kind, slug, name)| HiddenItem { kind, slug, name })
+                        .collect(),
                 })
             }
             None => Err(AccountError::Forbidden),

@@ -19,7 +19,8 @@ pub const ITERATIONS: u32 = 2;
 pub const PARALLELISM: u32 = 1;
 
 fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid Argon2 parameters");
+    let params =
+        Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("valid Argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -41,17 +42,28 @@ impl Default for Passwords {
 impl Passwords {
     /// At most as many concurrent hashes as there are CPU cores (at least two).
     pub fn new() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
-        Passwords { permits: Arc::new(Semaphore::new(cores)), dummy: Arc::new(OnceCell::new()) }
+        let cores = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .max(2);
+        Passwords {
+            permits: Arc::new(Semaphore::new(cores)),
+            dummy: Arc::new(OnceCell::new()),
+        }
     }
 
     /// The PHC string of `password` with a fresh random salt.
     pub async fn hash(&self, password: &str) -> Result<String, AccountError> {
-        let _permit = self.permits.acquire().await.map_err(|e| AccountError::Internal(e.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AccountError::Internal(e.to_string()))?;
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+            argon2()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
         })
         .await
         .map_err(|e| AccountError::Internal(e.to_string()))?
@@ -65,12 +77,20 @@ impl Passwords {
             Some(phc) => (phc.to_owned(), true),
             None => (self.dummy_hash().await?, false),
         };
-        let _permit = self.permits.acquire().await.map_err(|e| AccountError::Internal(e.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AccountError::Internal(e.to_string()))?;
         let password = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || {
-            let Ok(parsed) = PasswordHash::new(&phc) else { return false };
+            let Ok(parsed) = PasswordHash::new(&phc) else {
+                return false;
+            };
             // Verification uses the parameters stored in the hash (so old hashes still work).
-            Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
         })
         .await
         .map_err(|e| AccountError::Internal(e.to_string()))?;
@@ -93,5 +113,10 @@ impl Passwords {
 pub fn parameters_of(phc: &str) -> Option<(String, u32, u32, u32)> {
     let parsed = PasswordHash::new(phc).ok()?;
     let params = Params::try_from(&parsed).ok()?;
-    Some((parsed.algorithm.to_string(), params.m_cost(), params.t_cost(), params.p_cost()))
+    Some((
+        parsed.algorithm.to_string(),
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+    ))
 }

@@ -21,11 +21,17 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limit of `max` events per `window`.
     pub fn new(max: usize, window: Duration) -> Self {
-        RateLimiter { max, window, events: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            max,
+            window,
+            events: Mutex::new(HashMap::new()),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
-        self.events.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.events
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `Err(wait)` when `key` has used up its events: how long until the oldest one leaves
@@ -33,13 +39,21 @@ impl RateLimiter {
     pub fn check(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let mut events = self.lock();
-        let Some(times) = events.get_mut(key) else { return Ok(()) };
-        while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        let Some(times) = events.get_mut(key) else {
+            return Ok(());
+        };
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
             times.pop_front();
         }
         if times.len() >= self.max {
             let oldest = *times.front().expect("max is at least one");
-            return Err(self.window.saturating_sub(now.duration_since(oldest)).max(Duration::from_secs(1)));
+            return Err(self
+                .window
+                .saturating_sub(now.duration_since(oldest))
+                .max(Duration::from_secs(1)));
         }
         Ok(())
     }
@@ -50,7 +64,11 @@ impl RateLimiter {
         let mut events = self.lock();
         if events.len() > SWEEP_ABOVE {
             let window = self.window;
-            events.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < window));
+            events.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < window)
+            });
         }
         let times = events.entry(key.to_owned()).or_default();
         times.push_back(now);
@@ -97,7 +115,9 @@ fn delay(count: u32, free: u32) -> Duration {
         return Duration::ZERO;
     }
     let doublings = (count - free).min(16);
-    FIRST_DELAY.saturating_mul(1 << doublings).min(LONGEST_DELAY)
+    FIRST_DELAY
+        .saturating_mul(1 << doublings)
+        .min(LONGEST_DELAY)
 }
 
 /// Failures of one key: how many, and when the last one was.
@@ -127,7 +147,11 @@ struct Attempts {
 }
 
 /// Counts a failure in `table`, forgetting stale counts and bounding the table's size.
-fn count_failure<K: std::hash::Hash + Eq + Clone>(table: &mut HashMap<K, Failures>, key: &K, now: Instant) {
+fn count_failure<K: std::hash::Hash + Eq + Clone>(
+    table: &mut HashMap<K, Failures>,
+    key: &K,
+    now: Instant,
+) {
     let fresh = |f: &Failures| now.saturating_duration_since(f.last) < FORGET_AFTER;
     if table.len() >= MAX_ENTRIES && !table.contains_key(key) {
         table.retain(|_, f| fresh(f));
@@ -138,7 +162,10 @@ fn count_failure<K: std::hash::Hash + Eq + Clone>(table: &mut HashMap<K, Failure
             table.retain(|_, f| f.last > median);
         }
     }
-    let entry = table.entry(key.clone()).or_insert(Failures { count: 0, last: now });
+    let entry = table.entry(key.clone()).or_insert(Failures {
+        count: 0,
+        last: now,
+    });
     if !fresh(entry) {
         entry.count = 0;
     }
@@ -177,7 +204,9 @@ impl PasswordAttempts {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Attempts> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Before a password for `account` from `address` is checked: `Err(wait)` (rounded up
@@ -206,7 +235,9 @@ impl PasswordAttempts {
             failures.count = failures.count.saturating_sub(1);
         }
         if state.known.len() >= MAX_ENTRIES && !state.known.contains_key(&key) {
-            state.known.retain(|_, at| now.saturating_duration_since(*at) < KNOWN_FOR);
+            state
+                .known
+                .retain(|_, at| now.saturating_duration_since(*at) < KNOWN_FOR);
             if state.known.len() >= MAX_ENTRIES {
                 let mut times: Vec<Instant> = state.known.values().copied().collect();
                 let (_, median, _) = times.select_nth_unstable(MAX_ENTRIES / 2);
@@ -229,7 +260,9 @@ impl PasswordAttempts {
 
     #[cfg(test)]
     fn known_at(&self, account: &str, address: &str, now: Instant) {
-        self.lock().known.insert((account.to_owned(), address.to_owned()), now);
+        self.lock()
+            .known
+            .insert((account.to_owned(), address.to_owned()), now);
     }
 }
 
@@ -238,8 +271,13 @@ fn wait_in(state: &Attempts, account: &str, address: &str, now: Instant) -> Resu
     let pair_key = (account.to_owned(), address.to_owned());
     let fresh = |f: &&Failures| now.saturating_duration_since(f.last) < FORGET_AFTER;
     let pair = state.pairs.get(&pair_key).filter(fresh);
-    let known = state.known.get(&pair_key).is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_FOR);
-    let mut wait = pair.map_or(Duration::ZERO, |p| p.remaining(delay(p.count, PAIR_FREE), now));
+    let known = state
+        .known
+        .get(&pair_key)
+        .is_some_and(|at| now.saturating_duration_since(*at) < KNOWN_FOR);
+    let mut wait = pair.map_or(Duration::ZERO, |p| {
+        p.remaining(delay(p.count, PAIR_FREE), now)
+    });
     if !known {
         if let (Some(pair), Some(overall)) = (pair, state.accounts.get(account).filter(fresh)) {
             // Measured from this pair's own last failure: other addresses' failures set
@@ -260,7 +298,11 @@ fn wait_in(state: &Attempts, account: &str, address: &str, now: Instant) -> Resu
 
 /// Counts a failure for the pair, the account and the address.
 fn count_in(state: &mut Attempts, account: &str, address: &str, now: Instant) {
-    count_failure(&mut state.pairs, &(account.to_owned(), address.to_owned()), now);
+    count_failure(
+        &mut state.pairs,
+        &(account.to_owned(), address.to_owned()),
+        now,
+    );
     count_failure(&mut state.accounts, &account.to_owned(), now);
     count_failure(&mut state.addresses, &address.to_owned(), now);
 }
@@ -301,8 +343,14 @@ mod tests {
             assert!(limiter.hit("1.2.3.4").is_ok());
         }
         let wait = limiter.hit("1.2.3.4").unwrap_err();
-        assert!(wait > Duration::from_secs(50) && wait <= Duration::from_secs(60), "{wait:?}");
-        assert!(limiter.check("5.6.7.8").is_ok(), "other keys are not affected");
+        assert!(
+            wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        assert!(
+            limiter.check("5.6.7.8").is_ok(),
+            "other keys are not affected"
+        );
         limiter.clear("1.2.3.4");
         assert!(limiter.check("1.2.3.4").is_ok());
     }
@@ -325,14 +373,33 @@ mod tests {
         let attempts = PasswordAttempts::new();
         let start = Instant::now();
         for _ in 0..PAIR_FREE {
-            assert!(attempts.check_at("anna@ulm.example", "10.0.0.9", start).is_ok());
+            assert!(
+                attempts
+                    .check_at("anna@ulm.example", "10.0.0.9", start)
+                    .is_ok()
+            );
             attempts.failed_at("anna@ulm.example", "10.0.0.9", start);
         }
-        assert_eq!(attempts.check_at("anna@ulm.example", "10.0.0.9", start), Err(secs(5)));
-        assert!(attempts.check_at("anna@ulm.example", "10.0.0.9", start + secs(5)).is_ok());
+        assert_eq!(
+            attempts.check_at("anna@ulm.example", "10.0.0.9", start),
+            Err(secs(5))
+        );
+        assert!(
+            attempts
+                .check_at("anna@ulm.example", "10.0.0.9", start + secs(5))
+                .is_ok()
+        );
         attempts.failed_at("anna@ulm.example", "10.0.0.9", start + secs(5));
-        assert_eq!(attempts.check_at("anna@ulm.example", "10.0.0.9", start + secs(5)), Err(secs(10)));
-        assert!(attempts.check_at("anna@ulm.example", "10.0.0.1", start + secs(5)).is_ok(), "the owner's address passes");
+        assert_eq!(
+            attempts.check_at("anna@ulm.example", "10.0.0.9", start + secs(5)),
+            Err(secs(10))
+        );
+        assert!(
+            attempts
+                .check_at("anna@ulm.example", "10.0.0.1", start + secs(5))
+                .is_ok(),
+            "the owner's address passes"
+        );
     }
 
     #[test]
@@ -343,9 +410,21 @@ mod tests {
             attempts.failed_at("a", "x", start + secs(i));
         }
         let wait = attempts.check_at("a", "x", start + secs(40)).unwrap_err();
-        assert!(wait <= LONGEST_DELAY && wait > LONGEST_DELAY - secs(5), "{wait:?}");
-        assert!(attempts.check_at("a", "x", start + secs(39) + LONGEST_DELAY).is_ok(), "a delay, not a lock");
-        assert!(attempts.check_at("a", "x", start + FORGET_AFTER + secs(40)).is_ok());
+        assert!(
+            wait <= LONGEST_DELAY && wait > LONGEST_DELAY - secs(5),
+            "{wait:?}"
+        );
+        assert!(
+            attempts
+                .check_at("a", "x", start + secs(39) + LONGEST_DELAY)
+                .is_ok(),
+            "a delay, not a lock"
+        );
+        assert!(
+            attempts
+                .check_at("a", "x", start + FORGET_AFTER + secs(40))
+                .is_ok()
+        );
     }
 
     #[test]
@@ -355,11 +434,20 @@ mod tests {
         for i in 0..ACCOUNT_FREE + 5 {
             attempts.failed_at("anna", &format!("10.1.0.{i}"), now);
         }
-        assert!(attempts.check_at("anna", "10.1.0.0", now).is_err(), "an address that failed once waits");
-        assert!(attempts.check_at("anna", "192.0.2.1", now).is_ok(), "an address without failures does not");
+        assert!(
+            attempts.check_at("anna", "10.1.0.0", now).is_err(),
+            "an address that failed once waits"
+        );
+        assert!(
+            attempts.check_at("anna", "192.0.2.1", now).is_ok(),
+            "an address without failures does not"
+        );
         attempts.succeeded("anna", "10.1.0.0");
         attempts.failed_at("anna", "10.1.0.0", now);
-        assert!(attempts.check_at("anna", "10.1.0.0", now).is_ok(), "a known pair only waits for its own failures");
+        assert!(
+            attempts.check_at("anna", "10.1.0.0", now).is_ok(),
+            "a known pair only waits for its own failures"
+        );
     }
 
     #[test]
@@ -368,12 +456,22 @@ mod tests {
         let now = Instant::now();
         attempts.known_at("kollegin", "203.0.113.7", now);
         for i in 0..ADDRESS_FREE {
-            assert!(attempts.check_at(&format!("opfer{i}"), "203.0.113.7", now).is_ok());
+            assert!(
+                attempts
+                    .check_at(&format!("opfer{i}"), "203.0.113.7", now)
+                    .is_ok()
+            );
             attempts.failed_at(&format!("opfer{i}"), "203.0.113.7", now);
         }
         assert!(attempts.check_at("noch-eins", "203.0.113.7", now).is_err());
-        assert!(attempts.check_at("kollegin", "203.0.113.7", now).is_ok(), "a colleague who logged in here before");
-        assert!(attempts.check_at("noch-eins", "198.51.100.1", now).is_ok(), "other addresses");
+        assert!(
+            attempts.check_at("kollegin", "203.0.113.7", now).is_ok(),
+            "a colleague who logged in here before"
+        );
+        assert!(
+            attempts.check_at("noch-eins", "198.51.100.1", now).is_ok(),
+            "other addresses"
+        );
     }
 
     #[test]
@@ -382,10 +480,16 @@ mod tests {
         for _ in 0..PAIR_FREE {
             assert!(attempts.begin("anna", "10.0.0.9").is_ok());
         }
-        assert!(attempts.begin("anna", "10.0.0.9").is_err(), "no answer yet, but the free attempts are used up");
+        assert!(
+            attempts.begin("anna", "10.0.0.9").is_err(),
+            "no answer yet, but the free attempts are used up"
+        );
         attempts.succeeded("anna", "10.0.0.9");
         assert!(attempts.begin("anna", "10.0.0.9").is_ok());
         let state = attempts.lock();
-        assert_eq!(state.accounts["anna"].count, PAIR_FREE, "the success does not count, the attempt after it does");
+        assert_eq!(
+            state.accounts["anna"].count, PAIR_FREE,
+            "the success does not count, the attempt after it does"
+        );
     }
 }

@@ -89,22 +89,34 @@ pub async fn lookup(pool: &PgPool, id: &str) -> Result<Option<ActiveSession>, sq
     .bind(ABSOLUTE.as_secs_f64())
     .fetch_optional(pool)
     .await?;
-    let Some((user_id, stale)) = row else { return Ok(None) };
+    let Some((user_id, stale)) = row else {
+        return Ok(None);
+    };
     if stale {
-        sqlx::query("update sessions set last_seen_at = now() where id_hash = $1").bind(&id_hash).execute(pool).await?;
+        sqlx::query("update sessions set last_seen_at = now() where id_hash = $1")
+            .bind(&id_hash)
+            .execute(pool)
+            .await?;
     }
     Ok(Some(ActiveSession { user_id, id_hash }))
 }
 
 /// Ends one session (logout).
 pub async fn end(pool: &PgPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from sessions where id_hash = $1").bind(id_hash).execute(pool).await?;
+    sqlx::query("delete from sessions where id_hash = $1")
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of a user (password change, account deletion).
 pub async fn end_all(pool: &PgPool, user_id: Uuid) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(pool).await?.rows_affected())
+    Ok(sqlx::query("delete from sessions where user_id = $1")
+        .bind(user_id)
+        .execute(pool)
+        .await?
+        .rows_affected())
 }
 
 /// Removes expired sessions; run now and then.
@@ -126,7 +138,11 @@ mod tests {
     #[test]
     fn cookies_are_http_only_same_site_and_secure_over_https() {
         let plain = set_cookie("abc", false);
-        assert!(plain.starts_with("allmende_sitzung=abc;") && plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
+        assert!(
+            plain.starts_with("allmende_sitzung=abc;")
+                && plain.contains("HttpOnly")
+                && plain.contains("SameSite=Lax")
+        );
         assert!(!plain.contains("Secure"));
         let secure = set_cookie("abc", true);
         assert!(secure.starts_with("__Host-allmende_sitzung=abc;") && secure.ends_with("; Secure"));
@@ -135,8 +151,15 @@ mod tests {
 
     #[test]
     fn the_session_id_is_read_from_the_cookie_header() {
-        assert_eq!(id_from_cookie_header("allmende_lang=de; allmende_sitzung=xyz", false), Some("xyz"));
-        assert_eq!(id_from_cookie_header("allmende_sitzung=xyz", true), None, "over HTTPS only the __Host- cookie counts");
+        assert_eq!(
+            id_from_cookie_header("allmende_lang=de; allmende_sitzung=xyz", false),
+            Some("xyz")
+        );
+        assert_eq!(
+            id_from_cookie_header("allmende_sitzung=xyz", true),
+            None,
+            "over HTTPS only the __Host- cookie counts"
+        );
         assert_eq!(id_from_cookie_header("allmende_sitzung=", false), None);
     }
 }

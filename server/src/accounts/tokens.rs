@@ -71,7 +71,15 @@ impl Accounts {
         )
         .await?;
         tx.commit().await?;
-        let row = TokenRow { id, name, prefix, created_by: None, created_at, last_used_at: None, revoked_at: None };
+        let row = TokenRow {
+            id,
+            name,
+            prefix,
+            created_by: None,
+            created_at,
+            last_used_at: None,
+            revoked_at: None,
+        };
         Ok((row, secret))
     }
 
@@ -98,22 +106,32 @@ impl Accounts {
             org,
             tokens: rows
                 .into_iter()
-                .map(|(id, name, prefix, created_by, created_at, last_used_at, revoked_at)| TokenRow {
-                    id,
-                    name,
-                    prefix,
-                    created_by,
-                    created_at,
-                    last_used_at,
-                    revoked_at,
-                })
+                .map(
+                    |(id, name, prefix, created_by, created_at, last_used_at, revoked_at)| {
+                        TokenRow {
+                            id,
+                            name,
+                            prefix,
+                            created_by,
+                            created_at,
+                            last_used_at,
+                            revoked_at,
+                        }
+                    },
+                )
                 .collect(),
             new_token: None,
         })
     }
 
     /// Revokes a token: admins any of the organisation's, members their own.
-    pub async fn revoke_token(&self, actor: &Actor, slug: &str, token: Uuid, caller: &Caller) -> Result<(), AccountError> {
+    pub async fn revoke_token(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        token: Uuid,
+        caller: &Caller,
+    ) -> Result<(), AccountError> {
         let org = org_by_slug(&self.pool, slug).await?;
         let row: Option<(Option<Uuid>,)> =
             sqlx::query_as("select created_by from api_tokens where id = $1 and organisation_id = $2 and revoked_at is null")
@@ -122,12 +140,17 @@ impl Accounts {
                 .fetch_optional(&self.pool)
                 .await?;
         let (created_by,) = row.ok_or(AccountError::NotFound)?;
-        let own = created_by.is_some() && created_by == actor.user_id && allowed(actor, Action::CreateTokens, org.id);
+        let own = created_by.is_some()
+            && created_by == actor.user_id
+            && allowed(actor, Action::CreateTokens, org.id);
         if !own && !allowed(actor, Action::ManageTokens, org.id) {
             return Err(AccountError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query("update api_tokens set revoked_at = now() where id = $1").bind(token).execute(&mut *tx).await?;
+        sqlx::query("update api_tokens set revoked_at = now() where id = $1")
+            .bind(token)
+            .execute(&mut *tx)
+            .await?;
         audit::record(
             &mut *tx,
             Event {
@@ -150,28 +173,41 @@ impl Accounts {
     /// longer audited one by one), but a valid token from the same address still works —
     /// tokens are 256-bit random, so the limit is against noise, and one scanner behind an
     /// office's address must not stop everyone else there.
-    pub async fn authenticate_token(&self, secret: &str, caller: &Caller) -> Result<TokenIdentity, AccountError> {
+    pub async fn authenticate_token(
+        &self,
+        secret: &str,
+        caller: &Caller,
+    ) -> Result<TokenIdentity, AccountError> {
         let ip = caller.ip.clone().unwrap_or_else(|| "unknown".into());
         let over_limit = self.limits.token_failures_per_ip.check(&ip);
-        let row: Option<(Uuid, Uuid, String, String)> = if secret.starts_with(TOKEN_PREFIX) && secret.len() <= 100 {
-            sqlx::query_as(
-                r#"
+        let row: Option<(Uuid, Uuid, String, String)> =
+            if secret.starts_with(TOKEN_PREFIX) && secret.len() <= 100 {
+                sqlx::query_as(
+                    r#"
                 update api_tokens t set last_used_at = now()
                 from organisations o
                 where t.token_hash = $1 and t.revoked_at is null and o.id = t.organisation_id
                 returning t.id, t.organisation_id, o.slug, t.name
                 "#,
-            )
-            .bind(secrets::digest(secret))
-            .fetch_optional(&self.pool)
-            .await?
-        } else {
-            None
-        };
+                )
+                .bind(secrets::digest(secret))
+                .fetch_optional(&self.pool)
+                .await?
+            } else {
+                None
+            };
         match row {
             Some((token_id, organisation_id, organisation_slug, name)) => {
-                self.limits.token_use.hit(&token_id.to_string()).map_err(AccountError::RateLimited)?;
-                Ok(TokenIdentity { token_id, organisation_id, organisation_slug, name })
+                self.limits
+                    .token_use
+                    .hit(&token_id.to_string())
+                    .map_err(AccountError::RateLimited)?;
+                Ok(TokenIdentity {
+                    token_id,
+                    organisation_id,
+                    organisation_slug,
+                    name,
+                })
             }
             None => {
                 over_limit.map_err(AccountError::RateLimited)?;

@@ -27,9 +27,18 @@ impl Accounts {
     /// `None` for an unknown address: the same work is done). Counted and delayed per
     /// account and address; `RateLimited` while this caller has to wait, without looking
     /// at the password.
-    async fn check_password(&self, email: &str, password: &str, stored: Option<&str>, caller: &Caller) -> Result<bool, AccountError> {
+    async fn check_password(
+        &self,
+        email: &str,
+        password: &str,
+        stored: Option<&str>,
+        caller: &Caller,
+    ) -> Result<bool, AccountError> {
         let (account, address) = (account_key(email), address_key(caller));
-        self.limits.passwords.begin(&account, &address).map_err(AccountError::RateLimited)?;
+        self.limits
+            .passwords
+            .begin(&account, &address)
+            .map_err(AccountError::RateLimited)?;
         let matches = self.passwords.verify(password, stored).await?;
         if matches {
             self.limits.passwords.succeeded(&account, &address);
@@ -41,9 +50,17 @@ impl Accounts {
     /// one, records a notice to its owner instead. Both end alike — same answer, same work
     /// (a hash, a database write, an outgoing mail) — so the form does not tell whether an
     /// address has an account. `site_url` goes into the mail.
-    pub async fn sign_up(&self, registration: &Registration, caller: &Caller, site_url: &str) -> Result<(), AccountError> {
+    pub async fn sign_up(
+        &self,
+        registration: &Registration,
+        caller: &Caller,
+        site_url: &str,
+    ) -> Result<(), AccountError> {
         let ip = address_key(caller);
-        self.limits.register_per_ip.hit(&ip).map_err(AccountError::RateLimited)?;
+        self.limits
+            .register_per_ip
+            .hit(&ip)
+            .map_err(AccountError::RateLimited)?;
         // Hashed whether or not the address is new, so both take the same time.
         let hash = self.passwords.hash(&registration.password).await?;
         let mut tx = self.pool.begin().await?;
@@ -61,12 +78,18 @@ impl Accounts {
         .await?;
         let new_account = inserted.is_some();
         let (user, recipient, event, mail) = match inserted {
-            Some(id) => (id, registration.email.clone(), "account.registered", Mail::welcome(&registration.email, site_url)),
+            Some(id) => (
+                id,
+                registration.email.clone(),
+                "account.registered",
+                Mail::welcome(&registration.email, site_url),
+            ),
             None => {
-                let (id, email): (Uuid, String) = sqlx::query_as("select id, email from users where lower(email) = lower($1)")
-                    .bind(&registration.email)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let (id, email): (Uuid, String) =
+                    sqlx::query_as("select id, email from users where lower(email) = lower($1)")
+                        .bind(&registration.email)
+                        .fetch_one(&mut *tx)
+                        .await?;
                 let mail = Mail::registration_attempt(&email, site_url);
                 (id, email, "account.registration_repeated", mail)
             }
@@ -84,7 +107,11 @@ impl Accounts {
                 organisation: None,
                 channel: Channel::Web,
                 ip: caller.ip.as_deref(),
-                detail: if new_account { serde_json::json!({ "site_admin": false }) } else { serde_json::json!({}) },
+                detail: if new_account {
+                    serde_json::json!({ "site_admin": false })
+                } else {
+                    serde_json::json!({})
+                },
             },
         )
         .await?;
@@ -104,7 +131,10 @@ impl Accounts {
     ) -> Result<Uuid, AccountError> {
         if channel != Channel::Cli {
             let ip = caller.ip.as_deref().unwrap_or("unknown");
-            self.limits.register_per_ip.hit(ip).map_err(AccountError::RateLimited)?;
+            self.limits
+                .register_per_ip
+                .hit(ip)
+                .map_err(AccountError::RateLimited)?;
         }
         let hash = self.passwords.hash(&registration.password).await?;
         let mut tx = self.pool.begin().await?;
@@ -145,13 +175,26 @@ impl Accounts {
     /// after the same work (a hash is verified either way). Attempts are delayed per account
     /// and address ([`super::rate_limit::PasswordAttempts`]); while this caller has to wait,
     /// the answer is `RateLimited`. Another address's failures never stop the owner.
-    pub async fn authenticate(&self, email: &str, password: &str, caller: &Caller) -> Result<Uuid, AccountError> {
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &str,
+        caller: &Caller,
+    ) -> Result<Uuid, AccountError> {
         let account = account_key(email);
-        let row: Option<(Uuid, String)> = sqlx::query_as("select id, password_hash from users where lower(email) = $1")
-            .bind(&account)
-            .fetch_optional(&self.pool)
+        let row: Option<(Uuid, String)> =
+            sqlx::query_as("select id, password_hash from users where lower(email) = $1")
+                .bind(&account)
+                .fetch_optional(&self.pool)
+                .await?;
+        let matches = self
+            .check_password(
+                &account,
+                password,
+                row.as_ref().map(|(_, hash)| hash.as_str()),
+                caller,
+            )
             .await?;
-        let matches = self.check_password(&account, password, row.as_ref().map(|(_, hash)| hash.as_str()), caller).await?;
         match row {
             Some((id, _)) if matches => {
                 audit::record(
@@ -190,14 +233,23 @@ impl Accounts {
 
     /// Logs in: checks the credentials and starts a new session (a fresh id, never one the
     /// browser brought along). Returns the user and the session id for the cookie.
-    pub async fn login(&self, email: &str, password: &str, caller: &Caller) -> Result<(Uuid, String), AccountError> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        caller: &Caller,
+    ) -> Result<(Uuid, String), AccountError> {
         let user = self.authenticate(email, password, caller).await?;
         let session = sessions::create(&self.pool, user, &caller.user_agent).await?;
         Ok((user, session))
     }
 
     /// Ends a session server-side.
-    pub async fn logout(&self, session: &sessions::ActiveSession, caller: &Caller) -> Result<(), AccountError> {
+    pub async fn logout(
+        &self,
+        session: &sessions::ActiveSession,
+        caller: &Caller,
+    ) -> Result<(), AccountError> {
         sessions::end(&self.pool, &session.id_hash).await?;
         audit::record(
             &self.pool,
@@ -237,7 +289,10 @@ impl Accounts {
         } else if new != repeated {
             errors.insert("new_password_repeat".into(), FieldError::PasswordMismatch);
         }
-        if !self.check_password(&email, current, Some(&hash), caller).await? {
+        if !self
+            .check_password(&email, current, Some(&hash), caller)
+            .await?
+        {
             errors.insert("current_password".into(), FieldError::WrongPassword);
         }
         if !errors.is_empty() {
@@ -245,8 +300,16 @@ impl Accounts {
         }
         let new_hash = self.passwords.hash(new).await?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("update users set password_hash = $2 where id = $1").bind(user).bind(&new_hash).execute(&mut *tx).await?;
-        let ended = sqlx::query("delete from sessions where user_id = $1").bind(user).execute(&mut *tx).await?.rows_affected();
+        sqlx::query("update users set password_hash = $2 where id = $1")
+            .bind(user)
+            .bind(&new_hash)
+            .execute(&mut *tx)
+            .await?;
+        let ended = sqlx::query("delete from sessions where user_id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         audit::record(
             &mut *tx,
             Event {
@@ -266,13 +329,22 @@ impl Accounts {
 
     /// Deletes the account after checking the password. Refused while the account is the
     /// last admin of an organisation that has other members.
-    pub async fn delete_account(&self, user: Uuid, password: &str, caller: &Caller) -> Result<(), AccountError> {
-        let (email, hash): (String, String) = sqlx::query_as("select email, password_hash from users where id = $1")
-            .bind(user)
-            .fetch_optional(&self.pool)
+    pub async fn delete_account(
+        &self,
+        user: Uuid,
+        password: &str,
+        caller: &Caller,
+    ) -> Result<(), AccountError> {
+        let (email, hash): (String, String) =
+            sqlx::query_as("select email, password_hash from users where id = $1")
+                .bind(user)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(AccountError::Forbidden)?;
+        if !self
+            .check_password(&email, password, Some(&hash), caller)
             .await?
-            .ok_or(AccountError::Forbidden)?;
-        if !self.check_password(&email, password, Some(&hash), caller).await? {
+        {
             return Err(AccountError::field("password", FieldError::WrongPassword));
         }
         let mut tx = self.pool.begin().await?;
@@ -309,7 +381,10 @@ impl Accounts {
         .await?;
         // Sessions and memberships go with the user (on delete cascade); revisions keep
         // their content with the author set to null.
-        sqlx::query("delete from users where id = $1").bind(user).execute(&mut *tx).await?;
+        sqlx::query("delete from users where id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -324,30 +399,41 @@ impl Accounts {
         else {
             return Ok(None);
         };
-        let rows: Vec<(Uuid, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            r#"
+        let rows: Vec<(Uuid, String, String, String, Option<String>, Option<String>)> =
+            sqlx::query_as(
+                r#"
             select o.id, o.slug, o.name, m.role, o.bundesland, o.size_class
             from memberships m join organisations o on o.id = m.organisation_id
             where m.user_id = $1
             order by o.name
             "#,
-        )
-        .bind(user)
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .bind(user)
+            .fetch_all(&self.pool)
+            .await?;
         let memberships = rows
             .into_iter()
-            .filter_map(|(organisation_id, slug, name, role, bundesland, size_class)| {
-                Some(Membership {
-                    organisation_id,
-                    slug,
-                    name,
-                    role: Role::parse(&role)?,
-                    bundesland: bundesland.as_deref().and_then(app::model::Bundesland::parse),
-                    size_class: size_class.as_deref().and_then(app::model::SizeClass::parse),
-                })
-            })
+            .filter_map(
+                |(organisation_id, slug, name, role, bundesland, size_class)| {
+                    Some(Membership {
+                        organisation_id,
+                        slug,
+                        name,
+                        role: Role::parse(&role)?,
+                        bundesland: bundesland
+                            .as_deref()
+                            .and_then(app::model::Bundesland::parse),
+                        size_class: size_class.as_deref().and_then(app::model::SizeClass::parse),
+                    })
+                },
+            )
             .collect();
-        Ok(Some(Viewer { user_id: user, display_name, email, site_admin, memberships }))
+        Ok(Some(Viewer {
+            user_id: user,
+            display_name,
+            email,
+            site_admin,
+            memberships,
+        }))
     }
 }

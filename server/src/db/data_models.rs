@@ -31,7 +31,10 @@ fn order_by(sort: SortOrder) -> &'static str {
     }
 }
 
-pub(super) async fn list(pool: &PgPool, q: &DataModelQuery) -> Result<Page<DataModelCard>, CatalogueError> {
+pub(super) async fn list(
+    pool: &PgPool,
+    q: &DataModelQuery,
+) -> Result<Page<DataModelCard>, CatalogueError> {
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let domain = q.domain.map(Domain::as_str);
     let state = q.state.map(Bundesland::as_str);
@@ -45,7 +48,10 @@ pub(super) async fn list(pool: &PgPool, q: &DataModelQuery) -> Result<Page<DataM
         .await
         .map_err(db_err)?;
 
-    let sql = format!("select {DATA_MODEL_CARD_COLS} {LIST_FROM_WHERE} {} limit $5 offset $6", order_by(q.sort));
+    let sql = format!(
+        "select {DATA_MODEL_CARD_COLS} {LIST_FROM_WHERE} {} limit $5 offset $6",
+        order_by(q.sort)
+    );
     let rows: Vec<DataModelCardRow> = sqlx::query_as(&sql)
         .bind(domain)
         .bind(&q.licence)
@@ -57,7 +63,12 @@ pub(super) async fn list(pool: &PgPool, q: &DataModelQuery) -> Result<Page<DataM
         .await
         .map_err(db_err)?;
 
-    Ok(Page { items: collect(rows, DataModelCardRow::into_card)?, total, page: q.page.max(1), per_page: limit as u32 })
+    Ok(Page {
+        items: collect(rows, DataModelCardRow::into_card)?,
+        total,
+        page: q.page.max(1),
+        per_page: limit as u32,
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -83,7 +94,10 @@ struct DetailRow {
     org: OrgCols,
 }
 
-pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModelDetail>, CatalogueError> {
+pub(super) async fn detail(
+    pool: &PgPool,
+    slug: &str,
+) -> Result<Option<DataModelDetail>, CatalogueError> {
     let row: Option<DetailRow> = sqlx::query_as(&format!(
         r#"
         select d.id, d.slug, d.name, d.short_description, d.description, d.domain, d.version, d.licence,
@@ -103,10 +117,10 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<DataModel
     .map_err(db_err)?;
     let Some(row) = row else { return Ok(None) };
 
-    let json_schema: serde_json::Value =
-        serde_json::from_str(&row.json_schema).map_err(|e| CatalogueError::Corrupt(format!("schema of {slug}: {e}")))?;
-    let examples: Vec<serde_json::Value> =
-        serde_json::from_str(&row.examples).map_err(|e| CatalogueError::Corrupt(format!("examples of {slug}: {e}")))?;
+    let json_schema: serde_json::Value = serde_json::from_str(&row.json_schema)
+        .map_err(|e| CatalogueError::Corrupt(format!("schema of {slug}: {e}")))?;
+    let examples: Vec<serde_json::Value> = serde_json::from_str(&row.examples)
+        .map_err(|e| CatalogueError::Corrupt(format!("examples of {slug}: {e}")))?;
 
     let forked_from = match row.forked_from {
         None => None,
@@ -198,11 +212,12 @@ const VISIBLE: &str = r#"
 "#;
 
 pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, CatalogueError> {
-    let licences: Vec<(String, i64)> =
-        sqlx::query_as(&format!("select d.licence, count(*) {VISIBLE} group by d.licence order by count(*) desc, d.licence"))
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
+    let licences: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "select d.licence, count(*) {VISIBLE} group by d.licence order by count(*) desc, d.licence"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
     let organisations: Vec<(String, String, i64)> = sqlx::query_as(&format!(
         "select o.slug, o.name, count(*) {VISIBLE} group by o.slug, o.name order by o.name collate german"
     ))
@@ -215,11 +230,12 @@ pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, Catal
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    let domains: Vec<(String, i64)> =
-        sqlx::query_as(&format!("select d.domain, count(*) {VISIBLE} group by d.domain order by d.domain"))
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
+    let domains: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "select d.domain, count(*) {VISIBLE} group by d.domain order by d.domain"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
     Ok(FilterOptions {
         categories: Vec::new(),
         licences,

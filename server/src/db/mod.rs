@@ -31,11 +31,16 @@ impl PgCatalogue {
 
     /// A catalogue reading from `pool` and searching in `search`.
     pub fn with_search(pool: PgPool, search: SearchIndex) -> Self {
-        PgCatalogue { pool, search: Some(search) }
+        PgCatalogue {
+            pool,
+            search: Some(search),
+        }
     }
 
     fn search_index(&self) -> Result<&SearchIndex, CatalogueError> {
-        self.search.as_ref().ok_or_else(|| CatalogueError::Search("no search index".into()))
+        self.search
+            .as_ref()
+            .ok_or_else(|| CatalogueError::Search("no search index".into()))
     }
 
     /// The pool, for writes done outside the read service (demo seeding, tests).
@@ -73,7 +78,13 @@ impl Catalogue for PgCatalogue {
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
-        Ok(CatalogueStats { solutions: row.0, data_models: row.1, organisations: row.2, adoptions: row.3, forks: row.4 })
+        Ok(CatalogueStats {
+            solutions: row.0,
+            data_models: row.1,
+            organisations: row.2,
+            adoptions: row.3,
+            forks: row.4,
+        })
     }
 
     async fn solutions(&self, query: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
@@ -84,7 +95,10 @@ impl Catalogue for PgCatalogue {
         solutions::detail(&self.pool, slug).await
     }
 
-    async fn data_models(&self, query: &DataModelQuery) -> Result<Page<DataModelCard>, CatalogueError> {
+    async fn data_models(
+        &self,
+        query: &DataModelQuery,
+    ) -> Result<Page<DataModelCard>, CatalogueError> {
         data_models::list(&self.pool, query).await
     }
 
@@ -92,7 +106,10 @@ impl Catalogue for PgCatalogue {
         data_models::detail(&self.pool, slug).await
     }
 
-    async fn organisations(&self, query: &OrganisationQuery) -> Result<Page<OrganisationCard>, CatalogueError> {
+    async fn organisations(
+        &self,
+        query: &OrganisationQuery,
+    ) -> Result<Page<OrganisationCard>, CatalogueError> {
         organisations::list(&self.pool, query).await
     }
 
@@ -111,10 +128,14 @@ impl Catalogue for PgCatalogue {
         // A search is one or two milliseconds of CPU, shared with the index's search helper
         // thread: run it here. Handing it to a blocking thread cost more than it saved
         // (measured with `scripts/bench.sh`).
-        self.search_index()?.search(query).map_err(|e| CatalogueError::Search(e.to_string()))
+        self.search_index()?
+            .search(query)
+            .map_err(|e| CatalogueError::Search(e.to_string()))
     }
 
     async fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, CatalogueError> {
-        self.search_index()?.suggest(typed, 8).map_err(|e| CatalogueError::Search(e.to_string()))
+        self.search_index()?
+            .suggest(typed, 8)
+            .map_err(|e| CatalogueError::Search(e.to_string()))
     }
 }

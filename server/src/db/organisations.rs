@@ -29,7 +29,11 @@ impl CardRow {
             kind: parse_enum(&self.kind, OrgKind::parse, "organisation kind")?,
             bundesland: parse_state(self.bundesland.as_deref())?,
             ags: self.ags,
-            size_class: self.size_class.as_deref().map(|c| parse_enum(c, SizeClass::parse, "size class")).transpose()?,
+            size_class: self
+                .size_class
+                .as_deref()
+                .map(|c| parse_enum(c, SizeClass::parse, "size class"))
+                .transpose()?,
             solution_count: self.solution_count,
             data_model_count: self.data_model_count,
             adoption_count: self.adoption_count,
@@ -37,7 +41,10 @@ impl CardRow {
     }
 }
 
-pub(super) async fn list(pool: &PgPool, q: &OrganisationQuery) -> Result<Page<OrganisationCard>, CatalogueError> {
+pub(super) async fn list(
+    pool: &PgPool,
+    q: &OrganisationQuery,
+) -> Result<Page<OrganisationCard>, CatalogueError> {
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let kind = q.kind.map(OrgKind::as_str);
     let state = q.state.map(Bundesland::as_str);
@@ -80,7 +87,12 @@ pub(super) async fn list(pool: &PgPool, q: &OrganisationQuery) -> Result<Page<Or
     .await
     .map_err(db_err)?;
 
-    Ok(Page { items: collect(rows, CardRow::into_card)?, total, page: q.page.max(1), per_page: limit as u32 })
+    Ok(Page {
+        items: collect(rows, CardRow::into_card)?,
+        total,
+        page: q.page.max(1),
+        per_page: limit as u32,
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,7 +118,10 @@ struct AdoptionRow {
     entry: EntryRefRow,
 }
 
-pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<OrganisationDetail>, CatalogueError> {
+pub(super) async fn detail(
+    pool: &PgPool,
+    slug: &str,
+) -> Result<Option<OrganisationDetail>, CatalogueError> {
     let row: Option<DetailRow> = sqlx::query_as(
         r#"
         select id, slug, name, kind, bundesland, ags, size_class, website, contact_email, description
@@ -179,7 +194,11 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<Organisat
         kind: parse_enum(&row.kind, OrgKind::parse, "organisation kind")?,
         bundesland: parse_state(row.bundesland.as_deref())?,
         ags: row.ags,
-        size_class: row.size_class.as_deref().map(|c| parse_enum(c, SizeClass::parse, "size class")).transpose()?,
+        size_class: row
+            .size_class
+            .as_deref()
+            .map(|c| parse_enum(c, SizeClass::parse, "size class"))
+            .transpose()?,
         website: row.website,
         contact_email: row.contact_email,
         description: row.description,

@@ -6,12 +6,18 @@ use app::model::*;
 use app::service::CatalogueError;
 use chrono::{DateTime, NaiveDate, Utc};
 
-pub(crate) fn parse_enum<T>(value: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, CatalogueError> {
+pub(crate) fn parse_enum<T>(
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    what: &str,
+) -> Result<T, CatalogueError> {
     parse(value).ok_or_else(|| CatalogueError::Corrupt(format!("unknown {what} {value:?}")))
 }
 
 pub(crate) fn parse_state(value: Option<&str>) -> Result<Option<Bundesland>, CatalogueError> {
-    value.map(|v| parse_enum(v, Bundesland::parse, "Bundesland")).transpose()
+    value
+        .map(|v| parse_enum(v, Bundesland::parse, "Bundesland"))
+        .transpose()
 }
 
 /// The organisation columns every entry query selects: `org_slug, org_name, org_kind, org_bundesland`.
@@ -35,7 +41,8 @@ impl OrgCols {
 }
 
 /// SQL selecting [`OrgCols`] from an `organisations` table aliased `o`.
-pub(crate) const ORG_COLS: &str = "o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland";
+pub(crate) const ORG_COLS: &str =
+    "o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland";
 
 /// A reference to another entry with its organisation.
 #[derive(sqlx::FromRow)]
@@ -48,7 +55,11 @@ pub(crate) struct EntryRefRow {
 
 impl EntryRefRow {
     pub fn into_ref(self) -> Result<EntryRef, CatalogueError> {
-        Ok(EntryRef { slug: self.slug, name: self.name, organisation: self.org.into_ref()? })
+        Ok(EntryRef {
+            slug: self.slug,
+            name: self.name,
+            organisation: self.org.into_ref()?,
+        })
     }
 }
 
@@ -115,7 +126,11 @@ impl SolutionCardRow {
             short_description: self.short_description,
             organisation: self.org.into_ref()?,
             licence: self.licence,
-            development_status: parse_enum(&self.development_status, DevelopmentStatus::parse, "development status")?,
+            development_status: parse_enum(
+                &self.development_status,
+                DevelopmentStatus::parse,
+                "development status",
+            )?,
             categories: self.categories,
             reuse_count: self.reuse_count,
             is_fork: self.is_fork,
@@ -166,7 +181,10 @@ pub(crate) const DATA_MODEL_CARD_COLS: &str = "d.slug, d.name, d.short_descripti
      d.forked_from is not null as is_fork, d.created_at, r.reuse_count, \
      o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland";
 
-pub(crate) fn collect<T, U>(rows: Vec<T>, f: impl Fn(T) -> Result<U, CatalogueError>) -> Result<Vec<U>, CatalogueError> {
+pub(crate) fn collect<T, U>(
+    rows: Vec<T>,
+    f: impl Fn(T) -> Result<U, CatalogueError>,
+) -> Result<Vec<U>, CatalogueError> {
     rows.into_iter().map(f).collect()
 }
 
@@ -182,7 +200,11 @@ impl ProviderRow {
     pub fn into_provider(self) -> Result<Provider, CatalogueError> {
         Ok(Provider {
             organisation: self.org.into_ref()?,
-            services: self.services.iter().filter_map(|s| ServiceKind::parse(s)).collect(),
+            services: self
+                .services
+                .iter()
+                .filter_map(|s| ServiceKind::parse(s))
+                .collect(),
             note: self.note.unwrap_or_default(),
         })
     }

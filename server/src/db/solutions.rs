@@ -33,7 +33,10 @@ fn order_by(sort: SortOrder) -> &'static str {
     }
 }
 
-pub(super) async fn list(pool: &PgPool, q: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
+pub(super) async fn list(
+    pool: &PgPool,
+    q: &SolutionQuery,
+) -> Result<Page<SolutionCard>, CatalogueError> {
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let status = q.status.map(DevelopmentStatus::as_str);
     let state = q.state.map(Bundesland::as_str);
@@ -48,7 +51,10 @@ pub(super) async fn list(pool: &PgPool, q: &SolutionQuery) -> Result<Page<Soluti
         .await
         .map_err(db_err)?;
 
-    let sql = format!("select {SOLUTION_CARD_COLS} {LIST_FROM_WHERE} {} limit $6 offset $7", order_by(q.sort));
+    let sql = format!(
+        "select {SOLUTION_CARD_COLS} {LIST_FROM_WHERE} {} limit $6 offset $7",
+        order_by(q.sort)
+    );
     let rows: Vec<SolutionCardRow> = sqlx::query_as(&sql)
         .bind(&q.category)
         .bind(&q.licence)
@@ -61,7 +67,12 @@ pub(super) async fn list(pool: &PgPool, q: &SolutionQuery) -> Result<Page<Soluti
         .await
         .map_err(db_err)?;
 
-    Ok(Page { items: collect(rows, SolutionCardRow::into_card)?, total, page: q.page.max(1), per_page: limit as u32 })
+    Ok(Page {
+        items: collect(rows, SolutionCardRow::into_card)?,
+        total,
+        page: q.page.max(1),
+        per_page: limit as u32,
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -97,7 +108,10 @@ struct DetailRow {
     org: OrgCols,
 }
 
-pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionDetail>, CatalogueError> {
+pub(super) async fn detail(
+    pool: &PgPool,
+    slug: &str,
+) -> Result<Option<SolutionDetail>, CatalogueError> {
     let row: Option<DetailRow> = sqlx::query_as(&format!(
         r#"
         select s.id, s.slug, s.name, s.short_description, s.short_description_en, s.long_description,
@@ -194,7 +208,11 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
     Ok(Some(SolutionDetail {
         providers: collect(provider_rows, ProviderRow::into_provider)?,
         long_description_html: markdown::render(&row.long_description),
-        long_description_en_html: row.long_description_en.as_deref().filter(|t| !t.trim().is_empty()).map(markdown::render),
+        long_description_en_html: row
+            .long_description_en
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(markdown::render),
         slug: row.slug,
         name: row.name,
         short_description: row.short_description,
@@ -205,11 +223,19 @@ pub(super) async fn detail(pool: &PgPool, slug: &str) -> Result<Option<SolutionD
         repository_url: row.repository_url,
         landing_url: row.landing_url,
         licence: row.licence,
-        development_status: parse_enum(&row.development_status, DevelopmentStatus::parse, "development status")?,
+        development_status: parse_enum(
+            &row.development_status,
+            DevelopmentStatus::parse,
+            "development status",
+        )?,
         software_type: parse_enum(&row.software_type, SoftwareType::parse, "software type")?,
         categories: row.categories,
         platforms: row.platforms,
-        maintenance_type: parse_enum(&row.maintenance_type, MaintenanceType::parse, "maintenance type")?,
+        maintenance_type: parse_enum(
+            &row.maintenance_type,
+            MaintenanceType::parse,
+            "maintenance type",
+        )?,
         contractors: row.maintenance_contractors.0,
         contacts: row.maintenance_contacts.0,
         version: row.version,
@@ -248,11 +274,12 @@ pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, Catal
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    let licences: Vec<(String, i64)> =
-        sqlx::query_as(&format!("select s.licence, count(*) {VISIBLE} group by s.licence order by count(*) desc, s.licence"))
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?;
+    let licences: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "select s.licence, count(*) {VISIBLE} group by s.licence order by count(*) desc, s.licence"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
     let organisations: Vec<(String, String, i64)> = sqlx::query_as(&format!(
         "select o.slug, o.name, count(*) {VISIBLE} group by o.slug, o.name order by o.name collate german"
     ))

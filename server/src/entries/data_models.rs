@@ -5,7 +5,9 @@
 use app::data_model_rules::{DataModelDraft, DataModelInput};
 use uuid::Uuid;
 
-use super::{EntryError, EntryKind, Entries, add_revision, editable_org, free_slug, remember_old_slug};
+use super::{
+    Entries, EntryError, EntryKind, add_revision, editable_org, free_slug, remember_old_slug,
+};
 use crate::accounts::authz::{Action, Actor, allowed};
 
 impl Entries {
@@ -13,16 +15,34 @@ impl Entries {
     /// the checking service's budget).
     async fn checked(&self, input: &DataModelInput) -> Result<DataModelDraft, EntryError> {
         let draft = input.parse().map_err(EntryError::Invalid)?;
-        let errors = self.checks.check_model(draft.json_schema.clone(), draft.examples.clone()).await;
-        if errors.is_empty() { Ok(draft) } else { Err(EntryError::Invalid(errors)) }
+        let errors = self
+            .checks
+            .check_model(draft.json_schema.clone(), draft.examples.clone())
+            .await;
+        if errors.is_empty() {
+            Ok(draft)
+        } else {
+            Err(EntryError::Invalid(errors))
+        }
     }
 
     /// Publishes a data model; returns its slug.
-    pub async fn create_data_model(&self, actor: &Actor, input: &DataModelInput) -> Result<String, EntryError> {
+    pub async fn create_data_model(
+        &self,
+        actor: &Actor,
+        input: &DataModelInput,
+    ) -> Result<String, EntryError> {
         let draft = self.checked(input).await?;
         let mut tx = self.pool.begin().await?;
         let org = editable_org(&mut tx, actor, &draft.organisation).await?;
-        let slug = free_slug(&mut tx, EntryKind::DataModel, &draft.slug, !input.slug.trim().is_empty(), None).await?;
+        let slug = free_slug(
+            &mut tx,
+            EntryKind::DataModel,
+            &draft.slug,
+            !input.slug.trim().is_empty(),
+            None,
+        )
+        .await?;
         let (id,): (Uuid,) = sqlx::query_as(
             r#"
             insert into data_models (slug, organisation_id, name, short_description, description, domain, json_schema,
@@ -43,20 +63,42 @@ impl Entries {
         .bind(&draft.licence)
         .fetch_one(&mut *tx)
         .await?;
-        let snapshot = DataModelDraft { slug: slug.clone(), ..draft.clone() };
-        let message = if draft.change_message.is_empty() { "Veröffentlicht" } else { draft.change_message.as_str() };
-        add_revision(&mut tx, EntryKind::DataModel, id, actor.user_id, message, &snapshot).await?;
+        let snapshot = DataModelDraft {
+            slug: slug.clone(),
+            ..draft.clone()
+        };
+        let message = if draft.change_message.is_empty() {
+            "Veröffentlicht"
+        } else {
+            draft.change_message.as_str()
+        };
+        add_revision(
+            &mut tx,
+            EntryKind::DataModel,
+            id,
+            actor.user_id,
+            message,
+            &snapshot,
+        )
+        .await?;
         tx.commit().await?;
         Ok(slug)
     }
 
     /// Saves a new version of a data model; returns its (possibly new) slug.
-    pub async fn update_data_model(&self, actor: &Actor, slug: &str, input: &DataModelInput) -> Result<String, EntryError> {
+    pub async fn update_data_model(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        input: &DataModelInput,
+    ) -> Result<String, EntryError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid)> = sqlx::query_as("select id, organisation_id from data_models where slug = $1 for update")
-            .bind(slug)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let row: Option<(Uuid, Uuid)> = sqlx::query_as(
+            "select id, organisation_id from data_models where slug = $1 for update",
+        )
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?;
         let (id, owner) = row.ok_or(EntryError::NotFound)?;
         if !allowed(actor, Action::EditEntries, owner) {
             return Err(EntryError::Forbidden);
@@ -64,7 +106,10 @@ impl Entries {
         let draft = self.checked(input).await?;
         // Breaking changes need a new major version.
         let (old_schema, old_version): (serde_json::Value, String) =
-            sqlx::query_as("select json_schema::jsonb, version from data_models where id = $1").bind(id).fetch_one(&mut *tx).await?;
+            sqlx::query_as("select json_schema::jsonb, version from data_models where id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         let changes = app::schema_diff::diff(&old_schema, &draft.json_schema);
         let old_major = app::data_model_rules::major(&old_version).unwrap_or(0);
         if let Some(first) = changes.iter().find(|c| c.breaking) {
@@ -81,8 +126,11 @@ impl Entries {
             }
         }
         let org = editable_org(&mut tx, actor, &draft.organisation).await?;
-        let new_slug =
-            if draft.slug == slug { slug.to_owned() } else { free_slug(&mut tx, EntryKind::DataModel, &draft.slug, true, Some(id)).await? };
+        let new_slug = if draft.slug == slug {
+            slug.to_owned()
+        } else {
+            free_slug(&mut tx, EntryKind::DataModel, &draft.slug, true, Some(id)).await?
+        };
         sqlx::query(
             r#"
             update data_models set slug = $2, organisation_id = $3, name = $4, short_description = $5, description = $6,
@@ -106,9 +154,24 @@ impl Entries {
         if new_slug != slug {
             remember_old_slug(&mut tx, EntryKind::DataModel, slug, id).await?;
         }
-        let snapshot = DataModelDraft { slug: new_slug.clone(), ..draft.clone() };
-        let message = if draft.change_message.is_empty() { "Bearbeitet" } else { draft.change_message.as_str() };
-        add_revision(&mut tx, EntryKind::DataModel, id, actor.user_id, message, &snapshot).await?;
+        let snapshot = DataModelDraft {
+            slug: new_slug.clone(),
+            ..draft.clone()
+        };
+        let message = if draft.change_message.is_empty() {
+            "Bearbeitet"
+        } else {
+            draft.change_message.as_str()
+        };
+        add_revision(
+            &mut tx,
+            EntryKind::DataModel,
+            id,
+            actor.user_id,
+            message,
+            &snapshot,
+        )
+        .await?;
         tx.commit().await?;
         Ok(new_slug)
     }
@@ -126,9 +189,21 @@ impl Entries {
         .bind(slug)
         .fetch_optional(&self.pool)
         .await?;
-        let (organisation, name, slug, short_description, description, domain, json_schema, examples, version) =
-            row.ok_or(EntryError::NotFound)?;
-        let licence: String = sqlx::query_scalar("select licence from data_models where slug = $1").bind(&slug).fetch_one(&self.pool).await?;
+        let (
+            organisation,
+            name,
+            slug,
+            short_description,
+            description,
+            domain,
+            json_schema,
+            examples,
+            version,
+        ) = row.ok_or(EntryError::NotFound)?;
+        let licence: String = sqlx::query_scalar("select licence from data_models where slug = $1")
+            .bind(&slug)
+            .fetch_one(&self.pool)
+            .await?;
         let pretty = |text: &str| {
             serde_json::from_str::<serde_json::Value>(text)
                 .ok()
@@ -144,7 +219,11 @@ impl Entries {
             description,
             domain,
             json_schema,
-            examples: if examples.trim() == "[]" { String::new() } else { pretty(&examples) },
+            examples: if examples.trim() == "[]" {
+                String::new()
+            } else {
+                pretty(&examples)
+            },
             version,
             licence,
             change_message: String::new(),
@@ -152,8 +231,14 @@ impl Entries {
     }
 
     /// Restores a data model to an old revision by saving it as a new revision.
-    pub async fn restore_data_model(&self, actor: &Actor, slug: &str, number: i32) -> Result<String, EntryError> {
-        self.authorize_edit(actor, EntryKind::DataModel, slug).await?;
+    pub async fn restore_data_model(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        number: i32,
+    ) -> Result<String, EntryError> {
+        self.authorize_edit(actor, EntryKind::DataModel, slug)
+            .await?;
         let snapshot = self.snapshot(EntryKind::DataModel, slug, number).await?;
         let mut input = data_model_input_from_snapshot(&snapshot);
         input.slug = slug.to_owned();
@@ -174,8 +259,19 @@ fn schema_text(input: &DataModelInput, draft: &DataModelDraft) -> String {
 
 /// Form input from a stored data model snapshot.
 pub fn data_model_input_from_snapshot(snapshot: &serde_json::Value) -> DataModelInput {
-    let text = |key: &str| snapshot.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    let json = |key: &str| snapshot.get(key).map(|v| serde_json::to_string_pretty(v).unwrap_or_default()).unwrap_or_default();
+    let text = |key: &str| {
+        snapshot
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let json = |key: &str| {
+        snapshot
+            .get(key)
+            .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+            .unwrap_or_default()
+    };
     DataModelInput {
         organisation: text("organisation"),
         name: text("name"),

@@ -7,7 +7,7 @@ use app::model::AdoptionStatus;
 use app::validation::{FieldError, FieldErrors, parse_email, parse_text};
 use uuid::Uuid;
 
-use super::{EntryError, EntryKind, Entries, editable_org};
+use super::{Entries, EntryError, EntryKind, editable_org};
 use crate::accounts::authz::Actor;
 
 /// The organisation the actor writes for, checked together with the other fields: its
@@ -23,7 +23,11 @@ fn fork_message(origin_name: &str, origin_organisation: &str) -> String {
 /// A fork's first revision message while the public may not see its origin: the message
 /// the fork wrote names the origin, so it is replaced; any other message stays.
 pub(super) fn withheld_fork_message(message: String) -> String {
-    if message.starts_with(FORK_MESSAGE_PREFIX) { "Fork von: Ursprung nicht öffentlich".to_owned() } else { message }
+    if message.starts_with(FORK_MESSAGE_PREFIX) {
+        "Fork von: Ursprung nicht öffentlich".to_owned()
+    } else {
+        message
+    }
 }
 
 /// Keeps the visible nodes of a lineage (in tree order, with whether the public may see
@@ -49,11 +53,22 @@ fn public_lineage(nodes: Vec<(LineageNode, bool)>) -> Vec<LineageNode> {
         .into_iter()
         .zip(keep)
         .filter(|(_, keep)| *keep)
-        .map(|((node, public), _)| if public { node } else { LineageNode::withheld(node.depth) })
+        .map(|((node, public), _)| {
+            if public {
+                node
+            } else {
+                LineageNode::withheld(node.depth)
+            }
+        })
         .collect()
 }
 
-async fn org_or_errors(conn: &mut sqlx::PgConnection, actor: &Actor, slug: &str, mut errors: FieldErrors) -> Result<Uuid, EntryError> {
+async fn org_or_errors(
+    conn: &mut sqlx::PgConnection,
+    actor: &Actor,
+    slug: &str,
+    mut errors: FieldErrors,
+) -> Result<Uuid, EntryError> {
     match editable_org(conn, actor, slug).await {
         Ok(org) if errors.is_empty() => Ok(org),
         Ok(_) => Err(EntryError::Invalid(errors)),
@@ -68,7 +83,13 @@ async fn org_or_errors(conn: &mut sqlx::PgConnection, actor: &Actor, slug: &str,
 impl Entries {
     /// Forks an entry the public may see into one of the actor's organisations; returns the
     /// fork's slug.
-    pub async fn fork(&self, actor: &Actor, kind: EntryKind, slug: &str, target: &str) -> Result<String, EntryError> {
+    pub async fn fork(
+        &self,
+        actor: &Actor,
+        kind: EntryKind,
+        slug: &str,
+        target: &str,
+    ) -> Result<String, EntryError> {
         let (table, visible) = (kind.table(), kind.visible_table());
         let origin: Option<(Uuid, String, String, String)> = sqlx::query_as(&format!(
             "select e.id, e.name, o.name, o.slug from {visible} e join organisations o on o.id = e.organisation_id where e.slug = $1"
@@ -76,9 +97,13 @@ impl Entries {
         .bind(slug)
         .fetch_optional(&self.pool)
         .await?;
-        let (origin_id, origin_name, origin_org, origin_org_slug) = origin.ok_or(EntryError::NotFound)?;
+        let (origin_id, origin_name, origin_org, origin_org_slug) =
+            origin.ok_or(EntryError::NotFound)?;
         if origin_org_slug == target {
-            return Err(EntryError::field("organisation", FieldError::ForkIntoSameOrganisation));
+            return Err(EntryError::field(
+                "organisation",
+                FieldError::ForkIntoSameOrganisation,
+            ));
         }
         let message = fork_message(&origin_name, &origin_org);
         let new_slug = match kind {
@@ -97,22 +122,42 @@ impl Entries {
                 self.create_data_model(actor, &input).await?
             }
         };
-        sqlx::query(&format!("update {table} set forked_from = $2 where slug = $1"))
-            .bind(&new_slug)
-            .bind(origin_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&format!(
+            "update {table} set forked_from = $2 where slug = $1"
+        ))
+        .bind(&new_slug)
+        .bind(origin_id)
+        .execute(&self.pool)
+        .await?;
         Ok(new_slug)
     }
 
     /// Records or changes that an organisation uses an entry.
-    pub async fn adopt(&self, actor: &Actor, kind: EntryKind, slug: &str, input: &AdoptionInput) -> Result<(), EntryError> {
+    pub async fn adopt(
+        &self,
+        actor: &Actor,
+        kind: EntryKind,
+        slug: &str,
+        input: &AdoptionInput,
+    ) -> Result<(), EntryError> {
         let mut errors = FieldErrors::new();
         let status = AdoptionStatus::parse(input.status.trim()).ok_or(FieldError::InvalidChoice);
         let since = app::entry_rules::parse_date(&input.since);
-        let contact_name = if input.contact_name.trim().is_empty() { Ok(None) } else { parse_text(&input.contact_name, 1, 200).map(Some) };
-        let contact_email = if input.contact_email.trim().is_empty() { Ok(None) } else { parse_email(&input.contact_email).map(Some) };
-        let note = if input.note.chars().count() > 1000 { Err(FieldError::TooLong { max: 1000 }) } else { Ok(input.note.trim().to_owned()) };
+        let contact_name = if input.contact_name.trim().is_empty() {
+            Ok(None)
+        } else {
+            parse_text(&input.contact_name, 1, 200).map(Some)
+        };
+        let contact_email = if input.contact_email.trim().is_empty() {
+            Ok(None)
+        } else {
+            parse_email(&input.contact_email).map(Some)
+        };
+        let note = if input.note.chars().count() > 1000 {
+            Err(FieldError::TooLong { max: 1000 })
+        } else {
+            Ok(input.note.trim().to_owned())
+        };
         for (field, result) in [
             ("status", status.clone().map(|_| ())),
             ("since", since.clone().map(|_| ())),
@@ -128,10 +173,18 @@ impl Entries {
         let org = org_or_errors(&mut tx, actor, input.organisation.trim(), errors).await?;
         let (visible, column) = (kind.visible_table(), kind.revision_column());
         let entry: Option<(Uuid,)> =
-            sqlx::query_as(&format!("select id from {visible} where slug = $1")).bind(slug).fetch_optional(&mut *tx).await?;
+            sqlx::query_as(&format!("select id from {visible} where slug = $1"))
+                .bind(slug)
+                .fetch_optional(&mut *tx)
+                .await?;
         let (entry,) = entry.ok_or(EntryError::NotFound)?;
-        let (status, since, contact_name, contact_email, note) =
-            (status.ok().map(|s| s.as_str()), since.ok(), contact_name.ok().flatten(), contact_email.ok().flatten(), note.unwrap_or_default());
+        let (status, since, contact_name, contact_email, note) = (
+            status.ok().map(|s| s.as_str()),
+            since.ok(),
+            contact_name.ok().flatten(),
+            contact_email.ok().flatten(),
+            note.unwrap_or_default(),
+        );
         let updated = sqlx::query(&format!(
             "update adoptions set status = $3, since = $4, contact_name = $5, contact_email = $6, note = $7 where organisation_id = $1 and {column} = $2"
         ))
@@ -163,9 +216,19 @@ impl Entries {
     }
 
     /// Sets the services an organisation offers for a solution (none withdraws the offer).
-    pub async fn offer_services(&self, actor: &Actor, slug: &str, organisation: &str, services: &[String], note: &str) -> Result<(), EntryError> {
+    pub async fn offer_services(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        organisation: &str,
+        services: &[String],
+        note: &str,
+    ) -> Result<(), EntryError> {
         let mut errors = FieldErrors::new();
-        let kinds: Vec<app::model::ServiceKind> = services.iter().filter_map(|s| app::model::ServiceKind::parse(s.trim())).collect();
+        let kinds: Vec<app::model::ServiceKind> = services
+            .iter()
+            .filter_map(|s| app::model::ServiceKind::parse(s.trim()))
+            .collect();
         if kinds.len() != services.iter().filter(|s| !s.trim().is_empty()).count() {
             errors.insert("services".into(), FieldError::InvalidChoice);
         }
@@ -175,9 +238,16 @@ impl Entries {
         let mut tx = self.pool.begin().await?;
         let org = org_or_errors(&mut tx, actor, organisation.trim(), errors).await?;
         let solution: Option<(Uuid,)> =
-            sqlx::query_as("select id from visible_solutions where slug = $1").bind(slug).fetch_optional(&mut *tx).await?;
+            sqlx::query_as("select id from visible_solutions where slug = $1")
+                .bind(slug)
+                .fetch_optional(&mut *tx)
+                .await?;
         let (solution,) = solution.ok_or(EntryError::NotFound)?;
-        sqlx::query("delete from service_offers where organisation_id = $1 and solution_id = $2").bind(org).bind(solution).execute(&mut *tx).await?;
+        sqlx::query("delete from service_offers where organisation_id = $1 and solution_id = $2")
+            .bind(org)
+            .bind(solution)
+            .execute(&mut *tx)
+            .await?;
         for kind in kinds {
             sqlx::query("insert into service_offers (organisation_id, solution_id, service, note) values ($1, $2, $3, $4) on conflict do nothing")
                 .bind(org)
@@ -192,7 +262,13 @@ impl Entries {
     }
 
     /// Withdraws an organisation's adoption.
-    pub async fn withdraw(&self, actor: &Actor, kind: EntryKind, slug: &str, organisation: &str) -> Result<(), EntryError> {
+    pub async fn withdraw(
+        &self,
+        actor: &Actor,
+        kind: EntryKind,
+        slug: &str,
+        organisation: &str,
+    ) -> Result<(), EntryError> {
         let mut tx = self.pool.begin().await?;
         let org = editable_org(&mut tx, actor, organisation).await?;
         let (table, column) = (kind.table(), kind.revision_column());
@@ -209,10 +285,18 @@ impl Entries {
     /// generation of forks, in tree order. Entries the public may not see appear only as the
     /// anonymous origin of visible ones ([`LineageNode::withheld`]); asking for such an entry
     /// itself is `NotFound`.
-    pub async fn lineage(&self, kind: EntryKind, slug: &str) -> Result<Vec<LineageNode>, EntryError> {
+    pub async fn lineage(
+        &self,
+        kind: EntryKind,
+        slug: &str,
+    ) -> Result<Vec<LineageNode>, EntryError> {
         let (table, visible) = (kind.table(), kind.visible_table());
-        let (public,): (bool,) =
-            sqlx::query_as(&format!("select exists (select 1 from {visible} where slug = $1)")).bind(slug).fetch_one(&self.pool).await?;
+        let (public,): (bool,) = sqlx::query_as(&format!(
+            "select exists (select 1 from {visible} where slug = $1)"
+        ))
+        .bind(slug)
+        .fetch_one(&self.pool)
+        .await?;
         if !public {
             return Err(EntryError::NotFound);
         }
@@ -247,7 +331,17 @@ impl Entries {
         let nodes = rows
             .into_iter()
             .map(|(slug, name, organisation, depth, current, public)| {
-                (LineageNode { slug, name, organisation, depth: depth as usize, current, public }, public)
+                (
+                    LineageNode {
+                        slug,
+                        name,
+                        organisation,
+                        depth: depth as usize,
+                        current,
+                        public,
+                    },
+                    public,
+                )
             })
             .collect();
         Ok(public_lineage(nodes))
@@ -260,28 +354,62 @@ mod tests {
 
     fn node(name: &str, depth: usize) -> (LineageNode, bool) {
         let public = !name.starts_with("verborgen");
-        let node = LineageNode { slug: name.into(), name: name.into(), organisation: "Org".into(), depth, current: false, public };
+        let node = LineageNode {
+            slug: name.into(),
+            name: name.into(),
+            organisation: "Org".into(),
+            depth,
+            current: false,
+            public,
+        };
         (node, public)
     }
 
     #[test]
     fn a_hidden_origin_of_visible_forks_stays_as_an_anonymous_placeholder() {
-        let tree = public_lineage(vec![node("verborgen-a", 0), node("b", 1), node("verborgen-c", 1), node("d", 2)]);
-        let shape: Vec<(&str, usize, bool)> = tree.iter().map(|n| (n.slug.as_str(), n.depth, n.public)).collect();
-        assert_eq!(shape, [("", 0, false), ("b", 1, true), ("", 1, false), ("d", 2, true)]);
-        assert!(tree.iter().all(|n| !n.name.contains("verborgen") && !n.slug.contains("verborgen")));
+        let tree = public_lineage(vec![
+            node("verborgen-a", 0),
+            node("b", 1),
+            node("verborgen-c", 1),
+            node("d", 2),
+        ]);
+        let shape: Vec<(&str, usize, bool)> = tree
+            .iter()
+            .map(|n| (n.slug.as_str(), n.depth, n.public))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("", 0, false),
+                ("b", 1, true),
+                ("", 1, false),
+                ("d", 2, true)
+            ]
+        );
+        assert!(
+            tree.iter()
+                .all(|n| !n.name.contains("verborgen") && !n.slug.contains("verborgen"))
+        );
     }
 
     #[test]
     fn hidden_forks_with_nothing_visible_below_them_are_left_out() {
-        let tree = public_lineage(vec![node("a", 0), node("verborgen-b", 1), node("verborgen-c", 2), node("d", 1)]);
+        let tree = public_lineage(vec![
+            node("a", 0),
+            node("verborgen-b", 1),
+            node("verborgen-c", 2),
+            node("d", 1),
+        ]);
         let slugs: Vec<&str> = tree.iter().map(|n| n.slug.as_str()).collect();
         assert_eq!(slugs, ["a", "d"]);
     }
 
     #[test]
     fn only_the_fork_message_of_a_withheld_origin_is_replaced() {
-        assert_eq!(withheld_fork_message(fork_message("Geheim", "Stadt X")), "Fork von: Ursprung nicht öffentlich");
+        assert_eq!(
+            withheld_fork_message(fork_message("Geheim", "Stadt X")),
+            "Fork von: Ursprung nicht öffentlich"
+        );
         assert_eq!(withheld_fork_message("Bearbeitet".into()), "Bearbeitet");
     }
 }

@@ -57,14 +57,27 @@ impl Report {
     }
 
     fn key_error(key: &str, message: impl Into<String>, line: usize, column: usize) -> Self {
-        Self { errors: vec![Issue { severity: Severity::Error, key: key.to_owned(), message: message.into(), line, column }], ..Self::default() }
+        Self {
+            errors: vec![Issue {
+                severity: Severity::Error,
+                key: key.to_owned(),
+                message: message.into(),
+                line,
+                column,
+            }],
+            ..Self::default()
+        }
     }
 }
 
 /// Validates the bytes of a publiccode.yml.
 pub fn validate(bytes: &[u8]) -> Report {
     if bytes.len() > MAX_BYTES {
-        return Report::file_error(format!("Die Datei ist größer als {} KiB.", MAX_BYTES / 1024), 0, 0);
+        return Report::file_error(
+            format!("Die Datei ist größer als {} KiB.", MAX_BYTES / 1024),
+            0,
+            0,
+        );
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
@@ -72,36 +85,77 @@ pub fn validate(bytes: &[u8]) -> Report {
             let before = &bytes[..e.valid_up_to()];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
             let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-            return Report::file_error("Die Datei ist nicht in UTF-8 kodiert (bitte als UTF-8 speichern).", line, column);
+            return Report::file_error(
+                "Die Datei ist nicht in UTF-8 kodiert (bitte als UTF-8 speichern).",
+                line,
+                column,
+            );
         }
     };
     let root = match yaml::parse(text) {
         Ok(Some(root)) => root,
-        Ok(None) => return Report::key_error("publiccodeYmlVersion", "„publiccodeYmlVersion“ ist ein Pflichtfeld; die Datei ist leer.", 0, 0),
+        Ok(None) => {
+            return Report::key_error(
+                "publiccodeYmlVersion",
+                "„publiccodeYmlVersion“ ist ein Pflichtfeld; die Datei ist leer.",
+                0,
+                0,
+            );
+        }
         Err(e) => return Report::file_error(e.message, e.line, e.column),
     };
     let yaml::Value::Map(entries) = &root.value else {
-        return Report::file_error("Eine publiccode.yml ist eine YAML-Zuordnung (Schlüssel: Wert).", root.line, root.column);
+        return Report::file_error(
+            "Eine publiccode.yml ist eine YAML-Zuordnung (Schlüssel: Wert).",
+            root.line,
+            root.column,
+        );
     };
-    let Some((key, node)) = entries.iter().find(|(k, _)| k.name == "publiccodeYmlVersion") else {
-        return Report::key_error("publiccodeYmlVersion", "„publiccodeYmlVersion“ ist ein Pflichtfeld.", root.line, root.column);
+    let Some((key, node)) = entries
+        .iter()
+        .find(|(k, _)| k.name == "publiccodeYmlVersion")
+    else {
+        return Report::key_error(
+            "publiccodeYmlVersion",
+            "„publiccodeYmlVersion“ ist ein Pflichtfeld.",
+            root.line,
+            root.column,
+        );
     };
     let version = match &node.value {
-        yaml::Value::Scalar { text, kind: yaml::ScalarType::Str } => text.clone(),
-        yaml::Value::Scalar { text, kind: yaml::ScalarType::Int | yaml::ScalarType::Float } => {
+        yaml::Value::Scalar {
+            text,
+            kind: yaml::ScalarType::Str,
+        } => text.clone(),
+        yaml::Value::Scalar {
+            text,
+            kind: yaml::ScalarType::Int | yaml::ScalarType::Float,
+        } => {
             return Report::key_error(
                 "publiccodeYmlVersion",
-                format!("„publiccodeYmlVersion“ muss ein Text sein: bitte in Anführungszeichen schreiben (\"{text}\")."),
+                format!(
+                    "„publiccodeYmlVersion“ muss ein Text sein: bitte in Anführungszeichen schreiben (\"{text}\")."
+                ),
                 key.line,
                 key.column,
             );
         }
-        _ => return Report::key_error("publiccodeYmlVersion", "Falscher Typ für „publiccodeYmlVersion“: erwartet einen Text.", key.line, key.column),
+        _ => {
+            return Report::key_error(
+                "publiccodeYmlVersion",
+                "Falscher Typ für „publiccodeYmlVersion“: erwartet einen Text.",
+                key.line,
+                key.column,
+            );
+        }
     };
     if !vocab::SUPPORTED_VERSIONS.contains(&version.as_str()) {
         return Report::key_error(
             "publiccodeYmlVersion",
-            format!("Version „{version}“ wird nicht unterstützt; unterstützt: {}.", vocab::SUPPORTED_VERSIONS.join(", ")),
+            format!(
+                "Version „{version}“ wird nicht unterstützt; unterstützt: {}.",
+                vocab::SUPPORTED_VERSIONS.join(", ")
+            ),
             key.line,
             key.column,
         );
@@ -117,6 +171,13 @@ pub fn validate(bytes: &[u8]) -> Report {
         });
     }
     let document = checker.check(&version);
-    let (errors, warnings) = checker.issues.into_iter().partition(|i| i.severity == Severity::Error);
-    Report { errors, warnings, document: Some(document) }
+    let (errors, warnings) = checker
+        .issues
+        .into_iter()
+        .partition(|i| i.severity == Severity::Error);
+    Report {
+        errors,
+        warnings,
+        document: Some(document),
+    }
 }

@@ -83,7 +83,11 @@ impl Publiccode {
             self.descriptions
                 .iter()
                 .find(|(lang, _)| lang.eq_ignore_ascii_case(want))
-                .or_else(|| self.descriptions.iter().find(|(lang, _)| primary_language(lang).eq_ignore_ascii_case(want)))
+                .or_else(|| {
+                    self.descriptions
+                        .iter()
+                        .find(|(lang, _)| primary_language(lang).eq_ignore_ascii_case(want))
+                })
                 .map(|(lang, d)| (lang.as_str(), d))
         })
     }

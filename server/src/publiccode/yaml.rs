@@ -45,7 +45,10 @@ pub enum ScalarType {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// The text as written (after YAML unescaping and folding) and its resolved type.
-    Scalar { text: String, kind: ScalarType },
+    Scalar {
+        text: String,
+        kind: ScalarType,
+    },
     Seq(Vec<Node>),
     /// Entries in document order; keys are scalars (their text) with their own position.
     Map(Vec<(Key, Node)>),
@@ -95,7 +98,10 @@ impl Node {
     /// The string value of a scalar that is not null.
     pub fn as_text(&self) -> Option<&str> {
         match &self.value {
-            Value::Scalar { kind: ScalarType::Null, .. } => None,
+            Value::Scalar {
+                kind: ScalarType::Null,
+                ..
+            } => None,
             Value::Scalar { text, .. } => Some(text),
             _ => None,
         }
@@ -103,15 +109,30 @@ impl Node {
 
     /// Whether the node is a null scalar (`~`, `null` or nothing).
     pub fn is_null(&self) -> bool {
-        matches!(self.value, Value::Scalar { kind: ScalarType::Null, .. })
+        matches!(
+            self.value,
+            Value::Scalar {
+                kind: ScalarType::Null,
+                ..
+            }
+        )
     }
 
     /// A short German name of the node's type, for messages.
     pub fn type_name(&self) -> &'static str {
         match &self.value {
-            Value::Scalar { kind: ScalarType::Null, .. } => "leer",
-            Value::Scalar { kind: ScalarType::Bool(_), .. } => "Wahrheitswert",
-            Value::Scalar { kind: ScalarType::Int | ScalarType::Float, .. } => "Zahl",
+            Value::Scalar {
+                kind: ScalarType::Null,
+                ..
+            } => "leer",
+            Value::Scalar {
+                kind: ScalarType::Bool(_),
+                ..
+            } => "Wahrheitswert",
+            Value::Scalar {
+                kind: ScalarType::Int | ScalarType::Float,
+                ..
+            } => "Zahl",
             Value::Scalar { .. } => "Text",
             Value::Seq(_) => "Liste",
             Value::Map(_) => "Zuordnung",
@@ -125,7 +146,8 @@ fn resolve_plain(text: &str) -> ScalarType {
         "" | "~" | "null" | "Null" | "NULL" => return ScalarType::Null,
         "true" | "True" | "TRUE" => return ScalarType::Bool(true),
         "false" | "False" | "FALSE" => return ScalarType::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN" => {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => {
             return ScalarType::Float;
         }
         _ => {}
@@ -138,7 +160,11 @@ fn resolve_plain(text: &str) -> ScalarType {
     {
         return ScalarType::Int;
     }
-    if is_core_float(unsigned) { ScalarType::Float } else { ScalarType::Str }
+    if is_core_float(unsigned) {
+        ScalarType::Float
+    } else {
+        ScalarType::Str
+    }
 }
 
 /// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
@@ -172,7 +198,10 @@ impl Weight {
     const ONE_NODE: Weight = Weight { nodes: 1, bytes: 0 };
 
     fn plus(self, other: Weight) -> Weight {
-        Weight { nodes: self.nodes.saturating_add(other.nodes), bytes: self.bytes.saturating_add(other.bytes) }
+        Weight {
+            nodes: self.nodes.saturating_add(other.nodes),
+            bytes: self.bytes.saturating_add(other.bytes),
+        }
     }
 }
 
@@ -183,7 +212,11 @@ struct Limits {
     time: Duration,
 }
 
-const LIMITS: Limits = Limits { nodes: MAX_NODES, bytes: MAX_EXPANDED_BYTES, time: MAX_PARSE_TIME };
+const LIMITS: Limits = Limits {
+    nodes: MAX_NODES,
+    bytes: MAX_EXPANDED_BYTES,
+    time: MAX_PARSE_TIME,
+};
 
 /// What one parse has spent so far.
 struct Budget<'a> {
@@ -198,7 +231,10 @@ impl Budget<'_> {
     fn charge(&mut self, weight: Weight, line: usize, column: usize) -> Result<(), YamlError> {
         let spent = self.spent.plus(weight);
         if spent.nodes > self.limits.nodes {
-            let message = format!("Zu viele Einträge (höchstens {}, Anker und Aliase mitgezählt)", self.limits.nodes);
+            let message = format!(
+                "Zu viele Einträge (höchstens {}, Anker und Aliase mitgezählt)",
+                self.limits.nodes
+            );
             return Err(limit_error(Limit::Nodes, message, line, column));
         }
         if spent.bytes > self.limits.bytes {
@@ -230,7 +266,13 @@ impl Budget<'_> {
 
 /// A collection under construction, with the weight of what it holds so far.
 enum Open {
-    Seq { items: Vec<Node>, weight: Weight, anchor: usize, line: usize, column: usize },
+    Seq {
+        items: Vec<Node>,
+        weight: Weight,
+        anchor: usize,
+        line: usize,
+        column: usize,
+    },
     Map {
         entries: Vec<(Key, Node)>,
         /// The keys so far, so a duplicate is found without a scan over all entries.
@@ -248,11 +290,19 @@ fn position(span: &Span) -> (usize, usize) {
 }
 
 fn error_at(message: impl Into<String>, line: usize, column: usize) -> YamlError {
-    YamlError { message: message.into(), line, column, limit: None }
+    YamlError {
+        message: message.into(),
+        line,
+        column,
+        limit: None,
+    }
 }
 
 fn limit_error(limit: Limit, message: String, line: usize, column: usize) -> YamlError {
-    YamlError { limit: Some(limit), ..error_at(message, line, column) }
+    YamlError {
+        limit: Some(limit),
+        ..error_at(message, line, column)
+    }
 }
 
 /// Parses one YAML document. An empty document gives `Ok(None)`.
@@ -264,13 +314,22 @@ fn parse_within(text: &str, limits: &Limits) -> Result<Option<Node>, YamlError> 
     let mut stack: Vec<Open> = Vec::new();
     // Each anchor's node with its weight, computed once when the anchor's node was finished.
     let mut anchors: HashMap<usize, (Node, Weight)> = HashMap::new();
-    let mut budget = Budget { limits, spent: Weight::default(), started: Instant::now(), events: 0 };
+    let mut budget = Budget {
+        limits,
+        spent: Weight::default(),
+        started: Instant::now(),
+        events: 0,
+    };
     let mut documents = 0usize;
     let mut root: Option<Node> = None;
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| {
             let mark = e.marker();
-            error_at(format!("Kein gültiges YAML: {}", e.info()), mark.line(), mark.col() + 1)
+            error_at(
+                format!("Kein gültiges YAML: {}", e.info()),
+                mark.line(),
+                mark.col() + 1,
+            )
         })?;
         let (line, column) = position(&span);
         budget.tick(line, column)?;
@@ -279,49 +338,124 @@ fn parse_within(text: &str, limits: &Limits) -> Result<Option<Node>, YamlError> 
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(error_at("Mehrere YAML-Dokumente in einer Datei werden nicht unterstützt", line, column));
+                    return Err(error_at(
+                        "Mehrere YAML-Dokumente in einer Datei werden nicht unterstützt",
+                        line,
+                        column,
+                    ));
                 }
                 None
             }
             Event::Alias(id) => {
-                let (anchored, weight) =
-                    anchors.get(&id).ok_or_else(|| error_at("Verweis (Alias) auf einen unbekannten Anker", line, column))?;
+                let (anchored, weight) = anchors.get(&id).ok_or_else(|| {
+                    error_at("Verweis (Alias) auf einen unbekannten Anker", line, column)
+                })?;
                 // Charge the full expansion before copying anything.
                 budget.charge(*weight, line, column)?;
-                Some((Node { line, column, ..anchored.clone() }, *weight, 0))
+                Some((
+                    Node {
+                        line,
+                        column,
+                        ..anchored.clone()
+                    },
+                    *weight,
+                    0,
+                ))
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let weight = Weight { nodes: 1, bytes: value.len() };
+                let weight = Weight {
+                    nodes: 1,
+                    bytes: value.len(),
+                };
                 budget.charge(weight, line, column)?;
                 // A double-quoted "\0" is a NUL character, which no stored text may hold.
                 if value.contains('\0') {
-                    return Err(error_at("Texte dürfen kein Nullzeichen (\\0) enthalten", line, column));
+                    return Err(error_at(
+                        "Texte dürfen kein Nullzeichen (\\0) enthalten",
+                        line,
+                        column,
+                    ));
                 }
                 let text = value.into_owned();
                 let forced_string = tag.as_ref().is_some_and(|t| t.suffix == "str");
-                let kind = if style == ScalarStyle::Plain && !forced_string { resolve_plain(&text) } else { ScalarType::Str };
-                Some((Node { value: Value::Scalar { text, kind }, line, column }, weight, anchor))
+                let kind = if style == ScalarStyle::Plain && !forced_string {
+                    resolve_plain(&text)
+                } else {
+                    ScalarType::Str
+                };
+                Some((
+                    Node {
+                        value: Value::Scalar { text, kind },
+                        line,
+                        column,
+                    },
+                    weight,
+                    anchor,
+                ))
             }
             Event::SequenceStart(anchor, _) => {
-                stack.push(Open::Seq { items: Vec::new(), weight: Weight::ONE_NODE, anchor, line, column });
+                stack.push(Open::Seq {
+                    items: Vec::new(),
+                    weight: Weight::ONE_NODE,
+                    anchor,
+                    line,
+                    column,
+                });
                 None
             }
             Event::MappingStart(anchor, _) => {
                 let (entries, keys, weight) = (Vec::new(), HashSet::new(), Weight::ONE_NODE);
-                stack.push(Open::Map { entries, keys, pending_key: None, weight, anchor, line, column });
+                stack.push(Open::Map {
+                    entries,
+                    keys,
+                    pending_key: None,
+                    weight,
+                    anchor,
+                    line,
+                    column,
+                });
                 None
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Open::Seq { items, weight, anchor, line, column }) => {
+                Some(Open::Seq {
+                    items,
+                    weight,
+                    anchor,
+                    line,
+                    column,
+                }) => {
                     budget.charge(Weight::ONE_NODE, line, column)?;
-                    Some((Node { value: Value::Seq(items), line, column }, weight, anchor))
+                    Some((
+                        Node {
+                            value: Value::Seq(items),
+                            line,
+                            column,
+                        },
+                        weight,
+                        anchor,
+                    ))
                 }
                 _ => return Err(error_at("Unerwartetes Ende einer Liste", line, column)),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Open::Map { entries, weight, anchor, line, column, .. }) => {
+                Some(Open::Map {
+                    entries,
+                    weight,
+                    anchor,
+                    line,
+                    column,
+                    ..
+                }) => {
                     budget.charge(Weight::ONE_NODE, line, column)?;
-                    Some((Node { value: Value::Map(entries), line, column }, weight, anchor))
+                    Some((
+                        Node {
+                            value: Value::Map(entries),
+                            line,
+                            column,
+                        },
+                        weight,
+                        anchor,
+                    ))
                 }
                 _ => return Err(error_at("Unerwartetes Ende einer Zuordnung", line, column)),
             },
@@ -330,7 +464,9 @@ fn parse_within(text: &str, limits: &Limits) -> Result<Option<Node>, YamlError> 
             let message = format!("Zu tief verschachtelt (höchstens {MAX_DEPTH} Ebenen)");
             return Err(limit_error(Limit::Depth, message, line, column));
         }
-        let Some((node, weight, anchor)) = finished else { continue };
+        let Some((node, weight, anchor)) = finished else {
+            continue;
+        };
         if anchor != 0 {
             // The anchor keeps its own copy: that costs as much as one more use.
             budget.charge(weight, line, column)?;
@@ -338,20 +474,42 @@ fn parse_within(text: &str, limits: &Limits) -> Result<Option<Node>, YamlError> 
         }
         match stack.last_mut() {
             None => root = Some(node),
-            Some(Open::Seq { items, weight: held, .. }) => {
+            Some(Open::Seq {
+                items,
+                weight: held,
+                ..
+            }) => {
                 *held = held.plus(weight);
                 items.push(node);
             }
-            Some(Open::Map { entries, keys, pending_key, weight: held, .. }) => {
+            Some(Open::Map {
+                entries,
+                keys,
+                pending_key,
+                weight: held,
+                ..
+            }) => {
                 *held = held.plus(weight);
                 match pending_key.take() {
                     None => {
-                        let Node { value, line, column } = node;
+                        let Node {
+                            value,
+                            line,
+                            column,
+                        } = node;
                         let Value::Scalar { text: name, .. } = value else {
-                            return Err(error_at("Schlüssel müssen einfache Texte sein", line, column));
+                            return Err(error_at(
+                                "Schlüssel müssen einfache Texte sein",
+                                line,
+                                column,
+                            ));
                         };
                         if !keys.insert(name.clone()) {
-                            return Err(error_at(format!("Der Schlüssel „{name}“ kommt doppelt vor"), line, column));
+                            return Err(error_at(
+                                format!("Der Schlüssel „{name}“ kommt doppelt vor"),
+                                line,
+                                column,
+                            ));
                         }
                         *pending_key = Some(Key { name, line, column });
                     }
@@ -379,8 +537,13 @@ mod tests {
 
     #[test]
     fn scalars_follow_the_yaml_1_2_core_schema() {
-        let doc = parse("a: yes\nb: true\nc: 0.2\nd: \"0.2\"\ne: ~\nf: 12\ng: 2017-04-15\nh: !!str 3\n").unwrap().unwrap();
-        let Value::Map(entries) = &doc.value else { panic!() };
+        let doc =
+            parse("a: yes\nb: true\nc: 0.2\nd: \"0.2\"\ne: ~\nf: 12\ng: 2017-04-15\nh: !!str 3\n")
+                .unwrap()
+                .unwrap();
+        let Value::Map(entries) = &doc.value else {
+            panic!()
+        };
         let kinds: Vec<_> = entries.iter().map(|(_, v)| scalar(v).1).collect();
         assert_eq!(
             kinds,
@@ -400,16 +563,30 @@ mod tests {
     #[test]
     fn positions_are_one_based() {
         let doc = parse("name: x\nlist:\n  - a\n  - b\n").unwrap().unwrap();
-        let Value::Map(entries) = &doc.value else { panic!() };
+        let Value::Map(entries) = &doc.value else {
+            panic!()
+        };
         assert_eq!((entries[1].0.line, entries[1].0.column), (2, 1));
-        let Value::Seq(items) = &entries[1].1.value else { panic!() };
+        let Value::Seq(items) = &entries[1].1.value else {
+            panic!()
+        };
         assert_eq!((items[1].line, items[1].column), (4, 5));
     }
 
     #[test]
     fn duplicate_keys_and_several_documents_are_refused() {
-        assert!(parse("a: 1\na: 2\n").unwrap_err().message.contains("doppelt"));
-        assert!(parse("a: 1\n---\nb: 2\n").unwrap_err().message.contains("Mehrere"));
+        assert!(
+            parse("a: 1\na: 2\n")
+                .unwrap_err()
+                .message
+                .contains("doppelt")
+        );
+        assert!(
+            parse("a: 1\n---\nb: 2\n")
+                .unwrap_err()
+                .message
+                .contains("Mehrere")
+        );
     }
 
     #[test]
@@ -441,7 +618,10 @@ mod tests {
         assert!(chain.len() < 12 * 1024);
         let err = parse(&chain).unwrap_err();
         assert_eq!(err.limit, Some(Limit::Bytes), "{err:?}");
-        assert!(err.message.contains("1024 KiB") && err.message.contains("Alias"), "{err:?}");
+        assert!(
+            err.message.contains("1024 KiB") && err.message.contains("Alias"),
+            "{err:?}"
+        );
         assert_eq!(err.line, 3, "the list that would pass 1 MiB: {err:?}");
     }
 
@@ -457,10 +637,18 @@ mod tests {
         let doc = "contact: &who\n  name: Petra Schmid\n  email: petra@ulm.de\n\
                    maintainers: [*who, *who]\nlanguages: &langs [de, en]\nalso: *langs\n";
         let root = parse(doc).unwrap().unwrap();
-        let Value::Map(entries) = &root.value else { panic!() };
-        let Value::Seq(maintainers) = &entries[1].1.value else { panic!() };
+        let Value::Map(entries) = &root.value else {
+            panic!()
+        };
+        let Value::Seq(maintainers) = &entries[1].1.value else {
+            panic!()
+        };
         assert_eq!(maintainers[1].value, entries[0].1.value);
-        assert_eq!((maintainers[1].line, maintainers[1].column), (4, 21), "an alias stands where it is used");
+        assert_eq!(
+            (maintainers[1].line, maintainers[1].column),
+            (4, 21),
+            "an alias stands where it is used"
+        );
         assert_eq!(entries[3].1.value, entries[2].1.value);
     }
 
@@ -470,13 +658,19 @@ mod tests {
         // The text, the anchor's copy and two uses: four times the text, and the keys `a` and `b`.
         let fits = (MAX_EXPANDED_BYTES - 2) / 4;
         assert!(parse(&chain(fits)).is_ok());
-        assert_eq!(parse(&chain(fits + 1)).unwrap_err().limit, Some(Limit::Bytes));
+        assert_eq!(
+            parse(&chain(fits + 1)).unwrap_err().limit,
+            Some(Limit::Bytes)
+        );
     }
 
     #[test]
     fn a_parse_that_overruns_its_time_budget_is_stopped_with_a_position() {
         let list = format!("[{}]", vec!["x"; 2 * EVENTS_PER_CLOCK_CHECK].join(", "));
-        let no_time = Limits { time: Duration::ZERO, ..LIMITS };
+        let no_time = Limits {
+            time: Duration::ZERO,
+            ..LIMITS
+        };
         let err = parse_within(&list, &no_time).unwrap_err();
         assert_eq!(err.limit, Some(Limit::Time), "{err:?}");
         assert!(err.message.contains("dauert zu lange"), "{err:?}");

@@ -51,7 +51,13 @@ pub struct ImportRejected {
 }
 
 fn too_large() -> Response {
-    (StatusCode::PAYLOAD_TOO_LARGE, Json(ErrorBody { error: format!("Die Datei ist größer als {} KiB.", MAX_BYTES / 1024) })).into_response()
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(ErrorBody {
+            error: format!("Die Datei ist größer als {} KiB.", MAX_BYTES / 1024),
+        }),
+    )
+        .into_response()
 }
 
 /// Checks a publiccode.yml (versions 0.2 to 0.7) like the reference validator does without
@@ -60,9 +66,16 @@ fn too_large() -> Response {
     request_body(content = String, content_type = "application/yaml", description = "Die publiccode.yml"),
     responses((status = 200, body = PubliccodeReport), (status = 413, body = ErrorBody)))]
 pub async fn validate_publiccode(body: Body) -> Response {
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else { return too_large() };
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else {
+        return too_large();
+    };
     let report = super::validate_off_the_workers(bytes.to_vec()).await;
-    Json(PubliccodeReport { valid: report.valid(), errors: report_lines(&report.errors), warnings: report_lines(&report.warnings) }).into_response()
+    Json(PubliccodeReport {
+        valid: report.valid(),
+        errors: report_lines(&report.errors),
+        warnings: report_lines(&report.warnings),
+    })
+    .into_response()
 }
 
 /// Imports a publiccode.yml for the token's organisation: a new solution (201), or a new
@@ -72,21 +85,52 @@ pub async fn validate_publiccode(body: Body) -> Response {
     responses((status = 201, body = ImportResult), (status = 200, body = ImportResult), (status = 401, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ImportRejected)),
     security(("bearer" = [])))]
-pub async fn import_publiccode(State(state): State<AppState>, ApiCaller(identity): ApiCaller, body: Body) -> Response {
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else { return too_large() };
+pub async fn import_publiccode(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    body: Body,
+) -> Response {
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else {
+        return too_large();
+    };
     let importer = Importer::new(state.accounts.pool().clone());
     let actor = Actor::token(identity.organisation_id);
-    let message = format!("Import aus publiccode.yml über die API (Token „{}“)", identity.name);
-    match importer.import(&actor, &identity.organisation_slug, &bytes, &message).await {
+    let message = format!(
+        "Import aus publiccode.yml über die API (Token „{}“)",
+        identity.name
+    );
+    match importer
+        .import(&actor, &identity.organisation_slug, &bytes, &message)
+        .await
+    {
         Ok(outcome) => {
             let created = matches!(outcome, Outcome::Created { .. });
             let (Outcome::Created { slug, notes } | Outcome::Updated { slug, notes }) = outcome;
-            let url = format!("{}/loesungen/{slug}", state.site.public_url.trim_end_matches('/'));
-            let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-            (status, Json(ImportResult { slug, url, created, notes })).into_response()
+            let url = format!(
+                "{}/loesungen/{slug}",
+                state.site.public_url.trim_end_matches('/')
+            );
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            (
+                status,
+                Json(ImportResult {
+                    slug,
+                    url,
+                    created,
+                    notes,
+                }),
+            )
+                .into_response()
         }
         Err(ImportError::Rejected(preview)) => {
-            let fields = preview.rule_messages(app::i18n::Lang::De).into_iter().collect();
+            let fields = preview
+                .rule_messages(app::i18n::Lang::De)
+                .into_iter()
+                .collect();
             let body = ImportRejected {
                 valid: preview.report.valid(),
                 errors: report_lines(&preview.report.errors),
@@ -95,12 +139,17 @@ pub async fn import_publiccode(State(state): State<AppState>, ApiCaller(identity
             };
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
-        Err(err @ ImportError::Foreign(_)) => {
-            (StatusCode::CONFLICT, Json(ErrorBody { error: err.reasons().join(" ") })).into_response()
-        }
+        Err(err @ ImportError::Foreign(_)) => (
+            StatusCode::CONFLICT,
+            Json(ErrorBody {
+                error: err.reasons().join(" "),
+            }),
+        )
+            .into_response(),
         Err(ImportError::Forbidden(_)) => ApiError::Forbidden.into_response(),
         Err(ImportError::Database(err)) => {
-            ApiError::Internal(app::service::CatalogueError::Database(err.to_string())).into_response()
+            ApiError::Internal(app::service::CatalogueError::Database(err.to_string()))
+                .into_response()
         }
     }
 }
@@ -109,18 +158,25 @@ pub async fn import_publiccode(State(state): State<AppState>, ApiCaller(identity
 #[utoipa::path(get, path = "/solutions/{slug}/publiccode.yml", tag = "publiccode.yml",
     params(("slug" = String, Path, description = "Slug der Lösung")),
     responses((status = 200, content_type = "application/yaml", body = String), (status = 404, body = ErrorBody)))]
-pub async fn export_publiccode(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+pub async fn export_publiccode(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Response {
     let importer = Importer::new(state.accounts.pool().clone());
     match importer.export(&slug, Some(&state.site.public_url)).await {
         Ok(Some(yaml)) => (
             [
                 (header::CONTENT_TYPE, "application/yaml; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"publiccode.yml\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"publiccode.yml\"",
+                ),
             ],
             yaml,
         )
             .into_response(),
         Ok(None) => ApiError::NotFound.into_response(),
-        Err(err) => ApiError::Internal(app::service::CatalogueError::Database(err.to_string())).into_response(),
+        Err(err) => ApiError::Internal(app::service::CatalogueError::Database(err.to_string()))
+            .into_response(),
     }
 }

@@ -74,13 +74,34 @@ pub fn kind_from_name(name: &str) -> Option<&'static str> {
     let starts = |prefixes: &[&str]| prefixes.iter().any(|p| lower.starts_with(p));
     if starts(&["stadtwerke", "stadtwerk"]) {
         Some("stadtwerk")
-    } else if starts(&["stadt ", "landeshauptstadt", "hansestadt", "freie und hansestadt", "große kreisstadt", "universitätsstadt", "wissenschaftsstadt"]) {
+    } else if starts(&[
+        "stadt ",
+        "landeshauptstadt",
+        "hansestadt",
+        "freie und hansestadt",
+        "große kreisstadt",
+        "universitätsstadt",
+        "wissenschaftsstadt",
+    ]) {
         Some("stadt")
     } else if starts(&["landkreis", "kreis ", "rhein-", "main-"]) || lower.ends_with("kreis") {
         Some("landkreis")
-    } else if starts(&["gemeinde", "markt ", "ortsgemeinde", "samtgemeinde", "verbandsgemeinde", "amt "]) {
+    } else if starts(&[
+        "gemeinde",
+        "markt ",
+        "ortsgemeinde",
+        "samtgemeinde",
+        "verbandsgemeinde",
+        "amt ",
+    ]) {
         Some("gemeinde")
-    } else if starts(&["land ", "freistaat", "ministerium", "senatsverwaltung", "staatskanzlei"]) {
+    } else if starts(&[
+        "land ",
+        "freistaat",
+        "ministerium",
+        "senatsverwaltung",
+        "staatskanzlei",
+    ]) {
         Some("land")
     } else if starts(&["zweckverband"]) {
         Some("zweckverband")
@@ -129,7 +150,11 @@ pub fn collect_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
 }
 
 async fn ensure_organisation(pool: &PgPool, args: &ImportArgs) -> anyhow::Result<Option<String>> {
-    let found: Option<(uuid::Uuid,)> = sqlx::query_as("select id from organisations where slug = $1").bind(&args.org).fetch_optional(pool).await?;
+    let found: Option<(uuid::Uuid,)> =
+        sqlx::query_as("select id from organisations where slug = $1")
+            .bind(&args.org)
+            .fetch_optional(pool)
+            .await?;
     if found.is_some() {
         return Ok(None);
     }
@@ -142,9 +167,12 @@ async fn ensure_organisation(pool: &PgPool, args: &ImportArgs) -> anyhow::Result
     let kind = match (&args.kind, kind_from_name(name)) {
         (Some(kind), _) => kind.clone(),
         (None, Some(kind)) => kind.to_owned(),
-        (None, None) => anyhow::bail!("Bitte die Art der Organisation mit --kind angeben (gemeinde, stadt, landkreis, land, bund, zweckverband, stadtwerk, it_dienstleister, verein)."),
+        (None, None) => anyhow::bail!(
+            "Bitte die Art der Organisation mit --kind angeben (gemeinde, stadt, landkreis, land, bund, zweckverband, stadtwerk, it_dienstleister, verein)."
+        ),
     };
-    let org = NewOrganisation::parse(name, &kind, "", "", "").map_err(|errors| explain(AccountError::Invalid(errors)))?;
+    let org = NewOrganisation::parse(name, &kind, "", "", "")
+        .map_err(|errors| explain(AccountError::Invalid(errors)))?;
     let slug = Accounts::new(pool.clone())
         .create_organisation_by_operator(&org, &args.org, Channel::Cli, &Caller::default())
         .await
@@ -155,29 +183,57 @@ async fn ensure_organisation(pool: &PgPool, args: &ImportArgs) -> anyhow::Result
 /// Runs an import.
 pub async fn run(pool: &PgPool, args: ImportArgs) -> anyhow::Result<Summary> {
     let files = collect_files(&args.paths)?;
-    let mut summary = Summary { organisation_created: ensure_organisation(pool, &args).await?, ..Summary::default() };
+    let mut summary = Summary {
+        organisation_created: ensure_organisation(pool, &args).await?,
+        ..Summary::default()
+    };
     let importer = Importer::new(pool.clone());
-    let bar = if args.progress { indicatif::ProgressBar::new(files.len() as u64) } else { indicatif::ProgressBar::hidden() };
+    let bar = if args.progress {
+        indicatif::ProgressBar::new(files.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("Import {bar:40} {pos}/{len} Dateien  {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("Import {bar:40} {pos}/{len} Dateien  {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let operator = Actor::operator();
     for path in files {
-        bar.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        bar.set_message(
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
         let bytes = match std::fs::read(&path) {
             Ok(bytes) if bytes.len() > MAX_BYTES => {
-                summary.rejected.push((path, vec![format!("Die Datei ist größer als {} KiB.", MAX_BYTES / 1024)]));
+                summary.rejected.push((
+                    path,
+                    vec![format!(
+                        "Die Datei ist größer als {} KiB.",
+                        MAX_BYTES / 1024
+                    )],
+                ));
                 bar.inc(1);
                 continue;
             }
             Ok(bytes) => bytes,
             Err(err) => {
-                summary.rejected.push((path, vec![format!("Nicht lesbar: {err}")]));
+                summary
+                    .rejected
+                    .push((path, vec![format!("Nicht lesbar: {err}")]));
                 bar.inc(1);
                 continue;
             }
         };
-        match importer.import(&operator, &args.org, &bytes, "Import per Kommandozeile (allmende import)").await {
+        match importer
+            .import(
+                &operator,
+                &args.org,
+                &bytes,
+                "Import per Kommandozeile (allmende import)",
+            )
+            .await
+        {
             Ok(Outcome::Created { slug, .. }) => summary.created.push((path, slug)),
             Ok(Outcome::Updated { slug, .. }) => summary.updated.push((path, slug)),
             Err(super::ImportError::Database(err)) => return Err(err.into()),

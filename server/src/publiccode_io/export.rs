@@ -43,7 +43,9 @@ fn block(text: &str, indent: usize) -> String {
     let literal_safe = text.contains('\n')
         && !text.starts_with([' ', '\t', '\n'])
         && !text.ends_with([' ', '\t', '\n'])
-        && !text.chars().any(|c| (c.is_control() && c != '\n') || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}')
+        && !text.chars().any(|c| {
+            (c.is_control() && c != '\n') || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}'
+        })
         && text.lines().all(|line| !line.ends_with([' ', '\t']));
     if !literal_safe {
         return quoted(text);
@@ -74,7 +76,11 @@ fn list(out: &mut String, indent: usize, key: &str, items: &[String]) {
 }
 
 fn features_of(input: &SolutionInput) -> Vec<String> {
-    input.features.iter().flat_map(|f| app::entry_rules::split_lines(f)).collect()
+    input
+        .features
+        .iter()
+        .flat_map(|f| app::entry_rules::split_lines(f))
+        .collect()
 }
 
 fn description(out: &mut String, lang: &str, short: &str, long: &str, features: &[String]) {
@@ -104,7 +110,11 @@ pub fn to_yaml(input: &SolutionInput, context: &ExportContext) -> String {
     if !input.release_date.trim().is_empty() {
         let _ = writeln!(out, "releaseDate: {}", quoted(&input.release_date));
     }
-    if let Some(website) = context.organisation_website.as_deref().filter(|w| !w.trim().is_empty()) {
+    if let Some(website) = context
+        .organisation_website
+        .as_deref()
+        .filter(|w| !w.trim().is_empty())
+    {
         out.push_str("\norganisation:\n");
         let _ = writeln!(out, "  name: {}", quoted(&context.organisation_name));
         let _ = writeln!(out, "  uri: {}", quoted(website));
@@ -112,23 +122,48 @@ pub fn to_yaml(input: &SolutionInput, context: &ExportContext) -> String {
     out.push('\n');
     list(&mut out, 0, "platforms", &input.platforms);
     list(&mut out, 0, "categories", &input.categories);
-    let _ = writeln!(out, "\ndevelopmentStatus: {}", quoted(&input.development_status));
+    let _ = writeln!(
+        out,
+        "\ndevelopmentStatus: {}",
+        quoted(&input.development_status)
+    );
     let _ = writeln!(out, "softwareType: {}", quoted(&input.software_type));
     let features = features_of(input);
     out.push_str("\ndescription:\n");
-    description(&mut out, "de", &input.short_description, &input.long_description, &features);
+    description(
+        &mut out,
+        "de",
+        &input.short_description,
+        &input.long_description,
+        &features,
+    );
     // The standard wants 150 to 10 000 characters of long description; a shorter English
     // text stays in the catalogue only.
-    let english_length = unicode_segmentation::UnicodeSegmentation::graphemes(input.long_description_en.trim(), true).count();
-    let has_english = !input.short_description_en.trim().is_empty() && (150..=10_000).contains(&english_length);
+    let english_length = unicode_segmentation::UnicodeSegmentation::graphemes(
+        input.long_description_en.trim(),
+        true,
+    )
+    .count();
+    let has_english =
+        !input.short_description_en.trim().is_empty() && (150..=10_000).contains(&english_length);
     if has_english {
-        description(&mut out, "en", &input.short_description_en, &input.long_description_en, &features);
+        description(
+            &mut out,
+            "en",
+            &input.short_description_en,
+            &input.long_description_en,
+            &features,
+        );
     }
     out.push_str("\nlegal:\n");
     let _ = writeln!(out, "  license: {}", quoted(&input.licence));
     out.push_str("\nmaintenance:\n");
     let _ = writeln!(out, "  type: {}", quoted(&input.maintenance_type));
-    let contractors: Vec<_> = input.contractors.iter().filter(|c| !c.name.trim().is_empty()).collect();
+    let contractors: Vec<_> = input
+        .contractors
+        .iter()
+        .filter(|c| !c.name.trim().is_empty())
+        .collect();
     if !contractors.is_empty() {
         out.push_str("  contractors:\n");
         for c in contractors {
@@ -142,19 +177,29 @@ pub fn to_yaml(input: &SolutionInput, context: &ExportContext) -> String {
             }
         }
     }
-    let contacts: Vec<_> = input.contacts.iter().filter(|c| !c.name.trim().is_empty()).collect();
+    let contacts: Vec<_> = input
+        .contacts
+        .iter()
+        .filter(|c| !c.name.trim().is_empty())
+        .collect();
     if !contacts.is_empty() {
         out.push_str("  contacts:\n");
         for c in contacts {
             let _ = writeln!(out, "    - name: {}", quoted(&c.name));
-            for (key, value) in [("email", &c.email), ("phone", &c.phone), ("affiliation", &c.affiliation)] {
+            for (key, value) in [
+                ("email", &c.email),
+                ("phone", &c.phone),
+                ("affiliation", &c.affiliation),
+            ] {
                 if !value.trim().is_empty() {
                     let _ = writeln!(out, "      {key}: {}", quoted(value));
                 }
             }
         }
     }
-    out.push_str("\nlocalisation:\n  localisationReady: false\n  availableLanguages:\n    - \"de\"\n");
+    out.push_str(
+        "\nlocalisation:\n  localisationReady: false\n  availableLanguages:\n    - \"de\"\n",
+    );
     if has_english {
         out.push_str("    - \"en\"\n");
     }

@@ -1,15 +1,30 @@
 //! From a validated publiccode.yml to Allmende's solution input: which key goes where, and a
 //! plain German note for everything the catalogue does not keep.
 
-use app::entry_rules::{ContactInput, ContractorInput, MAX_CATEGORIES, MAX_FEATURES, PLATFORMS, SolutionInput};
+use app::entry_rules::{
+    ContactInput, ContractorInput, MAX_CATEGORIES, MAX_FEATURES, PLATFORMS, SolutionInput,
+};
 
 use crate::publiccode::Publiccode;
 use crate::publiccode::model::primary_language;
 
 /// Top-level keys that map onto the solution (or are only metadata of the file itself).
 const MAPPED_KEYS: &[&str] = &[
-    "publiccodeYmlVersion", "name", "url", "landingURL", "softwareVersion", "releaseDate", "platforms", "categories",
-    "developmentStatus", "softwareType", "description", "legal", "maintenance", "localisation", "organisation",
+    "publiccodeYmlVersion",
+    "name",
+    "url",
+    "landingURL",
+    "softwareVersion",
+    "releaseDate",
+    "platforms",
+    "categories",
+    "developmentStatus",
+    "softwareType",
+    "description",
+    "legal",
+    "maintenance",
+    "localisation",
+    "organisation",
 ];
 
 /// The input for saving, and what was not taken over.
@@ -33,7 +48,9 @@ pub fn to_input(pc: &Publiccode, base: SolutionInput) -> Mapped {
     input.name = pc.name.trim().to_owned();
     let german = pc.description_in(&["de"]);
     let english = pc.description_in(&["en"]);
-    let main = german.or(english).or_else(|| pc.descriptions.first().map(|(lang, d)| (lang.as_str(), d)));
+    let main = german
+        .or(english)
+        .or_else(|| pc.descriptions.first().map(|(lang, d)| (lang.as_str(), d)));
     if let (None, Some((lang, _))) = (german, main) {
         notes.push(format!(
             "Die Datei hat keine deutsche Beschreibung; die Beschreibung in „{lang}“ wurde übernommen. Bitte ergänzen Sie eine deutsche Fassung."
@@ -42,9 +59,17 @@ pub fn to_input(pc: &Publiccode, base: SolutionInput) -> Mapped {
     if let Some((_, main)) = main {
         input.short_description = one_line(&main.short_description);
         input.long_description = main.long_description.trim().to_owned();
-        let mut features: Vec<String> = main.features.iter().map(|f| one_line(f)).filter(|f| !f.is_empty()).collect();
+        let mut features: Vec<String> = main
+            .features
+            .iter()
+            .map(|f| one_line(f))
+            .filter(|f| !f.is_empty())
+            .collect();
         if features.len() > MAX_FEATURES {
-            notes.push(format!("Nur die ersten {MAX_FEATURES} von {} Funktionen wurden übernommen.", features.len()));
+            notes.push(format!(
+                "Nur die ersten {MAX_FEATURES} von {} Funktionen wurden übernommen.",
+                features.len()
+            ));
             features.truncate(MAX_FEATURES);
         }
         input.features = features;
@@ -63,10 +88,16 @@ pub fn to_input(pc: &Publiccode, base: SolutionInput) -> Mapped {
         .descriptions
         .iter()
         .map(|(lang, _)| lang.as_str())
-        .filter(|lang| !["de", "en"].contains(&primary_language(lang).to_ascii_lowercase().as_str()) && main_lang != Some(*lang))
+        .filter(|lang| {
+            !["de", "en"].contains(&primary_language(lang).to_ascii_lowercase().as_str())
+                && main_lang != Some(*lang)
+        })
         .collect();
     if !other_languages.is_empty() {
-        notes.push(format!("Beschreibungen in weiteren Sprachen werden nicht gespeichert: {}.", other_languages.join(", ")));
+        notes.push(format!(
+            "Beschreibungen in weiteren Sprachen werden nicht gespeichert: {}.",
+            other_languages.join(", ")
+        ));
     }
     input.repository_url = pc.url.trim().to_owned();
     input.landing_url = pc.landing_url.clone().unwrap_or_default();
@@ -77,13 +108,18 @@ pub fn to_input(pc: &Publiccode, base: SolutionInput) -> Mapped {
     let mut categories = Vec::new();
     for category in &pc.categories {
         if !app::categories::is_category(category) {
-            notes.push(format!("Die Kategorie „{category}“ kennt Allmende nicht; sie wurde nicht übernommen."));
+            notes.push(format!(
+                "Die Kategorie „{category}“ kennt Allmende nicht; sie wurde nicht übernommen."
+            ));
         } else if !categories.contains(category) {
             categories.push(category.clone());
         }
     }
     if categories.len() > MAX_CATEGORIES {
-        notes.push(format!("Nur die ersten {MAX_CATEGORIES} von {} Kategorien wurden übernommen.", categories.len()));
+        notes.push(format!(
+            "Nur die ersten {MAX_CATEGORIES} von {} Kategorien wurden übernommen.",
+            categories.len()
+        ));
         categories.truncate(MAX_CATEGORIES);
     }
     input.categories = categories;
@@ -123,7 +159,11 @@ pub fn to_input(pc: &Publiccode, base: SolutionInput) -> Mapped {
         .collect();
     input.version = pc.software_version.clone().unwrap_or_default();
     input.release_date = pc.release_date.clone().unwrap_or_default();
-    for key in pc.keys.iter().filter(|k| !MAPPED_KEYS.contains(&k.as_str())) {
+    for key in pc
+        .keys
+        .iter()
+        .filter(|k| !MAPPED_KEYS.contains(&k.as_str()))
+    {
         notes.push(match key.as_str() {
             "usedBy" => "„usedBy“ wird nicht übernommen: Nutzende Organisationen erfassen ihre Nutzung selbst mit „Wir nutzen das“.".to_owned(),
             "isBasedOn" => "„isBasedOn“ wird nicht übernommen: Eine Ableitung erfassen Sie mit „Fork anlegen“ auf der Seite des Originals.".to_owned(),

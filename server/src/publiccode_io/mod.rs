@@ -15,7 +15,7 @@ use app::validation::FieldErrors;
 use sqlx::PgPool;
 
 use crate::accounts::Actor;
-use crate::entries::{EntryError, Entries};
+use crate::entries::{Entries, EntryError};
 use crate::publiccode::{self, Issue, Report};
 pub use export::{ExportContext, to_yaml};
 pub use mapping::{Mapped, to_input};
@@ -48,13 +48,24 @@ impl Preview {
 
     /// The catalogue rule errors as (field, message).
     pub fn rule_messages(&self, lang: Lang) -> Vec<(String, String)> {
-        self.rule_errors.iter().map(|(field, e)| (field.clone(), e.message(lang))).collect()
+        self.rule_errors
+            .iter()
+            .map(|(field, e)| (field.clone(), e.message(lang)))
+            .collect()
     }
 }
 
 /// The validator's findings as the import page and the API show them.
 pub fn report_lines(issues: &[Issue]) -> Vec<ReportLine> {
-    issues.iter().map(|i| ReportLine { key: i.key.clone(), message: i.message.clone(), line: i.line, column: i.column }).collect()
+    issues
+        .iter()
+        .map(|i| ReportLine {
+            key: i.key.clone(),
+            message: i.message.clone(),
+            line: i.line,
+            column: i.column,
+        })
+        .collect()
 }
 
 /// What an import did.
@@ -142,14 +153,21 @@ pub struct Importer {
 impl Importer {
     /// The service on `pool`.
     pub fn new(pool: PgPool) -> Importer {
-        Importer { entries: Entries::new(pool.clone()), pool }
+        Importer {
+            entries: Entries::new(pool.clone()),
+            pool,
+        }
     }
 
     /// The solution with this repository URL that an import for `organisation` updates, if
     /// any (archived ones too): one the public may see, or one of `organisation` itself (its
     /// members still manage entries hidden by moderation). A hidden entry of another
     /// organisation is never found, so the preview cannot name it.
-    pub async fn existing(&self, repository_url: &str, organisation: &str) -> Result<Option<Existing>, sqlx::Error> {
+    pub async fn existing(
+        &self,
+        repository_url: &str,
+        organisation: &str,
+    ) -> Result<Option<Existing>, sqlx::Error> {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             r#"
             select s.slug, s.name, o.slug, o.name
@@ -164,22 +182,47 @@ impl Importer {
         .bind(organisation)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(slug, name, organisation_slug, organisation_name)| Existing { slug, name, organisation_slug, organisation_name }))
+        Ok(row.map(
+            |(slug, name, organisation_slug, organisation_name)| Existing {
+                slug,
+                name,
+                organisation_slug,
+                organisation_name,
+            },
+        ))
     }
 
     /// Validates and maps a file for `organisation` without saving anything.
     pub async fn preview(&self, organisation: &str, bytes: &[u8]) -> Result<Preview, sqlx::Error> {
         let report = validate_off_the_workers(bytes.to_vec()).await;
-        let mut preview = Preview { report, mapped: None, rule_errors: FieldErrors::new(), existing: None };
-        let Some(document) = preview.report.document.as_ref().filter(|_| preview.report.valid()) else { return Ok(preview) };
+        let mut preview = Preview {
+            report,
+            mapped: None,
+            rule_errors: FieldErrors::new(),
+            existing: None,
+        };
+        let Some(document) = preview
+            .report
+            .document
+            .as_ref()
+            .filter(|_| preview.report.valid())
+        else {
+            return Ok(preview);
+        };
         let existing = self.existing(&document.url, organisation).await?;
         let base = match &existing {
             Some(existing) => match self.entries.solution_input(&existing.slug).await {
                 Ok(input) => input,
                 Err(EntryError::Database(err)) => return Err(err),
-                Err(_) => SolutionInput { organisation: existing.organisation_slug.clone(), ..SolutionInput::default() },
+                Err(_) => SolutionInput {
+                    organisation: existing.organisation_slug.clone(),
+                    ..SolutionInput::default()
+                },
             },
-            None => SolutionInput { organisation: organisation.to_owned(), ..SolutionInput::default() },
+            None => SolutionInput {
+                organisation: organisation.to_owned(),
+                ..SolutionInput::default()
+            },
         };
         let mut mapped = to_input(document, base);
         mapped.input.change_message = "Import aus publiccode.yml".into();
@@ -193,12 +236,20 @@ impl Importer {
 
     /// Imports a file for `organisation`: creates the solution, or saves a new revision of
     /// the one with the same repository URL.
-    pub async fn import(&self, actor: &Actor, organisation: &str, bytes: &[u8], change_message: &str) -> Result<Outcome, ImportError> {
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        organisation: &str,
+        bytes: &[u8],
+        change_message: &str,
+    ) -> Result<Outcome, ImportError> {
         let preview = self.preview(organisation, bytes).await?;
         if !preview.importable() {
             return Err(ImportError::Rejected(Box::new(preview)));
         }
-        let Some(mut mapped) = preview.mapped.clone() else { return Err(ImportError::Rejected(Box::new(preview))) };
+        let Some(mut mapped) = preview.mapped.clone() else {
+            return Err(ImportError::Rejected(Box::new(preview)));
+        };
         if !change_message.trim().is_empty() {
             mapped.input.change_message = change_message.trim().to_owned();
         }
@@ -207,19 +258,40 @@ impl Importer {
                 .entries
                 .update_solution(actor, &existing.slug, &mapped.input)
                 .await
-                .map(|slug| Outcome::Updated { slug, notes: mapped.notes.clone() }),
-            None => self.entries.create_solution(actor, &mapped.input).await.map(|slug| Outcome::Created { slug, notes: mapped.notes.clone() }),
+                .map(|slug| Outcome::Updated {
+                    slug,
+                    notes: mapped.notes.clone(),
+                }),
+            None => self
+                .entries
+                .create_solution(actor, &mapped.input)
+                .await
+                .map(|slug| Outcome::Created {
+                    slug,
+                    notes: mapped.notes.clone(),
+                }),
         };
         result.map_err(|err| match err {
-            EntryError::Forbidden if preview.existing.is_some() => ImportError::Foreign(Box::new(preview)),
-            EntryError::Forbidden | EntryError::NotFound => ImportError::Forbidden(Box::new(preview)),
-            EntryError::Invalid(errors) => ImportError::Rejected(Box::new(Preview { rule_errors: errors, ..preview })),
+            EntryError::Forbidden if preview.existing.is_some() => {
+                ImportError::Foreign(Box::new(preview))
+            }
+            EntryError::Forbidden | EntryError::NotFound => {
+                ImportError::Forbidden(Box::new(preview))
+            }
+            EntryError::Invalid(errors) => ImportError::Rejected(Box::new(Preview {
+                rule_errors: errors,
+                ..preview
+            })),
             EntryError::Database(err) => ImportError::Database(err),
         })
     }
 
     /// The publiccode.yml of a visible solution, or `None`.
-    pub async fn export(&self, slug: &str, site_url: Option<&str>) -> Result<Option<String>, sqlx::Error> {
+    pub async fn export(
+        &self,
+        slug: &str,
+        site_url: Option<&str>,
+    ) -> Result<Option<String>, sqlx::Error> {
         let row: Option<(String, Option<String>)> = sqlx::query_as(
             r#"
             select o.name, o.website
@@ -230,7 +302,9 @@ impl Importer {
         .bind(slug)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((organisation_name, organisation_website)) = row else { return Ok(None) };
+        let Some((organisation_name, organisation_website)) = row else {
+            return Ok(None);
+        };
         let input = match self.entries.solution_input(slug).await {
             Ok(input) => input,
             Err(EntryError::Database(err)) => return Err(err),
@@ -239,7 +313,8 @@ impl Importer {
         let context = ExportContext {
             organisation_name,
             organisation_website,
-            page_url: site_url.map(|base| format!("{}/loesungen/{slug}", base.trim_end_matches('/'))),
+            page_url: site_url
+                .map(|base| format!("{}/loesungen/{slug}", base.trim_end_matches('/'))),
         };
         Ok(Some(to_yaml(&input, &context)))
     }
@@ -251,8 +326,14 @@ mod tests {
 
     #[test]
     fn repository_keys_ignore_case_slashes_and_git_suffix() {
-        assert_eq!(repository_key("https://GitLab.openCode.de/Ulm/Sperrmuell.git/"), "https://gitlab.opencode.de/ulm/sperrmuell");
-        assert_eq!(repository_key("https://gitlab.opencode.de/ulm/sperrmuell"), "https://gitlab.opencode.de/ulm/sperrmuell");
+        assert_eq!(
+            repository_key("https://GitLab.openCode.de/Ulm/Sperrmuell.git/"),
+            "https://gitlab.opencode.de/ulm/sperrmuell"
+        );
+        assert_eq!(
+            repository_key("https://gitlab.opencode.de/ulm/sperrmuell"),
+            "https://gitlab.opencode.de/ulm/sperrmuell"
+        );
     }
 }
 

@@ -2,8 +2,8 @@
 //! publiccode.yml and shows the report, or imports it and goes to the solution's page.
 
 use app::account::{FormState, Viewer};
-use app::import_report::{ImportData, ImportPreview, ImportReport};
 use app::i18n::{Lang, tr};
+use app::import_report::{ImportData, ImportPreview, ImportReport};
 use axum::Router;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
@@ -21,7 +21,10 @@ pub const PATHS: &[&str] = &["/loesungen/importieren"];
 
 /// The route of the import page.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/loesungen/importieren", get(import_page).post(import_submit))
+    Router::new().route(
+        "/loesungen/importieren",
+        get(import_page).post(import_submit),
+    )
 }
 
 /// The page's view of a preview.
@@ -31,7 +34,11 @@ pub fn report_of(preview: &Preview, lang: Lang) -> ImportReport {
         errors: report_lines(&preview.report.errors),
         warnings: report_lines(&preview.report.warnings),
         rule_errors: preview.rule_messages(lang),
-        notes: preview.mapped.as_ref().map(|m| m.notes.clone()).unwrap_or_default(),
+        notes: preview
+            .mapped
+            .as_ref()
+            .map(|m| m.notes.clone())
+            .unwrap_or_default(),
         preview: input.map(|input| ImportPreview {
             name: input.name.clone(),
             short_description: input.short_description.clone(),
@@ -46,20 +53,36 @@ pub fn report_of(preview: &Preview, lang: Lang) -> ImportReport {
             features: input.features.clone(),
             has_english: !input.short_description_en.is_empty(),
         }),
-        existing: preview.existing.as_ref().map(|e| (e.slug.clone(), e.name.clone(), e.organisation_name.clone())),
+        existing: preview
+            .existing
+            .as_ref()
+            .map(|e| (e.slug.clone(), e.name.clone(), e.organisation_name.clone())),
         importable: preview.importable(),
     }
 }
 
 async fn import_page(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let data = ImportData {
         organisations: publishable(&viewer),
-        organisation: viewer.memberships.first().map(|m| m.slug.clone()).unwrap_or_default(),
+        organisation: viewer
+            .memberships
+            .first()
+            .map(|m| m.slug.clone())
+            .unwrap_or_default(),
         ..ImportData::default()
     };
-    render_with(&state, parts, StatusCode::OK, Some(data), FormState::default()).await
+    render_with(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(data),
+        FormState::default(),
+    )
+    .await
 }
 
 /// The submitted form: organisation, action, and the file's bytes (an upload wins over the
@@ -71,14 +94,31 @@ struct Submission {
 }
 
 async fn read_submission(request: Request, state: &AppState) -> Result<Submission, String> {
-    let mut multipart = Multipart::from_request(request, state).await.map_err(|e| format!("Das Formular ist nicht lesbar: {e}"))?;
-    let mut submission = Submission { organisation: String::new(), action: String::new(), bytes: Vec::new() };
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| format!("Das Formular ist nicht lesbar: {e}"))?;
+    let mut submission = Submission {
+        organisation: String::new(),
+        action: String::new(),
+        bytes: Vec::new(),
+    };
     let mut upload: Option<Vec<u8>> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| format!("Das Formular ist nicht lesbar: {e}"))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| format!("Das Formular ist nicht lesbar: {e}"))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
-        let data = field.bytes().await.map_err(|_| format!("Die Datei ist zu groß (höchstens {} KiB).", MAX_BYTES / 1024))?;
+        let data = field.bytes().await.map_err(|_| {
+            format!(
+                "Die Datei ist zu groß (höchstens {} KiB).",
+                MAX_BYTES / 1024
+            )
+        })?;
         match name.as_str() {
-            "organisation" => submission.organisation = String::from_utf8_lossy(&data).trim().to_owned(),
+            "organisation" => {
+                submission.organisation = String::from_utf8_lossy(&data).trim().to_owned()
+            }
             "aktion" => submission.action = String::from_utf8_lossy(&data).into_owned(),
             "yaml" => submission.bytes = data.to_vec(),
             "datei" if !data.is_empty() => upload = Some(data.to_vec()),
@@ -89,7 +129,10 @@ async fn read_submission(request: Request, state: &AppState) -> Result<Submissio
         submission.bytes = upload;
     }
     // Browsers send text fields with CRLF line ends; the file's lines are what counts.
-    if let Some(text) = std::str::from_utf8(&submission.bytes).ok().filter(|t| t.contains('\r')) {
+    if let Some(text) = std::str::from_utf8(&submission.bytes)
+        .ok()
+        .filter(|t| t.contains('\r'))
+    {
         submission.bytes = text.replace("\r\n", "\n").into_bytes();
     }
     Ok(submission)
@@ -97,13 +140,27 @@ async fn read_submission(request: Request, state: &AppState) -> Result<Submissio
 
 async fn import_submit(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else { return to_login(&parts) };
+    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
+        return to_login(&parts);
+    };
     let lang = lang_of(&parts);
-    let show = |status: StatusCode, data: ImportData| render_with(&state, parts.clone(), status, Some(data), FormState::default());
+    let show = |status: StatusCode, data: ImportData| {
+        render_with(
+            &state,
+            parts.clone(),
+            status,
+            Some(data),
+            FormState::default(),
+        )
+    };
     let submission = match read_submission(Request::from_parts(parts.clone(), body), &state).await {
         Ok(submission) => submission,
         Err(message) => {
-            let data = ImportData { organisations: publishable(&viewer), problem: Some(message), ..ImportData::default() };
+            let data = ImportData {
+                organisations: publishable(&viewer),
+                problem: Some(message),
+                ..ImportData::default()
+            };
             return show(StatusCode::BAD_REQUEST, data).await;
         }
     };
@@ -114,14 +171,28 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
         ..ImportData::default()
     };
     if viewer.role_in(&submission.organisation).is_none() {
-        data.problem = Some(tr(lang, "Bitte wählen Sie eine Ihrer Organisationen.", "Please choose one of your organisations.").to_owned());
+        data.problem = Some(
+            tr(
+                lang,
+                "Bitte wählen Sie eine Ihrer Organisationen.",
+                "Please choose one of your organisations.",
+            )
+            .to_owned(),
+        );
         return show(StatusCode::UNPROCESSABLE_ENTITY, data).await;
     }
     let importer = Importer::new(state.accounts.pool().clone());
     if submission.action != "importieren" {
-        return match importer.preview(&submission.organisation, &submission.bytes).await {
+        return match importer
+            .preview(&submission.organisation, &submission.bytes)
+            .await
+        {
             Ok(preview) => {
-                let status = if preview.importable() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+                let status = if preview.importable() {
+                    StatusCode::OK
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
                 data.report = Some(report_of(&preview, lang));
                 show(status, data).await
             }
@@ -132,8 +203,14 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
         Ok(actor) => actor,
         Err(err) => return internal(&err.to_string()),
     };
-    let err = match importer.import(&actor, &submission.organisation, &submission.bytes, "").await {
-        Ok(outcome) => return Redirect::to(&format!("/loesungen/{}?gespeichert=1", outcome.slug())).into_response(),
+    let err = match importer
+        .import(&actor, &submission.organisation, &submission.bytes, "")
+        .await
+    {
+        Ok(outcome) => {
+            return Redirect::to(&format!("/loesungen/{}?gespeichert=1", outcome.slug()))
+                .into_response();
+        }
         Err(ImportError::Database(err)) => return internal(&err.to_string()),
         Err(err) => err,
     };
@@ -143,7 +220,10 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
         ImportError::Forbidden(preview) => (StatusCode::FORBIDDEN, preview),
         ImportError::Database(_) => unreachable!("answered above"),
     };
-    data.report = Some(ImportReport { importable: false, ..report_of(preview, lang) });
+    data.report = Some(ImportReport {
+        importable: false,
+        ..report_of(preview, lang)
+    });
     if !matches!(err, ImportError::Rejected(_)) {
         data.problem = err.reasons().into_iter().next();
     }

@@ -54,9 +54,10 @@ static COMPOUND_PARTS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 /// Words a query can leave out without losing meaning (German and English function words).
 static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     [
-        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einen", "einem", "eines", "und", "oder",
-        "fur", "in", "im", "von", "vom", "mit", "zu", "zur", "zum", "auf", "an", "am", "bei", "als", "auch", "ist",
-        "sind", "fuer", "nach", "uber", "aus", "wie", "the", "a", "an", "of", "for", "and", "to", "with", "on",
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "einen", "einem",
+        "eines", "und", "oder", "fur", "in", "im", "von", "vom", "mit", "zu", "zur", "zum", "auf",
+        "an", "am", "bei", "als", "auch", "ist", "sind", "fuer", "nach", "uber", "aus", "wie",
+        "the", "a", "an", "of", "for", "and", "to", "with", "on",
     ]
     .into_iter()
     .collect()
@@ -194,15 +195,27 @@ pub fn compound_parts(word: &str) -> Vec<String> {
         return all;
     }
     // A known word (or a known word with an inflection ending) is not cut into guesses.
-    if COMPOUND_PARTS.contains(word) || ENDINGS.iter().any(|e| word.strip_suffix(e).is_some_and(|w| COMPOUND_PARTS.contains(w))) {
+    if COMPOUND_PARTS.contains(word)
+        || ENDINGS.iter().any(|e| {
+            word.strip_suffix(e)
+                .is_some_and(|w| COMPOUND_PARTS.contains(w))
+        })
+    {
         return Vec::new();
     }
     let mut parts = Vec::new();
     let n = word.len();
-    if let Some(head) = (4..=n - 4).rev().map(|i| &word[..i]).find(|head| COMPOUND_PARTS.contains(*head)) {
+    if let Some(head) = (4..=n - 4)
+        .rev()
+        .map(|i| &word[..i])
+        .find(|head| COMPOUND_PARTS.contains(*head))
+    {
         parts.push(head.to_owned());
     }
-    if let Some(tail) = (4..=n - 4).map(|i| &word[i..]).find(|tail| COMPOUND_PARTS.contains(*tail)) {
+    if let Some(tail) = (4..=n - 4)
+        .map(|i| &word[i..])
+        .find(|tail| COMPOUND_PARTS.contains(*tail))
+    {
         parts.push(tail.to_owned());
     }
     parts
@@ -215,7 +228,9 @@ fn full_split(word: &str) -> Option<Vec<String>> {
     let mut best: Vec<Option<(usize, Vec<String>)>> = vec![None; n + 1];
     best[0] = Some((0, Vec::new()));
     for start in 0..n {
-        let Some((count, parts)) = best[start].clone() else { continue };
+        let Some((count, parts)) = best[start].clone() else {
+            continue;
+        };
         // After a part, a linking element may follow before the next part.
         let mut starts = vec![start];
         if start > 0 {
@@ -242,7 +257,12 @@ fn full_split(word: &str) -> Option<Vec<String>> {
     }
     // The last part may carry an inflection ending ("…anmeldungen").
     std::iter::once(n)
-        .chain(ENDINGS.iter().filter(|e| word.ends_with(*e) && n > e.len()).map(|e| n - e.len()))
+        .chain(
+            ENDINGS
+                .iter()
+                .filter(|e| word.ends_with(*e) && n > e.len())
+                .map(|e| n - e.len()),
+        )
         .filter_map(|end| best[end].clone())
         .filter(|(count, _)| *count >= 2)
         .min_by_key(|(count, _)| *count)
@@ -283,7 +303,10 @@ pub fn pair_tokens(text: &str) -> Vec<Token> {
 /// The `pairs` terms of a phrase's words, in order (empty for fewer than two words).
 pub fn phrase_pairs(phrase: &[String]) -> Vec<String> {
     let stems: Vec<String> = phrase.iter().map(|word| word_stem(word)).collect();
-    stems.windows(2).map(|pair| pair_term(&pair[0], &pair[1])).collect()
+    stems
+        .windows(2)
+        .map(|pair| pair_term(&pair[0], &pair[1]))
+        .collect()
 }
 
 fn pair_term(first: &str, second: &str) -> String {
@@ -292,7 +315,10 @@ fn pair_term(first: &str, second: &str) -> String {
 
 /// Tokens for every word of `text` (too long ones skipped): each term of the word at the
 /// word's position and byte range.
-fn tokens_of<I: IntoIterator<Item = String>>(text: &str, terms_of: impl Fn(&str) -> I) -> Vec<Token> {
+fn tokens_of<I: IntoIterator<Item = String>>(
+    text: &str,
+    terms_of: impl Fn(&str) -> I,
+) -> Vec<Token> {
     let mut tokens = Vec::new();
     for (position, (from, to)) in words(text).enumerate() {
         let word = &text[from..to];
@@ -300,7 +326,13 @@ fn tokens_of<I: IntoIterator<Item = String>>(text: &str, terms_of: impl Fn(&str)
             continue;
         }
         for term in terms_of(word) {
-            tokens.push(Token { offset_from: from, offset_to: to, position, text: term, position_length: 1 });
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: term,
+                position_length: 1,
+            });
         }
     }
     tokens
@@ -385,7 +417,10 @@ pub struct Analyzer {
 impl Analyzer {
     /// An analyser for the given analysis.
     pub fn new(analysis: Analysis) -> Self {
-        Analyzer { analysis, buffer: Vec::new() }
+        Analyzer {
+            analysis,
+            buffer: Vec::new(),
+        }
     }
 }
 
@@ -400,7 +435,10 @@ impl Tokenizer for Analyzer {
             Analysis::Folded => folded_tokens(text),
             Analysis::Pairs => pair_tokens(text),
         };
-        VecTokenStream { tokens: &mut self.buffer, index: None }
+        VecTokenStream {
+            tokens: &mut self.buffer,
+            index: None,
+        }
     }
 }
 
@@ -433,7 +471,10 @@ mod tests {
     #[test]
     fn pairs_join_neighbouring_stems_at_the_first_position() {
         let tokens = pair_tokens("Anträge online stellen, rund um die Uhr");
-        let pairs: Vec<(&str, usize)> = tokens.iter().map(|t| (t.text.as_str(), t.position)).collect();
+        let pairs: Vec<(&str, usize)> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.position))
+            .collect();
         assert_eq!(pairs[0], ("antrag onlin", 0));
         assert_eq!(pairs.len(), 6, "{pairs:?}");
         assert_eq!(pairs[5].1, 5);
@@ -441,7 +482,10 @@ mod tests {
         let words = |text: &str| text.split(' ').map(str::to_owned).collect::<Vec<_>>();
         let query = phrase_pairs(&words("Antrag online stellen"));
         assert_eq!(query, [pairs[0].0, pairs[1].0]);
-        assert_eq!(phrase_pairs(&words("rund um die Uhr")), [pairs[3].0, pairs[4].0, pairs[5].0]);
+        assert_eq!(
+            phrase_pairs(&words("rund um die Uhr")),
+            [pairs[3].0, pairs[4].0, pairs[5].0]
+        );
         assert!(phrase_pairs(&words("Uhr")).is_empty());
         // A word too long to index breaks the chain.
         let long = "x".repeat(MAX_WORD_CHARS + 1);
@@ -458,7 +502,12 @@ mod tests {
 
     #[test]
     fn umlauts_their_spellings_and_missing_dots_meet() {
-        let forms = ["Bürgerbeteiligung", "Buergerbeteiligung", "Burgerbeteiligung", "BÜRGERBETEILIGUNG"];
+        let forms = [
+            "Bürgerbeteiligung",
+            "Buergerbeteiligung",
+            "Burgerbeteiligung",
+            "BÜRGERBETEILIGUNG",
+        ];
         let expected = query(forms[0]);
         for form in forms {
             assert_eq!(query(form), expected, "{form}");
@@ -487,7 +536,11 @@ mod tests {
     #[test]
     fn compounds_yield_their_parts_at_the_same_position() {
         let tokens = german_tokens("Die Friedhofsverwaltung");
-        let at_1: Vec<&str> = tokens.iter().filter(|t| t.position == 1).map(|t| t.text.as_str()).collect();
+        let at_1: Vec<&str> = tokens
+            .iter()
+            .filter(|t| t.position == 1)
+            .map(|t| t.text.as_str())
+            .collect();
         assert!(at_1.contains(&query("Friedhof").as_str()), "{at_1:?}");
         assert!(at_1.contains(&query("Verwaltung").as_str()), "{at_1:?}");
         assert!(terms("Parkplatzsensorik").contains(&query("Parkplatz")));
@@ -496,9 +549,18 @@ mod tests {
 
     #[test]
     fn short_and_unknown_words_are_not_split() {
-        assert!(compound_parts("parkplatzsensorik").contains(&"park".to_owned()), "one level deeper");
-        assert!(compound_parts("sperrmullanmeldungen").contains(&"anmeldung".to_owned()), "inflected last part");
-        assert!(compound_parts("kontrolle").is_empty(), "no guessed split of a known word");
+        assert!(
+            compound_parts("parkplatzsensorik").contains(&"park".to_owned()),
+            "one level deeper"
+        );
+        assert!(
+            compound_parts("sperrmullanmeldungen").contains(&"anmeldung".to_owned()),
+            "inflected last part"
+        );
+        assert!(
+            compound_parts("kontrolle").is_empty(),
+            "no guessed split of a known word"
+        );
         assert!(compound_parts("xyzzyplugh").is_empty());
         assert!(compound_parts("haus").is_empty());
     }

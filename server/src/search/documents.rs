@@ -58,7 +58,11 @@ impl EntryDoc {
         doc.add_text(f.tags, &tags);
         doc.add_text(f.long, &self.long);
         doc.add_text(f.english, &self.english);
-        let org_name = if self.kind == SearchKind::Organisation { String::new() } else { self.org.name.clone() };
+        let org_name = if self.kind == SearchKind::Organisation {
+            String::new()
+        } else {
+            self.org.name.clone()
+        };
         doc.add_text(f.org_name, &org_name);
         for text in [&self.name, &self.short, &tags, &self.long, &org_name] {
             doc.add_text(f.all, text);
@@ -69,7 +73,9 @@ impl EntryDoc {
         for text in [&self.name, &self.short, &tags] {
             doc.add_text(f.words, text);
         }
-        let mut facet = |name: &str, value: &str| doc.add_facet(f.facets, Facet::from_path([format!("{name}:{value}")]));
+        let mut facet = |name: &str, value: &str| {
+            doc.add_facet(f.facets, Facet::from_path([format!("{name}:{value}")]))
+        };
         facet("kind", self.kind.as_str());
         for category in &self.categories {
             facet("category", category);
@@ -81,7 +87,15 @@ impl EntryDoc {
             facet("status", status);
         }
         // Organisation values carry the display name after the slug.
-        facet("org", &format!("{}{}{}", self.org.slug, super::query::ORG_FACET_SEPARATOR, self.org.name));
+        facet(
+            "org",
+            &format!(
+                "{}{}{}",
+                self.org.slug,
+                super::query::ORG_FACET_SEPARATOR,
+                self.org.name
+            ),
+        );
         if let Some(state) = self.org.bundesland {
             facet("state", state.as_str());
         }
@@ -90,7 +104,10 @@ impl EntryDoc {
         }
         doc.add_u64(f.reuse, self.reuse_count.max(0) as u64);
         doc.add_i64(f.created, self.created_at.timestamp());
-        doc.add_text(f.org_display, serde_json::to_string(&self.org).unwrap_or_default());
+        doc.add_text(
+            f.org_display,
+            serde_json::to_string(&self.org).unwrap_or_default(),
+        );
         doc
     }
 }
@@ -103,7 +120,9 @@ pub fn markdown_text(markdown: &str) -> String {
         match event {
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
+            ) => {
                 if !out.ends_with(' ') {
                     out.push(' ');
                 }
@@ -151,7 +170,10 @@ struct SolutionRow {
 }
 
 /// Visible solutions of the selection, ordered by id.
-pub async fn solutions(pool: &PgPool, selection: Selection<'_>) -> Result<Vec<EntryDoc>, sqlx::Error> {
+pub async fn solutions(
+    pool: &PgPool,
+    selection: Selection<'_>,
+) -> Result<Vec<EntryDoc>, sqlx::Error> {
     let (ids, after, limit) = selection.binds();
     let sql = format!(
         r#"
@@ -168,7 +190,12 @@ pub async fn solutions(pool: &PgPool, selection: Selection<'_>) -> Result<Vec<En
         limit $3
         "#
     );
-    let rows: Vec<SolutionRow> = sqlx::query_as(&sql).bind(ids).bind(after).bind(limit).fetch_all(pool).await?;
+    let rows: Vec<SolutionRow> = sqlx::query_as(&sql)
+        .bind(ids)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     Ok(rows.into_iter().filter_map(solution_doc).collect())
 }
 
@@ -181,7 +208,11 @@ fn solution_doc(row: SolutionRow) -> Option<EntryDoc> {
     let english = [
         row.short_description_en.unwrap_or_default(),
         markdown_text(&row.long_description_en.unwrap_or_default()),
-        row.categories.iter().map(|c| category_label(c, Lang::En)).collect::<Vec<_>>().join(" "),
+        row.categories
+            .iter()
+            .map(|c| category_label(c, Lang::En))
+            .collect::<Vec<_>>()
+            .join(" "),
     ]
     .join(" ");
     Some(EntryDoc {
@@ -221,7 +252,10 @@ struct DataModelRow {
 }
 
 /// Visible data models of the selection, ordered by id.
-pub async fn data_models(pool: &PgPool, selection: Selection<'_>) -> Result<Vec<EntryDoc>, sqlx::Error> {
+pub async fn data_models(
+    pool: &PgPool,
+    selection: Selection<'_>,
+) -> Result<Vec<EntryDoc>, sqlx::Error> {
     let (ids, after, limit) = selection.binds();
     let sql = format!(
         r#"
@@ -237,12 +271,19 @@ pub async fn data_models(pool: &PgPool, selection: Selection<'_>) -> Result<Vec<
         limit $3
         "#
     );
-    let rows: Vec<DataModelRow> = sqlx::query_as(&sql).bind(ids).bind(after).bind(limit).fetch_all(pool).await?;
+    let rows: Vec<DataModelRow> = sqlx::query_as(&sql)
+        .bind(ids)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
             let org = row.org.into_ref().ok()?;
-            let domain_label = app::model::Domain::parse(&row.domain).map(|d| d.label(Lang::De)).unwrap_or_default();
+            let domain_label = app::model::Domain::parse(&row.domain)
+                .map(|d| d.label(Lang::De))
+                .unwrap_or_default();
             Some(EntryDoc {
                 kind: SearchKind::DataModel,
                 id: row.id,
@@ -277,7 +318,10 @@ struct OrganisationRow {
 
 /// Visible organisations of the selection, ordered by id. Their "reuse count" is the
 /// number of entries they publish.
-pub async fn organisations(pool: &PgPool, selection: Selection<'_>) -> Result<Vec<EntryDoc>, sqlx::Error> {
+pub async fn organisations(
+    pool: &PgPool,
+    selection: Selection<'_>,
+) -> Result<Vec<EntryDoc>, sqlx::Error> {
     let (ids, after, limit) = selection.binds();
     let sql = format!(
         r#"
@@ -293,7 +337,12 @@ pub async fn organisations(pool: &PgPool, selection: Selection<'_>) -> Result<Ve
         limit $3
         "#
     );
-    let rows: Vec<OrganisationRow> = sqlx::query_as(&sql).bind(ids).bind(after).bind(limit).fetch_all(pool).await?;
+    let rows: Vec<OrganisationRow> = sqlx::query_as(&sql)
+        .bind(ids)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
@@ -304,7 +353,10 @@ pub async fn organisations(pool: &PgPool, selection: Selection<'_>) -> Result<Ve
                 slug: org.slug.clone(),
                 name: org.name.clone(),
                 short: org.kind.label(Lang::De).to_owned(),
-                tags: org.bundesland.map(|b| vec![b.label(Lang::De).to_owned()]).unwrap_or_default(),
+                tags: org
+                    .bundesland
+                    .map(|b| vec![b.label(Lang::De).to_owned()])
+                    .unwrap_or_default(),
                 long: row.description,
                 english: String::new(),
                 categories: Vec::new(),
@@ -332,10 +384,19 @@ pub async fn count(pool: &PgPool) -> Result<u64, sqlx::Error> {
 
 /// Ids of the visible and invisible entries of an organisation (to refresh them when the
 /// organisation's name or visibility changes).
-pub async fn entries_of_organisation(pool: &PgPool, org: Uuid) -> Result<(Vec<Uuid>, Vec<Uuid>), sqlx::Error> {
+pub async fn entries_of_organisation(
+    pool: &PgPool,
+    org: Uuid,
+) -> Result<(Vec<Uuid>, Vec<Uuid>), sqlx::Error> {
     let solutions: Vec<Uuid> =
-        sqlx::query_scalar("select id from solutions where organisation_id = $1").bind(org).fetch_all(pool).await?;
+        sqlx::query_scalar("select id from solutions where organisation_id = $1")
+            .bind(org)
+            .fetch_all(pool)
+            .await?;
     let models: Vec<Uuid> =
-        sqlx::query_scalar("select id from data_models where organisation_id = $1").bind(org).fetch_all(pool).await?;
+        sqlx::query_scalar("select id from data_models where organisation_id = $1")
+            .bind(org)
+            .fetch_all(pool)
+            .await?;
     Ok((solutions, models))
 }

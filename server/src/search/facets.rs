@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Searcher};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// The index field that holds every facet value of a document as `facet:value`.
 const FIELD: &str = "facets";
@@ -36,12 +36,16 @@ impl Dictionary {
 
     /// Where a value is in `sorted`, if it was ever indexed.
     fn position(&self, value: &str) -> Option<usize> {
-        self.sorted.binary_search_by(|(name, _)| name.as_ref().cmp(value)).ok()
+        self.sorted
+            .binary_search_by(|(name, _)| name.as_ref().cmp(value))
+            .ok()
     }
 
     /// Positions in `sorted` of the values starting with `prefix`.
     fn prefix_range(&self, prefix: &str) -> Range<usize> {
-        let start = self.sorted.partition_point(|(name, _)| name.as_ref() < prefix);
+        let start = self
+            .sorted
+            .partition_point(|(name, _)| name.as_ref() < prefix);
         let len = self.sorted[start..].partition_point(|(name, _)| name.starts_with(prefix));
         start..start + len
     }
@@ -55,8 +59,11 @@ impl Dictionary {
                     let id = self.names.len() as u32;
                     self.names.push(Arc::from(value.as_str()));
                     // Kept sorted as values arrive; a new segment rarely brings more than a few.
-                    let at = self.sorted.partition_point(|(name, _)| name.as_ref() < value.as_str());
-                    self.sorted.insert(at, (self.names[id as usize].clone(), id));
+                    let at = self
+                        .sorted
+                        .partition_point(|(name, _)| name.as_ref() < value.as_str());
+                    self.sorted
+                        .insert(at, (self.names[id as usize].clone(), id));
                     id
                 })
             })
@@ -94,8 +101,14 @@ impl FacetTable {
     /// segments that are gone (after merges). Called after every reload, so that searches
     /// find everything prepared.
     pub fn refresh(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        let alive: Vec<SegmentId> = searcher.segment_readers().iter().map(SegmentReader::segment_id).collect();
-        self.lock().segments.retain(|segment, _| alive.contains(segment));
+        let alive: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        self.lock()
+            .segments
+            .retain(|segment, _| alive.contains(segment));
         self.prepare(searcher).map(|_| ())
     }
 
@@ -110,13 +123,21 @@ impl FacetTable {
         let mut names = Vec::with_capacity(reader.num_facets());
         for ord in 0..reader.num_facets() as u64 {
             reader.facet_from_ord(ord, &mut facet)?;
-            names.push(facet.to_path().first().copied().unwrap_or_default().to_owned());
+            names.push(
+                facet
+                    .to_path()
+                    .first()
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
         }
         // New values get their ids under the lock (ids must never be given twice); the
         // arrays are made outside it, so that searches do not wait for a large segment.
         let local_to_id = {
             let mut state = self.lock();
-            let known: Option<Vec<u32>> = names.iter().map(|name| state.dictionary.id(name)).collect();
+            let known: Option<Vec<u32>> =
+                names.iter().map(|name| state.dictionary.id(name)).collect();
             known.unwrap_or_else(|| Arc::make_mut(&mut state.dictionary).intern(&names))
         };
         let max_doc = segment.max_doc();
@@ -128,19 +149,30 @@ impl FacetTable {
             starts.push(ids.len() as u32);
         }
         let values = Arc::new(SegmentValues { starts, ids });
-        self.lock().segments.insert(segment.segment_id(), values.clone());
+        self.lock()
+            .segments
+            .insert(segment.segment_id(), values.clone());
         Ok(values)
     }
 
     /// The value arrays of the searcher's segments (by segment ordinal), and a dictionary
     /// holding all of their ids.
-    fn prepare(&self, searcher: &Searcher) -> tantivy::Result<(Vec<Arc<SegmentValues>>, Arc<Dictionary>)> {
-        let values = searcher.segment_readers().iter().map(|segment| self.segment(segment)).collect::<tantivy::Result<_>>()?;
+    fn prepare(
+        &self,
+        searcher: &Searcher,
+    ) -> tantivy::Result<(Vec<Arc<SegmentValues>>, Arc<Dictionary>)> {
+        let values = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| self.segment(segment))
+            .collect::<tantivy::Result<_>>()?;
         Ok((values, self.lock().dictionary.clone()))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, TableState> {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -174,10 +206,21 @@ pub struct FacetFilters {
 
 impl FacetFilters {
     /// At most eight filters (there are seven facets).
-    pub fn new(searcher: &Searcher, table: &FacetTable, filters: &[ValueFilter]) -> tantivy::Result<Self> {
+    pub fn new(
+        searcher: &Searcher,
+        table: &FacetTable,
+        filters: &[ValueFilter],
+    ) -> tantivy::Result<Self> {
         assert!(filters.len() <= 8, "at most eight filters fit the bit mask");
         let (values, dictionary) = table.prepare(searcher)?;
-        let mut masks = vec![0u16; if filters.is_empty() { 0 } else { dictionary.names.len() }];
+        let mut masks = vec![
+            0u16;
+            if filters.is_empty() {
+                0
+            } else {
+                dictionary.names.len()
+            }
+        ];
         for (bit, filter) in filters.iter().enumerate() {
             for (_, id) in &dictionary.sorted[dictionary.prefix_range(&filter.facet)] {
                 masks[*id as usize] |= 1 << (bit + 8);
@@ -193,12 +236,20 @@ impl FacetFilters {
             }
         }
         let all = ((1u16 << filters.len()) - 1) as u8;
-        Ok(FacetFilters { values, dictionary, masks: Arc::new(masks), all })
+        Ok(FacetFilters {
+            values,
+            dictionary,
+            masks: Arc::new(masks),
+            all,
+        })
     }
 
     /// A collector that runs `inner` under these filters (see [`FilteredSearch`]).
     pub fn collector<C: Collector>(&self, inner: C) -> FilteredSearch<C> {
-        FilteredSearch { inner, filters: self.clone() }
+        FilteredSearch {
+            inner,
+            filters: self.clone(),
+        }
     }
 }
 
@@ -221,13 +272,19 @@ pub struct FacetCounts {
 impl FacetCounts {
     /// The values of one facet (by prefix, such as `state:`) that have hits, in
     /// alphabetical order: (value without the prefix, count, alphabetical rank).
-    pub fn facet<'s>(&'s self, prefix: &'s str) -> impl Iterator<Item = (&'s str, u64, usize)> + 's {
+    pub fn facet<'s>(
+        &'s self,
+        prefix: &'s str,
+    ) -> impl Iterator<Item = (&'s str, u64, usize)> + 's {
         let range = self.dictionary.prefix_range(prefix);
         let start = range.start;
-        self.dictionary.sorted[range].iter().enumerate().filter_map(move |(i, (name, id))| {
-            let count = self.counts.get(*id as usize).copied().unwrap_or(0);
-            (count > 0).then(|| (&name[prefix.len()..], u64::from(count), start + i))
-        })
+        self.dictionary.sorted[range]
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, (name, id))| {
+                let count = self.counts.get(*id as usize).copied().unwrap_or(0);
+                (count > 0).then(|| (&name[prefix.len()..], u64::from(count), start + i))
+            })
     }
 }
 
@@ -247,7 +304,11 @@ impl<C: Collector> Collector for FilteredSearch<C> {
     type Fruit = (C::Fruit, FacetCounts);
     type Child = SegmentFilteredSearch<C::Child>;
 
-    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(
+        &self,
+        ordinal: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
         let filters = &self.filters;
         Ok(SegmentFilteredSearch {
             inner: self.inner.for_segment(ordinal, segment)?,
@@ -262,7 +323,10 @@ impl<C: Collector> Collector for FilteredSearch<C> {
         self.inner.requires_scoring()
     }
 
-    fn merge_fruits(&self, fruits: Vec<(SegmentFruit<C>, Vec<u32>)>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(SegmentFruit<C>, Vec<u32>)>,
+    ) -> tantivy::Result<Self::Fruit> {
         let dictionary = &self.filters.dictionary;
         let mut counts = vec![0u32; dictionary.names.len()];
         let mut inner = Vec::with_capacity(fruits.len());
@@ -272,7 +336,13 @@ impl<C: Collector> Collector for FilteredSearch<C> {
                 *total += count;
             }
         }
-        Ok((self.inner.merge_fruits(inner)?, FacetCounts { dictionary: dictionary.clone(), counts }))
+        Ok((
+            self.inner.merge_fruits(inner)?,
+            FacetCounts {
+                dictionary: dictionary.clone(),
+                counts,
+            },
+        ))
     }
 }
 
@@ -284,7 +354,9 @@ impl<S: SegmentCollector> SegmentCollector for SegmentFilteredSearch<S> {
         let failed = if self.all == 0 {
             0
         } else {
-            let passed = ids.iter().fold(0u8, |mask, id| mask | self.masks[*id as usize] as u8);
+            let passed = ids
+                .iter()
+                .fold(0u8, |mask, id| mask | self.masks[*id as usize] as u8);
             self.all & !passed
         };
         if failed == 0 {
@@ -315,18 +387,48 @@ mod tests {
     fn dictionary_keeps_ids_and_alphabetical_order() {
         let mut dictionary = Dictionary::default();
         let owned = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(dictionary.intern(&owned(&["state:BY", "kind:solution", "state:BE"])), [0, 1, 2]);
+        assert_eq!(
+            dictionary.intern(&owned(&["state:BY", "kind:solution", "state:BE"])),
+            [0, 1, 2]
+        );
         // A later segment: known values keep their ids, new ones get the next.
-        assert_eq!(dictionary.intern(&owned(&["org:ulm\u{1f}Stadt Ulm", "state:BE", "state:NW"])), [3, 2, 4]);
-        let sorted: Vec<&str> = dictionary.sorted.iter().map(|(name, _)| name.as_ref()).collect();
-        assert_eq!(sorted, ["kind:solution", "org:ulm\u{1f}Stadt Ulm", "state:BE", "state:BY", "state:NW"]);
+        assert_eq!(
+            dictionary.intern(&owned(&["org:ulm\u{1f}Stadt Ulm", "state:BE", "state:NW"])),
+            [3, 2, 4]
+        );
+        let sorted: Vec<&str> = dictionary
+            .sorted
+            .iter()
+            .map(|(name, _)| name.as_ref())
+            .collect();
+        assert_eq!(
+            sorted,
+            [
+                "kind:solution",
+                "org:ulm\u{1f}Stadt Ulm",
+                "state:BE",
+                "state:BY",
+                "state:NW"
+            ]
+        );
         assert_eq!(dictionary.prefix_range("state:"), 2..5);
         assert_eq!(dictionary.prefix_range("org:ulm\u{1f}"), 1..2);
-        assert_eq!(dictionary.prefix_range("domain:"), 0..0, "no values: an empty range");
+        assert_eq!(
+            dictionary.prefix_range("domain:"),
+            0..0,
+            "no values: an empty range"
+        );
         assert_eq!(dictionary.id("state:NW"), Some(4));
         assert_eq!(dictionary.id("state:HH"), None);
-        let counts = FacetCounts { dictionary: Arc::new(dictionary), counts: vec![5, 1, 0, 0, 2] };
+        let counts = FacetCounts {
+            dictionary: Arc::new(dictionary),
+            counts: vec![5, 1, 0, 0, 2],
+        };
         let states: Vec<(&str, u64, usize)> = counts.facet("state:").collect();
-        assert_eq!(states, [("BY", 5, 3), ("NW", 2, 4)], "values without hits are left out");
+        assert_eq!(
+            states,
+            [("BY", 5, 3), ("NW", 2, 4)],
+            "values without hits are left out"
+        );
     }
 }

@@ -33,7 +33,6 @@ use self::documents::{EntryDoc, Selection};
 use self::outbox::{Change, OutboxCursor};
 use self::schema::{Fields, SCHEMA_VERSION};
 
-
 /// Memory the index writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// Indexing threads (the machine this was sized for has two cores).
@@ -97,15 +96,24 @@ struct Inner {
 impl SearchIndex {
     /// Opens the index in `dir` (creating the directory), rebuilding it from `pool` when it
     /// is new, unreadable or of another schema version. `progress` is told about a rebuild.
-    pub async fn open(dir: &Path, pool: &PgPool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Self, SearchError> {
+    pub async fn open(
+        dir: &Path,
+        pool: &PgPool,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Self, SearchError> {
         let (index, payload) = open_or_create(dir)?;
         // The schema always comes from `schema::build` (an index with another one is rebuilt).
         let fields = schema::build().1;
-        let writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY).map_err(|err| match err {
-            tantivy::TantivyError::LockFailure(..) => SearchError::Locked(dir.to_owned()),
-            other => SearchError::Index(other),
-        })?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index
+            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+            .map_err(|err| match err {
+                tantivy::TantivyError::LockFailure(..) => SearchError::Locked(dir.to_owned()),
+                other => SearchError::Index(other),
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let search = SearchIndex {
             inner: Arc::new(Inner {
                 dir: dir.to_owned(),
@@ -115,7 +123,8 @@ impl SearchIndex {
                 writer: Mutex::new(writer),
                 cursor: Mutex::new(payload.map_or(OutboxCursor::START, |p| p.cursor)),
                 facet_table: facets::FacetTable::default(),
-                pool: parallel::SegmentPool::new(SEARCH_THREADS - 1).map_err(|err| SearchError::Internal(err.to_string()))?,
+                pool: parallel::SegmentPool::new(SEARCH_THREADS - 1)
+                    .map_err(|err| SearchError::Internal(err.to_string()))?,
             }),
         };
         let needs_rebuild = match payload {
@@ -125,7 +134,11 @@ impl SearchIndex {
         if needs_rebuild {
             tracing::info!(dir = %dir.display(), "building the search index from the database");
             let stats = search.rebuild(pool, progress).await?;
-            tracing::info!(documents = stats.documents, ms = stats.elapsed.as_millis() as u64, "search index built");
+            tracing::info!(
+                documents = stats.documents,
+                ms = stats.elapsed.as_millis() as u64,
+                "search index built"
+            );
             search.optimize().await?;
         } else {
             search.catch_up(pool).await?;
@@ -139,14 +152,22 @@ impl SearchIndex {
     }
 
     /// Replaces the whole index with the current contents of the database.
-    pub async fn rebuild(&self, pool: &PgPool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<RebuildStats, SearchError> {
+    pub async fn rebuild(
+        &self,
+        pool: &PgPool,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<RebuildStats, SearchError> {
         let started = Instant::now();
         // Rows written while we read are applied again afterwards (applying is idempotent).
         let head = outbox::head(pool).await?;
         let total = documents::count(pool).await?;
         self.with_writer(|writer| writer.delete_all_documents().map(|_| ()))?;
         let mut done = 0u64;
-        for kind in [SearchKind::Organisation, SearchKind::DataModel, SearchKind::Solution] {
+        for kind in [
+            SearchKind::Organisation,
+            SearchKind::DataModel,
+            SearchKind::Solution,
+        ] {
             let mut after = None;
             loop {
                 let docs = load(pool, kind, Selection::After(after)).await?;
@@ -166,7 +187,10 @@ impl SearchIndex {
         self.commit(head).await?;
         *lock(&self.inner.cursor) = head;
         self.catch_up(pool).await?;
-        Ok(RebuildStats { documents: done, elapsed: started.elapsed() })
+        Ok(RebuildStats {
+            documents: done,
+            elapsed: started.elapsed(),
+        })
     }
 
     /// Applies outbox rows written since the last call; returns how many changes were applied.
@@ -178,8 +202,16 @@ impl SearchIndex {
         }
         let changes = outbox::changes(pool, &rows).await?;
         let mut docs = Vec::new();
-        for kind in [SearchKind::Solution, SearchKind::DataModel, SearchKind::Organisation] {
-            let ids: Vec<Uuid> = changes.iter().filter(|c| c.kind == kind).map(|c| c.id).collect();
+        for kind in [
+            SearchKind::Solution,
+            SearchKind::DataModel,
+            SearchKind::Organisation,
+        ] {
+            let ids: Vec<Uuid> = changes
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| c.id)
+                .collect();
             if !ids.is_empty() {
                 docs.extend(load(pool, kind, Selection::Ids(&ids)).await?);
             }
@@ -190,7 +222,10 @@ impl SearchIndex {
         let applied = changes.len();
         self.with_writer(move |writer| {
             for Change { kind, id } in &changes {
-                writer.delete_term(Term::from_field_text(fields.key, &documents::key(*kind, *id)));
+                writer.delete_term(Term::from_field_text(
+                    fields.key,
+                    &documents::key(*kind, *id),
+                ));
             }
             for doc in &docs {
                 writer.add_document(doc.to_document(&fields))?;
@@ -211,7 +246,11 @@ impl SearchIndex {
 
     /// Applies outbox rows until none are left (tests and tools that must read their own
     /// writes). Gives up after `patience`.
-    pub async fn catch_up_fully(&self, pool: &PgPool, patience: Duration) -> Result<(), SearchError> {
+    pub async fn catch_up_fully(
+        &self,
+        pool: &PgPool,
+        patience: Duration,
+    ) -> Result<(), SearchError> {
         let started = Instant::now();
         loop {
             self.catch_up(pool).await?;
@@ -219,7 +258,9 @@ impl SearchIndex {
                 return Ok(());
             }
             if started.elapsed() > patience {
-                return Err(SearchError::Internal("search index did not catch up in time".into()));
+                return Err(SearchError::Internal(
+                    "search index did not catch up in time".into(),
+                ));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -250,12 +291,24 @@ impl SearchIndex {
     /// Runs a search (a few milliseconds of CPU; callers on the async runtime may call it
     /// directly).
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
-        query::run(&self.inner.pool, &self.inner.reader.searcher(), &self.inner.index, &self.inner.fields, &self.inner.facet_table, query)
+        query::run(
+            &self.inner.pool,
+            &self.inner.reader.searcher(),
+            &self.inner.index,
+            &self.inner.fields,
+            &self.inner.facet_table,
+            query,
+        )
     }
 
     /// Completions for what has been typed so far.
     pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
-        suggest::suggest(&self.inner.reader.searcher(), &self.inner.fields, typed, limit)
+        suggest::suggest(
+            &self.inner.reader.searcher(),
+            &self.inner.fields,
+            typed,
+            limit,
+        )
     }
 
     /// Number of documents in the index.
@@ -266,11 +319,20 @@ impl SearchIndex {
     /// Size of the index files in bytes.
     pub fn size_bytes(&self) -> u64 {
         std::fs::read_dir(&self.inner.dir)
-            .map(|entries| entries.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
             .unwrap_or(0)
     }
 
-    fn with_writer(&self, work: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>) -> Result<(), SearchError> {
+    fn with_writer(
+        &self,
+        work: impl FnOnce(&mut IndexWriter) -> tantivy::Result<()>,
+    ) -> Result<(), SearchError> {
         work(&mut lock(&self.inner.writer))?;
         Ok(())
     }
@@ -291,20 +353,30 @@ impl SearchIndex {
                 // Deal segments, largest first, to the group with the fewest documents.
                 let mut metas = metas;
                 metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
-                let mut groups: Vec<(u32, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); SEARCH_THREADS];
+                let mut groups: Vec<(u32, Vec<tantivy::index::SegmentId>)> =
+                    vec![(0, Vec::new()); SEARCH_THREADS];
                 for meta in metas {
-                    let group = groups.iter_mut().min_by_key(|(docs, _)| *docs).expect("at least one group");
+                    let group = groups
+                        .iter_mut()
+                        .min_by_key(|(docs, _)| *docs)
+                        .expect("at least one group");
                     group.0 += meta.num_docs();
                     group.1.push(meta.id());
                 }
                 let mut writer = lock(&inner.writer);
-                let pending: Vec<_> = groups.iter().filter(|(_, ids)| ids.len() > 1).map(|(_, ids)| writer.merge(ids)).collect();
+                let pending: Vec<_> = groups
+                    .iter()
+                    .filter(|(_, ids)| ids.len() > 1)
+                    .map(|(_, ids)| writer.merge(ids))
+                    .collect();
                 drop(writer);
                 let mut raced = false;
                 for merge in pending {
                     match merge.wait() {
                         Ok(_) => {}
-                        Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < 20 => raced = true,
+                        Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < 20 => {
+                            raced = true
+                        }
                         Err(err) => return Err(err.into()),
                     }
                 }
@@ -324,8 +396,11 @@ impl SearchIndex {
     /// Commits with the cursor as payload and makes the new state searchable. Runs on a
     /// blocking thread: a commit waits for the indexing threads and for the disk.
     async fn commit(&self, cursor: OutboxCursor) -> Result<(), SearchError> {
-        let payload = serde_json::to_string(&Payload { schema: SCHEMA_VERSION, cursor })
-            .map_err(|e| SearchError::Internal(e.to_string()))?;
+        let payload = serde_json::to_string(&Payload {
+            schema: SCHEMA_VERSION,
+            cursor,
+        })
+        .map_err(|e| SearchError::Internal(e.to_string()))?;
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
             {
@@ -346,10 +421,16 @@ impl SearchIndex {
 /// Locks a mutex; a panic while it was held leaves consistent data here (the writer rolls
 /// back uncommitted work on the next commit failure), so the lock is taken over.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-async fn load(pool: &PgPool, kind: SearchKind, selection: Selection<'_>) -> Result<Vec<EntryDoc>, sqlx::Error> {
+async fn load(
+    pool: &PgPool,
+    kind: SearchKind,
+    selection: Selection<'_>,
+) -> Result<Vec<EntryDoc>, sqlx::Error> {
     match kind {
         SearchKind::Solution => documents::solutions(pool, selection).await,
         SearchKind::DataModel => documents::data_models(pool, selection).await,
@@ -394,8 +475,14 @@ fn open_or_create(dir: &Path) -> Result<(Index, Option<Payload>), SearchError> {
 /// Whether a file name is one tantivy writes: `meta.json`, `.managed.json`, its lock files,
 /// and segment files named by a 32-digit hex id.
 fn is_index_file(name: &str) -> bool {
-    let segment = name.split_once('.').is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
-    segment || matches!(name, "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock")
+    let segment = name
+        .split_once('.')
+        .is_some_and(|(id, _)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+    segment
+        || matches!(
+            name,
+            "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
+        )
 }
 
 /// Removes the index files of an unusable index (only files tantivy writes).

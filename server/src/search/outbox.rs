@@ -20,7 +20,9 @@ const READ_LIMIT: i64 = 5_000;
 const RETENTION: &str = "7 days";
 
 /// Where a node stands in the outbox: the last row applied, as (txid, id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct OutboxCursor {
     pub txid: i64,
     pub id: i64,
@@ -33,7 +35,10 @@ impl OutboxCursor {
     /// Records rows (in read order) as applied.
     pub fn advance(&mut self, rows: &[OutboxRow]) {
         if let Some(last) = rows.last() {
-            *self = OutboxCursor { txid: last.txid, id: last.id };
+            *self = OutboxCursor {
+                txid: last.txid,
+                id: last.id,
+            };
         }
     }
 }
@@ -93,12 +98,28 @@ pub async fn changes(pool: &PgPool, rows: &[OutboxRow]) -> Result<Vec<Change>, s
         }
     };
     for row in rows {
-        let Some(kind) = SearchKind::parse(&row.entity_kind) else { continue };
-        push(Change { kind, id: row.entity_id });
+        let Some(kind) = SearchKind::parse(&row.entity_kind) else {
+            continue;
+        };
+        push(Change {
+            kind,
+            id: row.entity_id,
+        });
         if kind == SearchKind::Organisation {
-            let (solutions, models) = documents::entries_of_organisation(pool, row.entity_id).await?;
-            solutions.into_iter().for_each(|id| push(Change { kind: SearchKind::Solution, id }));
-            models.into_iter().for_each(|id| push(Change { kind: SearchKind::DataModel, id }));
+            let (solutions, models) =
+                documents::entries_of_organisation(pool, row.entity_id).await?;
+            solutions.into_iter().for_each(|id| {
+                push(Change {
+                    kind: SearchKind::Solution,
+                    id,
+                })
+            });
+            models.into_iter().for_each(|id| {
+                push(Change {
+                    kind: SearchKind::DataModel,
+                    id,
+                })
+            });
         }
     }
     Ok(out)
@@ -107,9 +128,15 @@ pub async fn changes(pool: &PgPool, rows: &[OutboxRow]) -> Result<Vec<Change>, s
 /// A cursor behind which every transaction has finished now: a rebuild that reads the
 /// database after this point has seen all their changes.
 pub async fn head(pool: &PgPool) -> Result<OutboxCursor, sqlx::Error> {
-    let xmin: i64 = sqlx::query_scalar("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint").fetch_one(pool).await?;
+    let xmin: i64 =
+        sqlx::query_scalar("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            .fetch_one(pool)
+            .await?;
     // Rows of transaction `xmin` itself and later are still ahead of the cursor.
-    Ok(OutboxCursor { txid: xmin - 1, id: i64::MAX })
+    Ok(OutboxCursor {
+        txid: xmin - 1,
+        id: i64::MAX,
+    })
 }
 
 /// Whether rows after `cursor` have already been pruned (the node was away too long and
@@ -152,12 +179,19 @@ mod tests {
 
     #[test]
     fn the_cursor_moves_to_the_last_row_read() {
-        let row = |txid, id| OutboxRow { txid, id, entity_kind: "solution".into(), entity_id: Uuid::nil() };
+        let row = |txid, id| OutboxRow {
+            txid,
+            id,
+            entity_kind: "solution".into(),
+            entity_id: Uuid::nil(),
+        };
         let mut cursor = OutboxCursor::START;
         cursor.advance(&[row(7, 3), row(9, 2)]);
         assert_eq!(cursor, OutboxCursor { txid: 9, id: 2 });
         cursor.advance(&[]);
         assert_eq!(cursor, OutboxCursor { txid: 9, id: 2 });
-        assert!(OutboxCursor { txid: 9, id: 3 } > cursor && OutboxCursor { txid: 10, id: 1 } > cursor);
+        assert!(
+            OutboxCursor { txid: 9, id: 3 } > cursor && OutboxCursor { txid: 10, id: 1 } > cursor
+        );
     }
 }

@@ -39,14 +39,24 @@ impl SegmentPool {
         let jobs = Arc::new(Mutex::new(jobs));
         for n in 0..helpers {
             let jobs = jobs.clone();
-            std::thread::Builder::new().name(format!("search-helper-{n}")).spawn(move || helper(&jobs))?;
+            std::thread::Builder::new()
+                .name(format!("search-helper-{n}"))
+                .spawn(move || helper(&jobs))?;
         }
-        Ok(SegmentPool { queue: Mutex::new(queue), helpers })
+        Ok(SegmentPool {
+            queue: Mutex::new(queue),
+            helpers,
+        })
     }
 
     /// Runs `query` with `collector` over all segments of `searcher`, like
     /// [`Searcher::search`], with the segments shared between this thread and the helpers.
-    pub fn search<C>(&self, searcher: &Searcher, query: &dyn Query, collector: C) -> tantivy::Result<C::Fruit>
+    pub fn search<C>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        collector: C,
+    ) -> tantivy::Result<C::Fruit>
     where
         C: Collector + 'static,
     {
@@ -65,7 +75,13 @@ impl SegmentPool {
         let mut pending: Vec<(Slot, Receiver<Fruits<SegmentFruit<C>>>)> = Vec::new();
         for share in shares.filter(|share| !share.is_empty()) {
             let (report, reported) = mpsc::sync_channel(1);
-            let job = share_job(searcher.clone(), weight.clone(), collector.clone(), share, report);
+            let job = share_job(
+                searcher.clone(),
+                weight.clone(),
+                collector.clone(),
+                share,
+                report,
+            );
             let slot: Slot = Arc::new(Mutex::new(Some(job)));
             // Should no helper take it, the caller takes the share back below.
             let _ = lock(&self.queue).send(slot.clone());
@@ -89,10 +105,15 @@ impl SegmentPool {
             }
         }
         if failed {
-            return Err(tantivy::TantivyError::InternalError("a share of the search failed".into()));
+            return Err(tantivy::TantivyError::InternalError(
+                "a share of the search failed".into(),
+            ));
         }
         fruits.sort_by_key(|(ordinal, _)| *ordinal);
-        let fruits = fruits.into_iter().map(|(_, fruit)| fruit).collect::<tantivy::Result<Vec<_>>>()?;
+        let fruits = fruits
+            .into_iter()
+            .map(|(_, fruit)| fruit)
+            .collect::<tantivy::Result<Vec<_>>>()?;
         collector.merge_fruits(fruits)
     }
 }
@@ -124,7 +145,12 @@ fn share_job<C: Collector + 'static>(
     })
 }
 
-fn collect_share<C: Collector>(searcher: &Searcher, weight: &dyn Weight, collector: &C, share: &[u32]) -> Fruits<SegmentFruit<C>> {
+fn collect_share<C: Collector>(
+    searcher: &Searcher,
+    weight: &dyn Weight,
+    collector: &C,
+    share: &[u32],
+) -> Fruits<SegmentFruit<C>> {
     share
         .iter()
         .map(|&ordinal| {
@@ -137,7 +163,11 @@ fn collect_share<C: Collector>(searcher: &Searcher, weight: &dyn Weight, collect
 /// Segment ordinals dealt into `ways` shares of about equal document counts, largest
 /// segments first, each to the share with the fewest documents so far.
 fn shares(readers: &[SegmentReader], ways: usize) -> Vec<Vec<u32>> {
-    let mut by_size: Vec<(u32, u32)> = readers.iter().enumerate().map(|(i, r)| (i as u32, r.max_doc())).collect();
+    let mut by_size: Vec<(u32, u32)> = readers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i as u32, r.max_doc()))
+        .collect();
     by_size.sort_by_key(|&(ordinal, docs)| (std::cmp::Reverse(docs), ordinal));
     deal(&by_size, ways)
 }
@@ -145,7 +175,10 @@ fn shares(readers: &[SegmentReader], ways: usize) -> Vec<Vec<u32>> {
 fn deal(by_size: &[(u32, u32)], ways: usize) -> Vec<Vec<u32>> {
     let mut shares: Vec<(u64, Vec<u32>)> = vec![(0, Vec::new()); ways.max(1)];
     for &(ordinal, docs) in by_size {
-        let share = shares.iter_mut().min_by_key(|(total, _)| *total).expect("at least one share");
+        let share = shares
+            .iter_mut()
+            .min_by_key(|(total, _)| *total)
+            .expect("at least one share");
         share.0 += u64::from(docs);
         share.1.push(ordinal);
     }
@@ -153,7 +186,9 @@ fn deal(by_size: &[(u32, u32)], ways: usize) -> Vec<Vec<u32>> {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -186,11 +221,24 @@ mod tests {
         (index, field)
     }
 
-    fn hits(pool: &SegmentPool, index: &Index, field: tantivy::schema::Field) -> (Vec<DocAddress>, usize) {
+    fn hits(
+        pool: &SegmentPool,
+        index: &Index,
+        field: tantivy::schema::Field,
+    ) -> (Vec<DocAddress>, usize) {
         let searcher = index.reader().unwrap().searcher();
         assert_eq!(searcher.segment_readers().len(), 3);
-        let query = TermQuery::new(Term::from_field_text(field, "even"), IndexRecordOption::Basic);
-        let (top, count) = pool.search(&searcher, &query, (TopDocs::with_limit(100).order_by_score(), Count)).unwrap();
+        let query = TermQuery::new(
+            Term::from_field_text(field, "even"),
+            IndexRecordOption::Basic,
+        );
+        let (top, count) = pool
+            .search(
+                &searcher,
+                &query,
+                (TopDocs::with_limit(100).order_by_score(), Count),
+            )
+            .unwrap();
         let mut addresses: Vec<DocAddress> = top.into_iter().map(|(_, address)| address).collect();
         addresses.sort();
         (addresses, count)
@@ -200,9 +248,16 @@ mod tests {
     fn pool_search_finds_what_a_plain_search_finds() {
         let (index, field) = three_segments();
         let searcher = index.reader().unwrap().searcher();
-        let query = TermQuery::new(Term::from_field_text(field, "even"), IndexRecordOption::Basic);
-        let mut expected: Vec<DocAddress> =
-            searcher.search(&query, &TopDocs::with_limit(100).order_by_score()).unwrap().into_iter().map(|(_, a)| a).collect();
+        let query = TermQuery::new(
+            Term::from_field_text(field, "even"),
+            IndexRecordOption::Basic,
+        );
+        let mut expected: Vec<DocAddress> = searcher
+            .search(&query, &TopDocs::with_limit(100).order_by_score())
+            .unwrap()
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
         expected.sort();
         assert_eq!(expected.len(), 38);
         let pool = SegmentPool::new(1).unwrap();
@@ -219,7 +274,11 @@ mod tests {
         // Two big segments and three small ones from recent writes.
         let shares = deal(&[(1, 60_000), (0, 55_000), (3, 20), (2, 5), (4, 1)], 2);
         assert_eq!(shares, [vec![1], vec![0, 3, 2, 4]]);
-        assert_eq!(deal(&[(0, 10)], 2), [vec![0], vec![]], "one segment: the caller's share only");
+        assert_eq!(
+            deal(&[(0, 10)], 2),
+            [vec![0], vec![]],
+            "one segment: the caller's share only"
+        );
         assert_eq!(deal(&[], 2), [Vec::<u32>::new(), vec![]]);
     }
 }

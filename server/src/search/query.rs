@@ -15,11 +15,12 @@ use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 use tantivy_fst::Automaton;
 
 use super::SearchError;
+use super::analysis::{
+    drops_e_after, english_term, fold, folded_letter, is_stop_word, phrase_pairs, query_parts,
+    query_term, words,
+};
 use super::facets::{FacetCounts, FacetFilters, FacetTable, ValueFilter};
 use super::parallel::SegmentPool;
-use super::analysis::{
-    drops_e_after, english_term, fold, folded_letter, is_stop_word, phrase_pairs, query_parts, query_term, words,
-};
 use super::schema::Fields;
 
 /// Most words of a query that are used.
@@ -70,7 +71,11 @@ pub fn parse_text(text: &str) -> ParsedText {
             let excluded = token.starts_with('-') && token.len() > 1;
             for (a, b) in words(token) {
                 let word = token[a..b].to_owned();
-                if excluded { parsed.excluded.push(word) } else { parsed.words.push(word) }
+                if excluded {
+                    parsed.excluded.push(word)
+                } else {
+                    parsed.words.push(word)
+                }
             }
         }
     }
@@ -95,7 +100,13 @@ fn boosted(query: impl Query + 'static, boost: f32) -> Box<dyn Query> {
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    boosted(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs), boost)
+    boosted(
+        TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ),
+        boost,
+    )
 }
 
 /// How far a query reaches beyond exact (stemmed, folded, compound-split) matches.
@@ -120,14 +131,22 @@ fn word_query(f: &Fields, word: &str, reach: Reach) -> Option<Box<dyn Query>> {
         (Occur::Should, term_query(f.tags, &term, BOOST_TAGS)),
         (Occur::Should, term_query(f.long, &term, BOOST_LONG)),
         (Occur::Should, term_query(f.org_name, &term, BOOST_ORG)),
-        (Occur::Should, term_query(f.english, &english_term(word), BOOST_ENGLISH)),
+        (
+            Occur::Should,
+            term_query(f.english, &english_term(word), BOOST_ENGLISH),
+        ),
     ];
     let folded = fold(&word.to_lowercase());
-    let edits = if reach == Reach::Tolerant { allowed_edits(folded_len) } else { 0 };
+    let edits = if reach == Reach::Tolerant {
+        allowed_edits(folded_len)
+    } else {
+        0
+    };
     if edits > 0 {
         // Typos are measured on the folded, unstemmed word: stemming a misspelt word can
         // move it further from the right one.
-        let in_name = FuzzyTermQuery::new(Term::from_field_text(f.name_words, &folded), edits, true);
+        let in_name =
+            FuzzyTermQuery::new(Term::from_field_text(f.name_words, &folded), edits, true);
         clauses.push((Occur::Should, boosted(in_name, BOOST_FUZZY_NAME)));
         let anywhere = FuzzyTermQuery::new(Term::from_field_text(f.folded, &folded), edits, true);
         clauses.push((Occur::Should, boosted(anywhere, BOOST_FUZZY)));
@@ -142,9 +161,17 @@ fn word_query(f: &Fields, word: &str, reach: Reach) -> Option<Box<dyn Query>> {
         // A compound the catalogue writes differently: entries with all its parts.
         let all_parts: Vec<Box<dyn Query>> = parts
             .iter()
-            .map(|part| Box::new(TermQuery::new(Term::from_field_text(f.all, part), IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+            .map(|part| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.all, part),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>
+            })
             .collect();
-        clauses.push((Occur::Should, boosted(BooleanQuery::intersection(all_parts), BOOST_PARTS)));
+        clauses.push((
+            Occur::Should,
+            boosted(BooleanQuery::intersection(all_parts), BOOST_PARTS),
+        ));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }
@@ -155,7 +182,9 @@ fn phrase_query(field: Field, phrase: &[String], boost: f32) -> Option<Box<dyn Q
     let terms: Vec<(usize, Term)> = phrase
         .iter()
         .enumerate()
-        .filter_map(|(offset, word)| Some((offset, Term::from_field_text(field, &query_term(word)?))))
+        .filter_map(|(offset, word)| {
+            Some((offset, Term::from_field_text(field, &query_term(word)?)))
+        })
         .collect();
     (terms.len() >= 2).then(|| boosted(PhraseQuery::new_with_offset(terms), boost))
 }
@@ -168,7 +197,10 @@ fn pairs_query(f: &Fields, phrase: &[String]) -> Option<Box<dyn Query>> {
         [] => None,
         [pair] => Some(term_query(f.pairs, pair, BOOST_PHRASE)),
         _ => {
-            let terms = pairs.iter().map(|pair| Term::from_field_text(f.pairs, pair)).collect();
+            let terms = pairs
+                .iter()
+                .map(|pair| Term::from_field_text(f.pairs, pair))
+                .collect();
             Some(boosted(PhraseQuery::new(terms), BOOST_PHRASE))
         }
     }
@@ -176,8 +208,17 @@ fn pairs_query(f: &Fields, phrase: &[String]) -> Option<Box<dyn Query>> {
 
 /// The text part of the query; `None` when the text has no usable words (then every entry
 /// matches). Every word must match, or with `relaxed` at least half of them.
-fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> Option<Box<dyn Query>> {
-    let word_queries: Vec<Box<dyn Query>> = parsed.words.iter().filter_map(|w| word_query(f, w, reach)).collect();
+fn text_query(
+    f: &Fields,
+    parsed: &ParsedText,
+    reach: Reach,
+    relaxed: bool,
+) -> Option<Box<dyn Query>> {
+    let word_queries: Vec<Box<dyn Query>> = parsed
+        .words
+        .iter()
+        .filter_map(|w| word_query(f, w, reach))
+        .collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for phrase in &parsed.phrases {
         match pairs_query(f, phrase) {
@@ -190,12 +231,23 @@ fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> O
                 }
             }
             // Fewer than two words: search the words.
-            None => clauses.extend(phrase.iter().filter_map(|w| word_query(f, w, reach)).map(|q| (Occur::Must, q))),
+            None => clauses.extend(
+                phrase
+                    .iter()
+                    .filter_map(|w| word_query(f, w, reach))
+                    .map(|q| (Occur::Must, q)),
+            ),
         }
     }
     let n = word_queries.len();
     if relaxed && n > 0 {
-        clauses.push((Occur::Must, Box::new(BooleanQuery::union_with_minimum_required_clauses(word_queries, n.div_ceil(2)))));
+        clauses.push((
+            Occur::Must,
+            Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                word_queries,
+                n.div_ceil(2),
+            )),
+        ));
     } else {
         clauses.extend(word_queries.into_iter().map(|q| (Occur::Must, q)));
     }
@@ -208,7 +260,13 @@ fn text_query(f: &Fields, parsed: &ParsedText, reach: Reach, relaxed: bool) -> O
     }
     for word in &parsed.excluded {
         if let Some(term) = query_term(word) {
-            clauses.push((Occur::MustNot, Box::new(TermQuery::new(Term::from_field_text(f.all, &term), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.all, &term),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
     }
     Some(Box::new(BooleanQuery::new(clauses)))
@@ -267,7 +325,8 @@ impl FacetName {
 pub const ORG_FACET_SEPARATOR: char = '\u{1f}';
 
 fn text_or_all(text: &Option<Box<dyn Query>>) -> Box<dyn Query> {
-    text.as_ref().map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone())
+    text.as_ref()
+        .map_or_else(|| Box::new(AllQuery) as Box<dyn Query>, |q| q.box_clone())
 }
 
 /// A facet filter as the collector checks it against the stored `facet:value` values.
@@ -280,7 +339,11 @@ fn value_filter(facet: FacetName, values: &[String]) -> ValueFilter {
             false => format!("{}:{value}", facet.name()),
         })
         .collect();
-    ValueFilter { facet: format!("{}:", facet.name()), accepted, by_prefix }
+    ValueFilter {
+        facet: format!("{}:", facet.name()),
+        accepted,
+        by_prefix,
+    }
 }
 
 /// One page of hits with scores (0 for non-relevance orders), total and facet counts.
@@ -302,7 +365,11 @@ where
     C: Collector<Fruit = Vec<(K, DocAddress)>> + 'static,
 {
     let ((hits, total), facets) = pool.search(searcher, query, filters.collector((top, Count)))?;
-    Ok(Collected { top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(), total, facets })
+    Ok(Collected {
+        top: hits.iter().map(|(k, a)| (score_of(k), *a)).collect(),
+        total,
+        facets,
+    })
 }
 
 fn collect(
@@ -316,13 +383,30 @@ fn collect(
 ) -> tantivy::Result<Collected> {
     let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
     match sort {
-        SearchSort::Relevance => collect_with(pool, searcher, query, top.order_by_score(), |s: &f32| *s, filters),
-        SearchSort::Newest => {
-            collect_with(pool, searcher, query, top.order_by_fast_field::<i64>("created", Order::Desc), |_| 0.0, filters)
-        }
-        SearchSort::Reused => {
-            collect_with(pool, searcher, query, top.order_by_fast_field::<u64>("reuse", Order::Desc), |_| 0.0, filters)
-        }
+        SearchSort::Relevance => collect_with(
+            pool,
+            searcher,
+            query,
+            top.order_by_score(),
+            |s: &f32| *s,
+            filters,
+        ),
+        SearchSort::Newest => collect_with(
+            pool,
+            searcher,
+            query,
+            top.order_by_fast_field::<i64>("created", Order::Desc),
+            |_| 0.0,
+            filters,
+        ),
+        SearchSort::Reused => collect_with(
+            pool,
+            searcher,
+            query,
+            top.order_by_fast_field::<u64>("reuse", Order::Desc),
+            |_| 0.0,
+            filters,
+        ),
     }
 }
 
@@ -349,7 +433,11 @@ pub fn run(
 
     // Exact terms first; typos and prefixes only when that finds (almost) nothing; then,
     // if still nothing, entries matching most of the words.
-    let attempts = [(Reach::Exact, false), (Reach::Tolerant, false), (Reach::Tolerant, true)];
+    let attempts = [
+        (Reach::Exact, false),
+        (Reach::Tolerant, false),
+        (Reach::Tolerant, true),
+    ];
     let mut collected = None;
     for (i, (reach, relaxed)) in attempts.into_iter().enumerate() {
         if relaxed && parsed.words.len() < 2 {
@@ -359,13 +447,22 @@ pub fn run(
         // Filters are checked while collecting (see `FilteredSearch`): reading the hits of
         // the text is needed for the facet counts anyway, and the text is nearly always far
         // more selective than filters such as "solutions" or "Bayern".
-        let found =
-            collect(pool, searcher, &*text_or_all(&candidate), q.sort, per_page as usize, offset, &filters)?;
+        let found = collect(
+            pool,
+            searcher,
+            &*text_or_all(&candidate),
+            q.sort,
+            per_page as usize,
+            offset,
+            &filters,
+        )?;
         let enough = match i {
             0 => found.total >= TOLERANT_BELOW || candidate.is_none(),
             _ => found.total > 0,
         };
-        let keep = collected.as_ref().is_none_or(|c: &Collected| found.total >= c.total);
+        let keep = collected
+            .as_ref()
+            .is_none_or(|c: &Collected| found.total >= c.total);
         if keep {
             collected = Some(found);
         }
@@ -412,7 +509,9 @@ fn facets_of(counts: &FacetCounts, q: &SearchQuery) -> SearchFacets {
                 // The common case, and the organisation facet can have thousands of values.
                 return false;
             }
-            let value = stored.split_once(ORG_FACET_SEPARATOR).map_or(stored, |(slug, _)| slug);
+            let value = stored
+                .split_once(ORG_FACET_SEPARATOR)
+                .map_or(stored, |(slug, _)| slug);
             selected.iter().any(|s| s == value)
         };
         // Most frequent first, then alphabetical; only the first few become values (there
@@ -420,7 +519,11 @@ fn facets_of(counts: &FacetCounts, q: &SearchQuery) -> SearchFacets {
         type Counted<'c> = (&'c str, u64, usize);
         let order = |a: &Counted<'_>, b: &Counted<'_>| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2));
         let mut counted: Vec<Counted<'_>> = counts.facet(&prefix).collect();
-        let mut chosen: Vec<Counted<'_>> = counted.iter().filter(|(stored, _, _)| is_selected(stored)).copied().collect();
+        let mut chosen: Vec<Counted<'_>> = counted
+            .iter()
+            .filter(|(stored, _, _)| is_selected(stored))
+            .copied()
+            .collect();
         if counted.len() > FACET_VALUES {
             counted.select_nth_unstable_by(FACET_VALUES - 1, order);
             counted.truncate(FACET_VALUES);
@@ -436,13 +539,23 @@ fn facets_of(counts: &FacetCounts, q: &SearchQuery) -> SearchFacets {
             .map(|(stored, count, _)| {
                 let (value, name) = parts_of(stored);
                 let selected = selected.contains(&value);
-                FacetValue { value, name, count, selected }
+                FacetValue {
+                    value,
+                    name,
+                    count,
+                    selected,
+                }
             })
             .collect();
         // A selected value without hits still shows, so it can be unchecked.
         for value in selected {
             if !shown.iter().any(|v| v.value == value) {
-                shown.push(FacetValue { value, name: None, count: 0, selected: true });
+                shown.push(FacetValue {
+                    value,
+                    name: None,
+                    count: 0,
+                    selected: true,
+                });
             }
         }
         let target = match facet {
@@ -476,11 +589,20 @@ impl SnippetMaker {
             return Ok(SnippetMaker { generator: None });
         }
         let analyzer = index.tokenizer_for_field(f.long)?;
-        Ok(SnippetMaker { generator: Some(SnippetGenerator::new(terms, analyzer, f.long, SNIPPET_CHARS)) })
+        Ok(SnippetMaker {
+            generator: Some(SnippetGenerator::new(
+                terms,
+                analyzer,
+                f.long,
+                SNIPPET_CHARS,
+            )),
+        })
     }
 
     fn snippet(&self, text: &str) -> Snippet {
-        let Some(generator) = &self.generator else { return Snippet::default() };
+        let Some(generator) = &self.generator else {
+            return Snippet::default();
+        };
         let full_len = text.len();
         let snippet = generator.snippet(text);
         if snippet.highlighted().is_empty() {
@@ -489,8 +611,11 @@ impl SnippetMaker {
         let fragment = snippet.fragment();
         let char_at = |byte: usize| fragment[..byte].chars().count() as u32;
         let mut text = fragment.to_owned();
-        let mut highlights: Vec<[u32; 2]> =
-            snippet.highlighted().iter().map(|range| [char_at(range.start), char_at(range.end)]).collect();
+        let mut highlights: Vec<[u32; 2]> = snippet
+            .highlighted()
+            .iter()
+            .map(|range| [char_at(range.start), char_at(range.end)])
+            .collect();
         // Mark that the passage is cut out of a longer text.
         let range = snippet.fragment_range();
         if range.start > 0 {
@@ -508,19 +633,33 @@ impl SnippetMaker {
 }
 
 fn stored_str(doc: &TantivyDocument, field: Field) -> String {
-    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
-fn hit(searcher: &Searcher, f: &Fields, snippets: &SnippetMaker, score: f32, address: DocAddress) -> Result<SearchHit, SearchError> {
+fn hit(
+    searcher: &Searcher,
+    f: &Fields,
+    snippets: &SnippetMaker,
+    score: f32,
+    address: DocAddress,
+) -> Result<SearchHit, SearchError> {
     let doc: TantivyDocument = searcher.doc(address)?;
-    let kind = SearchKind::parse(&stored_str(&doc, f.kind)).ok_or_else(|| SearchError::Internal("document without kind".into()))?;
+    let kind = SearchKind::parse(&stored_str(&doc, f.kind))
+        .ok_or_else(|| SearchError::Internal("document without kind".into()))?;
     let org: Option<OrgRef> = serde_json::from_str(&stored_str(&doc, f.org_display)).ok();
     Ok(SearchHit {
         kind,
         slug: stored_str(&doc, f.slug),
         name: stored_str(&doc, f.name),
         short_description: stored_str(&doc, f.short),
-        organisation: if kind == SearchKind::Organisation { None } else { org },
+        organisation: if kind == SearchKind::Organisation {
+            None
+        } else {
+            org
+        },
         snippet: snippets.snippet(&stored_str(&doc, f.long)),
         reuse_count: doc.get_first(f.reuse).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
         score,
@@ -568,7 +707,13 @@ fn io_error(err: std::io::Error) -> SearchError {
 /// Whether some segment has `word` in `field`.
 fn is_indexed(searcher: &Searcher, field: Field, word: &str) -> Result<bool, SearchError> {
     for segment in searcher.segment_readers() {
-        if segment.inverted_index(field)?.terms().get(word.as_bytes()).map_err(io_error)?.is_some() {
+        if segment
+            .inverted_index(field)?
+            .terms()
+            .get(word.as_bytes())
+            .map_err(io_error)?
+            .is_some()
+        {
             return Ok(true);
         }
     }
@@ -584,31 +729,44 @@ fn closest(searcher: &Searcher, field: Field, word: &str) -> Result<Option<Strin
     let folded = fold(word);
     let target: Vec<char> = folded.chars().collect();
     let max: u8 = if target.len() < 5 { 1 } else { 2 };
-    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, &folded), max, false).automaton()?;
+    let automaton =
+        FuzzyTermQuery::new(Term::from_field_text(field, &folded), max, false).automaton()?;
     let automaton = Folding(automaton);
     let mut candidates: HashMap<String, u64> = HashMap::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().search(&automaton).into_stream().map_err(io_error)?;
+        let mut stream = inverted
+            .terms()
+            .search(&automaton)
+            .into_stream()
+            .map_err(io_error)?;
         while stream.advance() {
             if let Ok(candidate) = std::str::from_utf8(stream.key()) {
-                *candidates.entry(candidate.to_owned()).or_default() += u64::from(stream.value().doc_freq);
+                *candidates.entry(candidate.to_owned()).or_default() +=
+                    u64::from(stream.value().doc_freq);
             }
         }
     }
     let mut best: Option<(usize, u64, &str)> = None;
     for (candidate, freq) in &candidates {
         let folded: Vec<char> = fold(candidate).chars().collect();
-        let Some(distance) = bounded_levenshtein(&target, &folded, usize::from(max)) else { continue };
+        let Some(distance) = bounded_levenshtein(&target, &folded, usize::from(max)) else {
+            continue;
+        };
         let better = match best {
             None => true,
-            Some((d, f, c)) => distance < d || (distance == d && (*freq > f || (*freq == f && candidate.as_str() < c))),
+            Some((d, f, c)) => {
+                distance < d
+                    || (distance == d && (*freq > f || (*freq == f && candidate.as_str() < c)))
+            }
         };
         if better {
             best = Some((distance, *freq, candidate));
         }
     }
-    Ok(best.filter(|(d, _, _)| *d > 0).map(|(_, _, c)| c.to_owned()))
+    Ok(best
+        .filter(|(d, _, _)| *d > 0)
+        .map(|(_, _, c)| c.to_owned()))
 }
 
 /// A Levenshtein automaton over lower-case UTF-8 that reads the dictionary's words the way
@@ -624,7 +782,11 @@ impl<A: Automaton<State = u32>> Folding<A> {
     /// Feeds one folded letter.
     fn letter(&self, (inner, _, previous, before): FoldingState, letter: u8) -> FoldingState {
         let dropped = letter == b'e' && drops_e_after(previous, before);
-        let inner = if dropped { inner } else { self.0.accept(&inner, letter) };
+        let inner = if dropped {
+            inner
+        } else {
+            self.0.accept(&inner, letter)
+        };
         (inner, 0, letter, previous)
     }
 }
@@ -649,12 +811,18 @@ impl<A: Automaton<State = u32>> Automaton for Folding<A> {
         const LEAD: u8 = 0xC3;
         let (inner, held, previous, before) = *state;
         if held == 0 {
-            return if byte == LEAD { (inner, LEAD, previous, before) } else { self.letter(*state, byte) };
+            return if byte == LEAD {
+                (inner, LEAD, previous, before)
+            } else {
+                self.letter(*state, byte)
+            };
         }
         let unheld = (inner, 0, previous, before);
         let c = char::from_u32((u32::from(LEAD & 0x1F) << 6) | u32::from(byte & 0x3F));
         match c.and_then(folded_letter) {
-            Some(plain) => plain.bytes().fold(unheld, |state, letter| self.letter(state, letter)),
+            Some(plain) => plain
+                .bytes()
+                .fold(unheld, |state, letter| self.letter(state, letter)),
             None => {
                 // Another letter: both bytes as they are.
                 let inner = self.0.accept(&self.0.accept(&inner, LEAD), byte);
@@ -673,7 +841,9 @@ pub fn bounded_levenshtein(a: &[char], b: &[char], max: usize) -> Option<usize> 
         let mut row_min = current[0];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
             row_min = row_min.min(current[j + 1]);
         }
         if row_min > max {
@@ -692,12 +862,30 @@ mod tests {
     fn query_syntax_never_fails() {
         let parsed = parse_text(r#"Abfall "digitale Akte" -Papier"#);
         assert_eq!(parsed.words, ["Abfall"]);
-        assert_eq!(parsed.phrases, [vec!["digitale".to_owned(), "Akte".to_owned()]]);
+        assert_eq!(
+            parsed.phrases,
+            [vec!["digitale".to_owned(), "Akte".to_owned()]]
+        );
         assert_eq!(parsed.excluded, ["Papier"]);
-        for odd in ["\"", "\"\"\"", "-", "- -", "((", "a AND OR", "title:foo", "*", "~2", "\"offen"] {
+        for odd in [
+            "\"",
+            "\"\"\"",
+            "-",
+            "- -",
+            "((",
+            "a AND OR",
+            "title:foo",
+            "*",
+            "~2",
+            "\"offen",
+        ] {
             let _ = parse_text(odd);
         }
-        assert_eq!(parse_text("\"offene Daten").phrases.len(), 1, "an unclosed quote runs to the end");
+        assert_eq!(
+            parse_text("\"offene Daten").phrases.len(),
+            1,
+            "an unclosed quote runs to the end"
+        );
         assert_eq!(parse_text("title:foo").words, ["title", "foo"]);
     }
 
@@ -712,8 +900,14 @@ mod tests {
     /// Whether the folding automaton for `target` within `edits` accepts `word`.
     fn folding_accepts(target: &str, edits: u8, word: &str) -> bool {
         let field = crate::search::schema::build().1.words;
-        let automaton = Folding(FuzzyTermQuery::new(Term::from_field_text(field, target), edits, false).automaton().unwrap());
-        let state = word.bytes().fold(automaton.start(), |state, byte| automaton.accept(&state, byte));
+        let automaton = Folding(
+            FuzzyTermQuery::new(Term::from_field_text(field, target), edits, false)
+                .automaton()
+                .unwrap(),
+        );
+        let state = word.bytes().fold(automaton.start(), |state, byte| {
+            automaton.accept(&state, byte)
+        });
         automaton.is_match(&state)
     }
 
@@ -722,10 +916,19 @@ mod tests {
         assert!(folding_accepts("sperrmull", 0, "sperrmüll"));
         assert!(folding_accepts("strasse", 0, "straße"));
         assert!(folding_accepts("cafe", 0, "café"));
-        assert!(folding_accepts("sprrmul", 2, "sperrmüll"), "two edits from the folded word");
+        assert!(
+            folding_accepts("sprrmul", 2, "sperrmüll"),
+            "two edits from the folded word"
+        );
         assert!(!folding_accepts("sprrmul", 1, "sperrmüll"));
-        assert!(!folding_accepts("sperrmull", 0, "sperrmüllabfuhr"), "whole words only");
-        assert!(folding_accepts("æther", 0, "æther"), "other letters of the same range pass unchanged");
+        assert!(
+            !folding_accepts("sperrmull", 0, "sperrmüllabfuhr"),
+            "whole words only"
+        );
+        assert!(
+            folding_accepts("æther", 0, "æther"),
+            "other letters of the same range pass unchanged"
+        );
         assert!(!folding_accepts("aether", 0, "æther"));
         // Words the catalogue spells with ae/oe/ue are read folded too …
         assert!(folding_accepts("burgerburo", 0, "buergerbuero"));
@@ -736,16 +939,40 @@ mod tests {
         assert!(folding_accepts("bauer", 0, "bauer"));
         assert!(!folding_accepts("stur", 0, "steuer"));
         // The automaton agrees with `fold` on every word of this list.
-        for word in ["mäuse", "poesie", "aeue", "ueue", "aee", "queue", "neue", "fußgänger", "bœuf", "qualität"] {
-            assert!(folding_accepts(&fold(word), 0, word), "{word} → {}", fold(word));
+        for word in [
+            "mäuse",
+            "poesie",
+            "aeue",
+            "ueue",
+            "aee",
+            "queue",
+            "neue",
+            "fußgänger",
+            "bœuf",
+            "qualität",
+        ] {
+            assert!(
+                folding_accepts(&fold(word), 0, word),
+                "{word} → {}",
+                fold(word)
+            );
         }
     }
 
     #[test]
     fn levenshtein_is_bounded() {
         let chars = |s: &str| s.chars().collect::<Vec<_>>();
-        assert_eq!(bounded_levenshtein(&chars("friedhof"), &chars("fridhof"), 2), Some(1));
-        assert_eq!(bounded_levenshtein(&chars("abfall"), &chars("abfall"), 2), Some(0));
-        assert_eq!(bounded_levenshtein(&chars("abfall"), &chars("xyzxyz"), 2), None);
+        assert_eq!(
+            bounded_levenshtein(&chars("friedhof"), &chars("fridhof"), 2),
+            Some(1)
+        );
+        assert_eq!(
+            bounded_levenshtein(&chars("abfall"), &chars("abfall"), 2),
+            Some(0)
+        );
+        assert_eq!(
+            bounded_levenshtein(&chars("abfall"), &chars("xyzxyz"), 2),
+            None
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The fields of the search index and how each is analysed.
 
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
 };
 
 use super::analysis::{ENGLISH, FOLDED, GERMAN, PAIRS, WORDS};
@@ -57,9 +58,16 @@ fn text(tokenizer: &str, stored: bool, positions: Positions) -> TextOptions {
         Positions::Kept => IndexRecordOption::WithFreqsAndPositions,
         Positions::Dropped => IndexRecordOption::WithFreqs,
     };
-    let options =
-        TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record));
-    if stored { options.set_stored() } else { options }
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    );
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
 }
 
 /// The schema and its field handles.

@@ -7,13 +7,19 @@ use sqlx::PgPool;
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn the_demo_catalogue_loads_once_with_everything_the_issue_asks_for(pool: PgPool) {
-    let summary = demo::load_if_fresh(&pool).await.unwrap().expect("loads into an empty database");
+    let summary = demo::load_if_fresh(&pool)
+        .await
+        .unwrap()
+        .expect("loads into an empty database");
     assert!(summary.organisations >= 30);
     assert!(summary.solutions >= 60);
     assert!(summary.data_models >= 20);
     assert!(summary.adoptions >= 1);
     assert!(demo::is_loaded(&pool).await.unwrap());
-    assert!(demo::load_if_fresh(&pool).await.unwrap().is_none(), "never loaded twice");
+    assert!(
+        demo::load_if_fresh(&pool).await.unwrap().is_none(),
+        "never loaded twice"
+    );
 
     let stats = PgCatalogue::new(pool.clone()).stats().await.unwrap();
     assert_eq!(stats.solutions as usize, summary.solutions);
@@ -37,7 +43,10 @@ async fn the_demo_catalogue_loads_once_with_everything_the_issue_asks_for(pool: 
 
     // Every demo data model shows a property table.
     let catalogue = PgCatalogue::new(pool.clone());
-    let slugs: Vec<String> = sqlx::query_scalar("select slug from data_models").fetch_all(&pool).await.unwrap();
+    let slugs: Vec<String> = sqlx::query_scalar("select slug from data_models")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     for slug in slugs {
         let model = catalogue.data_model(&slug).await.unwrap().unwrap();
         assert!(model.properties.len() >= 3, "{slug} has a readable schema");

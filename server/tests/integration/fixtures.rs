@@ -102,7 +102,13 @@ pub async fn adopt(pool: &PgPool, organisation_id: Uuid, solution_id: Uuid) {
 }
 
 /// Inserts a small data model.
-pub async fn data_model(pool: &PgPool, organisation_id: Uuid, slug: &str, name: &str, domain: &str) -> Uuid {
+pub async fn data_model(
+    pool: &PgPool,
+    organisation_id: Uuid,
+    slug: &str,
+    name: &str,
+    domain: &str,
+) -> Uuid {
     sqlx::query_scalar(
         r#"
         insert into data_models (slug, organisation_id, name, short_description, description, domain, json_schema,
@@ -126,5 +132,7 @@ pub async fn data_model(pool: &PgPool, organisation_id: Uuid, slug: &str, name: 
 /// directory is left for the OS to clean (tests are short-lived).
 pub async fn search_index(pool: &PgPool) -> allmende_server::search::SearchIndex {
     let dir = tempfile::tempdir().unwrap().keep();
-    allmende_server::search::SearchIndex::open(&dir, pool, &|_, _| {}).await.unwrap()
+    allmende_server::search::SearchIndex::open(&dir, pool, &|_, _| {})
+        .await
+        .unwrap()
 }

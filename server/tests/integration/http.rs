@@ -18,23 +18,35 @@ pub(crate) async fn app(pool: PgPool) -> axum::Router {
     web::router(AppState {
         leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
-        entries: allmende_server::entries::Entries::new(pool.clone()).with_checks(payload_checks.clone()),
+        entries: allmende_server::entries::Entries::new(pool.clone())
+            .with_checks(payload_checks.clone()),
         payload_checks,
         catalogue: allmende_server::catalogue(pool, search),
         site: SiteConfig {
             public_url: "https://allmende.test".into(),
-            operator: Operator { name: Some("Stadt Test".into()), ..Default::default() },
+            operator: Operator {
+                name: Some("Stadt Test".into()),
+                ..Default::default()
+            },
             demo: false,
         },
     })
 }
 
-async fn get(app: &axum::Router, path: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+async fn get(
+    app: &axum::Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let mut request = Request::get(path);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -43,7 +55,9 @@ async fn get(app: &axum::Router, path: &str, headers: &[(&str, &str)]) -> (Statu
 
 async fn sample(pool: &PgPool) {
     let ulm = fixtures::org(pool, "stadt-ulm", "Stadt Ulm", Some("BW")).await;
-    solution(ulm, "sperrmuell-online", "Sperrmüll online anmelden").insert(pool).await;
+    solution(ulm, "sperrmuell-online", "Sperrmüll online anmelden")
+        .insert(pool)
+        .await;
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
@@ -51,10 +65,16 @@ async fn the_solution_list_is_rendered_completely_on_the_server(pool: PgPool) {
     sample(&pool).await;
     let (status, _, html) = get(&app(pool).await, "/loesungen?state=BW", &[]).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Sperrmüll online anmelden"), "entry is in the HTML");
+    assert!(
+        html.contains("Sperrmüll online anmelden"),
+        "entry is in the HTML"
+    );
     assert!(html.contains(r#"<html lang="de""#));
     assert!(html.contains("<title>Lösungen – Allmende</title>"), "title");
-    assert!(html.contains(r#"<link href="https://allmende.test/loesungen?state=BW" rel="canonical">"#), "canonical");
+    assert!(
+        html.contains(r#"<link href="https://allmende.test/loesungen?state=BW" rel="canonical">"#),
+        "canonical"
+    );
     assert!(html.contains(r#"<meta name="description""#));
     assert_eq!(html.matches("<h1").count(), 1, "one h1");
     assert!(!html.contains("https://cdn"), "nothing from other origins");
@@ -78,10 +98,18 @@ async fn a_detail_page_shows_the_entry_and_unknown_ones_answer_404(pool: PgPool)
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn english_browsers_get_english_pages(pool: PgPool) {
     sample(&pool).await;
-    let (_, headers, html) = get(&app(pool).await, "/loesungen", &[("accept-language", "en-GB,en;q=0.9,de;q=0.5")]).await;
+    let (_, headers, html) = get(
+        &app(pool).await,
+        "/loesungen",
+        &[("accept-language", "en-GB,en;q=0.9,de;q=0.5")],
+    )
+    .await;
     assert!(html.contains(r#"<html lang="en""#));
     assert!(html.contains("Apply filters"));
-    assert!(headers.get(header::SET_COOKIE).is_none(), "reading sets no cookie");
+    assert!(
+        headers.get(header::SET_COOKIE).is_none(),
+        "reading sets no cookie"
+    );
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
@@ -112,7 +140,10 @@ async fn the_language_switch_sets_a_cookie_and_returns_to_the_page(pool: PgPool)
         .header("sec-fetch-site", "cross-site")
         .body(Body::from("lang=en"))
         .unwrap();
-    assert_eq!(router.oneshot(cross_site).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        router.oneshot(cross_site).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
@@ -157,9 +188,13 @@ async fn the_openapi_document_describes_every_endpoint(pool: PgPool) {
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
     }
-    let params = doc["paths"]["/solutions"]["get"]["parameters"].as_array().unwrap();
+    let params = doc["paths"]["/solutions"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
     let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
-    for name in ["category", "licence", "status", "org", "state", "sort", "page", "per_page"] {
+    for name in [
+        "category", "licence", "status", "org", "state", "sort", "page", "per_page",
+    ] {
         assert!(names.contains(&name), "parameter {name} documented");
     }
 }
@@ -196,7 +231,10 @@ async fn the_search_api_answers_with_hits_facets_and_clear_errors(pool: PgPool) 
         let (status, _, body) = get(&router, &format!("/api/v1/search?q=a&{query}"), &[]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
         let error: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert!(error["error"].as_str().unwrap().contains(parameter), "{query}: {body}");
+        assert!(
+            error["error"].as_str().unwrap().contains(parameter),
+            "{query}: {body}"
+        );
     }
     let long = "x".repeat(201);
     let (status, _, _) = get(&router, &format!("/api/v1/search?q={long}"), &[]).await;
@@ -219,9 +257,15 @@ async fn the_search_page_shows_hits_facets_and_a_helpful_empty_state(pool: PgPoo
     let (status, _, html) = get(&router, "/suche?q=sperrmull&licence=EUPL-1.2", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sperrmüll online anmelden"));
-    assert!(html.contains(r#"name="licence" value="EUPL-1.2" checked"#), "selected facet is checked");
+    assert!(
+        html.contains(r#"name="licence" value="EUPL-1.2" checked"#),
+        "selected facet is checked"
+    );
     assert!(html.contains("Baden-Württemberg (1)"), "facet with count");
-    assert!(html.contains(r#"role="combobox""#), "header search box is a combobox");
+    assert!(
+        html.contains(r#"role="combobox""#),
+        "header search box is a combobox"
+    );
     let (status, _, html) = get(&router, "/suche?q=Sperrmul", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sperrmüll online anmelden"), "typo tolerated");

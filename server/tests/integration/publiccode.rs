@@ -22,7 +22,9 @@ use crate::http::app;
 /// next to the repository.
 fn conformance_dir() -> PathBuf {
     let candidates = [
-        std::env::var("ALLMENDE_CONFORMANCE_DIR").ok().map(PathBuf::from),
+        std::env::var("ALLMENDE_CONFORMANCE_DIR")
+            .ok()
+            .map(PathBuf::from),
         Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance")),
         Some(PathBuf::from("/work/shared/conformance")),
     ];
@@ -39,7 +41,12 @@ fn describe(report: &Report) -> String {
         .errors
         .iter()
         .map(|e| format!("E {} ({}:{}) {}", e.key, e.line, e.column, e.message))
-        .chain(report.warnings.iter().map(|w| format!("W {} ({}:{}) {}", w.key, w.line, w.column, w.message)))
+        .chain(
+            report
+                .warnings
+                .iter()
+                .map(|w| format!("W {} ({}:{}) {}", w.key, w.line, w.column, w.message)),
+        )
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -47,7 +54,8 @@ fn describe(report: &Report) -> String {
 #[test]
 fn every_case_of_the_reference_validator_gets_the_same_verdict_and_keys() {
     let dir = conformance_dir();
-    let expected: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
     let cases = expected.as_object().unwrap();
     assert!(cases.len() >= 90, "all groups are listed ({})", cases.len());
     let mut failures = Vec::new();
@@ -57,13 +65,19 @@ fn every_case_of_the_reference_validator_gets_the_same_verdict_and_keys() {
         let report = publiccode::validate(&bytes);
         let valid = verdict["valid"].as_bool().unwrap();
         if report.valid() != valid {
-            failures.push(format!("{name}: expected valid={valid}, got:\n{}", describe(&report)));
+            failures.push(format!(
+                "{name}: expected valid={valid}, got:\n{}",
+                describe(&report)
+            ));
             continue;
         }
         for key in verdict["keys"].as_array().unwrap() {
             let key = key.as_str().unwrap();
             if !report.errors.iter().any(|e| e.key == key) {
-                failures.push(format!("{name}: no error on key {key:?}; got:\n{}", describe(&report)));
+                failures.push(format!(
+                    "{name}: no error on key {key:?}; got:\n{}",
+                    describe(&report)
+                ));
             }
         }
         if name.starts_with("valid_with_warnings/") {
@@ -73,18 +87,33 @@ fn every_case_of_the_reference_validator_gets_the_same_verdict_and_keys() {
             warned += 1;
         }
         if valid {
-            assert!(report.document.as_ref().is_some_and(|d| !d.name.is_empty()), "{name}: a valid file is read");
+            assert!(
+                report.document.as_ref().is_some_and(|d| !d.name.is_empty()),
+                "{name}: a valid file is read"
+            );
         }
     }
     assert!(warned >= 6, "the warning cases ran");
-    assert!(failures.is_empty(), "{} of {} cases differ:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
 fn errors_carry_lines_and_columns() {
     let dir = conformance_dir();
-    let report = publiccode::validate(&std::fs::read(dir.join("cases/invalid/categories_invalid.yml")).unwrap());
-    let error = report.errors.iter().find(|e| e.key == "categories[0]").unwrap();
+    let report = publiccode::validate(
+        &std::fs::read(dir.join("cases/invalid/categories_invalid.yml")).unwrap(),
+    );
+    let error = report
+        .errors
+        .iter()
+        .find(|e| e.key == "categories[0]")
+        .unwrap();
     assert_eq!((error.line, error.column), (13, 5), "{error:?}");
     assert!(error.message.contains("no_such_category"));
 }
@@ -137,15 +166,27 @@ localisation:
     - en
 "#;
 
-async fn post_yaml(router: &axum::Router, path: &str, body: impl Into<Body>, token: Option<&str>) -> (StatusCode, serde_json::Value) {
+async fn post_yaml(
+    router: &axum::Router,
+    path: &str,
+    body: impl Into<Body>,
+    token: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
     let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/yaml");
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
-    let response = router.clone().oneshot(request.body(body.into()).unwrap()).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(request.body(body.into()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
@@ -156,18 +197,29 @@ async fn the_validation_api_reports_errors_with_positions_and_limits_the_size(po
     assert_eq!(body["valid"], true, "{body}");
     assert_eq!(body["errors"].as_array().unwrap().len(), 0);
 
-    let broken = SPERRMUELL.replace("developmentStatus: stable", "developmentStatus: fertig").replace("EUPL-1.2", "Eigene Lizenz");
+    let broken = SPERRMUELL
+        .replace("developmentStatus: stable", "developmentStatus: fertig")
+        .replace("EUPL-1.2", "Eigene Lizenz");
     let (status, body) = post_yaml(&router, "/api/v1/publiccode/validate", broken, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["valid"], false);
     let errors = body["errors"].as_array().unwrap();
-    let status_error = errors.iter().find(|e| e["key"] == "developmentStatus").expect("developmentStatus error");
+    let status_error = errors
+        .iter()
+        .find(|e| e["key"] == "developmentStatus")
+        .expect("developmentStatus error");
     assert_eq!(status_error["line"], 13);
     assert_eq!(status_error["column"], 1);
     assert!(status_error["message"].as_str().unwrap().contains("stable"));
     assert!(errors.iter().any(|e| e["key"] == "legal.license"));
 
-    let (status, _) = post_yaml(&router, "/api/v1/publiccode/validate", vec![b'#'; 256 * 1024 + 1], None).await;
+    let (status, _) = post_yaml(
+        &router,
+        "/api/v1/publiccode/validate",
+        vec![b'#'; 256 * 1024 + 1],
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -175,7 +227,13 @@ async fn org_with_token(pool: &PgPool, slug: &str, name: &str) -> (uuid::Uuid, S
     let id = fixtures::org(pool, slug, name, Some("BW")).await;
     let accounts = allmende_server::accounts::Accounts::new(pool.clone());
     let (_, token) = accounts
-        .create_token(&Actor::operator(), slug, "Import", allmende_server::accounts::Channel::Cli, &Default::default())
+        .create_token(
+            &Actor::operator(),
+            slug,
+            "Import",
+            allmende_server::accounts::Channel::Cli,
+            &Default::default(),
+        )
         .await
         .unwrap();
     (id, token)
@@ -185,20 +243,37 @@ async fn org_with_token(pool: &PgPool, slug: &str, name: &str) -> (uuid::Uuid, S
 async fn importing_twice_updates_the_same_solution_with_a_new_revision(pool: PgPool) {
     let (ulm, token) = org_with_token(&pool, "stadt-ulm", "Stadt Ulm").await;
     let router = app(pool.clone()).await;
-    let (status, body) = post_yaml(&router, "/api/v1/import/publiccode", SPERRMUELL, Some(&token)).await;
+    let (status, body) = post_yaml(
+        &router,
+        "/api/v1/import/publiccode",
+        SPERRMUELL,
+        Some(&token),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["created"], true);
     let slug = body["slug"].as_str().unwrap().to_owned();
     assert_eq!(slug, "sperrmuell-online");
     let notes = body["notes"].as_array().unwrap();
-    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("custom_platform")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("usedBy")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("custom_platform")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("usedBy")),
+        "{notes:?}"
+    );
 
     let entries = Entries::new(pool.clone());
     let stored = entries.solution_input(&slug).await.unwrap();
     assert_eq!(stored.name, "Sperrmüll online");
     assert_eq!(stored.platforms, ["web"]);
-    assert_eq!(stored.short_description_en, "Book bulky waste collection online");
+    assert_eq!(
+        stored.short_description_en,
+        "Book bulky waste collection online"
+    );
     assert_eq!(stored.contacts[0].email, "petra.schmid@ulm.de");
     assert_eq!(stored.release_date, "2026-03-01");
 
@@ -206,27 +281,56 @@ async fn importing_twice_updates_the_same_solution_with_a_new_revision(pool: PgP
     let changed = SPERRMUELL
         .replace("sperrmuell-online.git", "Sperrmuell-Online/")
         .replace("softwareVersion: \"2.1.0\"", "softwareVersion: \"2.2.0\"");
-    let (status, body) = post_yaml(&router, "/api/v1/import/publiccode", changed, Some(&token)).await;
+    let (status, body) =
+        post_yaml(&router, "/api/v1/import/publiccode", changed, Some(&token)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["created"], false);
     assert_eq!(body["slug"], slug.as_str());
-    let (count,): (i64,) = sqlx::query_as("select count(*) from solutions where organisation_id = $1").bind(ulm).fetch_one(&pool).await.unwrap();
+    let (count,): (i64,) =
+        sqlx::query_as("select count(*) from solutions where organisation_id = $1")
+            .bind(ulm)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(count, 1, "no duplicate");
-    let revisions = entries.revisions(allmende_server::entries::EntryKind::Solution, &slug).await.unwrap();
+    let revisions = entries
+        .revisions(allmende_server::entries::EntryKind::Solution, &slug)
+        .await
+        .unwrap();
     assert_eq!(revisions.len(), 2, "the update is a new revision");
-    assert_eq!(entries.solution_input(&slug).await.unwrap().version, "2.2.0");
+    assert_eq!(
+        entries.solution_input(&slug).await.unwrap().version,
+        "2.2.0"
+    );
 
     // Another organisation cannot take the entry over by importing the same repository.
     let (_, other_token) = org_with_token(&pool, "stadt-bonn", "Stadt Bonn").await;
-    let (status, body) = post_yaml(&router, "/api/v1/import/publiccode", SPERRMUELL, Some(&other_token)).await;
+    let (status, body) = post_yaml(
+        &router,
+        "/api/v1/import/publiccode",
+        SPERRMUELL,
+        Some(&other_token),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body["error"].as_str().unwrap().contains("Stadt Ulm"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("Stadt Ulm"),
+        "{body}"
+    );
 
     // A broken file: 422 with the report, nothing saved.
     let broken = SPERRMUELL.replace("name: Sperrmüll online\n", "");
-    let (status, body) = post_yaml(&router, "/api/v1/import/publiccode", broken, Some(&token)).await;
+    let (status, body) =
+        post_yaml(&router, "/api/v1/import/publiccode", broken, Some(&token)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["errors"].as_array().unwrap().iter().any(|e| e["key"] == "name"), "{body}");
+    assert!(
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["key"] == "name"),
+        "{body}"
+    );
 
     // Without a token: 401.
     let (status, _) = post_yaml(&router, "/api/v1/import/publiccode", SPERRMUELL, None).await;
@@ -246,12 +350,34 @@ async fn every_demo_solution_survives_export_and_import_unchanged(pool: PgPool) 
     assert!(slugs.len() >= 60);
     for (slug, org) in &slugs {
         let before = entries.solution_input(slug).await.unwrap();
-        let yaml = importer.export(slug, Some("https://allmende.test")).await.unwrap().unwrap();
+        let yaml = importer
+            .export(slug, Some("https://allmende.test"))
+            .await
+            .unwrap()
+            .unwrap();
         let report = publiccode::validate(yaml.as_bytes());
-        assert!(report.valid(), "{slug}: the export validates:\n{}\n{yaml}", describe(&report));
-        assert!(report.warnings.is_empty(), "{slug}: no warnings: {}", describe(&report));
-        let outcome = importer.import(&Actor::operator(), org, yaml.as_bytes(), "").await.unwrap();
-        assert_eq!(outcome, Outcome::Updated { slug: slug.clone(), notes: Vec::new() }, "{slug}: same entry, nothing left out");
+        assert!(
+            report.valid(),
+            "{slug}: the export validates:\n{}\n{yaml}",
+            describe(&report)
+        );
+        assert!(
+            report.warnings.is_empty(),
+            "{slug}: no warnings: {}",
+            describe(&report)
+        );
+        let outcome = importer
+            .import(&Actor::operator(), org, yaml.as_bytes(), "")
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome,
+            Outcome::Updated {
+                slug: slug.clone(),
+                notes: Vec::new()
+            },
+            "{slug}: same entry, nothing left out"
+        );
         let after = entries.solution_input(slug).await.unwrap();
         assert_eq!(after, before, "{slug}: import(export(x)) == x");
     }
@@ -263,15 +389,36 @@ async fn export_is_served_as_a_download(pool: PgPool) {
     let router = app(pool).await;
     let response = router
         .clone()
-        .oneshot(Request::get("/api/v1/solutions/sperrmuell-online/publiccode.yml").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/api/v1/solutions/sperrmuell-online/publiccode.yml")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/yaml"));
-    assert!(response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains("publiccode.yml"));
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/yaml")
+    );
+    assert!(
+        response.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("publiccode.yml")
+    );
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert!(publiccode::validate(&body).valid());
-    let missing = router.oneshot(Request::get("/api/v1/solutions/gibt-es-nicht/publiccode.yml").body(Body::empty()).unwrap()).await.unwrap();
+    let missing = router
+        .oneshot(
+            Request::get("/api/v1/solutions/gibt-es-nicht/publiccode.yml")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
@@ -280,7 +427,11 @@ async fn the_cli_imports_a_folder_creates_the_organisation_and_summarises(pool: 
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("ulm")).unwrap();
     std::fs::write(dir.path().join("ulm/publiccode.yml"), SPERRMUELL).unwrap();
-    std::fs::write(dir.path().join("kaputt.yml"), "publiccodeYmlVersion: \"0\"\nname: [\n").unwrap();
+    std::fs::write(
+        dir.path().join("kaputt.yml"),
+        "publiccodeYmlVersion: \"0\"\nname: [\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("notizen.txt"), "keine YAML-Datei").unwrap();
     let summary = allmende_server::publiccode_io::cli::run(
         &pool,
@@ -294,12 +445,31 @@ async fn the_cli_imports_a_folder_creates_the_organisation_and_summarises(pool: 
     )
     .await
     .unwrap();
-    assert_eq!((summary.created.len(), summary.updated.len(), summary.rejected.len()), (1, 0, 1), "{summary:?}");
+    assert_eq!(
+        (
+            summary.created.len(),
+            summary.updated.len(),
+            summary.rejected.len()
+        ),
+        (1, 0, 1),
+        "{summary:?}"
+    );
     assert!(summary.rejected[0].0.ends_with("kaputt.yml"));
-    assert!(summary.rejected[0].1.iter().any(|r| r.contains("YAML")), "{:?}", summary.rejected);
+    assert!(
+        summary.rejected[0].1.iter().any(|r| r.contains("YAML")),
+        "{:?}",
+        summary.rejected
+    );
     let text = summary.to_string();
-    assert!(text.contains("1 angelegt") && text.contains("1 abgelehnt"), "{text}");
-    let (kind,): (String,) = sqlx::query_as("select kind from organisations where slug = 'stadt-ulm'").fetch_one(&pool).await.unwrap();
+    assert!(
+        text.contains("1 angelegt") && text.contains("1 abgelehnt"),
+        "{text}"
+    );
+    let (kind,): (String,) =
+        sqlx::query_as("select kind from organisations where slug = 'stadt-ulm'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(kind, "stadt", "the kind follows the name");
     // Again: the solution is updated, the organisation is reused.
     let again = allmende_server::publiccode_io::cli::run(
@@ -333,11 +503,22 @@ async fn the_cli_imports_a_folder_creates_the_organisation_and_summarises(pool: 
 async fn a_rejected_import_explains_itself(pool: PgPool) {
     fixtures::org(&pool, "stadt-ulm", "Stadt Ulm", Some("BW")).await;
     let importer = Importer::new(pool.clone());
-    let short = SPERRMUELL.replace("Sperrmüll-Termine online buchen, mit Erinnerung per E-Mail", "Kurz");
-    let err = importer.import(&Actor::operator(), "stadt-ulm", short.as_bytes(), "").await.unwrap_err();
-    let ImportError::Rejected(preview) = &err else { panic!("{err:?}") };
+    let short = SPERRMUELL.replace(
+        "Sperrmüll-Termine online buchen, mit Erinnerung per E-Mail",
+        "Kurz",
+    );
+    let err = importer
+        .import(&Actor::operator(), "stadt-ulm", short.as_bytes(), "")
+        .await
+        .unwrap_err();
+    let ImportError::Rejected(preview) = &err else {
+        panic!("{err:?}")
+    };
     assert!(preview.report.valid(), "the file itself is valid");
-    assert!(preview.rule_errors.contains_key("short_description"), "{:?}", preview.rule_errors);
+    assert!(
+        preview.rule_errors.contains_key("short_description"),
+        "{:?}",
+        preview.rule_errors
+    );
     assert!(err.reasons()[0].starts_with("short_description"));
 }
-

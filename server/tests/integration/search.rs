@@ -24,7 +24,10 @@ fn search(index: &SearchIndex, text: &str) -> Vec<String> {
 /// Applies every outbox row (transactions in other test databases can hold rows back for
 /// a moment: the outbox is read only below the oldest running transaction).
 async fn sync(index: &SearchIndex, pool: &PgPool) {
-    index.catch_up_fully(pool, std::time::Duration::from_secs(30)).await.unwrap();
+    index
+        .catch_up_fully(pool, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
 }
 
 async fn demo_index(pool: &PgPool) -> SearchIndex {
@@ -36,11 +39,21 @@ async fn demo_index(pool: &PgPool) -> SearchIndex {
 async fn german_analysis_rules_hold_in_the_index(pool: PgPool) {
     let index = demo_index(&pool).await;
     // Umlauts, their spellings and missing dots meet.
-    for form in ["Bürgerbeteiligung", "Buergerbeteiligung", "Burgerbeteiligung"] {
-        assert!(search(&index, form).contains(&"decidim-kommunal".to_owned()), "{form}");
+    for form in [
+        "Bürgerbeteiligung",
+        "Buergerbeteiligung",
+        "Burgerbeteiligung",
+    ] {
+        assert!(
+            search(&index, form).contains(&"decidim-kommunal".to_owned()),
+            "{form}"
+        );
     }
     // ß and ss.
-    assert_eq!(search(&index, "Straßenbeleuchtung").first(), search(&index, "Strassenbeleuchtung").first());
+    assert_eq!(
+        search(&index, "Straßenbeleuchtung").first(),
+        search(&index, "Strassenbeleuchtung").first()
+    );
     assert!(!search(&index, "Strassenbeleuchtung").is_empty());
     // Stemming: inflected forms find the base form.
     assert!(search(&index, "Friedhöfe").contains(&"friedhofsverwaltung".to_owned()));
@@ -50,13 +63,24 @@ async fn german_analysis_rules_hold_in_the_index(pool: PgPool) {
     // Typos: one edit from five letters, two from nine, none below five.
     assert!(search(&index, "Hundestuer").contains(&"hundesteuer-online".to_owned()));
     assert!(search(&index, "Fridhofsverwaltng").contains(&"friedhofsverwaltung".to_owned()));
-    assert!(search(&index, "Kiat").is_empty() || !search(&index, "Kiat").contains(&"kita-platzvergabe".to_owned()));
+    assert!(
+        search(&index, "Kiat").is_empty()
+            || !search(&index, "Kiat").contains(&"kita-platzvergabe".to_owned())
+    );
     // English descriptions are searchable.
     assert!(!search(&index, "appointment").is_empty());
     // An organisation's name finds the organisation and its entries.
     let ulm = index.search(&q("Stadt Ulm")).unwrap();
-    assert_eq!(ulm.hits[0].kind, SearchKind::Organisation, "{:?}", slugs(&ulm));
-    assert!(ulm.hits.iter().any(|h| h.kind == SearchKind::Solution && h.organisation.as_ref().unwrap().slug == "stadt-ulm"));
+    assert_eq!(
+        ulm.hits[0].kind,
+        SearchKind::Organisation,
+        "{:?}",
+        slugs(&ulm)
+    );
+    assert!(
+        ulm.hits.iter().any(|h| h.kind == SearchKind::Solution
+            && h.organisation.as_ref().unwrap().slug == "stadt-ulm")
+    );
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
@@ -67,7 +91,9 @@ async fn names_outrank_descriptions(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    solution(org, "im-namen", "Winterdienst-Planer").insert(&pool).await;
+    solution(org, "im-namen", "Winterdienst-Planer")
+        .insert(&pool)
+        .await;
     let index = fixtures::search_index(&pool).await;
     assert_eq!(search(&index, "Winterdienst"), ["im-namen", "im-text"]);
 }
@@ -75,40 +101,92 @@ async fn names_outrank_descriptions(pool: PgPool) {
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn query_syntax_never_errors(pool: PgPool) {
     let index = demo_index(&pool).await;
-    for text in ["\"", "((", "title:", "*", "AND OR NOT", "~~", "-", "\"Abfall", "a\"b\"c", "ü", "🙂", "%_\\"] {
-        index.search(&q(text)).unwrap_or_else(|e| panic!("{text}: {e}"));
+    for text in [
+        "\"",
+        "((",
+        "title:",
+        "*",
+        "AND OR NOT",
+        "~~",
+        "-",
+        "\"Abfall",
+        "a\"b\"c",
+        "ü",
+        "🙂",
+        "%_\\",
+    ] {
+        index
+            .search(&q(text))
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
     }
     // A phrase and an exclusion.
     let phrase = search(&index, "\"Digitale Bauakte\"");
     assert_eq!(phrase.first().map(String::as_str), Some("digitale-bauakte"));
     // Stop words inside a phrase hold their place.
     let org = fixtures::org(&pool, "stadt-p", "Stadt P", None).await;
-    solution(org, "uhr", "Bürgertelefon rund um die Uhr").insert(&pool).await;
-    solution(org, "um-uhr", "Uhr rund um Mitternacht").insert(&pool).await;
+    solution(org, "uhr", "Bürgertelefon rund um die Uhr")
+        .insert(&pool)
+        .await;
+    solution(org, "um-uhr", "Uhr rund um Mitternacht")
+        .insert(&pool)
+        .await;
     sync(&index, &pool).await;
     let around_the_clock = search(&index, "\"rund um die Uhr\"");
-    assert!(around_the_clock.contains(&"uhr".to_owned()) && !around_the_clock.contains(&"um-uhr".to_owned()), "{around_the_clock:?}");
+    assert!(
+        around_the_clock.contains(&"uhr".to_owned())
+            && !around_the_clock.contains(&"um-uhr".to_owned()),
+        "{around_the_clock:?}"
+    );
     let with = index.search(&q("Abfall")).unwrap();
     let from_wetterau = |r: &SearchResults| {
-        r.hits.iter().filter(|h| h.slug == "wetteraukreis" || h.organisation.as_ref().is_some_and(|o| o.slug == "wetteraukreis")).count()
+        r.hits
+            .iter()
+            .filter(|h| {
+                h.slug == "wetteraukreis"
+                    || h.organisation
+                        .as_ref()
+                        .is_some_and(|o| o.slug == "wetteraukreis")
+            })
+            .count()
     };
     assert!(from_wetterau(&with) > 0);
     let without = index.search(&q("Abfall -Wetteraukreis")).unwrap();
-    assert!(without.total > 0 && from_wetterau(&without) == 0, "{:?}", slugs(&without));
+    assert!(
+        without.total > 0 && from_wetterau(&without) == 0,
+        "{:?}",
+        slugs(&without)
+    );
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn facets_count_under_filters(pool: PgPool) {
     let by = fixtures::org(&pool, "stadt-by", "Stadt Bayern", Some("BY")).await;
     let nw = fixtures::org(&pool, "stadt-nw", "Stadt Nordrhein", Some("NW")).await;
-    solution(by, "a1", "Abfall Eins").licence("EUPL-1.2").categories(&["data-collection"]).insert(&pool).await;
-    solution(by, "a2", "Abfall Zwei").licence("MIT").categories(&["data-collection", "survey"]).insert(&pool).await;
-    solution(nw, "a3", "Abfall Drei").licence("EUPL-1.2").status("beta").insert(&pool).await;
-    solution(nw, "b1", "Bauakte").licence("EUPL-1.2").insert(&pool).await;
+    solution(by, "a1", "Abfall Eins")
+        .licence("EUPL-1.2")
+        .categories(&["data-collection"])
+        .insert(&pool)
+        .await;
+    solution(by, "a2", "Abfall Zwei")
+        .licence("MIT")
+        .categories(&["data-collection", "survey"])
+        .insert(&pool)
+        .await;
+    solution(nw, "a3", "Abfall Drei")
+        .licence("EUPL-1.2")
+        .status("beta")
+        .insert(&pool)
+        .await;
+    solution(nw, "b1", "Bauakte")
+        .licence("EUPL-1.2")
+        .insert(&pool)
+        .await;
     fixtures::data_model(&pool, nw, "abfall-modell", "Abfall Datenmodell", "umwelt").await;
     let index = fixtures::search_index(&pool).await;
 
-    let count = |facet: &[app::model::FacetValue], value: &str| facet.iter().find(|v| v.value == value).map(|v| v.count);
+    let count = |facet: &[app::model::FacetValue], value: &str| {
+        facet.iter().find(|v| v.value == value).map(|v| v.count)
+    };
     let all = index.search(&q("Abfall")).unwrap();
     assert_eq!(all.total, 4);
     assert_eq!(count(&all.facets.kind, "solution"), Some(3));
@@ -127,7 +205,14 @@ async fn facets_count_under_filters(pool: PgPool) {
     assert_eq!(count(&r.facets.state, "BY"), Some(1));
     assert_eq!(count(&r.facets.state, "NW"), Some(1));
     assert_eq!(count(&r.facets.licence, "MIT"), Some(1));
-    assert!(r.facets.licence.iter().find(|v| v.value == "EUPL-1.2").unwrap().selected);
+    assert!(
+        r.facets
+            .licence
+            .iter()
+            .find(|v| v.value == "EUPL-1.2")
+            .unwrap()
+            .selected
+    );
 
     // Two values of one facet are alternatives; two facets must both hold.
     let mut combo = q("");
@@ -144,23 +229,41 @@ async fn facets_count_under_filters(pool: PgPool) {
     assert_eq!(count(&r.facets.state, "NW"), Some(2));
     assert_eq!(count(&r.facets.licence, "EUPL-1.2"), Some(1));
     assert_eq!(count(&r.facets.licence, "MIT"), Some(1));
-    assert_eq!(count(&r.facets.licence, "CC-BY-4.0"), None, "the data model is in NW: it fails both filters");
+    assert_eq!(
+        count(&r.facets.licence, "CC-BY-4.0"),
+        None,
+        "the data model is in NW: it fails both filters"
+    );
     assert_eq!(count(&r.facets.kind, "solution"), Some(2));
     assert_eq!(count(&r.facets.kind, "organisation"), None);
     let mut by_org = q("");
     by_org.orgs = vec!["stadt-nw".into()];
     by_org.kinds = vec![SearchKind::Solution];
     assert_eq!(index.search(&by_org).unwrap().total, 2);
-    let names: Vec<_> = all.facets.org.iter().map(|v| v.name.clone().unwrap()).collect();
-    assert!(names.contains(&"Stadt Bayern".to_owned()), "organisation facet carries names: {names:?}");
+    let names: Vec<_> = all
+        .facets
+        .org
+        .iter()
+        .map(|v| v.name.clone().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Stadt Bayern".to_owned()),
+        "organisation facet carries names: {names:?}"
+    );
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn sorting_by_newest_and_reuse(pool: PgPool) {
     let org = fixtures::org(&pool, "stadt-s", "Stadt S", None).await;
     let other = fixtures::org(&pool, "stadt-t", "Stadt T", None).await;
-    let old = solution(org, "alt", "Formular alt").created("2024-01-01T00:00:00Z").insert(&pool).await;
-    solution(org, "neu", "Formular neu").created("2025-06-01T00:00:00Z").insert(&pool).await;
+    let old = solution(org, "alt", "Formular alt")
+        .created("2024-01-01T00:00:00Z")
+        .insert(&pool)
+        .await;
+    solution(org, "neu", "Formular neu")
+        .created("2025-06-01T00:00:00Z")
+        .insert(&pool)
+        .await;
     fixtures::adopt(&pool, other, old).await;
     let index = fixtures::search_index(&pool).await;
     let mut query = q("Formular");
@@ -185,9 +288,19 @@ async fn snippets_are_plain_text_with_marked_ranges(pool: PgPool) {
     .unwrap();
     let index = fixtures::search_index(&pool).await;
     let hit = &index.search(&q("Schlaglöcher")).unwrap().hits[0];
-    let marked: Vec<String> = hit.snippet.segments().into_iter().filter(|(_, m)| *m).map(|(t, _)| t).collect();
+    let marked: Vec<String> = hit
+        .snippet
+        .segments()
+        .into_iter()
+        .filter(|(_, m)| *m)
+        .map(|(t, _)| t)
+        .collect();
     assert_eq!(marked, ["Schlaglöcher"]);
-    assert!(!hit.snippet.text.contains("**"), "Markdown is stripped: {}", hit.snippet.text);
+    assert!(
+        !hit.snippet.text.contains("**"),
+        "Markdown is stripped: {}",
+        hit.snippet.text
+    );
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
@@ -196,32 +309,67 @@ async fn writes_become_searchable_and_hidden_or_deleted_entries_disappear(pool: 
     let index = fixtures::search_index(&pool).await;
     assert!(search(&index, "Glockenspiel").is_empty());
 
-    let id = solution(org, "glocken", "Glockenspiel-Steuerung").insert(&pool).await;
+    let id = solution(org, "glocken", "Glockenspiel-Steuerung")
+        .insert(&pool)
+        .await;
     sync(&index, &pool).await;
     assert_eq!(search(&index, "Glockenspiel"), ["glocken"]);
 
     // Renaming the organisation reaches its entries.
-    sqlx::query("update organisations set name = 'Stadt Wunderbar' where id = $1").bind(org).execute(&pool).await.unwrap();
+    sqlx::query("update organisations set name = 'Stadt Wunderbar' where id = $1")
+        .bind(org)
+        .execute(&pool)
+        .await
+        .unwrap();
     sync(&index, &pool).await;
     assert!(search(&index, "Wunderbar").contains(&"glocken".to_owned()));
 
-    sqlx::query("update solutions set hidden = true where id = $1").bind(id).execute(&pool).await.unwrap();
+    sqlx::query("update solutions set hidden = true where id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
     sync(&index, &pool).await;
-    assert!(search(&index, "Glockenspiel").is_empty(), "hidden entries leave the index");
+    assert!(
+        search(&index, "Glockenspiel").is_empty(),
+        "hidden entries leave the index"
+    );
 
-    sqlx::query("update solutions set hidden = false, archived_at = now() where id = $1").bind(id).execute(&pool).await.unwrap();
+    sqlx::query("update solutions set hidden = false, archived_at = now() where id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
     sync(&index, &pool).await;
-    assert!(search(&index, "Glockenspiel").is_empty(), "archived entries leave the index");
+    assert!(
+        search(&index, "Glockenspiel").is_empty(),
+        "archived entries leave the index"
+    );
 
-    sqlx::query("update solutions set archived_at = null where id = $1").bind(id).execute(&pool).await.unwrap();
+    sqlx::query("update solutions set archived_at = null where id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
     sync(&index, &pool).await;
     assert_eq!(search(&index, "Glockenspiel"), ["glocken"]);
 
-    sqlx::query("update organisations set hidden = true where id = $1").bind(org).execute(&pool).await.unwrap();
+    sqlx::query("update organisations set hidden = true where id = $1")
+        .bind(org)
+        .execute(&pool)
+        .await
+        .unwrap();
     sync(&index, &pool).await;
-    assert!(search(&index, "Glockenspiel").is_empty(), "entries of hidden organisations leave the index");
+    assert!(
+        search(&index, "Glockenspiel").is_empty(),
+        "entries of hidden organisations leave the index"
+    );
 
-    sqlx::query("delete from solutions where id = $1").bind(id).execute(&pool).await.unwrap();
+    sqlx::query("delete from solutions where id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
     sync(&index, &pool).await;
     assert!(search(&index, "Glockenspiel").is_empty());
 }
@@ -234,12 +382,23 @@ async fn a_following_node_finds_a_write_without_restart(pool: PgPool) {
     let follower = {
         let index = index.clone();
         let pool = pool.clone();
-        tokio::spawn(async move { index.follow(pool, async { let _ = stopped.await; }).await })
+        tokio::spawn(async move {
+            index
+                .follow(pool, async {
+                    let _ = stopped.await;
+                })
+                .await
+        })
     };
-    solution(org, "posaune", "Posaunenchor-Planer").insert(&pool).await;
+    solution(org, "posaune", "Posaunenchor-Planer")
+        .insert(&pool)
+        .await;
     let started = std::time::Instant::now();
     while search(&index, "Posaunenchor").is_empty() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(10), "write never became searchable");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "write never became searchable"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     stop.send(()).unwrap();
@@ -271,10 +430,15 @@ async fn two_nodes_on_one_database_both_find_a_write(pool: PgPool) {
     let node_a = fixtures::search_index(&pool).await;
     let node_b = fixtures::search_index(&pool).await;
     // Written "through node A" (any write goes to PostgreSQL; the outbox carries it).
-    solution(org, "harfe", "Harfenkurs-Verwaltung").insert(&pool).await;
+    solution(org, "harfe", "Harfenkurs-Verwaltung")
+        .insert(&pool)
+        .await;
     sync(&node_a, &pool).await;
     assert_eq!(search(&node_a, "Harfenkurs"), ["harfe"]);
-    assert!(search(&node_b, "Harfenkurs").is_empty(), "node B has not caught up yet");
+    assert!(
+        search(&node_b, "Harfenkurs").is_empty(),
+        "node B has not caught up yet"
+    );
     sync(&node_b, &pool).await;
     assert_eq!(search(&node_b, "Harfenkurs"), ["harfe"]);
 }
@@ -283,10 +447,21 @@ async fn two_nodes_on_one_database_both_find_a_write(pool: PgPool) {
 async fn suggestions_complete_names_and_words(pool: PgPool) {
     let index = demo_index(&pool).await;
     let suggestions = index.suggest("Friedh", 8).unwrap();
-    assert!(suggestions.iter().any(|s| s.text == "Friedhofsverwaltung"), "{suggestions:?}");
-    assert!(index.suggest("f", 8).unwrap().is_empty(), "one letter is too little");
+    assert!(
+        suggestions.iter().any(|s| s.text == "Friedhofsverwaltung"),
+        "{suggestions:?}"
+    );
+    assert!(
+        index.suggest("f", 8).unwrap().is_empty(),
+        "one letter is too little"
+    );
     let two_words = index.suggest("digitale Bau", 8).unwrap();
-    assert!(two_words.iter().any(|s| s.text.to_lowercase().contains("bauakte")), "{two_words:?}");
+    assert!(
+        two_words
+            .iter()
+            .any(|s| s.text.to_lowercase().contains("bauakte")),
+        "{two_words:?}"
+    );
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
@@ -318,7 +493,10 @@ struct Judgements {
 }
 
 fn dcg(gains: impl Iterator<Item = u32>) -> f64 {
-    gains.enumerate().map(|(i, g)| (2f64.powi(g as i32) - 1.0) / ((i + 2) as f64).log2()).sum()
+    gains
+        .enumerate()
+        .map(|(i, g)| (2f64.powi(g as i32) - 1.0) / ((i + 2) as f64).log2())
+        .sum()
 }
 
 /// nDCG@10 over our judged German queries on the demo catalogue.
@@ -338,21 +516,37 @@ async fn search_quality_ndcg_at_10(pool: PgPool) {
         let mut query = q(&judged.query);
         query.per_page = 10;
         let hits = index.search(&query).unwrap().hits;
-        let gains = hits.iter().map(|h| *judged.relevant.get(&format!("{}:{}", h.kind.as_str(), h.slug)).unwrap_or(&0));
+        let gains = hits.iter().map(|h| {
+            *judged
+                .relevant
+                .get(&format!("{}:{}", h.kind.as_str(), h.slug))
+                .unwrap_or(&0)
+        });
         let mut ideal: Vec<u32> = judged.relevant.values().copied().collect();
         ideal.sort_unstable_by(|a, b| b.cmp(a));
         let ndcg = dcg(gains) / dcg(ideal.into_iter().take(10));
         if ndcg < 0.5 {
-            println!("  weak: {:<28} nDCG {ndcg:.2} got {:?}", judged.query, hits.iter().map(|h| &h.slug).take(5).collect::<Vec<_>>());
+            println!(
+                "  weak: {:<28} nDCG {ndcg:.2} got {:?}",
+                judged.query,
+                hits.iter().map(|h| &h.slug).take(5).collect::<Vec<_>>()
+            );
         }
         by_group.entry(judged.group.clone()).or_default().push(ndcg);
         all.push(ndcg);
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     for (group, values) in &by_group {
-        println!("nDCG@10 {group:<14} {:.3} ({} queries)", mean(values), values.len());
+        println!(
+            "nDCG@10 {group:<14} {:.3} ({} queries)",
+            mean(values),
+            values.len()
+        );
     }
     let overall = mean(&all);
-    println!("nDCG@10 overall        {overall:.3} ({} queries)", all.len());
+    println!(
+        "nDCG@10 overall        {overall:.3} ({} queries)",
+        all.len()
+    );
     assert!(overall >= 0.85, "nDCG@10 {overall:.3} below 0.85");
 }
