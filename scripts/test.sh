@@ -39,6 +39,10 @@ if [ -n "$server_only" ]; then
   echo "Der wasm-Build zieht Server-Abhängigkeiten an:" >&2; echo "$server_only" >&2; exit 1
 fi
 
+say "Formatierung (rustfmt) und Lints (clippy, Warnungen sind Fehler)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --no-deps -- -D warnings
+
 build_site
 
 say "Starte eine Test-PostgreSQL-Instanz"

@@ -31,6 +31,10 @@ ensure_base_tools() {
   apt_ensure 'ls /usr/lib/postgresql/*/bin/initdb' postgresql
   apt_ensure 'command -v node && command -v npm' nodejs npm
   apt_ensure 'command -v cc' gcc libc6-dev
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    say "Installiere rustfmt und clippy"
+    rustup component add rustfmt clippy
+  fi
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "Installiere das Rust-Ziel wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use allmende_server::embedded_pg::EmbeddedPostgres;
 use allmende_server::search::SearchIndex;
 use allmende_server::synthetic::{self, BenchQuery, Scale};
-use allmende_server::web::{self, AppState};
+use allmende_server::http::{self, AppState};
 use app::query::SearchQuery;
 use app::site::{Operator, SiteConfig};
 use sqlx::PgPool;
@@ -292,7 +292,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let state = AppState {
-        leptos_options: web::leptos_options(std::path::Path::new("target/site"), addr),
+        leptos_options: http::leptos_options(std::path::Path::new("target/site"), addr),
         catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
         site: SiteConfig {
             public_url: format!("http://{addr}"),
@@ -300,10 +300,10 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
             demo: false,
         },
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
-        entries: allmende_server::entries::Entries::new(pool.clone()),
-        payload_checks: allmende_server::payload_check::PayloadChecks::new(),
+        entries: allmende_server::services::entries::Entries::new(pool.clone()),
+        payload_checks: allmende_server::services::payload_check::PayloadChecks::new(),
     };
-    let server = tokio::spawn(async move { axum::serve(listener, web::router(state)).await });
+    let server = tokio::spawn(async move { axum::serve(listener, http::router(state)).await });
     let (stop_follower, stopped) = tokio::sync::oneshot::channel::<()>();
     let follower = {
         let (index, pool) = (index.clone(), pool.clone());

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use app::site::{Operator, SiteConfig};
 use clap::{Args, ValueEnum};
 
-use crate::security::{IpRange, TrustedProxies};
+use crate::proxies::{IpRange, TrustedProxies};
 
 /// Whether the demo catalogue is loaded into an empty database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

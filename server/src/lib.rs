@@ -1,27 +1,26 @@
 #![recursion_limit = "512"]
 //! The Allmende server: configuration, the embedded PostgreSQL, the data layer behind the
-//! app's catalogue service, the JSON API, the demo catalogue and the HTTP router.
+//! app's catalogue service, the services behind pages, API and CLI, and the HTTP layer.
+//! `docs/ARCHITECTURE.md` draws the map.
+
+// Below the HTTP layer, in groups: each group uses only the groups after it.
+pub mod cli;
+pub mod demo;
+pub mod services;
 
 pub mod accounts;
-pub mod admin;
-pub mod api;
-pub mod config;
 pub mod db;
-pub mod demo;
-pub mod embedded_pg;
-pub mod entries;
-pub mod entry_pages;
-pub mod model_tools;
-pub mod pages;
-pub mod payload_check;
-pub mod publiccode;
-pub mod publiccode_io;
-pub mod reuse_pages;
 pub mod search;
-pub mod security;
+
+pub mod config;
+pub mod embedded_pg;
+pub mod proxies;
+pub mod publiccode;
 pub mod synthetic;
 
-pub mod web;
+// The HTTP layer on top: routes, extractors, errors as responses, pages and the JSON API.
+// Nothing above imports it (see `layers_depend_one_way` in `http/mod.rs`).
+pub mod http;
 
 use std::sync::Arc;
 

@@ -2,10 +2,10 @@
 //! `allmende`: run the catalogue (`serve`, the default), apply migrations (`migrate`), or
 //! load the demo catalogue (`seed-demo`).
 
-use allmende_server::admin;
+use allmende_server::cli::admin;
 use allmende_server::config::Config;
 use allmende_server::search::SearchIndex;
-use allmende_server::web::{self, AppState};
+use allmende_server::http::{self, AppState};
 use allmende_server::{Database, catalogue, demo};
 use anyhow::Context as _;
 use axum::serve::ListenerExt as _;
@@ -100,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
             paths,
         } => {
             let db = Database::open(&config).await?;
-            let args = allmende_server::publiccode_io::cli::ImportArgs {
+            let args = allmende_server::cli::import::ImportArgs {
                 org,
                 create_org,
                 kind,
@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let result = async {
                 db.migrate().await?;
-                allmende_server::publiccode_io::cli::run(&db.pool, args).await
+                allmende_server::cli::import::run(&db.pool, args).await
             }
             .await;
             db.close().await?;
@@ -222,14 +222,14 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
                 .await;
         })
     };
-    let payload_checks = allmende_server::payload_check::PayloadChecks::new();
+    let payload_checks = allmende_server::services::payload_check::PayloadChecks::new();
     let state = AppState {
-        leptos_options: web::leptos_options(&config.site_root, config.addr),
+        leptos_options: http::leptos_options(&config.site_root, config.addr),
         catalogue: catalogue(db.pool.clone(), search),
         site: config.site_config(demo_loaded),
         accounts: allmende_server::accounts::Accounts::new(db.pool.clone())
             .with_trusted_proxies(config.trusted_proxies()),
-        entries: allmende_server::entries::Entries::new(db.pool.clone())
+        entries: allmende_server::services::entries::Entries::new(db.pool.clone())
             .with_checks(payload_checks.clone()),
         payload_checks,
     };
@@ -273,7 +273,7 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         );
     }
     println!("Allmende läuft auf / is running at {}", config.public_url());
-    let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;

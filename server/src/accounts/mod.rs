@@ -11,6 +11,7 @@ pub mod orgs;
 pub mod password;
 pub mod rate_limit;
 pub mod secrets;
+pub mod signed_in;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -22,7 +23,7 @@ use app::i18n::Lang;
 use app::validation::FieldErrors;
 use sqlx::PgPool;
 
-use crate::security::TrustedProxies;
+use crate::proxies::TrustedProxies;
 
 pub use audit::Channel;
 pub use authz::{Action, Actor};

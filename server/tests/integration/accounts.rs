@@ -4,7 +4,7 @@
 
 use allmende_server::accounts::password::{ITERATIONS, MEMORY_KIB, PARALLELISM, parameters_of};
 use allmende_server::accounts::{Accounts, Actor, Caller, Channel, authz};
-use allmende_server::admin::{self, AdminCommand};
+use allmende_server::cli::admin::{self, AdminCommand};
 use app::model::Role;
 use app::validation::Registration;
 use axum::body::Body;
@@ -469,7 +469,7 @@ async fn cross_site_writes_are_refused(pool: PgPool) {
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn a_body_over_the_limit_gets_413(pool: PgPool) {
     let router = app(pool).await;
-    let big = "x".repeat(allmende_server::web::BODY_LIMIT + 1);
+    let big = "x".repeat(allmende_server::http::BODY_LIMIT + 1);
     let request = Request::post("/anmelden")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::CONTENT_LENGTH, big.len())

@@ -1,7 +1,7 @@
 //! The whole router in-process (no socket): pages render with data and the right status,
 //! the language follows the browser and the switch, and the JSON API answers.
 
-use allmende_server::web::{self, AppState};
+use allmende_server::http::{self, AppState};
 use app::site::{Operator, SiteConfig};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -14,11 +14,11 @@ use crate::fixtures::{self, solution};
 pub(crate) async fn app(pool: PgPool) -> axum::Router {
     let site = tempfile::tempdir().unwrap().keep();
     let search = fixtures::search_index(&pool).await;
-    let payload_checks = allmende_server::payload_check::PayloadChecks::new();
-    web::router(AppState {
-        leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
+    let payload_checks = allmende_server::services::payload_check::PayloadChecks::new();
+    http::router(AppState {
+        leptos_options: http::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
-        entries: allmende_server::entries::Entries::new(pool.clone())
+        entries: allmende_server::services::entries::Entries::new(pool.clone())
             .with_checks(payload_checks.clone()),
         payload_checks,
         catalogue: allmende_server::catalogue(pool, search),
@@ -273,4 +273,63 @@ async fn the_search_page_shows_hits_facets_and_a_helpful_empty_state(pool: PgPoo
     assert!(html.contains("Meinten Sie"), "did-you-mean offered");
     let (_, _, html) = get(&router, "/suche?q=Raumfahrt", &[]).await;
     assert!(html.contains("Keine Einträge gefunden"));
+}
+
+/// A log sink for one test: what the subscriber writes, kept in memory.
+#[derive(Clone, Default)]
+struct LogLines(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogLines {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every answer names its request id, every log line written while answering carries it,
+/// and an id set by a reverse proxy is kept.
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn every_request_has_an_id_that_its_log_lines_carry(pool: PgPool) {
+    let sink = LogLines::default();
+    let writer = sink.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = app(pool).await;
+
+    // A refused cross-site write logs a warning while it is answered.
+    let response = app
+        .clone()
+        .oneshot(
+            Request::post("/konto")
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 36, "a fresh UUID: {id}");
+    let log = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let line = log
+        .lines()
+        .find(|line| line.contains("cross-site request refused"))
+        .unwrap_or_else(|| panic!("the refusal is logged: {log}"));
+    assert!(line.contains(&format!("id={id}")), "{line}");
+
+    let (_, headers, _) = get(&app, "/healthz", &[("x-request-id", "proxy-4711")]).await;
+    assert_eq!(headers["x-request-id"], "proxy-4711");
+    let (_, first, _) = get(&app, "/healthz", &[]).await;
+    let (_, second, _) = get(&app, "/healthz", &[]).await;
+    assert_ne!(first["x-request-id"], second["x-request-id"], "one id per request");
 }

@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 
 use allmende_server::accounts::{Accounts, Actor, Caller, Channel};
-use allmende_server::security::TrustedProxies;
-use allmende_server::web::{self, AppState};
+use allmende_server::proxies::TrustedProxies;
+use allmende_server::http::{self, AppState};
 use app::model::Role;
 use app::site::{Operator, SiteConfig};
 use app::validation::Registration;
@@ -30,11 +30,11 @@ async fn router(pool: PgPool, proxies: &[&str]) -> axum::Router {
     let site = tempfile::tempdir().unwrap().keep();
     let search = fixtures::search_index(&pool).await;
     let proxies = TrustedProxies::new(proxies.iter().map(|p| p.parse().unwrap()).collect());
-    let payload_checks = allmende_server::payload_check::PayloadChecks::new();
-    web::router(AppState {
-        leptos_options: web::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
+    let payload_checks = allmende_server::services::payload_check::PayloadChecks::new();
+    http::router(AppState {
+        leptos_options: http::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
         accounts: Accounts::new(pool.clone()).with_trusted_proxies(proxies),
-        entries: allmende_server::entries::Entries::new(pool.clone())
+        entries: allmende_server::services::entries::Entries::new(pool.clone())
             .with_checks(payload_checks.clone()),
         payload_checks,
         catalogue: allmende_server::catalogue(pool, search),

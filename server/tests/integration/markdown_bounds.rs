@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use allmende_server::accounts::{Accounts, Actor, Caller, Channel};
-use allmende_server::publiccode_io::{ImportError, Importer};
+use allmende_server::services::import::{ImportError, Importer};
 use app::validation::{NewOrganisation, Registration};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use allmende_server::accounts::{Accounts, Actor, Caller, Channel};
-use allmende_server::entries::{Entries, EntryError};
+use allmende_server::services::entries::{Entries, EntryError};
 use app::data_model_rules::DataModelInput;
 use app::validation::{FieldError, NewOrganisation, Registration};
 use axum::body::Body;

@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 
 use allmende_server::accounts::Actor;
-use allmende_server::entries::Entries;
+use allmende_server::services::entries::Entries;
 use allmende_server::publiccode::{self, Report};
-use allmende_server::publiccode_io::{ImportError, Importer, Outcome};
+use allmende_server::services::import::{ImportError, Importer, Outcome};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
@@ -294,7 +294,7 @@ async fn importing_twice_updates_the_same_solution_with_a_new_revision(pool: PgP
             .unwrap();
     assert_eq!(count, 1, "no duplicate");
     let revisions = entries
-        .revisions(allmende_server::entries::EntryKind::Solution, &slug)
+        .revisions(allmende_server::services::entries::EntryKind::Solution, &slug)
         .await
         .unwrap();
     assert_eq!(revisions.len(), 2, "the update is a new revision");
@@ -433,9 +433,9 @@ async fn the_cli_imports_a_folder_creates_the_organisation_and_summarises(pool: 
     )
     .unwrap();
     std::fs::write(dir.path().join("notizen.txt"), "keine YAML-Datei").unwrap();
-    let summary = allmende_server::publiccode_io::cli::run(
+    let summary = allmende_server::cli::import::run(
         &pool,
-        allmende_server::publiccode_io::cli::ImportArgs {
+        allmende_server::cli::import::ImportArgs {
             org: "stadt-ulm".into(),
             create_org: Some("Stadt Ulm".into()),
             kind: None,
@@ -472,9 +472,9 @@ async fn the_cli_imports_a_folder_creates_the_organisation_and_summarises(pool: 
             .unwrap();
     assert_eq!(kind, "stadt", "the kind follows the name");
     // Again: the solution is updated, the organisation is reused.
-    let again = allmende_server::publiccode_io::cli::run(
+    let again = allmende_server::cli::import::run(
         &pool,
-        allmende_server::publiccode_io::cli::ImportArgs {
+        allmende_server::cli::import::ImportArgs {
             org: "stadt-ulm".into(),
             create_org: Some("Stadt Ulm".into()),
             kind: None,
@@ -485,9 +485,9 @@ async fn the_cli_imports_a_folder_creates_the_organisation_and_summarises(pool: 
     .await
     .unwrap();
     assert_eq!((again.created.len(), again.updated.len()), (0, 1));
-    let missing = allmende_server::publiccode_io::cli::run(
+    let missing = allmende_server::cli::import::run(
         &pool,
-        allmende_server::publiccode_io::cli::ImportArgs {
+        allmende_server::cli::import::ImportArgs {
             org: "gibt-es-nicht".into(),
             create_org: None,
             kind: None,

@@ -3,7 +3,7 @@
 //! rendered inert, restoring and archiving.
 
 use allmende_server::accounts::{Accounts, Caller, Channel};
-use allmende_server::entries::{Entries, EntryKind};
+use allmende_server::services::entries::{Entries, EntryKind};
 use app::entry_rules::SolutionInput;
 use app::validation::{NewOrganisation, Registration};
 use axum::body::Body;
@@ -618,8 +618,8 @@ async fn the_api_writes_with_a_token_and_the_same_rules(pool: PgPool) {
     let router = app(pool.clone()).await;
     member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
     member_of(&pool, &router, "jan@bonn.example", "Stadt Bonn").await;
-    let ulm_token = allmende_server::admin::run(
-        allmende_server::admin::AdminCommand::CreateToken {
+    let ulm_token = allmende_server::cli::admin::run(
+        allmende_server::cli::admin::AdminCommand::CreateToken {
             org: "stadt-ulm".into(),
             name: "Fachverfahren".into(),
         },
@@ -627,8 +627,8 @@ async fn the_api_writes_with_a_token_and_the_same_rules(pool: PgPool) {
     )
     .await
     .unwrap();
-    let bonn_token = allmende_server::admin::run(
-        allmende_server::admin::AdminCommand::CreateToken {
+    let bonn_token = allmende_server::cli::admin::run(
+        allmende_server::cli::admin::AdminCommand::CreateToken {
             org: "stadt-bonn".into(),
             name: "Bonn".into(),
         },
@@ -899,8 +899,8 @@ async fn data_models_are_checked_against_their_schema(pool: PgPool) {
 async fn the_api_publishes_data_models_with_a_token(pool: PgPool) {
     let router = app(pool.clone()).await;
     member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
-    let token = allmende_server::admin::run(
-        allmende_server::admin::AdminCommand::CreateToken {
+    let token = allmende_server::cli::admin::run(
+        allmende_server::cli::admin::AdminCommand::CreateToken {
             org: "stadt-ulm".into(),
             name: "Import".into(),
         },
@@ -1039,7 +1039,7 @@ async fn slugs_of_fixed_pages_are_never_given_to_entries(pool: PgPool) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, allmende_server::entries::EntryError::Invalid(ref e) if e.contains_key("slug")),
+        matches!(err, allmende_server::services::entries::EntryError::Invalid(ref e) if e.contains_key("slug")),
         "{err:?}"
     );
 }

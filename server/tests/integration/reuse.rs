@@ -2,7 +2,7 @@
 //! version, the compatibility page and API list the changes, payloads are checked with paths.
 
 use allmende_server::accounts::{Accounts, Actor, Caller, Channel};
-use allmende_server::entries::Entries;
+use allmende_server::services::entries::Entries;
 use app::data_model_rules::DataModelInput;
 use app::validation::{FieldError, NewOrganisation, Registration};
 use axum::body::Body;
@@ -100,7 +100,7 @@ async fn a_breaking_change_needs_a_new_major_version(pool: PgPool) {
         .update_data_model(&actor, "baumkataster", &model(removed, "1.2.0"))
         .await;
     match refused {
-        Err(allmende_server::entries::EntryError::Invalid(errors)) => match errors.get("version") {
+        Err(allmende_server::services::entries::EntryError::Invalid(errors)) => match errors.get("version") {
             Some(FieldError::BreakingNeedsMajor {
                 count: 1,
                 next_major: 2,
@@ -317,7 +317,7 @@ async fn a_fork_of_a_fork_keeps_the_whole_lineage(pool: PgPool) {
     let refused = entries
         .fork(
             &ulm,
-            allmende_server::entries::EntryKind::Solution,
+            allmende_server::services::entries::EntryKind::Solution,
             "maengelmelder",
             "stadt-ulm",
         )
@@ -325,14 +325,14 @@ async fn a_fork_of_a_fork_keeps_the_whole_lineage(pool: PgPool) {
     assert!(
         matches!(
             refused,
-            Err(allmende_server::entries::EntryError::Invalid(_))
+            Err(allmende_server::services::entries::EntryError::Invalid(_))
         ),
         "no fork into the owner"
     );
     let bonn_fork = entries
         .fork(
             &bonn,
-            allmende_server::entries::EntryKind::Solution,
+            allmende_server::services::entries::EntryKind::Solution,
             "maengelmelder",
             "stadt-bonn",
         )
@@ -341,7 +341,7 @@ async fn a_fork_of_a_fork_keeps_the_whole_lineage(pool: PgPool) {
     let kiel_fork = entries
         .fork(
             &kiel,
-            allmende_server::entries::EntryKind::Solution,
+            allmende_server::services::entries::EntryKind::Solution,
             &bonn_fork,
             "stadt-kiel",
         )
@@ -354,7 +354,7 @@ async fn a_fork_of_a_fork_keeps_the_whole_lineage(pool: PgPool) {
         .unwrap();
     assert_eq!(message, "Fork von Mängelmelder (Stadt Bonn)");
     let lineage = entries
-        .lineage(allmende_server::entries::EntryKind::Solution, &kiel_fork)
+        .lineage(allmende_server::services::entries::EntryKind::Solution, &kiel_fork)
         .await
         .unwrap();
     let shape: Vec<(&str, usize, bool)> = lineage
@@ -387,7 +387,7 @@ async fn adoptions_are_recorded_changed_withdrawn_and_counted_once(pool: PgPool)
     let ulm = publisher(&pool).await;
     let bonn = member(&pool, "jan@bonn.example", "Stadt Bonn").await;
     let entries = Entries::new(pool.clone());
-    let kind = allmende_server::entries::EntryKind::Solution;
+    let kind = allmende_server::services::entries::EntryKind::Solution;
     entries.create_solution(&ulm, &solution()).await.unwrap();
     let adoption = app::editing::AdoptionInput {
         organisation: "stadt-bonn".into(),
@@ -402,7 +402,7 @@ async fn adoptions_are_recorded_changed_withdrawn_and_counted_once(pool: PgPool)
         ..adoption.clone()
     };
     match entries.adopt(&bonn, kind, "maengelmelder", &bad).await {
-        Err(allmende_server::entries::EntryError::Invalid(errors)) => {
+        Err(allmende_server::services::entries::EntryError::Invalid(errors)) => {
             assert!(errors.contains_key("since") && errors.contains_key("status"))
         }
         other => panic!("{other:?}"),
@@ -474,8 +474,8 @@ async fn the_api_forks_adopts_and_tells_the_lineage(pool: PgPool) {
         .create_solution(&ulm, &solution())
         .await
         .unwrap();
-    let token = allmende_server::admin::run(
-        allmende_server::admin::AdminCommand::CreateToken {
+    let token = allmende_server::cli::admin::run(
+        allmende_server::cli::admin::AdminCommand::CreateToken {
             org: "stadt-bonn".into(),
             name: "Bonn".into(),
         },
@@ -538,7 +538,7 @@ async fn the_api_forks_adopts_and_tells_the_lineage(pool: PgPool) {
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
 async fn the_reuse_page_ranks_entries_and_counts_by_state(pool: PgPool) {
     allmende_server::demo::load(&pool).await.unwrap();
-    let stats = allmende_server::reuse_pages::reuse_stats(&pool)
+    let stats = allmende_server::services::reuse::reuse_stats(&pool)
         .await
         .unwrap();
     assert!(
@@ -584,7 +584,7 @@ async fn places_like_mine_come_first_and_providers_are_listed(pool: PgPool) {
     sqlx::query("update organisations set bundesland = 'NW', size_class = '100000_bis_500000' where slug = 'stadt-bonn'").execute(&pool).await.unwrap();
     sqlx::query("update organisations set bundesland = 'SH', size_class = '100000_bis_500000' where slug = 'stadt-kiel'").execute(&pool).await.unwrap();
     let entries = Entries::new(pool.clone());
-    let kind = allmende_server::entries::EntryKind::Solution;
+    let kind = allmende_server::services::entries::EntryKind::Solution;
     entries.create_solution(&ulm, &solution()).await.unwrap();
     for (actor, org) in [(&bonn, "stadt-bonn"), (&kiel, "stadt-kiel")] {
         let adoption = app::editing::AdoptionInput {

@@ -5,8 +5,8 @@
 
 use allmende_server::accounts::orgs::Hideable;
 use allmende_server::accounts::{Accounts, Actor, Caller, Channel};
-use allmende_server::entries::{Entries, EntryKind};
-use allmende_server::publiccode_io::{Importer, Outcome};
+use allmende_server::services::entries::{Entries, EntryKind};
+use allmende_server::services::import::{Importer, Outcome};
 use app::data_model_rules::DataModelInput;
 use app::entry_rules::SolutionInput;
 use app::validation::{NewOrganisation, Registration};
@@ -482,8 +482,8 @@ localisation:
         .unwrap();
     assert_eq!(own.existing.map(|e| e.slug).as_deref(), Some(SLUG));
     // Importing for Jena creates Jena's own entry instead of refusing with the hidden one's name.
-    let jena_token = allmende_server::admin::run(
-        allmende_server::admin::AdminCommand::CreateToken {
+    let jena_token = allmende_server::cli::admin::run(
+        allmende_server::cli::admin::AdminCommand::CreateToken {
             org: "stadt-jena".into(),
             name: "Import".into(),
         },

@@ -12,11 +12,11 @@ use utoipa::ToSchema;
 
 use app::import_report::ReportLine;
 
-use super::{ImportError, Importer, Outcome, report_lines};
-use crate::accounts::Actor;
-use crate::api::{ApiCaller, ApiError, ErrorBody};
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::ApiCaller;
+use crate::http::state::AppState;
 use crate::publiccode::MAX_BYTES;
-use crate::web::AppState;
+use crate::services::import::{ImportError, Outcome, report_lines};
 
 /// The validation report of a publiccode.yml.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,7 +69,7 @@ pub async fn validate_publiccode(body: Body) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else {
         return too_large();
     };
-    let report = super::validate_off_the_workers(bytes.to_vec()).await;
+    let report = crate::services::import::validate_off_the_workers(bytes.to_vec()).await;
     Json(PubliccodeReport {
         valid: report.valid(),
         errors: report_lines(&report.errors),
@@ -87,14 +87,14 @@ pub async fn validate_publiccode(body: Body) -> Response {
     security(("bearer" = [])))]
 pub async fn import_publiccode(
     State(state): State<AppState>,
-    ApiCaller(identity): ApiCaller,
+    caller: ApiCaller,
     body: Body,
 ) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BYTES).await else {
         return too_large();
     };
-    let importer = Importer::new(state.accounts.pool().clone());
-    let actor = Actor::token(identity.organisation_id);
+    let importer = state.entries.importer();
+    let (actor, identity) = (caller.actor(), &caller.0);
     let message = format!(
         "Import aus publiccode.yml über die API (Token „{}“)",
         identity.name
@@ -139,18 +139,8 @@ pub async fn import_publiccode(
             };
             (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
         }
-        Err(err @ ImportError::Foreign(_)) => (
-            StatusCode::CONFLICT,
-            Json(ErrorBody {
-                error: err.reasons().join(" "),
-            }),
-        )
-            .into_response(),
-        Err(ImportError::Forbidden(_)) => ApiError::Forbidden.into_response(),
-        Err(ImportError::Database(err)) => {
-            ApiError::Internal(app::service::CatalogueError::Database(err.to_string()))
-                .into_response()
-        }
+        // Another organisation's repository (409), not allowed (403), database (500).
+        Err(err) => ApiError::from(err).into_response(),
     }
 }
 
@@ -162,7 +152,7 @@ pub async fn export_publiccode(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Response {
-    let importer = Importer::new(state.accounts.pool().clone());
+    let importer = state.entries.importer();
     match importer.export(&slug, Some(&state.site.public_url)).await {
         Ok(Some(yaml)) => (
             [
@@ -176,7 +166,7 @@ pub async fn export_publiccode(
         )
             .into_response(),
         Ok(None) => ApiError::NotFound.into_response(),
-        Err(err) => ApiError::Internal(app::service::CatalogueError::Database(err.to_string()))
+        Err(err) => ApiError::internal(err)
             .into_response(),
     }
 }

@@ -107,7 +107,7 @@ pub struct EntrySummary {
 pub struct Entries {
     pool: PgPool,
     /// Runs the schema and example checks of data models (see `payload_check`).
-    checks: crate::payload_check::PayloadChecks,
+    checks: crate::services::payload_check::PayloadChecks,
 }
 
 /// The organisation id of a slug, if the actor may edit its entries.
@@ -279,14 +279,24 @@ impl Entries {
     pub fn new(pool: PgPool) -> Entries {
         Entries {
             pool,
-            checks: crate::payload_check::PayloadChecks::new(),
+            checks: crate::services::payload_check::PayloadChecks::new(),
         }
     }
 
     /// The service with a shared checking service (so all checks share its slots).
-    pub fn with_checks(mut self, checks: crate::payload_check::PayloadChecks) -> Entries {
+    pub fn with_checks(mut self, checks: crate::services::payload_check::PayloadChecks) -> Entries {
         self.checks = checks;
         self
+    }
+
+    /// The database pool, for the other services' queries (never handed to the HTTP layer).
+    pub(in crate::services) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The publiccode.yml importer, saving through this service.
+    pub fn importer(&self) -> crate::services::import::Importer {
+        crate::services::import::Importer::with_entries(self.pool.clone(), self.clone())
     }
 
     /// Publishes a solution; returns its slug.

@@ -1,31 +1,21 @@
 //! The import page `/loesungen/importieren`: a multipart form (paste or upload) that checks a
 //! publiccode.yml and shows the report, or imports it and goes to the solution's page.
 
-use app::account::{FormState, Viewer};
-use app::i18n::{Lang, tr};
+use app::account::FormState;
+use app::i18n::Lang;
 use app::import_report::{ImportData, ImportPreview, ImportReport};
-use axum::Router;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 
-use super::{ImportError, Importer, Preview, report_lines};
-use crate::entry_pages::publishable;
-use crate::pages::{internal, lang_of, render_with, to_login};
+use crate::http::error::PageError;
+use crate::http::extract::{PageLang, SignedIn};
+use crate::http::render;
+use crate::http::state::AppState;
 use crate::publiccode::MAX_BYTES;
-use crate::web::AppState;
-
-/// Paths these handlers render; excluded from the generated Leptos routes.
-pub const PATHS: &[&str] = &["/loesungen/importieren"];
-
-/// The route of the import page.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/loesungen/importieren",
-        get(import_page).post(import_submit),
-    )
-}
+use crate::services::import::{ImportError, Preview, report_lines};
 
 /// The page's view of a preview.
 pub fn report_of(preview: &Preview, lang: Lang) -> ImportReport {
@@ -61,28 +51,18 @@ pub fn report_of(preview: &Preview, lang: Lang) -> ImportReport {
     }
 }
 
-async fn import_page(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, _) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
-        return to_login(&parts);
-    };
+/// `GET /loesungen/importieren`
+pub async fn import_page(
+    State(state): State<AppState>,
+    person: SignedIn,
+    parts: Parts,
+) -> Response {
     let data = ImportData {
-        organisations: publishable(&viewer),
-        organisation: viewer
-            .memberships
-            .first()
-            .map(|m| m.slug.clone())
-            .unwrap_or_default(),
+        organisations: person.publishable(),
+        organisation: person.first_organisation(),
         ..ImportData::default()
     };
-    render_with(
-        &state,
-        parts,
-        StatusCode::OK,
-        Some(data),
-        FormState::default(),
-    )
-    .await
+    render::page(&state, parts, StatusCode::OK, Some(data), FormState::default()).await
 }
 
 /// The submitted form: organisation, action, and the file's bytes (an upload wins over the
@@ -93,10 +73,8 @@ struct Submission {
     bytes: Vec<u8>,
 }
 
-async fn read_submission(request: Request, state: &AppState) -> Result<Submission, String> {
-    let mut multipart = Multipart::from_request(request, state)
-        .await
-        .map_err(|e| format!("Das Formular ist nicht lesbar: {e}"))?;
+async fn read_submission(multipart: Result<Multipart, MultipartRejection>) -> Result<Submission, String> {
+    let mut multipart = multipart.map_err(|e| format!("Das Formular ist nicht lesbar: {e}"))?;
     let mut submission = Submission {
         organisation: String::new(),
         action: String::new(),
@@ -138,80 +116,61 @@ async fn read_submission(request: Request, state: &AppState) -> Result<Submissio
     Ok(submission)
 }
 
-async fn import_submit(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Some(viewer) = parts.extensions.get::<Viewer>().cloned() else {
-        return to_login(&parts);
-    };
-    let lang = lang_of(&parts);
+/// `POST /loesungen/importieren`: checks the file and shows the report ("prüfen"), or
+/// imports it and goes to the solution's page ("importieren").
+pub async fn import_submit(
+    State(state): State<AppState>,
+    person: SignedIn,
+    PageLang(lang): PageLang,
+    parts: Parts,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, PageError> {
     let show = |status: StatusCode, data: ImportData| {
-        render_with(
-            &state,
-            parts.clone(),
-            status,
-            Some(data),
-            FormState::default(),
-        )
+        render::page(&state, parts.clone(), status, Some(data), FormState::default())
     };
-    let submission = match read_submission(Request::from_parts(parts.clone(), body), &state).await {
+    let submission = match read_submission(multipart).await {
         Ok(submission) => submission,
         Err(message) => {
             let data = ImportData {
-                organisations: publishable(&viewer),
+                organisations: person.publishable(),
                 problem: Some(message),
                 ..ImportData::default()
             };
-            return show(StatusCode::BAD_REQUEST, data).await;
+            return Ok(show(StatusCode::BAD_REQUEST, data).await);
         }
     };
     let mut data = ImportData {
-        organisations: publishable(&viewer),
+        organisations: person.publishable(),
         organisation: submission.organisation.clone(),
         text: String::from_utf8_lossy(&submission.bytes).into_owned(),
         ..ImportData::default()
     };
-    if viewer.role_in(&submission.organisation).is_none() {
-        data.problem = Some(
-            tr(
-                lang,
-                "Bitte wählen Sie eine Ihrer Organisationen.",
-                "Please choose one of your organisations.",
-            )
-            .to_owned(),
-        );
-        return show(StatusCode::UNPROCESSABLE_ENTITY, data).await;
+    if person.viewer.role_in(&submission.organisation).is_none() {
+        data.problem = Some(lang.texts().notices.choose_your_organisation.to_owned());
+        return Ok(show(StatusCode::UNPROCESSABLE_ENTITY, data).await);
     }
-    let importer = Importer::new(state.accounts.pool().clone());
+    let importer = state.entries.importer();
     if submission.action != "importieren" {
-        return match importer
+        let preview = importer
             .preview(&submission.organisation, &submission.bytes)
-            .await
-        {
-            Ok(preview) => {
-                let status = if preview.importable() {
-                    StatusCode::OK
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                data.report = Some(report_of(&preview, lang));
-                show(status, data).await
-            }
-            Err(err) => internal(&err.to_string()),
+            .await?;
+        let status = if preview.importable() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
         };
+        data.report = Some(report_of(&preview, lang));
+        return Ok(show(status, data).await);
     }
-    let actor = match state.accounts.actor(viewer.user_id).await {
-        Ok(actor) => actor,
-        Err(err) => return internal(&err.to_string()),
-    };
     let err = match importer
-        .import(&actor, &submission.organisation, &submission.bytes, "")
+        .import(&person.actor, &submission.organisation, &submission.bytes, "")
         .await
     {
         Ok(outcome) => {
-            return Redirect::to(&format!("/loesungen/{}?gespeichert=1", outcome.slug()))
-                .into_response();
+            let target = format!("/loesungen/{}?gespeichert=1", outcome.slug());
+            return Ok(Redirect::to(&target).into_response());
         }
-        Err(ImportError::Database(err)) => return internal(&err.to_string()),
+        Err(ImportError::Database(err)) => return Err(PageError::internal(err)),
         Err(err) => err,
     };
     let (status, preview) = match &err {
@@ -227,5 +186,5 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
     if !matches!(err, ImportError::Rejected(_)) {
         data.problem = err.reasons().into_iter().next();
     }
-    show(status, data).await
+    Ok(show(status, data).await)
 }

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use app::validation::NewOrganisation;
 use sqlx::PgPool;
 
-use super::{Importer, Outcome};
+use crate::services::import::{Importer, Outcome};
 use crate::accounts::{AccountError, Accounts, Actor, Caller, Channel};
-use crate::admin::explain;
+use crate::cli::admin::explain;
 use crate::publiccode::MAX_BYTES;
 
 /// Deepest folder level searched.
@@ -236,7 +236,7 @@ pub async fn run(pool: &PgPool, args: ImportArgs) -> anyhow::Result<Summary> {
         {
             Ok(Outcome::Created { slug, .. }) => summary.created.push((path, slug)),
             Ok(Outcome::Updated { slug, .. }) => summary.updated.push((path, slug)),
-            Err(super::ImportError::Database(err)) => return Err(err.into()),
+            Err(crate::services::import::ImportError::Database(err)) => return Err(err.into()),
             Err(err) => summary.rejected.push((path, err.reasons())),
         }
         bar.inc(1);

@@ -2,11 +2,8 @@
 //! it — or, when a solution with the same repository URL exists, save a new revision of that
 //! one. The web page, the JSON API and the CLI all call [`Importer`].
 
-pub mod api;
-pub mod cli;
 pub mod export;
 pub mod mapping;
-pub mod pages;
 
 use app::entry_rules::SolutionInput;
 use app::i18n::Lang;
@@ -15,7 +12,7 @@ use app::validation::FieldErrors;
 use sqlx::PgPool;
 
 use crate::accounts::Actor;
-use crate::entries::{Entries, EntryError};
+use crate::services::entries::{Entries, EntryError};
 use crate::publiccode::{self, Issue, Report};
 pub use export::{ExportContext, to_yaml};
 pub use mapping::{Mapped, to_input};
@@ -157,6 +154,11 @@ impl Importer {
             entries: Entries::new(pool.clone()),
             pool,
         }
+    }
+
+    /// The importer saving through `entries` (with its payload checks).
+    pub fn with_entries(pool: PgPool, entries: Entries) -> Importer {
+        Importer { pool, entries }
     }
 
     /// The solution with this repository URL that an import for `organisation` updates, if

@@ -1,0 +1,78 @@
+//! Rendering the app for a request: the context every page finds (catalogue, site,
+//! the response's CSP nonce), and server-rendered form pages with their data and form state.
+
+use app::account::{FormState, PageProblem};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use leptos::prelude::provide_context;
+
+use crate::http::middleware::security::CspNonce;
+use crate::http::state::AppState;
+
+/// What every rendered page finds in context: the catalogue, the site settings, and the
+/// response's CSP nonce (so the hydration scripts carry the nonce of the header).
+pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let (catalogue, site) = (state.catalogue.clone(), state.site.clone());
+    move || {
+        provide_context(catalogue.clone());
+        provide_context(site.clone());
+        if let Some(parts) = leptos::prelude::use_context::<Parts>()
+            && let Some(nonce) = parts.extensions.get::<CspNonce>()
+        {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+        }
+    }
+}
+
+/// Renders the app for this request with extra context, and sets the status.
+async fn render<F>(state: &AppState, parts: Parts, status: StatusCode, extra: F) -> Response
+where
+    F: Fn() + Clone + Send + Sync + 'static,
+{
+    let base = page_context(state);
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            base();
+            extra();
+        },
+        move || app::shell(options.clone()),
+    );
+    let mut response = handler(Request::from_parts(parts, Body::empty())).await;
+    if status != StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+/// Renders a server-rendered page with its data (if any) and the state of its form.
+pub async fn page<T>(
+    state: &AppState,
+    parts: Parts,
+    status: StatusCode,
+    data: Option<T>,
+    form: FormState,
+) -> Response
+where
+    T: Clone + Send + Sync + 'static,
+{
+    render(state, parts, status, move || {
+        if let Some(data) = data.clone() {
+            provide_context(data);
+        }
+        provide_context(form.clone());
+    })
+    .await
+}
+
+/// The page for a problem (not found, not allowed), with its status.
+pub async fn problem(state: &AppState, parts: Parts, problem: PageProblem) -> Response {
+    let status = match problem {
+        PageProblem::NotFound => StatusCode::NOT_FOUND,
+        PageProblem::Forbidden => StatusCode::FORBIDDEN,
+    };
+    render(state, parts, status, move || provide_context(problem)).await
+}

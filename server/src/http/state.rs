@@ -1,0 +1,55 @@
+//! What every handler may use: the services and the site settings.
+
+use std::path::Path;
+
+use app::service::CatalogueHandle;
+use app::site::SiteConfig;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::accounts::Accounts;
+use crate::services::entries::Entries;
+use crate::services::payload_check::PayloadChecks;
+
+/// Everything a request handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    /// The read side of the catalogue (lists, details, search), shared with the app.
+    pub catalogue: CatalogueHandle,
+    pub site: SiteConfig,
+    /// People, sessions, organisations, tokens.
+    pub accounts: Accounts,
+    /// Publishing, reuse, data-model tools and the publiccode.yml import.
+    pub entries: Entries,
+    /// Payload checks against data model schemas (limited slots on the blocking pool).
+    pub payload_checks: PayloadChecks,
+}
+
+impl AppState {
+    /// Whether the site is served over HTTPS (cookies get `Secure`).
+    pub fn secure(&self) -> bool {
+        self.site.public_url.starts_with("https://")
+    }
+
+    /// The public address of a page: `https://host/loesungen/x` for `/loesungen/x`.
+    pub fn public_url(&self, path: &str) -> String {
+        format!("{}{path}", self.site.public_url.trim_end_matches('/'))
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Leptos options for a site built by cargo-leptos into `site_root`.
+pub fn leptos_options(site_root: &Path, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("allmende")
+        .site_root(site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}

@@ -1,0 +1,202 @@
+//! Reuse: the statistics of `/nachnutzung` and what the reuse page of one entry shows
+//! (owner, adopters, lineage) — of what the public may see only.
+
+use app::editing::ReuseData;
+use sqlx::PgPool;
+
+use crate::services::entries::{Entries, EntryError, EntryKind};
+
+impl Entries {
+    /// The reuse page of an entry: its owner, lineage, and which of `organisations` (the
+    /// viewer's, as (slug, name)) already use it.
+    pub async fn reuse_page(
+        &self,
+        kind: EntryKind,
+        slug: &str,
+        organisations: Vec<(String, String)>,
+    ) -> Result<ReuseData, EntryError> {
+        let summary = self.summary(kind, slug).await?;
+        let (owner, adopters) = owner_and_adopters(self.pool(), kind, slug).await?;
+        let adopted_by = organisations
+            .iter()
+            .filter(|(s, _)| adopters.contains(s))
+            .map(|(s, _)| s.clone())
+            .collect();
+        Ok(ReuseData {
+            section: kind.section().into(),
+            slug: slug.to_owned(),
+            name: summary.name,
+            owner,
+            organisations,
+            adopted_by,
+            lineage: self.lineage(kind, slug).await?,
+        })
+    }
+
+    /// The statistics of `/nachnutzung`.
+    pub async fn reuse_stats(&self) -> Result<app::editing::ReuseStats, EntryError> {
+        Ok(reuse_stats(self.pool()).await?)
+    }
+}
+
+/// The owner's slug and the adopters' slugs of an entry.
+async fn owner_and_adopters(
+    pool: &PgPool,
+    kind: EntryKind,
+    slug: &str,
+) -> Result<(String, Vec<String>), sqlx::Error> {
+    let (owner, adopters) = match kind {
+        EntryKind::Solution => (
+            sqlx::query_scalar(
+                "select o.slug from solutions e join organisations o on o.id = e.organisation_id
+                 where e.slug = $1",
+            )
+            .bind(slug)
+            .fetch_one(pool)
+            .await?,
+            sqlx::query_scalar(
+                "select o.slug from adoptions a
+                 join organisations o on o.id = a.organisation_id
+                 join solutions e on e.id = a.solution_id
+                 where e.slug = $1",
+            )
+            .bind(slug)
+            .fetch_all(pool)
+            .await?,
+        ),
+        EntryKind::DataModel => (
+            sqlx::query_scalar(
+                "select o.slug from data_models e join organisations o on o.id = e.organisation_id
+                 where e.slug = $1",
+            )
+            .bind(slug)
+            .fetch_one(pool)
+            .await?,
+            sqlx::query_scalar(
+                "select o.slug from adoptions a
+                 join organisations o on o.id = a.organisation_id
+                 join data_models e on e.id = a.data_model_id
+                 where e.slug = $1",
+            )
+            .bind(slug)
+            .fetch_all(pool)
+            .await?,
+        ),
+    };
+    Ok((owner, adopters))
+}
+
+/// The reuse statistics: rankings, reuse by Bundesland, newest forks and adoptions — of
+/// what the public may see only (the `visible_…` views of migration 12).
+pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats, sqlx::Error> {
+    use app::editing::{RankedEntry, ReuseEvent};
+    let to_ranked = |rows: Vec<(String, String, String, i64)>| {
+        rows.into_iter()
+            .map(|(slug, name, organisation, reuse_count)| RankedEntry {
+                slug,
+                name,
+                organisation,
+                reuse_count,
+            })
+            .collect()
+    };
+    let top_solutions = to_ranked(
+        sqlx::query_as(
+            r#"
+            select e.slug, e.name, o.name, r.reuse_count::bigint
+            from visible_solutions e
+            join solution_reuse r on r.solution_id = e.id
+            join organisations o on o.id = e.organisation_id
+            where e.archived_at is null and r.reuse_count > 0
+            order by r.reuse_count desc, e.name
+            limit 10
+            "#,
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    let top_data_models = to_ranked(
+        sqlx::query_as(
+            r#"
+            select e.slug, e.name, o.name, r.reuse_count::bigint
+            from visible_data_models e
+            join data_model_reuse r on r.data_model_id = e.id
+            join organisations o on o.id = e.organisation_id
+            where e.archived_at is null and r.reuse_count > 0
+            order by r.reuse_count desc, e.name
+            limit 10
+            "#,
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    let by_state: Vec<(String, i64)> = sqlx::query_as(
+        r#"
+        select o.bundesland, count(*)
+        from (
+            select a.organisation_id from adoptions a
+            where exists (select 1 from visible_solutions s where s.id = a.solution_id)
+               or exists (select 1 from visible_data_models d where d.id = a.data_model_id)
+            union all select organisation_id from visible_solutions where forked_from is not null
+            union all select organisation_id from visible_data_models where forked_from is not null
+        ) f join visible_organisations o on o.id = f.organisation_id
+        where o.bundesland is not null
+        group by o.bundesland
+        order by count(*) desc, o.bundesland
+        "#,
+    )
+    .fetch_all(pool)
+    .await?;
+    let events = |rows: Vec<(String, String, String, String, chrono::NaiveDate)>| {
+        rows.into_iter()
+            .map(|(section, slug, name, organisation, at)| ReuseEvent {
+                section,
+                slug,
+                name,
+                organisation,
+                at,
+            })
+            .collect()
+    };
+    let newest_forks = events(
+        sqlx::query_as(
+            r#"
+            select * from (
+                select 'loesungen' as section, e.slug, e.name, o.name as org, e.created_at::date as at
+                from visible_solutions e join organisations o on o.id = e.organisation_id
+                where e.forked_from is not null
+                union all
+                select 'datenmodelle', e.slug, e.name, o.name, e.created_at::date
+                from visible_data_models e join organisations o on o.id = e.organisation_id
+                where e.forked_from is not null
+            ) f order by at desc, name limit 10
+            "#,
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    let newest_adoptions = events(
+        sqlx::query_as(
+            r#"
+            select case when a.solution_id is not null then 'loesungen' else 'datenmodelle' end,
+                   coalesce(s.slug, d.slug), coalesce(s.name, d.name), o.name, a.created_at::date
+            from adoptions a
+            join visible_organisations o on o.id = a.organisation_id
+            left join visible_solutions s on s.id = a.solution_id
+            left join visible_data_models d on d.id = a.data_model_id
+            where coalesce(s.id, d.id) is not null
+            order by a.created_at desc
+            limit 10
+            "#,
+        )
+        .fetch_all(pool)
+        .await?,
+    );
+    Ok(app::editing::ReuseStats {
+        top_solutions,
+        top_data_models,
+        by_state,
+        newest_forks,
+        newest_adoptions,
+    })
+}
