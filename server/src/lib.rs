@@ -19,7 +19,6 @@ pub mod publiccode_io;
 pub mod reuse_pages;
 pub mod search;
 pub mod security;
-pub mod synthetic;
 
 pub mod web;
 
