@@ -8,4 +8,4 @@ apt_ensure 'ls /usr/lib/postgresql/*/bin/initdb' postgresql
 apt_ensure 'command -v wrk' wrk
 apt_ensure 'command -v cc' gcc libc6-dev
 say "Baue und starte den Such-Benchmark (Release-Build)"
-cargo bench -p allmende --bench search
+cargo bench -p allmende-bench --bench search

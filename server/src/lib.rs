@@ -16,7 +16,6 @@ pub mod config;
 pub mod embedded_pg;
 pub mod proxies;
 pub mod publiccode;
-pub mod synthetic;
 
 // The HTTP layer on top: routes, extractors, errors as responses, pages and the JSON API.
 // Nothing above imports it (see `layers_depend_one_way` in `http/mod.rs`).

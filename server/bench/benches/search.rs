@@ -13,9 +13,9 @@
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
+use allmende_bench::{BenchQuery, Scale};
 use allmende_server::embedded_pg::EmbeddedPostgres;
 use allmende_server::search::SearchIndex;
-use allmende_server::synthetic::{self, BenchQuery, Scale};
 use allmende_server::http::{self, AppState};
 use app::query::SearchQuery;
 use app::site::{Operator, SiteConfig};
@@ -262,7 +262,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         scale.organisations, scale.solutions, scale.data_models
     ));
     let started = Instant::now();
-    synthetic::generate(&pool, scale, 2026, &|name, done, total| {
+    allmende_bench::generate(&pool, scale, 2026, &|name, done, total| {
         eprint!("\r  {name}: {done}/{total}          ");
         let _ = std::io::stderr().flush();
     })
@@ -316,7 +316,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         })
     };
 
-    let mix = synthetic::query_mix();
+    let mix = allmende_bench::query_mix();
     let found = mix
         .iter()
         .filter(|q| {
@@ -326,7 +326,10 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
                 .unwrap_or(false)
         })
         .count();
-    let meant_to_miss = mix.iter().filter(|q| q.label == synthetic::NO_HITS).count();
+    let meant_to_miss = mix
+        .iter()
+        .filter(|q| q.label == allmende_bench::NO_HITS)
+        .count();
     step(&format!(
         "query mix: {} queries, {found} with hits ({meant_to_miss} are meant to find nothing)",
         mix.len()
@@ -374,7 +377,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
                 (started.elapsed(), q)
             })
             .collect();
-        timed.sort_by(|a, b| b.0.cmp(&a.0));
+        timed.sort_by_key(|t| std::cmp::Reverse(t.0));
         for (d, q) in timed.iter().take(12) {
             eprintln!(
                 "  slow: {} {:?} {:?} {}",

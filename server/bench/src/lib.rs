@@ -9,6 +9,9 @@
 //! The texts are assembled from German public-sector vocabulary (topics such as
 //! Friedhofsverwaltung, Abfallkalender or Kita-Platzvergabe, modifiers, phrase templates).
 //! [`query_mix`] builds its queries from the same vocabulary, so most of them find something.
+//!
+//! Dev-only (crate `allmende-bench`, never published): only `benches/search.rs` uses it;
+//! it writes plain SQL against the schema of `migrations/` and needs no server code.
 
 use std::collections::{HashMap, HashSet};
 
@@ -89,10 +92,10 @@ pub async fn generate(
     );
 
     let orgs = build_organisations(&mut org_rng, scale.organisations as usize);
-    insert_organisations(&mut *tx, &orgs, progress).await?;
+    insert_organisations(&mut tx, &orgs, progress).await?;
     let world = World::new(orgs);
     let models = insert_data_models(
-        &mut *tx,
+        &mut tx,
         &mut model_rng,
         &world,
         scale.data_models as usize,
@@ -100,7 +103,7 @@ pub async fn generate(
     )
     .await?;
     let solutions = insert_solutions(
-        &mut *tx,
+        &mut tx,
         &mut solution_rng,
         &world,
         &models,
@@ -109,7 +112,7 @@ pub async fn generate(
     )
     .await?;
     let adoptions = insert_adoptions(
-        &mut *tx,
+        &mut tx,
         &mut adoption_rng,
         &world,
         &solutions,
@@ -117,7 +120,7 @@ pub async fn generate(
         progress,
     )
     .await?;
-    insert_revisions(&mut *tx, progress).await?;
+    insert_revisions(&mut tx, progress).await?;
     sqlx::query(
         "insert into allmende_meta (key, value) values ($1, $2)
          on conflict (key) do update set value = excluded.value, updated_at = now()",
@@ -357,7 +360,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
