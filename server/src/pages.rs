@@ -237,10 +237,9 @@ where
         }
         AccountError::RateLimited(wait) => {
             retry_after = Some(wait);
-            state_of_form.notice = Some(Notice::Error(app::account_texts::too_many_attempts(
-                lang,
-                retry_seconds(wait),
-            )));
+            state_of_form.notice = Some(Notice::Error(
+                lang.texts().account.too_many_attempts(retry_seconds(wait)),
+            ));
             StatusCode::TOO_MANY_REQUESTS
         }
         AccountError::Refused(refusal) => {
@@ -349,10 +348,7 @@ async fn login_page(State(state): State<AppState>, request: Request) -> Response
         .query()
         .is_some_and(|q| q.split('&').any(|pair| pair == "registriert=1"));
     let form = if registered {
-        let texts = match lang_of(&parts) {
-            Lang::De => &app::account_texts::DE,
-            Lang::En => &app::account_texts::EN,
-        };
+        let texts = &lang_of(&parts).texts().account;
         FormState {
             form: "login".into(),
             notice: Some(Notice::Success(texts.register_received.into())),

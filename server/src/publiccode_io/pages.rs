@@ -2,7 +2,7 @@
 //! publiccode.yml and shows the report, or imports it and goes to the solution's page.
 
 use app::account::{FormState, Viewer};
-use app::i18n::{Lang, tr};
+use app::i18n::Lang;
 use app::import_report::{ImportData, ImportPreview, ImportReport};
 use axum::Router;
 use axum::extract::{FromRequest, Multipart, Request, State};
@@ -171,14 +171,7 @@ async fn import_submit(State(state): State<AppState>, request: Request) -> Respo
         ..ImportData::default()
     };
     if viewer.role_in(&submission.organisation).is_none() {
-        data.problem = Some(
-            tr(
-                lang,
-                "Bitte wählen Sie eine Ihrer Organisationen.",
-                "Please choose one of your organisations.",
-            )
-            .to_owned(),
-        );
+        data.problem = Some(lang.texts().notices.choose_your_organisation.to_owned());
         return show(StatusCode::UNPROCESSABLE_ENTITY, data).await;
     }
     let importer = Importer::new(state.accounts.pool().clone());
