@@ -1,7 +1,9 @@
-//! UI texts of the account and organisation management pages, in German and English.
-//! Same rule as [`crate::i18n::Texts`]: both constants must fill every field.
+//! UI texts of the account and organisation management pages, in German and English: the
+//! group [`crate::i18n::Texts::account`], reached as `lang.texts().account` or
+//! `use_texts().account`. Same rule as [`crate::i18n::Texts`]: both constants must fill
+//! every field.
 
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::fill;
 
 /// Texts of the account pages.
 pub struct AccountTexts {
@@ -127,18 +129,22 @@ pub struct AccountTexts {
     pub invitation_invalid: &'static str,
     pub forbidden_title: &'static str,
     pub forbidden_text: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_text: &'static str,
     pub org_manage_links: &'static str,
     pub hidden_badge: &'static str,
     pub moderation_hide: &'static str,
     pub moderation_show: &'static str,
     pub moderation_label: &'static str,
     pub hidden_title: &'static str,
+    /// "Too many attempts" while the wait is at most one second.
+    pub too_many_attempts_second: &'static str,
+    /// The same for `{n}` seconds (below two minutes).
+    pub too_many_attempts_seconds: &'static str,
+    /// The same for `{n}` minutes.
+    pub too_many_attempts_minutes: &'static str,
 }
 
 /// German texts.
-pub const DE: AccountTexts = AccountTexts {
+pub(crate) const DE: AccountTexts = AccountTexts {
     nav_login: "Anmelden",
     nav_register: "Registrieren",
     nav_account: "Mein Konto",
@@ -261,18 +267,19 @@ pub const DE: AccountTexts = AccountTexts {
     invitation_invalid: "Diese Einladung gilt nicht (mehr). Bitten Sie die Administration der Organisation um eine neue.",
     forbidden_title: "Kein Zugriff",
     forbidden_text: "Diese Seite ist nur für Mitglieder der Organisation mit passender Rolle zugänglich.",
-    not_found_title: "Nicht gefunden",
-    not_found_text: "Diese Organisation oder diesen Eintrag gibt es nicht.",
     org_manage_links: "Verwaltung",
     hidden_badge: "verborgen",
     moderation_hide: "Verbergen",
     moderation_show: "Wieder anzeigen",
     moderation_label: "Moderation",
     hidden_title: "Verborgene Organisationen und Einträge",
+    too_many_attempts_second: "Zu viele Versuche. Bitte warten Sie eine Sekunde und versuchen Sie es dann wieder.",
+    too_many_attempts_seconds: "Zu viele Versuche. Bitte warten Sie {n} Sekunden und versuchen Sie es dann wieder.",
+    too_many_attempts_minutes: "Zu viele Versuche. Bitte warten Sie {n} Minuten und versuchen Sie es dann wieder.",
 };
 
 /// English texts.
-pub const EN: AccountTexts = AccountTexts {
+pub(crate) const EN: AccountTexts = AccountTexts {
     nav_login: "Log in",
     nav_register: "Register",
     nav_account: "My account",
@@ -395,56 +402,46 @@ pub const EN: AccountTexts = AccountTexts {
     invitation_invalid: "This invitation is no longer valid. Please ask the organisation's administrator for a new one.",
     forbidden_title: "No access",
     forbidden_text: "This page is only for members of the organisation with a suitable role.",
-    not_found_title: "Not found",
-    not_found_text: "This organisation or entry does not exist.",
     org_manage_links: "Management",
     hidden_badge: "hidden",
     moderation_hide: "Hide",
     moderation_show: "Show again",
     moderation_label: "Moderation",
     hidden_title: "Hidden organisations and entries",
+    too_many_attempts_second: "Too many attempts. Please wait a second and try again.",
+    too_many_attempts_seconds: "Too many attempts. Please wait {n} seconds and try again.",
+    too_many_attempts_minutes: "Too many attempts. Please wait {n} minutes and try again.",
 };
 
-/// "Too many attempts": the answer while a password prompt (or registration) has to wait
-/// `wait_seconds`, in seconds below two minutes and in minutes above.
-pub fn too_many_attempts(lang: Lang, wait_seconds: u64) -> String {
-    let minutes = wait_seconds.div_ceil(60);
-    match (lang, wait_seconds) {
-        (Lang::De, 0..=1) => {
-            "Zu viele Versuche. Bitte warten Sie eine Sekunde und versuchen Sie es dann wieder."
-                .into()
+impl AccountTexts {
+    /// "Too many attempts": the answer while a password prompt (or registration) has to
+    /// wait `wait_seconds`, in seconds below two minutes and in minutes above.
+    pub fn too_many_attempts(&self, wait_seconds: u64) -> String {
+        match wait_seconds {
+            0..=1 => self.too_many_attempts_second.to_owned(),
+            2..=119 => fill(
+                self.too_many_attempts_seconds,
+                &[("n", &wait_seconds.to_string())],
+            ),
+            _ => fill(
+                self.too_many_attempts_minutes,
+                &[("n", &wait_seconds.div_ceil(60).to_string())],
+            ),
         }
-        (Lang::De, 2..=119) => format!(
-            "Zu viele Versuche. Bitte warten Sie {wait_seconds} Sekunden und versuchen Sie es dann wieder."
-        ),
-        (Lang::De, _) => format!(
-            "Zu viele Versuche. Bitte warten Sie {minutes} Minuten und versuchen Sie es dann wieder."
-        ),
-        (Lang::En, 0..=1) => "Too many attempts. Please wait a second and try again.".into(),
-        (Lang::En, 2..=119) => {
-            format!("Too many attempts. Please wait {wait_seconds} seconds and try again.")
-        }
-        (Lang::En, _) => format!("Too many attempts. Please wait {minutes} minutes and try again."),
-    }
-}
-
-/// The account texts of the current request's language.
-pub fn use_account_texts() -> &'static AccountTexts {
-    match use_lang() {
-        Lang::De => &DE,
-        Lang::En => &EN,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn short_waits_are_told_in_seconds_and_long_ones_in_minutes() {
-        assert!(too_many_attempts(Lang::De, 1).contains("eine Sekunde"));
-        assert!(too_many_attempts(Lang::De, 5).contains("warten Sie 5 Sekunden"));
-        assert!(too_many_attempts(Lang::De, 899).contains("warten Sie 15 Minuten"));
-        assert!(too_many_attempts(Lang::En, 160).contains("wait 3 minutes"));
+        let de = &Lang::De.texts().account;
+        let en = &Lang::En.texts().account;
+        assert!(de.too_many_attempts(1).contains("eine Sekunde"));
+        assert!(de.too_many_attempts(5).contains("warten Sie 5 Sekunden"));
+        assert!(de.too_many_attempts(899).contains("warten Sie 15 Minuten"));
+        assert!(en.too_many_attempts(160).contains("wait 3 minutes"));
     }
 }

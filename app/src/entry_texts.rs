@@ -1,7 +1,7 @@
-//! UI texts of the publishing forms, the history and the comparison, in German and English.
-//! Same rule as [`crate::i18n::Texts`]: both constants must fill every field.
-
-use crate::i18n::{Lang, use_lang};
+//! UI texts of the publishing forms, the history and the comparison, in German and English:
+//! the group [`crate::i18n::Texts::entry`], reached as `lang.texts().entry` or
+//! `use_texts().entry`. Same rule as [`crate::i18n::Texts`]: both constants must fill every
+//! field.
 
 /// Texts of the publishing pages.
 pub struct EntryTexts {
@@ -92,7 +92,6 @@ pub struct EntryTexts {
     pub archive_submit: &'static str,
     pub unarchive_submit: &'static str,
     pub archived_notice: &'static str,
-    pub saved_notice: &'static str,
     pub line_removed: &'static str,
     pub line_added: &'static str,
     pub preview_label: &'static str,
@@ -120,7 +119,7 @@ pub struct EntryTexts {
 }
 
 /// German texts.
-pub const DE: EntryTexts = EntryTexts {
+pub(crate) const DE: EntryTexts = EntryTexts {
     new_solution_title: "Lösung veröffentlichen",
     new_solution_meta: "Eine Open-Source-Lösung Ihrer Organisation im Katalog veröffentlichen.",
     new_solution_lead: "Beschreiben Sie Ihre Lösung so, dass andere Verwaltungen sie verstehen und nachnutzen können. Pflichtfelder sind markiert; alles andere können Sie später ergänzen.",
@@ -208,7 +207,6 @@ pub const DE: EntryTexts = EntryTexts {
     archive_submit: "Archivieren",
     unarchive_submit: "Aus dem Archiv holen",
     archived_notice: "Dieser Eintrag ist archiviert: Er erscheint nicht mehr in Listen und in der Suche.",
-    saved_notice: "Gespeichert.",
     line_removed: "entfernt",
     line_added: "hinzugefügt",
     preview_label: "Vorschau",
@@ -236,7 +234,7 @@ pub const DE: EntryTexts = EntryTexts {
 };
 
 /// English texts.
-pub const EN: EntryTexts = EntryTexts {
+pub(crate) const EN: EntryTexts = EntryTexts {
     new_solution_title: "Publish a solution",
     new_solution_meta: "Publish an open-source solution of your organisation in the catalogue.",
     new_solution_lead: "Describe your solution so that other administrations understand and can reuse it. Required fields are marked; everything else can be added later.",
@@ -324,7 +322,6 @@ pub const EN: EntryTexts = EntryTexts {
     archive_submit: "Archive",
     unarchive_submit: "Take out of the archive",
     archived_notice: "This entry is archived: it no longer appears in lists and search.",
-    saved_notice: "Saved.",
     line_removed: "removed",
     line_added: "added",
     preview_label: "Preview",
@@ -350,11 +347,3 @@ pub const EN: EntryTexts = EntryTexts {
     field_examples: "Examples (optional)",
     field_examples_hint: "A JSON array of example records; each is checked against the schema when you save.",
 };
-
-/// The publishing texts of the current request's language.
-pub fn use_entry_texts() -> &'static EntryTexts {
-    match use_lang() {
-        Lang::De => &DE,
-        Lang::En => &EN,
-    }
-}

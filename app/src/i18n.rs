@@ -1,10 +1,25 @@
 //! The one translation mechanism: every UI text lives in [`Texts`], once in German and once
-//! in English. A missing translation is a compile error, because both constants must fill
-//! every field. Also: language detection and German/English number and date formatting.
+//! in English, reached through [`Lang::texts`] or [`use_texts`]. Larger areas are groups
+//! inside it ([`Texts::account`], [`Texts::entry`], [`Texts::reuse`] …), each a struct with
+//! a German and an English constant. A missing translation is a compile error, because
+//! both constants must fill every field. Texts with values carry `{name}` placeholders
+//! for [`fill`]. Also: language detection and German/English number and date formatting.
+
+mod import;
+mod model_tools;
+mod notices;
+mod reuse;
 
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+
+pub use crate::account_texts::AccountTexts;
+pub use crate::entry_texts::EntryTexts;
+pub use import::ImportTexts;
+pub use model_tools::ModelToolsTexts;
+pub use notices::Notices;
+pub use reuse::ReuseTexts;
 
 /// The languages of the user interface. German is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -84,14 +99,6 @@ impl Lang {
     }
 }
 
-/// The German or the English text, by language.
-pub fn tr(lang: Lang, de: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::De => de,
-        Lang::En => en,
-    }
-}
-
 /// The language of the current request (provided by the app root).
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
@@ -114,7 +121,7 @@ pub fn format_int(value: i64, lang: Lang) -> String {
         out.push('-');
     }
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(ch);
@@ -340,6 +347,19 @@ pub struct Texts {
     pub accessibility_title: &'static str,
     pub accessibility_body: &'static [&'static str],
     pub accessibility_feedback: &'static str,
+
+    /// The account and organisation management pages.
+    pub account: AccountTexts,
+    /// The publishing forms, the history and the comparison.
+    pub entry: EntryTexts,
+    /// Reusing an entry, the reuse statistics and the reuse parts of a solution's page.
+    pub reuse: ReuseTexts,
+    /// The data model tools (compatibility, checking data).
+    pub model_tools: ModelToolsTexts,
+    /// The publiccode.yml import.
+    pub import: ImportTexts,
+    /// Notices after an action, shown by the server's page handlers.
+    pub notices: Notices,
 }
 
 /// German texts (the default).
@@ -540,6 +560,13 @@ pub static DE: Texts = Texts {
         "Bekannte Einschränkungen: Beschreibungstexte und Beispieldaten stammen von den veröffentlichenden Organisationen und können Fachbegriffe enthalten, die nicht in Leichter Sprache erläutert sind.",
     ],
     accessibility_feedback: "Barrieren melden: Wenn Ihnen Mängel auffallen, schreiben Sie bitte an die im Impressum genannte Kontaktadresse. Wird Ihre Meldung nicht zufriedenstellend beantwortet, können Sie sich an die Schlichtungsstelle nach § 16 BGG wenden.",
+
+    account: crate::account_texts::DE,
+    entry: crate::entry_texts::DE,
+    reuse: reuse::DE,
+    model_tools: model_tools::DE,
+    import: import::DE,
+    notices: notices::DE,
 };
 
 /// English texts.
@@ -740,14 +767,42 @@ pub static EN: Texts = Texts {
         "Known limitations: descriptions and example data come from the publishing organisations and may contain technical terms that are not explained in plain language.",
     ],
     accessibility_feedback: "Report barriers: if you notice problems, please write to the contact address in the legal notice. If your report is not answered satisfactorily, you can turn to the arbitration board under § 16 BGG.",
+
+    account: crate::account_texts::EN,
+    entry: crate::entry_texts::EN,
+    reuse: reuse::EN,
+    model_tools: model_tools::EN,
+    import: import::EN,
+    notices: notices::EN,
 };
 
-/// Replaces `{name}` placeholders in a text.
+/// Replaces `{name}` placeholders in a text, in one pass: a value that itself contains
+/// braces is inserted as it is. Unknown placeholders stay.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
-    let mut out = text.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let value = after.find('}').and_then(|end| {
+            let name = &after[..end];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, end))
+        });
+        match value {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -798,5 +853,9 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(fill(DE.results_count_many, &[("n", "12")]), "12 Einträge");
+        assert_eq!(
+            fill("{a} und {b}, {c}", &[("a", "{b}"), ("b", "2")]),
+            "{b} und 2, {c}"
+        );
     }
 }

@@ -6,8 +6,7 @@ use crate::raw_text;
 use leptos::prelude::*;
 
 use crate::account::{FormState, Notice};
-use crate::account_texts::use_account_texts;
-use crate::i18n::use_lang;
+use crate::i18n::{use_lang, use_texts};
 use crate::validation::FieldError;
 
 /// A text-like input (`type` text, email, password, url).
@@ -135,7 +134,7 @@ pub fn ErrorSummary(
     form: &'static str,
     ids: Vec<(&'static str, &'static str)>,
 ) -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let lang = use_lang();
     let items: Vec<_> = ids
         .into_iter()

@@ -29,10 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         ("/loesungen", t.nav_solutions),
         ("/datenmodelle", t.nav_data_models),
         ("/organisationen", t.nav_organisations),
-        (
-            "/nachnutzung",
-            crate::entry_texts::use_entry_texts().nav_reuse,
-        ),
+        ("/nachnutzung", t.entry.nav_reuse),
         ("/suche", t.nav_search),
     ];
     let nav_items = nav
@@ -104,7 +101,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// Log-in and registration links, or for a logged-in person their account and log-out.
 #[component]
 fn AccountMenu() -> impl IntoView {
-    let t = crate::account_texts::use_account_texts();
+    let t = &use_texts().account;
     match crate::account::use_viewer() {
         Some(viewer) => view! {
             <nav class="account-menu" aria-label=t.account_menu_label>
@@ -135,7 +132,7 @@ pub fn ModerationForm(
     #[prop(into)] slug: String,
     hidden: bool,
 ) -> impl IntoView {
-    let t = crate::account_texts::use_account_texts();
+    let t = &use_texts().account;
     let viewer = crate::account::use_viewer();
     let back = use_location().pathname.get_untracked();
     viewer.filter(|v| v.site_admin).map(|_| {

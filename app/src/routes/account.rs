@@ -4,15 +4,15 @@
 use leptos::prelude::*;
 
 use crate::account::{FormState, use_form_state, use_viewer};
-use crate::account_texts::use_account_texts;
 use crate::components::form::{ErrorSummary, FormNotice, TextField};
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
+use crate::i18n::use_texts;
 use crate::routes::current_query_pairs;
 
 /// `/registrieren`
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let state = use_form_state();
     let f = "register";
     view! {
@@ -42,7 +42,7 @@ pub fn RegisterPage() -> impl IntoView {
 /// `/anmelden?weiter=/pfad`
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let state = use_form_state();
     let f = "login";
     let next = current_query_pairs()
@@ -73,7 +73,7 @@ pub fn LoginPage() -> impl IntoView {
 /// `/konto`: organisations, password change, account deletion.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let state: FormState = use_form_state();
     let Some(viewer) = use_viewer() else {
         return view! { <p class="kern-body"><a href="/anmelden">{t.nav_login}</a></p> }.into_any();

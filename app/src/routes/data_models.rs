@@ -31,7 +31,7 @@ pub fn DataModelsPage() -> impl IntoView {
         {crate::account::use_viewer().filter(|v| !v.memberships.is_empty()).map(|_| view! {
             <p class="entry-actions">
                 <a class="kern-btn kern-btn--primary" href="/datenmodelle/neu">
-                    <span class="kern-label">{crate::entry_texts::use_entry_texts().publish_model_link}</span>
+                    <span class="kern-label">{t.entry.publish_model_link}</span>
                 </a>
             </p>
         })}
@@ -117,8 +117,8 @@ fn DataModelView(model: DataModelDetail) -> impl IntoView {
                 <ModerationForm kind="data_model" slug=m.slug.clone() hidden=false/>
                 <crate::routes::solutions::EntryActions section="datenmodelle" slug=m.slug.clone() owner=m.organisation.slug.clone()/>
                 <ul class="entry-actions">
-                    <li><a class="kern-link" href=format!("/datenmodelle/{}/pruefen", m.slug)>{if crate::i18n::use_lang() == crate::i18n::Lang::De { "Daten gegen das Schema prüfen" } else { "Check data against the schema" }}</a></li>
-                    <li><a class="kern-link" href=format!("/datenmodelle/{}/aenderungen", m.slug)>{if crate::i18n::use_lang() == crate::i18n::Lang::De { "Änderungen und Kompatibilität" } else { "Changes and compatibility" }}</a></li>
+                    <li><a class="kern-link" href=format!("/datenmodelle/{}/pruefen", m.slug)>{use_texts().model_tools.check_link}</a></li>
+                    <li><a class="kern-link" href=format!("/datenmodelle/{}/aenderungen", m.slug)>{use_texts().model_tools.compatibility_title}</a></li>
                 </ul>
                 <p class="kern-body kern-body--large" lang="de">{m.short_description.clone()}</p>
                 {m.archived.then(|| view! {

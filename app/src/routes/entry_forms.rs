@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::account::{FormState, PageProblem, use_form_state, use_page_data, use_page_problem};
-use crate::account_texts::use_account_texts;
 use crate::categories::{CATEGORIES, platform_label};
 use crate::components::form::{
     CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField,
@@ -16,10 +15,9 @@ use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::components::live_fields::{LicenceField, MarkdownField};
 use crate::editing::{CompareData, DataModelFormData, DiffLine, HistoryData, SolutionFormData};
 use crate::entry_rules::PLATFORMS;
-use crate::entry_texts::use_entry_texts;
 use crate::i18n::{Lang, format_date, use_lang, use_texts};
 use crate::model::{DevelopmentStatus, Domain, MaintenanceType, SoftwareType};
-use crate::routes::org_admin::Problem;
+use crate::routes::not_found::Problem;
 
 /// Rows offered for contractors and contacts in the form.
 pub const FORM_ROWS: usize = 3;
@@ -44,7 +42,7 @@ fn multi(state: &FormState, form: &str, field: &str) -> Vec<String> {
 /// `/loesungen/neu` and `/loesungen/:slug/bearbeiten`
 #[component]
 pub fn SolutionFormPageView() -> impl IntoView {
-    let t = use_entry_texts();
+    let t = &use_texts().entry;
     let lang = use_lang();
     let state = use_form_state();
     if let Some(problem) = use_page_problem() {
@@ -81,7 +79,7 @@ pub fn SolutionFormPageView() -> impl IntoView {
             <PageMeta title=title description=t.new_solution_meta canonical_path=canonical/>
             <Breadcrumbs trail current=title/>
             <PageHeading title=title/>
-            <p class="kern-body">{t.no_organisation}" "<a href="/organisationen/neu">{use_account_texts().account_create_org}</a></p>
+            <p class="kern-body">{t.no_organisation}" "<a href="/organisationen/neu">{use_texts().account.account_create_org}</a></p>
         }
         .into_any();
     }
@@ -252,11 +250,11 @@ pub fn SolutionFormPageView() -> impl IntoView {
                 <legend>{t.section_classification}</legend>
                 <div class="entry-form__row">
                     <SelectField id="loesung-stand" name="development_status" label=t.field_status required=true
-                        empty=use_account_texts().choose
+                        empty=use_texts().account.choose
                         options=enum_options(DevelopmentStatus::ALL.iter().map(|s| (s.as_str(), s.label(lang))).collect())
                         value=v("development_status") error=e("development_status")/>
                     <SelectField id="loesung-art" name="software_type" label=t.field_type required=true
-                        empty=use_account_texts().choose
+                        empty=use_texts().account.choose
                         options=enum_options(SoftwareType::ALL.iter().map(|s| (s.as_str(), s.label(lang))).collect())
                         value=v("software_type") error=e("software_type")/>
                 </div>
@@ -274,7 +272,7 @@ pub fn SolutionFormPageView() -> impl IntoView {
             <fieldset class="entry-form__section">
                 <legend>{t.section_maintenance}</legend>
                 <SelectField id="loesung-pflege" name="maintenance_type" label=t.field_maintenance required=true
-                    empty=use_account_texts().choose
+                    empty=use_texts().account.choose
                     options=enum_options(MaintenanceType::ALL.iter().map(|s| (s.as_str(), s.label(lang))).collect())
                     value=v("maintenance_type") error=e("maintenance_type")/>
                 <div class="entry-form__group" id="dienstleister">
@@ -323,7 +321,7 @@ pub fn SolutionFormPageView() -> impl IntoView {
 /// `/loesungen/:slug/versionen`
 #[component]
 pub fn HistoryPageView() -> impl IntoView {
-    let t = use_entry_texts();
+    let t = &use_texts().entry;
     let lang = use_lang();
     let state = use_form_state();
     if let Some(problem) = use_page_problem() {
@@ -405,7 +403,7 @@ pub fn HistoryPageView() -> impl IntoView {
 /// `/loesungen/:slug/vergleich?von=&bis=`
 #[component]
 pub fn ComparePageView() -> impl IntoView {
-    let t = use_entry_texts();
+    let t = &use_texts().entry;
     if let Some(problem) = use_page_problem() {
         return view! { <Problem problem/> }.into_any();
     }
@@ -494,7 +492,7 @@ pub fn ComparePageView() -> impl IntoView {
 /// `/datenmodelle/neu` and `/datenmodelle/:slug/bearbeiten`
 #[component]
 pub fn DataModelFormPageView() -> impl IntoView {
-    let t = use_entry_texts();
+    let t = &use_texts().entry;
     let lang = use_lang();
     let state = use_form_state();
     if let Some(problem) = use_page_problem() {
@@ -530,7 +528,7 @@ pub fn DataModelFormPageView() -> impl IntoView {
             <PageMeta title=title description=t.new_model_meta canonical_path=action.clone()/>
             <Breadcrumbs trail current=title/>
             <PageHeading title=title/>
-            <p class="kern-body">{t.no_organisation}" "<a href="/organisationen/neu">{use_account_texts().account_create_org}</a></p>
+            <p class="kern-body">{t.no_organisation}" "<a href="/organisationen/neu">{use_texts().account.account_create_org}</a></p>
         }
         .into_any();
     }
@@ -588,7 +586,7 @@ pub fn DataModelFormPageView() -> impl IntoView {
                 <TextField id="modell-kurz" name="short_description" label=t.field_short hint=t.field_model_short_hint
                     value=v("short_description") error=e("short_description") required=true maxlength=150/>
                 <div class="entry-form__row">
-                    <SelectField id="modell-bereich" name="domain" label=t.field_domain required=true empty=use_account_texts().choose
+                    <SelectField id="modell-bereich" name="domain" label=t.field_domain required=true empty=use_texts().account.choose
                         options=Domain::ALL.iter().map(|d| (d.as_str().to_owned(), d.label(lang).to_owned())).collect()
                         value=v("domain") error=e("domain")/>
                     <TextField id="modell-version" name="version" label=t.field_model_version hint=t.field_model_version_hint

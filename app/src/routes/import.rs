@@ -10,21 +10,19 @@ use crate::account::{PageProblem, use_page_data, use_page_problem};
 use crate::categories::{category_label, platform_label};
 use crate::components::form::SelectField;
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
-use crate::i18n::{Lang, tr, use_lang, use_texts};
+use crate::i18n::{Lang, fill, use_lang, use_texts};
 use crate::import_report::{ImportData, ImportReport, ReportLine};
 use crate::model::{DevelopmentStatus, MaintenanceType, SoftwareType};
-use crate::routes::org_admin::Problem;
+use crate::routes::not_found::Problem;
 
 fn issue_list(lines: Vec<ReportLine>, lang: Lang) -> impl IntoView {
+    let t = &lang.texts().import;
     view! {
         <ul class="import-report__list">
             {lines.into_iter().map(|line| {
-                let key = if line.key.is_empty() { tr(lang, "Datei", "File").to_owned() } else { line.key.clone() };
+                let key = if line.key.is_empty() { t.file_key.to_owned() } else { line.key.clone() };
                 let place = (line.line > 0).then(|| {
-                    let label = match lang {
-                        Lang::De => format!("Zeile {}, Spalte {}", line.line, line.column),
-                        Lang::En => format!("line {}, column {}", line.line, line.column),
-                    };
+                    let label = fill(t.line_column, &[("line", &line.line.to_string()), ("column", &line.column.to_string())]);
                     view! { " (" <a href=format!("#zeile-{}", line.line)>{label}</a> ")" }
                 });
                 view! { <li><code>{key}</code>{place}": "{line.message}</li> }
@@ -34,15 +32,14 @@ fn issue_list(lines: Vec<ReportLine>, lang: Lang) -> impl IntoView {
 }
 
 fn report_view(report: ImportReport, lang: Lang) -> impl IntoView {
+    let t = &lang.texts().import;
     let error_count = report.errors.len() + report.rule_errors.len();
     let headline = if report.importable {
         view! {
             <div class="kern-alert kern-alert--success form-notice" role="status">
-                <div class="kern-alert__body"><p class="kern-body">{match (&report.existing, lang) {
-                    (Some((_, name, org)), Lang::De) => format!("Die Datei ist gültig. Beim Import wird die vorhandene Lösung „{name}“ ({org}) aktualisiert; die bisherige Fassung bleibt in der Versionsgeschichte."),
-                    (Some((_, name, org)), Lang::En) => format!("The file is valid. Importing updates the existing solution “{name}” ({org}); the previous version stays in the history."),
-                    (None, Lang::De) => "Die Datei ist gültig und kann als neue Lösung importiert werden.".to_owned(),
-                    (None, Lang::En) => "The file is valid and can be imported as a new solution.".to_owned(),
+                <div class="kern-alert__body"><p class="kern-body">{match &report.existing {
+                    Some((_, name, org)) => fill(t.valid_update, &[("name", name), ("org", org)]),
+                    None => t.valid_new.to_owned(),
                 }}</p></div>
             </div>
         }
@@ -51,33 +48,32 @@ fn report_view(report: ImportReport, lang: Lang) -> impl IntoView {
         view! {
             <div class="kern-alert kern-alert--danger form-notice" role="alert">
                 <div class="kern-alert__body">
-                    <p class="kern-body">{match lang {
-                        Lang::De => format!("Die Datei kann so nicht importiert werden ({error_count} Fehler)."),
-                        Lang::En => format!("The file cannot be imported as it is ({error_count} errors)."),
-                    }}</p>
+                    <p class="kern-body">{fill(t.invalid, &[("n", &error_count.to_string())])}</p>
                 </div>
             </div>
         }
         .into_any()
     };
-    let errors = (!report.errors.is_empty()).then(|| view! {
-        <h2 class="kern-heading-small">{tr(lang, "Fehler nach dem Standard publiccode.yml", "Errors against the publiccode.yml standard")}</h2>
-        {issue_list(report.errors.clone(), lang)}
+    let errors = (!report.errors.is_empty()).then(|| {
+        view! {
+            <h2 class="kern-heading-small">{t.standard_errors}</h2>
+            {issue_list(report.errors.clone(), lang)}
+        }
     });
     let rule_errors = (!report.rule_errors.is_empty()).then(|| view! {
-        <h2 class="kern-heading-small">{tr(lang, "Regeln von Allmende", "Allmende's rules")}</h2>
+        <h2 class="kern-heading-small">{t.rule_errors}</h2>
         <ul class="import-report__list">
             {report.rule_errors.iter().map(|(field, message)| view! { <li><code>{field.clone()}</code>": "{message.clone()}</li> }).collect_view()}
         </ul>
     });
     let warnings = (!report.warnings.is_empty()).then(|| {
         view! {
-            <h2 class="kern-heading-small">{tr(lang, "Hinweise", "Warnings")}</h2>
+            <h2 class="kern-heading-small">{t.warnings}</h2>
             {issue_list(report.warnings.clone(), lang)}
         }
     });
     let notes = (!report.notes.is_empty()).then(|| view! {
-        <h2 class="kern-heading-small">{tr(lang, "Nicht übernommen", "Not taken over")}</h2>
+        <h2 class="kern-heading-small">{t.not_taken_over}</h2>
         <ul class="import-report__list">{report.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
     });
     let preview = report.preview.clone().map(|p| {
@@ -88,27 +84,27 @@ fn report_view(report: ImportReport, lang: Lang) -> impl IntoView {
         let platforms = p.platforms.iter().map(|c| platform_label(c, lang)).collect::<Vec<_>>().join(", ");
         view! {
             <section class="import-preview" aria-labelledby="import-vorschau">
-                <h2 class="kern-heading-small" id="import-vorschau">{tr(lang, "Vorschau des Eintrags", "Preview of the entry")}</h2>
+                <h2 class="kern-heading-small" id="import-vorschau">{t.preview_heading}</h2>
                 <dl class="facts">
-                    <dt>{tr(lang, "Name", "Name")}</dt><dd>{p.name.clone()}</dd>
-                    <dt>{tr(lang, "Kurzbeschreibung", "Short description")}</dt><dd>{p.short_description.clone()}</dd>
-                    <dt>{tr(lang, "Repository", "Repository")}</dt><dd>{p.repository_url.clone()}</dd>
-                    <dt>{tr(lang, "Lizenz", "Licence")}</dt><dd>{p.licence.clone()}</dd>
-                    <dt>{tr(lang, "Entwicklungsstand", "Development status")}</dt><dd>{status}</dd>
-                    <dt>{tr(lang, "Art der Software", "Software type")}</dt><dd>{kind}</dd>
-                    <dt>{tr(lang, "Pflege", "Maintenance")}</dt><dd>{maintenance}</dd>
-                    <dt>{tr(lang, "Version", "Version")}</dt><dd>{if p.version.is_empty() { "–".to_owned() } else { p.version.clone() }}</dd>
-                    <dt>{tr(lang, "Kategorien", "Categories")}</dt><dd>{if categories.is_empty() { "–".to_owned() } else { categories }}</dd>
-                    <dt>{tr(lang, "Plattformen", "Platforms")}</dt><dd>{if platforms.is_empty() { "–".to_owned() } else { platforms }}</dd>
-                    <dt>{tr(lang, "Funktionen", "Features")}</dt><dd>{p.features.len()}</dd>
-                    <dt>{tr(lang, "Englische Fassung", "English version")}</dt><dd>{if p.has_english { tr(lang, "ja", "yes") } else { tr(lang, "nein", "no") }}</dd>
+                    <dt>{t.preview_name}</dt><dd>{p.name.clone()}</dd>
+                    <dt>{t.preview_short}</dt><dd>{p.short_description.clone()}</dd>
+                    <dt>{t.preview_repository}</dt><dd>{p.repository_url.clone()}</dd>
+                    <dt>{t.preview_licence}</dt><dd>{p.licence.clone()}</dd>
+                    <dt>{t.preview_status}</dt><dd>{status}</dd>
+                    <dt>{t.preview_software_type}</dt><dd>{kind}</dd>
+                    <dt>{t.preview_maintenance}</dt><dd>{maintenance}</dd>
+                    <dt>{t.preview_version}</dt><dd>{if p.version.is_empty() { "–".to_owned() } else { p.version.clone() }}</dd>
+                    <dt>{t.preview_categories}</dt><dd>{if categories.is_empty() { "–".to_owned() } else { categories }}</dd>
+                    <dt>{t.preview_platforms}</dt><dd>{if platforms.is_empty() { "–".to_owned() } else { platforms }}</dd>
+                    <dt>{t.preview_features}</dt><dd>{p.features.len()}</dd>
+                    <dt>{t.preview_english}</dt><dd>{if p.has_english { t.yes } else { t.no }}</dd>
                 </dl>
             </section>
         }
     });
     view! {
         <section class="import-report" aria-labelledby="import-ergebnis">
-            <h2 class="kern-heading-medium" id="import-ergebnis">{tr(lang, "Ergebnis der Prüfung", "Result of the check")}</h2>
+            <h2 class="kern-heading-medium" id="import-ergebnis">{t.result_heading}</h2>
             {headline}
             {errors}
             {rule_errors}
@@ -121,6 +117,7 @@ fn report_view(report: ImportReport, lang: Lang) -> impl IntoView {
 
 /// The file with numbered lines; lines with an error are marked.
 fn listing(text: &str, report: Option<&ImportReport>, lang: Lang) -> impl IntoView {
+    let t = &lang.texts().import;
     let marked: std::collections::BTreeSet<usize> = report
         .map(|r| r.errors.iter().map(|e| e.line).collect())
         .unwrap_or_default();
@@ -131,12 +128,12 @@ fn listing(text: &str, report: Option<&ImportReport>, lang: Lang) -> impl IntoVi
         .collect();
     (!lines.is_empty()).then(|| view! {
         <section class="yaml-listing" aria-labelledby="import-datei">
-            <h2 class="kern-heading-small" id="import-datei">{tr(lang, "Die Datei mit Zeilennummern", "The file with line numbers")}</h2>
+            <h2 class="kern-heading-small" id="import-datei">{t.listing_heading}</h2>
             <ol class="yaml-listing__lines">
                 {lines.into_iter().map(|(n, line, bad)| view! {
                     <li id=format!("zeile-{n}") class:yaml-listing__line--error=bad>
                         <code>{if line.is_empty() { " ".to_owned() } else { line }}</code>
-                        {bad.then(|| view! { <span class="kern-sr-only">{tr(lang, " (Fehler in dieser Zeile)", " (error on this line)")}</span> })}
+                        {bad.then(|| view! { <span class="kern-sr-only">{t.line_error}</span> })}
                     </li>
                 }).collect_view()}
             </ol>
@@ -154,11 +151,8 @@ pub fn ImportPageView() -> impl IntoView {
     let Some(data) = use_page_data::<ImportData>() else {
         return view! { <Problem problem=PageProblem::NotFound/> }.into_any();
     };
-    let title = tr(
-        lang,
-        "publiccode.yml importieren",
-        "Import a publiccode.yml",
-    );
+    let t = &lang.texts().import;
+    let title = t.title;
     let trail = vec![(
         use_texts().solutions_title.to_owned(),
         "/loesungen".to_owned(),
@@ -169,8 +163,8 @@ pub fn ImportPageView() -> impl IntoView {
             <Breadcrumbs trail current=title/>
             <PageHeading title=title/>
             <p class="kern-body">
-                {tr(lang, "Zum Importieren brauchen Sie eine Organisation.", "You need an organisation to import.")}" "
-                <a href="/organisationen/neu">{tr(lang, "Organisation anlegen", "Create an organisation")}</a>
+                {t.needs_organisation}" "
+                <a href="/organisationen/neu">{t.create_organisation}</a>
             </p>
         }
         .into_any();
@@ -186,32 +180,30 @@ pub fn ImportPageView() -> impl IntoView {
     let file_listing = listing(&data.text, data.report.as_ref(), lang);
     let can_import = data.report.as_ref().is_some_and(|r| r.importable);
     view! {
-        <PageMeta title=title description=tr(lang, "Eine publiccode.yml prüfen und als Lösung übernehmen.", "Check a publiccode.yml and take it over as a solution.") canonical_path="/loesungen/importieren"/>
+        <PageMeta title=title description=t.meta canonical_path="/loesungen/importieren"/>
         <Breadcrumbs trail current=title/>
         <PageHeading title=title
-            lead=tr(lang,
-                "Fügen Sie den Inhalt Ihrer publiccode.yml ein oder laden Sie die Datei hoch. Allmende prüft sie nach dem Standard (Versionen 0.2 bis 0.7) und zeigt, was übernommen wird. Gibt es schon eine Lösung mit demselben Repository, wird sie aktualisiert – nicht verdoppelt.",
-                "Paste your publiccode.yml or upload the file. Allmende checks it against the standard (versions 0.2 to 0.7) and shows what is taken over. If a solution with the same repository exists, it is updated, not duplicated.")/>
+            lead=t.lead/>
         {problem}
         {report}
         <form method="post" action="/loesungen/importieren" enctype="multipart/form-data" class="account-form import-form">
-            <SelectField id="import-org" name="organisation" label=tr(lang, "Organisation", "Organisation")
+            <SelectField id="import-org" name="organisation" label=t.field_organisation
                 options=data.organisations.clone() value=data.organisation.clone() required=true/>
             <div class="kern-form-input form-field">
-                <label class="kern-label" for="import-datei-upload">{tr(lang, "Datei hochladen (optional)", "Upload a file (optional)")}</label>
-                <p class="kern-hint form-field__hint" id="import-datei-hinweis">{tr(lang, "Eine hochgeladene Datei ersetzt den Text im Feld darunter.", "An uploaded file replaces the text in the field below.")}</p>
+                <label class="kern-label" for="import-datei-upload">{t.field_upload}</label>
+                <p class="kern-hint form-field__hint" id="import-datei-hinweis">{t.field_upload_hint}</p>
                 <input class="kern-form-input__input" type="file" id="import-datei-upload" name="datei" accept=".yml,.yaml,application/yaml,text/yaml" aria-describedby="import-datei-hinweis"/>
             </div>
             <div class="kern-form-input form-field">
-                <label class="kern-label" for="import-text">{tr(lang, "Inhalt der publiccode.yml", "Content of the publiccode.yml")}</label>
+                <label class="kern-label" for="import-text">{t.field_text}</label>
                 <textarea class="kern-form-input__input form-field__textarea form-field__textarea--code" id="import-text" name="yaml" rows="18" spellcheck="false">{raw_text::escape(&data.text)}</textarea>
             </div>
             <div class="form-actions">
                 <button type="submit" name="aktion" value="pruefen" class=if can_import { "kern-btn kern-btn--secondary" } else { "kern-btn kern-btn--primary" }>
-                    <span class="kern-label">{tr(lang, "Prüfen", "Check")}</span>
+                    <span class="kern-label">{t.check_submit}</span>
                 </button>
                 <button type="submit" name="aktion" value="importieren" class=if can_import { "kern-btn kern-btn--primary" } else { "kern-btn kern-btn--secondary" }>
-                    <span class="kern-label">{tr(lang, "Importieren", "Import")}</span>
+                    <span class="kern-label">{t.import_submit}</span>
                 </button>
             </div>
         </form>

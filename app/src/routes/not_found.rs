@@ -1,7 +1,10 @@
-//! The page shown for unknown addresses and unknown entries; answers with status 404.
+//! The one view for pages that cannot be shown: unknown addresses and unknown entries (404)
+//! and pages the server refused (403). Every "not found" looks the same, whichever route
+//! found nothing.
 
 use leptos::prelude::*;
 
+use crate::account::PageProblem;
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::i18n::use_texts;
 
@@ -13,15 +16,35 @@ pub fn set_not_found_status() {
     }
 }
 
-/// 404 page.
+/// The page shown instead when nothing was found (404, also for unknown addresses) or the
+/// server refused (403); shared by all routes.
+#[component]
+pub fn Problem(problem: PageProblem) -> impl IntoView {
+    let t = use_texts();
+    match problem {
+        PageProblem::NotFound => {
+            set_not_found_status();
+            view! {
+                <PageMeta title=t.not_found_title description=t.not_found_text canonical_path="" no_canonical=true/>
+                <Breadcrumbs current=t.not_found_title/>
+                <PageHeading title=t.not_found_title lead=t.not_found_text/>
+                <p><a class="kern-btn kern-btn--primary" href="/"><span class="kern-label">{t.not_found_back}</span></a></p>
+            }
+            .into_any()
+        }
+        PageProblem::Forbidden => {
+            let (title, text) = (t.account.forbidden_title, t.account.forbidden_text);
+            view! {
+                <PageMeta title=title description=text canonical_path="" no_canonical=true/>
+                <PageHeading title=title lead=text/>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// 404 page: [`Problem`] with [`PageProblem::NotFound`].
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    let t = use_texts();
-    set_not_found_status();
-    view! {
-        <PageMeta title=t.not_found_title description=t.not_found_text canonical_path="" no_canonical=true/>
-        <Breadcrumbs current=t.not_found_title/>
-        <PageHeading title=t.not_found_title lead=t.not_found_text/>
-        <p><a class="kern-btn kern-btn--primary" href="/"><span class="kern-label">{t.not_found_back}</span></a></p>
-    }
+    view! { <Problem problem=PageProblem::NotFound/> }
 }

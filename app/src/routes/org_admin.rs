@@ -9,12 +9,12 @@ use crate::account::{
     AuditPage, InvitationPage, ManagedOrg, MembersPage, PageProblem, TokensPage, use_form_state,
     use_page_data, use_page_problem, use_viewer,
 };
-use crate::account_texts::use_account_texts;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{ErrorSummary, FormNotice, SelectField, TextField};
 use crate::components::layout::{Breadcrumbs, ModerationForm, PageHeading, PageMeta};
 use crate::i18n::{Lang, format_date, use_lang, use_texts};
 use crate::model::{Bundesland, OrgKind, Role};
+use crate::routes::not_found::Problem;
 
 fn date_time(at: DateTime<Utc>, lang: Lang) -> String {
     format!(
@@ -24,25 +24,10 @@ fn date_time(at: DateTime<Utc>, lang: Lang) -> String {
     )
 }
 
-/// The page shown instead when the server refused (403) or found nothing (404); shared by
-/// all server-rendered management and publishing pages.
-#[component]
-pub(crate) fn Problem(problem: PageProblem) -> impl IntoView {
-    let t = use_account_texts();
-    let (title, text) = match problem {
-        PageProblem::Forbidden => (t.forbidden_title, t.forbidden_text),
-        PageProblem::NotFound => (t.not_found_title, t.not_found_text),
-    };
-    view! {
-        <PageMeta title=title description=text canonical_path="" no_canonical=true/>
-        <PageHeading title=title lead=text/>
-    }
-}
-
 /// Breadcrumbs and links shared by the management pages of one organisation.
 #[component]
 fn OrgFrame(org: ManagedOrg, current: &'static str, viewer_role: Option<Role>) -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let base = format!("/organisationen/{}", org.slug);
     let links = [
         (format!("{base}/mitglieder"), t.account_members_link),
@@ -71,7 +56,7 @@ fn OrgFrame(org: ManagedOrg, current: &'static str, viewer_role: Option<Role>) -
 /// `/organisationen/neu`
 #[component]
 pub fn NewOrganisationPage() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let lang = use_lang();
     let state = use_form_state();
     let f = "organisation";
@@ -125,7 +110,7 @@ fn role_options(lang: Lang) -> Vec<(String, String)> {
 /// `/organisationen/:slug/mitglieder`
 #[component]
 pub fn MembersPageView() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let lang = use_lang();
     let state = use_form_state();
     if let Some(problem) = use_page_problem() {
@@ -261,7 +246,7 @@ pub fn MembersPageView() -> impl IntoView {
 /// `/organisationen/:slug/tokens`
 #[component]
 pub fn TokensPageView() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let lang = use_lang();
     let state = use_form_state();
     if let Some(problem) = use_page_problem() {
@@ -348,7 +333,7 @@ pub fn TokensPageView() -> impl IntoView {
 /// `/organisationen/:slug/protokoll` and `/verwaltung/protokoll`
 #[component]
 pub fn AuditPageView() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let lang = use_lang();
     if let Some(problem) = use_page_problem() {
         return view! { <Problem problem/> }.into_any();
@@ -432,7 +417,7 @@ pub fn AuditPageView() -> impl IntoView {
 /// `/einladung/:code`
 #[component]
 pub fn InvitationPageView() -> impl IntoView {
-    let t = use_account_texts();
+    let t = &use_texts().account;
     let lang = use_lang();
     let state = use_form_state();
     let Some(page) = use_page_data::<InvitationPage>() else {

@@ -102,7 +102,7 @@ fn OrganisationView(org: OrganisationDetail) -> impl IntoView {
                 <h1 class="kern-heading-large">{o.name.clone()}</h1>
                 {(!o.description.is_empty()).then(|| view! { <p class="kern-body kern-body--large" lang="de">{o.description.clone()}</p> })}
                 {crate::account::use_viewer().and_then(|v| v.role_in(&o.slug)).map(|_| {
-                    let at = crate::account_texts::use_account_texts();
+                    let at = &use_texts().account;
                     view! {
                         <nav class="org-admin-nav" aria-label=at.org_manage_links>
                             <ul class="org-admin-nav__list">

@@ -4,19 +4,19 @@
 
 use leptos::prelude::*;
 
-use crate::account::{PageProblem, use_form_state, use_page_data, use_page_problem, use_viewer};
-use crate::account_texts::use_account_texts;
+use crate::account::{use_form_state, use_page_data, use_page_problem, use_viewer};
 use crate::components::form::{
     CheckboxGroup, ErrorSummary, FormNotice, SelectField, TextArea, TextField,
 };
 use crate::components::layout::{Breadcrumbs, PageHeading, PageMeta};
 use crate::editing::{LineageNode, ReuseData};
-use crate::i18n::{Lang, tr, use_lang, use_texts};
+use crate::i18n::{Lang, use_lang, use_texts};
 use crate::model::AdoptionStatus;
+use crate::routes::not_found::Problem;
 
 /// What stands for an origin the public may not see (no name, no link).
 fn withheld_label(lang: Lang) -> &'static str {
-    tr(lang, "Ursprung nicht öffentlich", "Origin not public")
+    lang.texts().reuse.withheld_origin
 }
 
 /// The lineage as nested lists (children below their parent).
@@ -112,19 +112,16 @@ fn graph(nodes: &[LineageNode], title_id: &str, lang: Lang) -> AnyView {
 #[component]
 pub fn ReusePageView() -> impl IntoView {
     let lang = use_lang();
+    let t = &use_texts().reuse;
     let state = use_form_state();
     if let Some(problem) = use_page_problem() {
-        let title = match problem {
-            PageProblem::NotFound => tr(lang, "Nicht gefunden", "Not found"),
-            PageProblem::Forbidden => tr(lang, "Kein Zugriff", "No access"),
-        };
-        return view! { <PageMeta title=title description=title canonical_path="" no_canonical=true/><PageHeading title=title/> }.into_any();
+        return view! { <Problem problem/> }.into_any();
     }
     let Some(data) = use_page_data::<ReuseData>() else {
         return view! { <PageHeading title="–"/> }.into_any();
     };
     let base = format!("/{}/{}", data.section, data.slug);
-    let title = tr(lang, "Nachnutzen", "Reuse");
+    let title = t.title;
     let section_title = if data.section == "loesungen" {
         use_texts().solutions_title
     } else {
@@ -141,42 +138,41 @@ pub fn ReusePageView() -> impl IntoView {
     let v = |field: &str| state.value(f, field);
     let e = |field: &str| state.error(f, field);
     view! {
-        <PageMeta title=format!("{title} – {}", data.name) description=tr(lang, "Stammbaum, Nutzung und Forks eines Eintrags.", "Lineage, use and forks of an entry.")
+        <PageMeta title=format!("{title} – {}", data.name) description=t.meta
             canonical_path=format!("{base}/nachnutzen")/>
         <Breadcrumbs trail=vec![(section_title.to_owned(), format!("/{}", data.section)), (data.name.clone(), base.clone())] current=title/>
         <PageHeading title=format!("{title}: {}", data.name)/>
         <section class="account-section" aria-labelledby="stammbaum">
-            <h2 class="kern-heading-medium" id="stammbaum">{tr(lang, "Stammbaum", "Lineage")}</h2>
-            <p class="kern-body" id="stammbaum-grafik">{tr(lang, "Original und alle Forks über alle Generationen:", "The original and every fork across generations:")}</p>
+            <h2 class="kern-heading-medium" id="stammbaum">{t.lineage_heading}</h2>
+            <p class="kern-body" id="stammbaum-grafik">{t.lineage_lead}</p>
             {nested(&data.lineage, &data.section, lang)}
             <div class="lineage-graph__frame" aria-hidden="false">{graph(&data.lineage, "stammbaum-grafik", lang)}</div>
         </section>
         {if !logged_in || orgs.is_empty() {
             view! {
-                <p class="kern-body">{tr(lang, "Melden Sie sich an und gehören Sie einer Organisation an, um die Nutzung zu erfassen oder einen Fork anzulegen.",
-                    "Log in as a member of an organisation to record use or to fork.")}" "<a href=format!("/anmelden?weiter={base}/nachnutzen")>{use_account_texts().nav_login}</a></p>
+                <p class="kern-body">{t.login_hint}" "<a href=format!("/anmelden?weiter={base}/nachnutzen")>{use_texts().account.nav_login}</a></p>
             }.into_any()
         } else {
             view! {
                 <section class="account-section" aria-labelledby="wir-nutzen-das">
-                    <h2 class="kern-heading-medium" id="wir-nutzen-das">{tr(lang, "Wir nutzen das", "We use this")}</h2>
+                    <h2 class="kern-heading-medium" id="wir-nutzen-das">{t.adopt_heading}</h2>
                     <FormNotice notice=state.notice_of(f)/>
                     <ErrorSummary state=state.clone() form=f ids=vec![("organisation", "nutzung-org"), ("status", "nutzung-stand"), ("since", "nutzung-seit"),
                         ("contact_name", "nutzung-kontakt"), ("contact_email", "nutzung-email"), ("note", "nutzung-notiz")]/>
                     <form method="post" action=format!("{base}/nachnutzen") class="account-form">
                         <input type="hidden" name="form" value="adopt"/>
-                        <SelectField id="nutzung-org" name="organisation" label=tr(lang, "Organisation", "Organisation") options=orgs.clone()
+                        <SelectField id="nutzung-org" name="organisation" label=t.field_organisation options=orgs.clone()
                             value=v("organisation") error=e("organisation")/>
-                        <SelectField id="nutzung-stand" name="status" label=tr(lang, "Stand", "Stage")
+                        <SelectField id="nutzung-stand" name="status" label=t.field_stage
                             options=AdoptionStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label(lang).to_owned())).collect()
                             value={let s = v("status"); if s.is_empty() { "production".to_owned() } else { s }} error=e("status")/>
-                        <TextField id="nutzung-seit" name="since" label=tr(lang, "Seit", "Since") kind="date" value=v("since") error=e("since")/>
-                        <TextField id="nutzung-kontakt" name="contact_name" label=tr(lang, "Ansprechperson für Erfahrungsaustausch (optional)", "Contact for sharing experience (optional)")
+                        <TextField id="nutzung-seit" name="since" label=t.field_since kind="date" value=v("since") error=e("since")/>
+                        <TextField id="nutzung-kontakt" name="contact_name" label=t.field_contact_name
                             value=v("contact_name") error=e("contact_name")/>
-                        <TextField id="nutzung-email" name="contact_email" label=tr(lang, "E-Mail der Ansprechperson (optional)", "Contact e-mail (optional)") kind="email"
+                        <TextField id="nutzung-email" name="contact_email" label=t.field_contact_email kind="email"
                             value=v("contact_email") error=e("contact_email")/>
-                        <TextArea id="nutzung-notiz" name="note" label=tr(lang, "Öffentliche Notiz (optional)", "Public note (optional)") value=v("note") error=e("note") rows=3/>
-                        <button type="submit" class="kern-btn kern-btn--primary"><span class="kern-label">{tr(lang, "Nutzung speichern", "Save use")}</span></button>
+                        <TextArea id="nutzung-notiz" name="note" label=t.field_note value=v("note") error=e("note") rows=3/>
+                        <button type="submit" class="kern-btn kern-btn--primary"><span class="kern-label">{t.adopt_submit}</span></button>
                     </form>
                     {data.adopted_by.iter().map(|org| {
                         let name = orgs.iter().find(|(s, _)| s == org).map(|(_, n)| n.clone()).unwrap_or_default();
@@ -185,7 +181,7 @@ pub fn ReusePageView() -> impl IntoView {
                                 <input type="hidden" name="form" value="withdraw"/>
                                 <input type="hidden" name="organisation" value=org.clone()/>
                                 <button type="submit" class="kern-btn kern-btn--tertiary">
-                                    <span class="kern-label">{format!("{} ({name})", tr(lang, "Nutzung zurückziehen", "Withdraw use"))}</span>
+                                    <span class="kern-label">{format!("{} ({name})", t.withdraw_submit)}</span>
                                 </button>
                             </form>
                         }
@@ -193,33 +189,31 @@ pub fn ReusePageView() -> impl IntoView {
                 </section>
                 {(data.section == "loesungen").then(|| view! {
                     <section class="account-section" aria-labelledby="anbieten">
-                        <h2 class="kern-heading-medium" id="anbieten">{tr(lang, "Wir bieten an", "We offer")}</h2>
-                        <p class="kern-body">{tr(lang, "IT-Dienstleister und Unternehmen zeigen, dass sie diese Lösung betreiben, unterstützen oder weiterentwickeln. Ohne Häkchen wird das Angebot zurückgezogen.",
-                            "IT service providers and companies show that they run, support or develop this solution. Without ticks the offer is withdrawn.")}</p>
+                        <h2 class="kern-heading-medium" id="anbieten">{t.offer_heading}</h2>
+                        <p class="kern-body">{t.offer_lead}</p>
                         <form method="post" action=format!("{base}/nachnutzen") class="account-form">
                             <input type="hidden" name="form" value="offer"/>
-                            <SelectField id="angebot-org" name="organisation" label=tr(lang, "Anbietende Organisation", "Offering organisation") options=orgs.clone()
+                            <SelectField id="angebot-org" name="organisation" label=t.field_offering_org options=orgs.clone()
                                 value=state.value("offer", "organisation") error=state.error("offer", "organisation")/>
-                            <CheckboxGroup id="angebot-leistungen" name="services" legend=tr(lang, "Leistungen", "Services")
+                            <CheckboxGroup id="angebot-leistungen" name="services" legend=t.field_services
                                 options=crate::model::ServiceKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label(lang).to_owned())).collect()
                                 checked=Vec::new() error=state.error("offer", "services")/>
-                            <TextField id="angebot-notiz" name="offer_note" label=tr(lang, "Hinweis zum Angebot (optional)", "Note on the offer (optional)")
+                            <TextField id="angebot-notiz" name="offer_note" label=t.field_offer_note
                                 value=state.value("offer", "offer_note") error=state.error("offer", "offer_note") maxlength=500/>
-                            <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{tr(lang, "Angebot speichern", "Save offer")}</span></button>
+                            <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{t.offer_submit}</span></button>
                         </form>
                     </section>
                 })}
                 {(!fork_orgs.is_empty()).then(|| view! {
                     <section class="account-section" aria-labelledby="forken">
-                        <h2 class="kern-heading-medium" id="forken">{tr(lang, "Forken", "Fork")}</h2>
-                        <p class="kern-body">{tr(lang, "Ein Fork kopiert den Eintrag in Ihre Organisation; die Herkunft bleibt vermerkt und Sie können ihn dort weiterentwickeln.",
-                            "A fork copies the entry into your organisation; the origin stays recorded.")}</p>
+                        <h2 class="kern-heading-medium" id="forken">{t.fork_heading}</h2>
+                        <p class="kern-body">{t.fork_lead}</p>
                         <FormNotice notice=state.notice_of("fork")/>
                         <form method="post" action=format!("{base}/nachnutzen") class="account-form">
                             <input type="hidden" name="form" value="fork"/>
-                            <SelectField id="fork-org" name="organisation" label=tr(lang, "In Organisation", "Into organisation") options=fork_orgs
+                            <SelectField id="fork-org" name="organisation" label=t.field_fork_org options=fork_orgs
                                 value=state.value("fork", "organisation") error=state.error("fork", "organisation")/>
-                            <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{tr(lang, "Fork anlegen", "Create fork")}</span></button>
+                            <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{t.fork_submit}</span></button>
                         </form>
                     </section>
                 })}
@@ -235,13 +229,14 @@ fn ranking(
     caption: &'static str,
     lang: Lang,
 ) -> AnyView {
+    let t = &lang.texts().reuse;
     view! {
         <table class="kern-table">
             <caption class="kern-title">{caption}</caption>
             <thead><tr>
-                <th scope="col">{tr(lang, "Eintrag", "Entry")}</th>
-                <th scope="col">{tr(lang, "Organisation", "Organisation")}</th>
-                <th scope="col">{tr(lang, "Nachnutzende Organisationen", "Reusing organisations")}</th>
+                <th scope="col">{t.col_entry}</th>
+                <th scope="col">{t.col_organisation}</th>
+                <th scope="col">{t.col_reusing}</th>
             </tr></thead>
             <tbody>
                 {entries.into_iter().map(|e| view! {
@@ -258,13 +253,14 @@ fn ranking(
 }
 
 fn events(items: Vec<crate::editing::ReuseEvent>, caption: &'static str, lang: Lang) -> AnyView {
+    let t = &lang.texts().reuse;
     view! {
         <table class="kern-table">
             <caption class="kern-title">{caption}</caption>
             <thead><tr>
-                <th scope="col">{tr(lang, "Datum", "Date")}</th>
-                <th scope="col">{tr(lang, "Organisation", "Organisation")}</th>
-                <th scope="col">{tr(lang, "Eintrag", "Entry")}</th>
+                <th scope="col">{t.col_date}</th>
+                <th scope="col">{t.col_organisation}</th>
+                <th scope="col">{t.col_entry}</th>
             </tr></thead>
             <tbody>
                 {items.into_iter().map(|e| view! {
@@ -287,7 +283,8 @@ pub fn ReuseStatsPage() -> impl IntoView {
     let Some(stats) = use_page_data::<crate::editing::ReuseStats>() else {
         return view! { <PageHeading title="–"/> }.into_any();
     };
-    let title = tr(lang, "Nachnutzung", "Reuse");
+    let t = &lang.texts().reuse;
+    let title = t.stats_title;
     let max = stats
         .by_state
         .iter()
@@ -324,29 +321,26 @@ pub fn ReuseStatsPage() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <PageMeta title=title description=tr(lang, "Was Verwaltungen voneinander nachnutzen: meistgenutzte Lösungen und Datenmodelle, Nachnutzung nach Bundesland, neueste Forks und Nutzungen.",
-            "What administrations reuse from each other.") canonical_path="/nachnutzung"/>
+        <PageMeta title=title description=t.stats_meta canonical_path="/nachnutzung"/>
         <Breadcrumbs current=title/>
-        <PageHeading title=title lead=tr(lang, "Einmal gebaut – vielfach genutzt: Nachnutzung als erfasste Tatsachen (Forks und „Wir nutzen das“).",
-            "Built once, used many times: reuse as recorded facts (forks and \"we use this\").")/>
-        <div class="table-scroll">{ranking(stats.top_solutions, "loesungen", tr(lang, "Meistgenutzte Lösungen", "Most reused solutions"), lang)}</div>
-        <div class="table-scroll">{ranking(stats.top_data_models, "datenmodelle", tr(lang, "Meistgenutzte Datenmodelle", "Most reused data models"), lang)}</div>
+        <PageHeading title=title lead=t.stats_lead/>
+        <div class="table-scroll">{ranking(stats.top_solutions, "loesungen", t.top_solutions, lang)}</div>
+        <div class="table-scroll">{ranking(stats.top_data_models, "datenmodelle", t.top_data_models, lang)}</div>
         <section class="account-section" aria-labelledby="nach-land">
-            <h2 class="kern-heading-medium" id="nach-land">{tr(lang, "Nachnutzung nach Bundesland", "Reuse by federal state")}</h2>
-            <p class="kern-body" id="nach-land-grafik">{tr(lang, "Forks und Nutzungen durch Organisationen des jeweiligen Landes (Balkendiagramm; dieselben Zahlen als Tabelle darunter).",
-                "Forks and uses by organisations of each state (bar chart; the same numbers as a table below).")}</p>
+            <h2 class="kern-heading-medium" id="nach-land">{t.by_state_heading}</h2>
+            <p class="kern-body" id="nach-land-grafik">{t.by_state_lead}</p>
             <svg class="stats-chart" viewBox=format!("0 0 640 {height}") width="640" height=height.to_string() role="img" aria-labelledby="nach-land-grafik"
                 xmlns="http://www.w3.org/2000/svg">{bars}</svg>
             <div class="table-scroll">
                 <table class="kern-table">
-                    <caption class="kern-title">{tr(lang, "Nachnutzung nach Bundesland", "Reuse by federal state")}</caption>
-                    <thead><tr><th scope="col">{tr(lang, "Bundesland", "State")}</th><th scope="col">{tr(lang, "Forks und Nutzungen", "Forks and uses")}</th></tr></thead>
+                    <caption class="kern-title">{t.by_state_heading}</caption>
+                    <thead><tr><th scope="col">{t.col_state}</th><th scope="col">{t.col_forks_and_uses}</th></tr></thead>
                     <tbody>{table_rows}</tbody>
                 </table>
             </div>
         </section>
-        <div class="table-scroll">{events(stats.newest_forks, tr(lang, "Neueste Forks", "Newest forks"), lang)}</div>
-        <div class="table-scroll">{events(stats.newest_adoptions, tr(lang, "Neueste Nutzungen", "Newest uses"), lang)}</div>
+        <div class="table-scroll">{events(stats.newest_forks, t.newest_forks, lang)}</div>
+        <div class="table-scroll">{events(stats.newest_adoptions, t.newest_adoptions, lang)}</div>
     }
     .into_any()
 }

@@ -31,11 +31,11 @@ pub fn SolutionsPage() -> impl IntoView {
         {crate::account::use_viewer().filter(|v| !v.memberships.is_empty()).map(|_| view! {
             <p class="entry-actions">
                 <a class="kern-btn kern-btn--primary" href="/loesungen/neu">
-                    <span class="kern-label">{crate::entry_texts::use_entry_texts().publish_link}</span>
+                    <span class="kern-label">{t.entry.publish_link}</span>
                 </a>
                 " "
                 <a class="kern-btn kern-btn--secondary" href="/loesungen/importieren">
-                    <span class="kern-label">{crate::i18n::tr(lang, "publiccode.yml importieren", "Import a publiccode.yml")}</span>
+                    <span class="kern-label">{t.import.title}</span>
                 </a>
             </p>
         })}
@@ -108,7 +108,7 @@ pub fn SolutionPage() -> impl IntoView {
 /// the confirmation after saving.
 #[component]
 pub fn EntryActions(section: &'static str, slug: String, owner: String) -> impl IntoView {
-    let t = crate::entry_texts::use_entry_texts();
+    let t = &use_texts().entry;
     let member = crate::account::use_viewer()
         .and_then(|v| v.role_in(&owner))
         .is_some();
@@ -119,7 +119,7 @@ pub fn EntryActions(section: &'static str, slug: String, owner: String) -> impl 
     view! {
         {saved.then(|| view! {
             <div class="kern-alert kern-alert--success form-notice" role="status">
-                <div class="kern-alert__body"><p class="kern-body">{t.saved_notice}</p></div>
+                <div class="kern-alert__body"><p class="kern-body">{use_texts().notices.saved}</p></div>
             </div>
         })}
         <ul class="entry-actions">
@@ -130,7 +130,7 @@ pub fn EntryActions(section: &'static str, slug: String, owner: String) -> impl 
             <li><a class="kern-link" href=format!("{base}/nachnutzen")>{t.reuse_link}</a></li>
             {(section == "loesungen").then(|| view! {
                 <li><a class="kern-link" href=format!("/api/v1/solutions/{slug}/publiccode.yml") download="publiccode.yml">
-                    {crate::i18n::tr(crate::i18n::use_lang(), "publiccode.yml herunterladen", "Download publiccode.yml")}
+                    {use_texts().import.download_link}
                 </a></li>
             })}
         </ul>
@@ -193,7 +193,7 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
                     <section aria-labelledby="nutzer">
                         <h2 class="kern-heading-medium" id="nutzer">{t.detail_adopters}</h2>
                         <LikeMine adopters=s.adopters.clone()/>
-                        <h3 class="kern-heading-small" id="betreiben">{if lang == crate::i18n::Lang::De { "Wer kann das betreiben?" } else { "Who can run it?" }}</h3>
+                        <h3 class="kern-heading-small" id="betreiben">{t.reuse.providers_heading}</h3>
                         <Providers providers=s.providers.clone() contractors=s.contractors.iter().map(|c| c.name.clone()).collect() slug=s.slug.clone()/>
                     </section>
                     <section aria-labelledby="herkunft">
@@ -292,10 +292,9 @@ fn SolutionView(solution: SolutionDetail) -> impl IntoView {
 /// their organisation, or chosen in the small form), marked as such.
 #[component]
 fn LikeMine(adopters: Vec<crate::model::Adopter>) -> impl IntoView {
-    use crate::i18n::Lang;
     use crate::model::{Bundesland, SizeClass};
     let lang = use_lang();
-    let tr = |de: &'static str, en: &'static str| if lang == Lang::De { de } else { en };
+    let t = &use_texts().reuse;
     let pairs = current_query_pairs();
     let chosen = |k: &str| {
         pairs
@@ -326,28 +325,28 @@ fn LikeMine(adopters: Vec<crate::model::Adopter>) -> impl IntoView {
         {(!empty).then(|| view! {
             <form method="get" action="#nutzer" class="entry-actions like-mine">
                 <div class="kern-form-input">
-                    <label class="kern-label" for="wie-land">{tr("Kommunen wie meine: Bundesland", "Places like mine: state")}</label>
+                    <label class="kern-label" for="wie-land">{t.like_mine_state}</label>
                     <div class="kern-form-input__select-wrapper">
                         <select class="kern-form-input__select" id="wie-land" name="land">
-                            <option value="">{tr("beliebig", "any")}</option>
+                            <option value="">{t.like_mine_any}</option>
                             {Bundesland::ALL.iter().map(|b| view! { <option value=b.as_str() selected=land == Some(*b)>{b.label(lang)}</option> }).collect_view()}
                         </select>
                     </div>
                 </div>
                 <div class="kern-form-input">
-                    <label class="kern-label" for="wie-groesse">{tr("Größe", "Size")}</label>
+                    <label class="kern-label" for="wie-groesse">{t.like_mine_size}</label>
                     <div class="kern-form-input__select-wrapper">
                         <select class="kern-form-input__select" id="wie-groesse" name="groesse">
-                            <option value="">{tr("beliebig", "any")}</option>
+                            <option value="">{t.like_mine_any}</option>
                             {SizeClass::ALL.iter().map(|c| view! { <option value=c.as_str() selected=size == Some(*c)>{c.label(lang)}</option> }).collect_view()}
                         </select>
                     </div>
                 </div>
-                <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{tr("Zuerst zeigen", "Show first")}</span></button>
+                <button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">{t.like_mine_submit}</span></button>
             </form>
         })}
         {(!like_mine.is_empty()).then(|| view! {
-            <p class="kern-body like-mine__note">{format!("{}{}", tr("Ähnlich wie Ihre Kommune: ", "Similar to yours: "), like_mine.join(", "))}</p>
+            <p class="kern-body like-mine__note">{format!("{}{}", t.like_mine_note, like_mine.join(", "))}</p>
         })}
         <AdopterList adopters=sorted/>
     }
@@ -361,12 +360,11 @@ fn Providers(
     contractors: Vec<String>,
     slug: String,
 ) -> impl IntoView {
-    use crate::i18n::Lang;
     let lang = use_lang();
-    let tr = |de: &'static str, en: &'static str| if lang == Lang::De { de } else { en };
+    let t = &use_texts().reuse;
     let none = providers.is_empty() && contractors.is_empty();
     view! {
-        {none.then(|| view! { <p class="kern-body">{tr("Noch keine Angebote.", "No offers yet.")}</p> })}
+        {none.then(|| view! { <p class="kern-body">{t.no_offers}</p> })}
         <ul class="providers">
             {providers.into_iter().map(|p| view! {
                 <li>
@@ -376,9 +374,9 @@ fn Providers(
                 </li>
             }).collect_view()}
             {contractors.into_iter().map(|c| view! {
-                <li>{c}": "{tr("Pflege per Vertrag (laut Angaben der Lösung)", "maintenance under contract (as stated by the solution)")}</li>
+                <li>{c}": "{t.contractor_maintenance}</li>
             }).collect_view()}
         </ul>
-        <p class="kern-body"><a class="kern-link" href=format!("/loesungen/{slug}/nachnutzen#anbieten")>{tr("Sie bieten Betrieb oder Support an? Angebot eintragen", "You offer hosting or support? Add your offer")}</a></p>
+        <p class="kern-body"><a class="kern-link" href=format!("/loesungen/{slug}/nachnutzen#anbieten")>{t.add_offer_link}</a></p>
     }
 }
