@@ -4,8 +4,8 @@
 
 use allmende_server::cli::admin;
 use allmende_server::config::Config;
-use allmende_server::search::SearchIndex;
 use allmende_server::http::{self, AppState};
+use allmende_server::search::SearchIndex;
 use allmende_server::{Database, catalogue, demo};
 use anyhow::Context as _;
 use axum::serve::ListenerExt as _;

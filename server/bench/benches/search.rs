@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use allmende_bench::{BenchQuery, Scale};
 use allmende_server::embedded_pg::EmbeddedPostgres;
-use allmende_server::search::SearchIndex;
 use allmende_server::http::{self, AppState};
+use allmende_server::search::SearchIndex;
 use app::query::SearchQuery;
 use app::site::{Operator, SiteConfig};
 use sqlx::PgPool;

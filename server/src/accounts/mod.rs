@@ -11,8 +11,8 @@ pub mod orgs;
 pub mod password;
 pub mod rate_limit;
 pub mod secrets;
-pub mod signed_in;
 pub mod sessions;
+pub mod signed_in;
 pub mod tokens;
 pub mod users;
 

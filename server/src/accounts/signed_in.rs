@@ -16,7 +16,10 @@ impl Accounts {
         let Some(active) = sessions::lookup(self.pool(), session_id).await? else {
             return Ok(None);
         };
-        Ok(self.viewer(active.user_id).await?.map(|viewer| (active, viewer)))
+        Ok(self
+            .viewer(active.user_id)
+            .await?
+            .map(|viewer| (active, viewer)))
     }
 
     /// Ends one session (logout, or a login replacing the session the browser brought).

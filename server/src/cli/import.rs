@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use app::validation::NewOrganisation;
 use sqlx::PgPool;
 
-use crate::services::import::{Importer, Outcome};
 use crate::accounts::{AccountError, Accounts, Actor, Caller, Channel};
 use crate::cli::admin::explain;
 use crate::publiccode::MAX_BYTES;
+use crate::services::import::{Importer, Outcome};
 
 /// Deepest folder level searched.
 const MAX_DEPTH: usize = 12;

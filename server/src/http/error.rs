@@ -27,7 +27,9 @@ use crate::services::import::ImportError;
 #[derive(Debug)]
 pub enum PageError {
     /// The page needs a signed-in person: to the login page, back to `back` afterwards.
-    SignIn { back: String },
+    SignIn {
+        back: String,
+    },
     NotFound,
     Forbidden,
     /// A request no form of ours sends (unknown form name, missing version …).
@@ -272,9 +274,9 @@ impl From<ImportError> for ApiError {
                 message: err.reasons().join(" "),
                 retry_after: None,
             },
-            ImportError::Rejected(_) => ApiError::Unreadable(
-                "Die publiccode.yml ist nicht gültig.".to_owned(),
-            ),
+            ImportError::Rejected(_) => {
+                ApiError::Unreadable("Die publiccode.yml ist nicht gültig.".to_owned())
+            }
         }
     }
 }

@@ -79,8 +79,16 @@ pub fn form_routes() -> Vec<(&'static str, Shows, MethodRouter<AppState>)> {
             Page,
             get(org_admin::org_audit_page),
         ),
-        ("/verwaltung/protokoll", Page, get(org_admin::site_audit_page)),
-        ("/verwaltung/sichtbarkeit", Nothing, post(org_admin::moderate)),
+        (
+            "/verwaltung/protokoll",
+            Page,
+            get(org_admin::site_audit_page),
+        ),
+        (
+            "/verwaltung/sichtbarkeit",
+            Nothing,
+            post(org_admin::moderate),
+        ),
         (
             "/einladung/{code}",
             Page,
@@ -245,7 +253,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(cache_for(86_400))
                 .service(ServeDir::new(site_root.join("kern"))),
         )
-        .route_service("/favicon.ico", ServeFile::new(site_root.join("favicon.ico")))
+        .route_service(
+            "/favicon.ico",
+            ServeFile::new(site_root.join("favicon.ico")),
+        )
         .route_service("/robots.txt", ServeFile::new(site_root.join("robots.txt")))
         // Operations
         .route("/healthz", get(pages::health::healthz))
@@ -269,15 +280,36 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         // Layers: the last one added is the first a request passes.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), moved::redirect_moved))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), problems::render_problems))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            moved::redirect_moved,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            problems::render_problems,
+        ))
         .layer(axum::middleware::from_fn(nul::refuse_nul_in_address))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), session::session))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::security_headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::refuse_cross_site))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), client::resolve_client))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::resolve_client,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

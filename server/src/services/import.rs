@@ -12,8 +12,8 @@ use app::validation::FieldErrors;
 use sqlx::PgPool;
 
 use crate::accounts::Actor;
-use crate::services::entries::{Entries, EntryError};
 use crate::publiccode::{self, Issue, Report};
+use crate::services::entries::{Entries, EntryError};
 pub use export::{ExportContext, to_yaml};
 pub use mapping::{Mapped, to_input};
 

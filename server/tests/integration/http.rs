@@ -331,5 +331,8 @@ async fn every_request_has_an_id_that_its_log_lines_carry(pool: PgPool) {
     assert_eq!(headers["x-request-id"], "proxy-4711");
     let (_, first, _) = get(&app, "/healthz", &[]).await;
     let (_, second, _) = get(&app, "/healthz", &[]).await;
-    assert_ne!(first["x-request-id"], second["x-request-id"], "one id per request");
+    assert_ne!(
+        first["x-request-id"], second["x-request-id"],
+        "one id per request"
+    );
 }

@@ -6,8 +6,8 @@
 use std::net::SocketAddr;
 
 use allmende_server::accounts::{Accounts, Actor, Caller, Channel};
-use allmende_server::proxies::TrustedProxies;
 use allmende_server::http::{self, AppState};
+use allmende_server::proxies::TrustedProxies;
 use app::model::Role;
 use app::site::{Operator, SiteConfig};
 use app::validation::Registration;

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use allmende_server::accounts::Actor;
-use allmende_server::services::entries::Entries;
 use allmende_server::publiccode::{self, Report};
+use allmende_server::services::entries::Entries;
 use allmende_server::services::import::{ImportError, Importer, Outcome};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -294,7 +294,10 @@ async fn importing_twice_updates_the_same_solution_with_a_new_revision(pool: PgP
             .unwrap();
     assert_eq!(count, 1, "no duplicate");
     let revisions = entries
-        .revisions(allmende_server::services::entries::EntryKind::Solution, &slug)
+        .revisions(
+            allmende_server::services::entries::EntryKind::Solution,
+            &slug,
+        )
         .await
         .unwrap();
     assert_eq!(revisions.len(), 2, "the update is a new revision");

@@ -100,15 +100,17 @@ async fn a_breaking_change_needs_a_new_major_version(pool: PgPool) {
         .update_data_model(&actor, "baumkataster", &model(removed, "1.2.0"))
         .await;
     match refused {
-        Err(allmende_server::services::entries::EntryError::Invalid(errors)) => match errors.get("version") {
-            Some(FieldError::BreakingNeedsMajor {
-                count: 1,
-                next_major: 2,
-                first_de,
-                ..
-            }) => assert!(first_de.contains("hoehe_m")),
-            other => panic!("{other:?}"),
-        },
+        Err(allmende_server::services::entries::EntryError::Invalid(errors)) => {
+            match errors.get("version") {
+                Some(FieldError::BreakingNeedsMajor {
+                    count: 1,
+                    next_major: 2,
+                    first_de,
+                    ..
+                }) => assert!(first_de.contains("hoehe_m")),
+                other => panic!("{other:?}"),
+            }
+        }
         other => panic!("{other:?}"),
     }
     entries
@@ -354,7 +356,10 @@ async fn a_fork_of_a_fork_keeps_the_whole_lineage(pool: PgPool) {
         .unwrap();
     assert_eq!(message, "Fork von Mängelmelder (Stadt Bonn)");
     let lineage = entries
-        .lineage(allmende_server::services::entries::EntryKind::Solution, &kiel_fork)
+        .lineage(
+            allmende_server::services::entries::EntryKind::Solution,
+            &kiel_fork,
+        )
         .await
         .unwrap();
     let shape: Vec<(&str, usize, bool)> = lineage

@@ -229,4 +229,3 @@ pub async fn suggest(
     }
     Ok(Json(state.catalogue.suggest(typed).await?))
 }
-

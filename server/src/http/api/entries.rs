@@ -22,13 +22,21 @@ trait Written {
 
 impl Written for SolutionInput {
     fn defaults(&mut self) -> (&mut String, &mut String, &mut String) {
-        (&mut self.organisation, &mut self.slug, &mut self.change_message)
+        (
+            &mut self.organisation,
+            &mut self.slug,
+            &mut self.change_message,
+        )
     }
 }
 
 impl Written for DataModelInput {
     fn defaults(&mut self) -> (&mut String, &mut String, &mut String) {
-        (&mut self.organisation, &mut self.slug, &mut self.change_message)
+        (
+            &mut self.organisation,
+            &mut self.slug,
+            &mut self.change_message,
+        )
     }
 }
 
@@ -45,7 +53,11 @@ fn filled<I: Written>(mut input: I, caller: &ApiCaller, updating: Option<&str>) 
         *slug = current.to_owned();
     }
     if message.trim().is_empty() {
-        let verb = if updating.is_some() { "geändert" } else { "veröffentlicht" };
+        let verb = if updating.is_some() {
+            "geändert"
+        } else {
+            "veröffentlicht"
+        };
         *message = format!("Über die API {verb} (Token „{}“)", caller.0.name);
     }
     input
@@ -62,8 +74,14 @@ pub async fn create_solution(
     StrictJson(input): StrictJson<SolutionInput>,
 ) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
     let input = filled(input, &caller, None);
-    let slug = state.entries.create_solution(&caller.actor(), &input).await?;
-    Ok((StatusCode::CREATED, Json(WriteResult::of(&state, EntryKind::Solution, slug))))
+    let slug = state
+        .entries
+        .create_solution(&caller.actor(), &input)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(WriteResult::of(&state, EntryKind::Solution, slug)),
+    ))
 }
 
 /// Saves a new version of one of the token's organisation's solutions.
@@ -79,7 +97,10 @@ pub async fn update_solution(
     StrictJson(input): StrictJson<SolutionInput>,
 ) -> Result<Json<WriteResult>, ApiError> {
     let input = filled(input, &caller, Some(&slug));
-    let slug = state.entries.update_solution(&caller.actor(), &slug, &input).await?;
+    let slug = state
+        .entries
+        .update_solution(&caller.actor(), &slug, &input)
+        .await?;
     Ok(Json(WriteResult::of(&state, EntryKind::Solution, slug)))
 }
 
@@ -95,8 +116,14 @@ pub async fn create_data_model(
     StrictJson(input): StrictJson<DataModelInput>,
 ) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
     let input = filled(input, &caller, None);
-    let slug = state.entries.create_data_model(&caller.actor(), &input).await?;
-    Ok((StatusCode::CREATED, Json(WriteResult::of(&state, EntryKind::DataModel, slug))))
+    let slug = state
+        .entries
+        .create_data_model(&caller.actor(), &input)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(WriteResult::of(&state, EntryKind::DataModel, slug)),
+    ))
 }
 
 /// Saves a new version of one of the token's organisation's data models.
@@ -112,6 +139,9 @@ pub async fn update_data_model(
     StrictJson(input): StrictJson<DataModelInput>,
 ) -> Result<Json<WriteResult>, ApiError> {
     let input = filled(input, &caller, Some(&slug));
-    let slug = state.entries.update_data_model(&caller.actor(), &slug, &input).await?;
+    let slug = state
+        .entries
+        .update_data_model(&caller.actor(), &slug, &input)
+        .await?;
     Ok(Json(WriteResult::of(&state, EntryKind::DataModel, slug)))
 }

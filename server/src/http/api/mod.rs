@@ -52,7 +52,6 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
-
 /// Unknown API paths answer in JSON, not with the HTML 404 page.
 pub async fn not_found() -> Response {
     let body = ErrorBody {

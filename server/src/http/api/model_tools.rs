@@ -39,7 +39,11 @@ pub async fn validate_payload(
     Path(slug): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<ValidationReport>, ApiError> {
-    let facts = state.entries.model_facts(&slug).await?.ok_or(ApiError::NotFound)?;
+    let facts = state
+        .entries
+        .model_facts(&slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let refused = |error: app::validation::FieldError| {
         let status = refusal_status(&error);
         ApiError::Refused {
@@ -89,7 +93,10 @@ pub async fn schema_diff(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SchemaDiffReport>, ApiError> {
     let pairs = app::query::parse_query_string(raw.as_deref().unwrap_or(""));
-    let against = pairs.iter().find(|(k, _)| k == "gegen").map(|(_, v)| v.as_str());
+    let against = pairs
+        .iter()
+        .find(|(k, _)| k == "gegen")
+        .map(|(_, v)| v.as_str());
     let comparison = state.entries.schema_comparison(&slug, against).await?;
     Ok(Json(SchemaDiffReport {
         against: comparison.against,

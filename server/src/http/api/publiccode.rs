@@ -166,7 +166,6 @@ pub async fn export_publiccode(
         )
             .into_response(),
         Ok(None) => ApiError::NotFound.into_response(),
-        Err(err) => ApiError::internal(err)
-            .into_response(),
+        Err(err) => ApiError::internal(err).into_response(),
     }
 }

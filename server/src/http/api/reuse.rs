@@ -11,7 +11,11 @@ use crate::http::extract::{ApiCaller, StrictJson};
 use crate::http::state::AppState;
 use crate::services::entries::EntryKind::{self, DataModel, Solution};
 
-async fn lineage(state: &AppState, kind: EntryKind, slug: &str) -> Result<Json<Vec<LineageNode>>, ApiError> {
+async fn lineage(
+    state: &AppState,
+    kind: EntryKind,
+    slug: &str,
+) -> Result<Json<Vec<LineageNode>>, ApiError> {
     Ok(Json(state.entries.lineage(kind, slug).await?))
 }
 
@@ -40,22 +44,50 @@ pub async fn data_model_lineage(
 }
 
 /// Records the token's organisation's use (its own organisation when the body names none).
-async fn adopt(state: &AppState, caller: &ApiCaller, kind: EntryKind, slug: &str, mut input: AdoptionInput) -> Result<StatusCode, ApiError> {
+async fn adopt(
+    state: &AppState,
+    caller: &ApiCaller,
+    kind: EntryKind,
+    slug: &str,
+    mut input: AdoptionInput,
+) -> Result<StatusCode, ApiError> {
     if input.organisation.trim().is_empty() {
         input.organisation = caller.0.organisation_slug.clone();
     }
-    state.entries.adopt(&caller.actor(), kind, slug, &input).await?;
+    state
+        .entries
+        .adopt(&caller.actor(), kind, slug, &input)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn withdraw(state: &AppState, caller: &ApiCaller, kind: EntryKind, slug: &str) -> Result<StatusCode, ApiError> {
-    state.entries.withdraw(&caller.actor(), kind, slug, &caller.0.organisation_slug).await?;
+async fn withdraw(
+    state: &AppState,
+    caller: &ApiCaller,
+    kind: EntryKind,
+    slug: &str,
+) -> Result<StatusCode, ApiError> {
+    state
+        .entries
+        .withdraw(&caller.actor(), kind, slug, &caller.0.organisation_slug)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn fork(state: &AppState, caller: &ApiCaller, kind: EntryKind, slug: &str) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
-    let new_slug = state.entries.fork(&caller.actor(), kind, slug, &caller.0.organisation_slug).await?;
-    Ok((StatusCode::CREATED, Json(WriteResult::of(state, kind, new_slug))))
+async fn fork(
+    state: &AppState,
+    caller: &ApiCaller,
+    kind: EntryKind,
+    slug: &str,
+) -> Result<(StatusCode, Json<WriteResult>), ApiError> {
+    let new_slug = state
+        .entries
+        .fork(&caller.actor(), kind, slug, &caller.0.organisation_slug)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(WriteResult::of(state, kind, new_slug)),
+    ))
 }
 
 /// "Wir nutzen das": records or changes that the token's organisation uses a solution.

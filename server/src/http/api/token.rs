@@ -26,4 +26,3 @@ pub async fn token_info(ApiCaller(identity): ApiCaller) -> Json<TokenInfo> {
         organisation: identity.organisation_slug,
     })
 }
-

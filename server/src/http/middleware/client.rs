@@ -13,8 +13,16 @@ use crate::http::state::AppState;
 pub struct ClientAddr(pub IpAddr);
 
 /// Middleware: reads `X-Forwarded-For` only behind a trusted proxy (`ALLMENDE_TRUSTED_PROXIES`).
-pub async fn resolve_client(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+pub async fn resolve_client(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(ConnectInfo(peer)) = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .copied()
+    {
         let client = state
             .accounts
             .trusted_proxies()

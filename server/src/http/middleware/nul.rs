@@ -17,7 +17,9 @@ pub async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
     let has_nul = |text: &str| text.contains('\0') || text.contains("%00");
     if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
         if uri.path().starts_with("/api/") {
-            let body = ErrorBody { error: refusals::ADDRESS_NUL.to_owned() };
+            let body = ErrorBody {
+                error: refusals::ADDRESS_NUL.to_owned(),
+            };
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
         return (

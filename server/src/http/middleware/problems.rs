@@ -11,7 +11,11 @@ use crate::http::render;
 use crate::http::state::AppState;
 
 /// Middleware: renders marked problem answers as pages.
-pub async fn render_problems(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn render_problems(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (parts, body) = request.into_parts();
     let kept = parts.clone();
     let response = next.run(Request::from_parts(parts, body)).await;

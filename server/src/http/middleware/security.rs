@@ -75,7 +75,11 @@ pub(crate) fn is_static(path: &str) -> bool {
 
 /// Middleware: refuses state-changing requests that another site sent (cross-site request
 /// forgery), before any handler or session lookup.
-pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !is_safe(request.method()) && is_cross_site(request.headers(), &state.site.public_url) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         return (
@@ -89,7 +93,11 @@ pub async fn refuse_cross_site(State(state): State<AppState>, request: Request, 
 }
 
 /// Middleware: gives the page a CSP nonce and sets the security headers on every answer.
-pub async fn security_headers(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let is_page = !is_static(request.uri().path());
     let nonce = is_page.then(|| secrets::new_secret("")[..22].to_owned());
     if let Some(nonce) = &nonce {
@@ -97,14 +105,27 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if let Some(csp) = nonce.and_then(|n| HeaderValue::from_str(&content_security_policy(&n)).ok()) {
+    if let Some(csp) = nonce.and_then(|n| HeaderValue::from_str(&content_security_policy(&n)).ok())
+    {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
@@ -172,5 +193,13 @@ mod tests {
             !is_cross_site(&headers(&[]), public),
             "command-line clients send neither header"
         );
+    }
+
+    #[test]
+    fn the_policy_allows_only_this_origin_and_the_nonce() {
+        let csp = content_security_policy("abc");
+        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
     }
 }

@@ -184,7 +184,7 @@ fn licence_verdict(input: &SolutionInput) -> Option<app::licences::LicenceVerdic
 }
 
 /// What the solution and the data-model form differ in.
-trait EntryForm: Sized {
+trait PublishingForm: Sized {
     /// The form's name in `FormState`.
     const FORM: &'static str;
     /// The page data the form's view reads.
@@ -195,7 +195,7 @@ trait EntryForm: Sized {
     fn data(&self, editing: Option<String>, organisations: Vec<(String, String)>) -> Self::Data;
 }
 
-impl EntryForm for SolutionInput {
+impl PublishingForm for SolutionInput {
     const FORM: &'static str = "solution";
     type Data = SolutionFormData;
 
@@ -212,7 +212,7 @@ impl EntryForm for SolutionInput {
     }
 }
 
-impl EntryForm for DataModelInput {
+impl PublishingForm for DataModelInput {
     const FORM: &'static str = "data_model";
     type Data = DataModelFormData;
 
@@ -229,7 +229,7 @@ impl EntryForm for DataModelInput {
 }
 
 /// A publishing form with `input` in its fields.
-async fn show_form<I: EntryForm>(
+async fn show_form<I: PublishingForm>(
     state: &AppState,
     parts: Parts,
     person: &SignedIn,
@@ -249,7 +249,7 @@ async fn show_form<I: EntryForm>(
 
 /// After a failed save: the same form again with the typed values and the errors, or the
 /// problem page.
-async fn save_failed<I: EntryForm>(
+async fn save_failed<I: PublishingForm>(
     state: &AppState,
     parts: Parts,
     person: &SignedIn,
@@ -316,7 +316,16 @@ pub async fn edit_solution_page(
     may_edit(&state, &person, EntryKind::Solution, &slug).await?;
     let input = state.entries.solution_input(&slug).await?;
     let form = FormState::default();
-    Ok(show_form(&state, parts, &person, Some(slug), input, StatusCode::OK, form).await)
+    Ok(show_form(
+        &state,
+        parts,
+        &person,
+        Some(slug),
+        input,
+        StatusCode::OK,
+        form,
+    )
+    .await)
 }
 
 /// `POST /loesungen/{slug}/bearbeiten`
@@ -414,7 +423,16 @@ pub async fn edit_model_page(
     may_edit(&state, &person, EntryKind::DataModel, &slug).await?;
     let input = state.entries.data_model_input(&slug).await?;
     let form = FormState::default();
-    Ok(show_form(&state, parts, &person, Some(slug), input, StatusCode::OK, form).await)
+    Ok(show_form(
+        &state,
+        parts,
+        &person,
+        Some(slug),
+        input,
+        StatusCode::OK,
+        form,
+    )
+    .await)
 }
 
 /// `POST /datenmodelle/{slug}/bearbeiten`
@@ -493,7 +511,12 @@ async fn may_edit(
 }
 
 /// What the viewer may do with an entry: (edit, archive).
-async fn rights(state: &AppState, viewer: Option<&app::account::Viewer>, kind: EntryKind, slug: &str) -> (bool, bool) {
+async fn rights(
+    state: &AppState,
+    viewer: Option<&app::account::Viewer>,
+    kind: EntryKind,
+    slug: &str,
+) -> (bool, bool) {
     let Some(viewer) = viewer else {
         return (false, false);
     };
@@ -576,7 +599,14 @@ pub async fn compare_page(
         changes: app::editing::compare_snapshots(&before, &after),
         can_edit,
     };
-    Ok(render::page(&state, parts, StatusCode::OK, Some(data), FormState::default()).await)
+    Ok(render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(data),
+        FormState::default(),
+    )
+    .await)
 }
 
 /// `POST …/archiv`: archives an entry or takes it out of the archive.

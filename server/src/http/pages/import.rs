@@ -6,8 +6,8 @@ use app::i18n::Lang;
 use app::import_report::{ImportData, ImportPreview, ImportReport};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::error::PageError;
@@ -62,7 +62,14 @@ pub async fn import_page(
         organisation: person.first_organisation(),
         ..ImportData::default()
     };
-    render::page(&state, parts, StatusCode::OK, Some(data), FormState::default()).await
+    render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(data),
+        FormState::default(),
+    )
+    .await
 }
 
 /// The submitted form: organisation, action, and the file's bytes (an upload wins over the
@@ -73,7 +80,9 @@ struct Submission {
     bytes: Vec<u8>,
 }
 
-async fn read_submission(multipart: Result<Multipart, MultipartRejection>) -> Result<Submission, String> {
+async fn read_submission(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Submission, String> {
     let mut multipart = multipart.map_err(|e| format!("Das Formular ist nicht lesbar: {e}"))?;
     let mut submission = Submission {
         organisation: String::new(),
@@ -126,7 +135,13 @@ pub async fn import_submit(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     let show = |status: StatusCode, data: ImportData| {
-        render::page(&state, parts.clone(), status, Some(data), FormState::default())
+        render::page(
+            &state,
+            parts.clone(),
+            status,
+            Some(data),
+            FormState::default(),
+        )
     };
     let submission = match read_submission(multipart).await {
         Ok(submission) => submission,
@@ -163,7 +178,12 @@ pub async fn import_submit(
         return Ok(show(status, data).await);
     }
     let err = match importer
-        .import(&person.actor, &submission.organisation, &submission.bytes, "")
+        .import(
+            &person.actor,
+            &submission.organisation,
+            &submission.bytes,
+            "",
+        )
         .await
     {
         Ok(outcome) => {

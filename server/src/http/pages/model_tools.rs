@@ -31,7 +31,14 @@ pub async fn compatibility_page(
     };
     let versions = number("von").zip(number("bis"));
     let data = state.entries.compatibility(&slug, versions, lang).await?;
-    Ok(render::page(&state, parts, StatusCode::OK, Some(data), FormState::default()).await)
+    Ok(render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(data),
+        FormState::default(),
+    )
+    .await)
 }
 
 /// `GET /datenmodelle/{slug}/pruefen`
@@ -51,7 +58,14 @@ pub async fn validate_page(
         payload: String::new(),
         result: None,
     };
-    Ok(render::page(&state, parts, StatusCode::OK, Some(data), FormState::default()).await)
+    Ok(render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(data),
+        FormState::default(),
+    )
+    .await)
 }
 
 /// The form encoding adds up to three bytes per character: the body may be that much
@@ -111,8 +125,7 @@ pub async fn validate_submit(
         payload,
         result: Some(result),
     };
-    let mut response =
-        render::page(&state, parts, status, Some(data), FormState::default()).await;
+    let mut response = render::page(&state, parts, status, Some(data), FormState::default()).await;
     if status == StatusCode::SERVICE_UNAVAILABLE {
         response
             .headers_mut()

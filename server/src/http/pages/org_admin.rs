@@ -95,7 +95,14 @@ pub async fn members_submit(
         "invite" => match role() {
             Ok(role) => state
                 .accounts
-                .invite(&actor, &slug, form.one("email"), role, Channel::Web, &caller)
+                .invite(
+                    &actor,
+                    &slug,
+                    form.one("email"),
+                    role,
+                    Channel::Web,
+                    &caller,
+                )
                 .await
                 .map(|code| {
                     link = Some(state.public_url(&format!("/einladung/{code}")));
@@ -168,7 +175,14 @@ pub async fn tokens_page(
     parts: Parts,
 ) -> Result<Response, PageError> {
     let page = state.accounts.tokens_page(&actor, &slug).await?;
-    Ok(render::page(&state, parts, StatusCode::OK, Some(page), FormState::default()).await)
+    Ok(render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(page),
+        FormState::default(),
+    )
+    .await)
 }
 
 /// `POST /organisationen/{slug}/tokens`: create or revoke an API token.
@@ -225,7 +239,14 @@ pub async fn org_audit_page(
     parts: Parts,
 ) -> Result<Response, PageError> {
     let page = state.accounts.audit_page(&actor, Some(&slug)).await?;
-    Ok(render::page(&state, parts, StatusCode::OK, Some(page), FormState::default()).await)
+    Ok(render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(page),
+        FormState::default(),
+    )
+    .await)
 }
 
 /// `GET /verwaltung/protokoll`
@@ -235,7 +256,14 @@ pub async fn site_audit_page(
     parts: Parts,
 ) -> Result<Response, PageError> {
     let page = state.accounts.audit_page(&actor, None).await?;
-    Ok(render::page(&state, parts, StatusCode::OK, Some(page), FormState::default()).await)
+    Ok(render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(page),
+        FormState::default(),
+    )
+    .await)
 }
 
 /// `POST /verwaltung/sichtbarkeit`: a site administrator hides or shows an organisation or
@@ -255,7 +283,14 @@ pub async fn moderate(
     let hidden = form.one("hidden") == "true";
     state
         .accounts
-        .set_hidden(&actor, what, form.one("slug"), hidden, Channel::Web, &caller)
+        .set_hidden(
+            &actor,
+            what,
+            form.one("slug"),
+            hidden,
+            Channel::Web,
+            &caller,
+        )
         .await?;
     let next = Some(form.one("weiter"))
         .filter(|n| is_local_path(n))
@@ -296,7 +331,15 @@ pub async fn invitation_submit(
         Err(err) => {
             let invitation = state.accounts.invitation(&code).await.ok().flatten();
             let page = InvitationPage { code, invitation };
-            failed(&state, parts, Some(page), "accept", &FormPairs::default(), err).await
+            failed(
+                &state,
+                parts,
+                Some(page),
+                "accept",
+                &FormPairs::default(),
+                err,
+            )
+            .await
         }
     }
 }

@@ -108,7 +108,11 @@ pub async fn submit(
         Err(EntryError::Invalid(errors)) => {
             let organisations = organisations_of(Some(&person.viewer));
             let data = state.entries.reuse_page(kind, &slug, organisations).await?;
-            let values = form.map().into_iter().filter(|(k, _)| k != "form").collect();
+            let values = form
+                .map()
+                .into_iter()
+                .filter(|(k, _)| k != "form")
+                .collect();
             let form = FormState {
                 form: form_name,
                 values,
@@ -123,7 +127,17 @@ pub async fn submit(
 }
 
 /// `GET /nachnutzung`: rankings, reuse by Bundesland, newest forks and adoptions.
-pub async fn stats_page(State(state): State<AppState>, parts: Parts) -> Result<Response, PageError> {
+pub async fn stats_page(
+    State(state): State<AppState>,
+    parts: Parts,
+) -> Result<Response, PageError> {
     let stats = state.entries.reuse_stats().await?;
-    Ok(render::page(&state, parts, StatusCode::OK, Some(stats), FormState::default()).await)
+    Ok(render::page(
+        &state,
+        parts,
+        StatusCode::OK,
+        Some(stats),
+        FormState::default(),
+    )
+    .await)
 }
