@@ -72,7 +72,7 @@ pub async fn list(
     organisation: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let rows: Vec<(chrono::DateTime<chrono::Utc>, String, Option<String>, Option<String>, Option<String>, String, Option<String>, serde_json::Value)> =
+    let rows =
         sqlx::query!(
             r#"
             select a.at, a.event, coalesce(u.display_name || ' <' || u.email || '>', a.actor_email) as actor, o.name as "name?",

@@ -90,7 +90,7 @@ impl Accounts {
         if !allowed(actor, Action::CreateTokens, org.id) {
             return Err(AccountError::Forbidden);
         }
-        let rows: Vec<(Uuid, String, String, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
+        let rows =
             sqlx::query!(
                 r#"
                 select t.id, t.name, t.prefix, u.display_name as "display_name?", t.created_at, t.last_used_at, t.revoked_at

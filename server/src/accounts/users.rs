@@ -407,19 +407,18 @@ impl Accounts {
         else {
             return Ok(None);
         };
-        let rows: Vec<(Uuid, String, String, String, Option<String>, Option<String>)> =
-            sqlx::query!(
-                r#"
+        let rows = sqlx::query!(
+            r#"
             select o.id, o.slug, o.name, m.role, o.bundesland, o.size_class
             from memberships m join organisations o on o.id = m.organisation_id
             where m.user_id = $1
             order by o.name
             "#,
-                user
-            )
-            .map(|r| (r.id, r.slug, r.name, r.role, r.bundesland, r.size_class))
-            .fetch_all(&self.pool)
-            .await?;
+            user
+        )
+        .map(|r| (r.id, r.slug, r.name, r.role, r.bundesland, r.size_class))
+        .fetch_all(&self.pool)
+        .await?;
         let memberships = rows
             .into_iter()
             .filter_map(

@@ -93,7 +93,7 @@ impl Entries {
         input: &DataModelInput,
     ) -> Result<String, EntryError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid)> = sqlx::query!(
+        let row = sqlx::query!(
             "select id, organisation_id from data_models where slug = $1 for update",
             slug
         )
@@ -181,17 +181,7 @@ impl Entries {
 
     /// The current state of a data model as form input.
     pub async fn data_model_input(&self, slug: &str) -> Result<DataModelInput, EntryError> {
-        let row: Option<(
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        )> = sqlx::query!(
+        let row = sqlx::query!(
             r#"
             select o.slug as org_slug, d.name, d.slug, d.short_description, d.description, d.domain,
                    d.json_schema::text as "json_schema!", d.examples::text as "examples!", d.version
