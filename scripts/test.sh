@@ -5,6 +5,9 @@
 source "$(dirname "$0")/lib/common.sh"
 # One build from scratch: incremental compilation data would only fill the disk.
 export CARGO_INCREMENTAL=0
+# The SQL macros check against the committed .sqlx/ data: builds never need a database (and
+# never read the empty test database DATABASE_URL names below).
+export SQLX_OFFLINE=true
 
 ensure_base_tools
 apt_ensure 'test -x /usr/bin/chromium' chromium
@@ -53,6 +56,12 @@ PG_PORT="$(free_port)"
 pg_as_owner "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w \
   -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+
+say "Prüfe, dass .sqlx/ zu den Abfragen und Migrationen passt (cargo sqlx prepare --check)"
+SQLX_CHECK_URL="postgres://postgres@127.0.0.1:$PG_PORT/sqlx_check"
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres sqlx_check
+DATABASE_URL="$SQLX_CHECK_URL" sqlx migrate run --source migrations >/dev/null
+DATABASE_URL="$SQLX_CHECK_URL" SQLX_OFFLINE=false cargo sqlx prepare --workspace --check -- --all-targets
 
 say "Unit- und Integrationstests"
 # One test at a time: each integration test has its own database, search index and

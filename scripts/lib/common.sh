@@ -9,6 +9,8 @@ cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION="0.3.10"
+# sqlx-cli for `cargo sqlx prepare --check`: the 0.8 line of the sqlx in Cargo.lock.
+SQLX_CLI_VERSION="0.8.6"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -42,6 +44,10 @@ ensure_base_tools() {
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     say "Installiere cargo-leptos $CARGO_LEPTOS_VERSION (einmalig, dauert etwa 20 Minuten)"
     cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  if ! cargo sqlx --version 2>/dev/null | grep -q " $SQLX_CLI_VERSION\$"; then
+    say "Installiere sqlx-cli $SQLX_CLI_VERSION (einmalig, dauert etwa 8 Minuten)"
+    cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --no-default-features --features postgres,rustls --locked
   fi
   local wbg
   wbg="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"

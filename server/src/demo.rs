@@ -116,18 +116,21 @@ fn parse<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result
 
 /// Whether the demo has been loaded into this database.
 pub async fn is_loaded(pool: &PgPool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select exists (select 1 from allmende_meta where key = $1)")
-        .bind(DEMO_MARKER)
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from allmende_meta where key = $1) as "loaded!""#,
+        DEMO_MARKER
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// Loads the demo when it has never been loaded and the catalogue is empty.
 /// Returns `None` when nothing was done.
 pub async fn load_if_fresh(pool: &PgPool) -> Result<Option<DemoSummary>, DemoError> {
-    let empty: bool = sqlx::query_scalar("select not exists (select 1 from organisations)")
-        .fetch_one(pool)
-        .await?;
+    let empty: bool =
+        sqlx::query_scalar!(r#"select not exists (select 1 from organisations) as "empty!""#)
+            .fetch_one(pool)
+            .await?;
     if is_loaded(pool).await? || !empty {
         return Ok(None);
     }
@@ -148,21 +151,21 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     let mut tx = pool.begin().await?;
     let mut org_ids = HashMap::new();
     for org in &organisations {
-        let id: Uuid = sqlx::query_scalar(
+        let id: Uuid = sqlx::query_scalar!(
             r#"
             insert into organisations (slug, name, kind, bundesland, ags, size_class, website, description)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            values ($1::text, $2, $3, $4, $5, $6, $7::text, $8)
             returning id
             "#,
+            &org.slug,
+            &org.name,
+            &org.kind,
+            org.bundesland.as_deref(),
+            org.ags.as_deref(),
+            org.size_class.as_deref(),
+            org.website.as_deref(),
+            &org.description,
         )
-        .bind(&org.slug)
-        .bind(&org.name)
-        .bind(&org.kind)
-        .bind(&org.bundesland)
-        .bind(&org.ags)
-        .bind(&org.size_class)
-        .bind(&org.website)
-        .bind(&org.description)
         .fetch_one(&mut *tx)
         .await?;
         org_ids.insert(org.slug.clone(), id);
@@ -180,26 +183,26 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     let mut model_ids: HashMap<String, Uuid> = HashMap::new();
     for model in in_lineage_order(&data_models, |m| (&m.slug, m.forked_from.as_deref()))? {
         let forked_from = lookup(&model_ids, model.forked_from.as_deref(), "data model")?;
-        let id: Uuid = sqlx::query_scalar(
+        let id: Uuid = sqlx::query_scalar!(
             r#"
             insert into data_models (slug, organisation_id, name, short_description, description, domain,
                                      json_schema, examples, version, licence, forked_from, created_at, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9, $10, $11, $12, $12)
+            values ($1::text, $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9, $10, $11, $12, $12)
             returning id
             "#,
+            &model.slug,
+            org_id(&model.organisation)?,
+            &model.name,
+            &model.short_description,
+            &model.description,
+            &model.domain,
+            serde_json::to_string(&model.json_schema).expect("JSON values serialise"),
+            serde_json::to_string(&model.examples).expect("JSON values serialise"),
+            &model.version,
+            &model.licence,
+            forked_from,
+            model.created_at,
         )
-        .bind(&model.slug)
-        .bind(org_id(&model.organisation)?)
-        .bind(&model.name)
-        .bind(&model.short_description)
-        .bind(&model.description)
-        .bind(&model.domain)
-        .bind(serde_json::to_string(&model.json_schema).expect("JSON values serialise"))
-        .bind(serde_json::to_string(&model.examples).expect("JSON values serialise"))
-        .bind(&model.version)
-        .bind(&model.licence)
-        .bind(forked_from)
-        .bind(model.created_at)
         .fetch_one(&mut *tx)
         .await?;
         first_revision(&mut tx, None, Some(id), model, model.created_at).await?;
@@ -209,49 +212,51 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     let mut solution_ids: HashMap<String, Uuid> = HashMap::new();
     for solution in in_lineage_order(&solutions, |s| (&s.slug, s.forked_from.as_deref()))? {
         let forked_from = lookup(&solution_ids, solution.forked_from.as_deref(), "solution")?;
-        let id: Uuid = sqlx::query_scalar(
+        let id: Uuid = sqlx::query_scalar!(
             r#"
             insert into solutions (slug, organisation_id, name, short_description, short_description_en,
                                    long_description, long_description_en, repository_url, landing_url, licence,
                                    development_status, software_type, categories, platforms, maintenance_type,
                                    maintenance_contractors, maintenance_contacts, version, release_date, tags,
                                    features, forked_from, created_at, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                    $21, $22, $23, $23)
+            values ($1::text, $2, $3, $4, $5, $6, $7, $8::text, $9::text, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                    $19, $20, $21, $22, $23, $23)
             returning id
             "#,
+            &solution.slug,
+            org_id(&solution.organisation)?,
+            &solution.name,
+            &solution.short_description,
+            solution.short_description_en.as_deref(),
+            &solution.long_description,
+            solution.long_description_en.as_deref(),
+            &solution.repository_url,
+            solution.landing_url.as_deref(),
+            &solution.licence,
+            &solution.development_status,
+            &solution.software_type,
+            &solution.categories,
+            &solution.platforms,
+            &solution.maintenance_type,
+            &solution.contractors,
+            &solution.contacts,
+            solution.version.as_deref(),
+            solution.release_date,
+            &solution.tags,
+            &solution.features,
+            forked_from,
+            solution.created_at,
         )
-        .bind(&solution.slug)
-        .bind(org_id(&solution.organisation)?)
-        .bind(&solution.name)
-        .bind(&solution.short_description)
-        .bind(&solution.short_description_en)
-        .bind(&solution.long_description)
-        .bind(&solution.long_description_en)
-        .bind(&solution.repository_url)
-        .bind(&solution.landing_url)
-        .bind(&solution.licence)
-        .bind(&solution.development_status)
-        .bind(&solution.software_type)
-        .bind(&solution.categories)
-        .bind(&solution.platforms)
-        .bind(&solution.maintenance_type)
-        .bind(&solution.contractors)
-        .bind(&solution.contacts)
-        .bind(&solution.version)
-        .bind(solution.release_date)
-        .bind(&solution.tags)
-        .bind(&solution.features)
-        .bind(forked_from)
-        .bind(solution.created_at)
         .fetch_one(&mut *tx)
         .await?;
         for link in &solution.data_models {
             let model = lookup(&model_ids, Some(&link.slug), "data model")?;
-            sqlx::query("insert into solution_data_models (solution_id, data_model_id, relation) values ($1, $2, $3)")
-                .bind(id)
-                .bind(model)
-                .bind(&link.relation)
+            sqlx::query!(
+                "insert into solution_data_models (solution_id, data_model_id, relation) values ($1, $2, $3)",
+                id,
+                model,
+                &link.relation,
+            )
                 .execute(&mut *tx)
                 .await?;
         }
@@ -260,27 +265,29 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     }
 
     for adoption in &adoptions {
-        sqlx::query(
+        sqlx::query!(
             r#"
             insert into adoptions (organisation_id, solution_id, data_model_id, status, since, contact_name, note)
             values ($1, $2, $3, $4, $5, $6, $7)
             "#,
+            org_id(&adoption.organisation)?,
+            lookup(&solution_ids, adoption.solution.as_deref(), "solution")?,
+            lookup(&model_ids, adoption.data_model.as_deref(), "data model")?,
+            &adoption.status,
+            adoption.since,
+            adoption.contact_name.as_deref(),
+            &adoption.note,
         )
-        .bind(org_id(&adoption.organisation)?)
-        .bind(lookup(&solution_ids, adoption.solution.as_deref(), "solution")?)
-        .bind(lookup(&model_ids, adoption.data_model.as_deref(), "data model")?)
-        .bind(&adoption.status)
-        .bind(adoption.since)
-        .bind(&adoption.contact_name)
-        .bind(&adoption.note)
         .execute(&mut *tx)
         .await?;
     }
 
-    sqlx::query("insert into allmende_meta (key, value) values ($1, now()::text)")
-        .bind(DEMO_MARKER)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "insert into allmende_meta (key, value) values ($1, now()::text)",
+        DEMO_MARKER
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(DemoSummary {
         organisations: organisations.len(),
@@ -340,16 +347,16 @@ async fn first_revision(
     snapshot: &impl Serialize,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         r#"
         insert into revisions (solution_id, data_model_id, number, message, snapshot, created_at)
         values ($1, $2, 1, 'Aus dem Demo-Katalog übernommen', $3, $4)
         "#,
+        solution_id,
+        data_model_id,
+        sqlx::types::Json(snapshot) as _,
+        at
     )
-    .bind(solution_id)
-    .bind(data_model_id)
-    .bind(sqlx::types::Json(snapshot))
-    .bind(at)
     .execute(&mut **tx)
     .await?;
     Ok(())

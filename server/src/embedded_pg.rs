@@ -241,16 +241,18 @@ impl EmbeddedPostgres {
         use sqlx::Connection;
         let options = self.connect_options().database("postgres");
         let mut conn = connect_with_retry(&options).await?;
-        let exists: bool =
-            sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-                .bind(DB_NAME)
-                .fetch_one(&mut conn)
-                .await
-                .map_err(|e| EmbeddedPgError::Command {
-                    step: "create database".into(),
-                    detail: e.to_string(),
-                })?;
+        let exists: bool = sqlx::query_scalar!(
+            r#"select exists (select 1 from pg_database where datname = $1) as "exists!""#,
+            DB_NAME
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| EmbeddedPgError::Command {
+            step: "create database".into(),
+            detail: e.to_string(),
+        })?;
         if !exists {
+            // Dynamic SQL: `create database` takes no parameters; the name is the constant DB_NAME.
             sqlx::query(&format!(
                 "create database {DB_NAME} encoding 'UTF8' template template0"
             ))

@@ -46,23 +46,21 @@ pub async fn record<'e>(
     } else {
         serde_json::json!({})
     };
-    sqlx::query(
+    sqlx::query!(
         r#"
         insert into audit_log (event, actor_id, actor_email, organisation_id, channel, ip, detail)
         values ($1, $2, $3, $4, $5, $6, $7)
         "#,
-    )
-    .bind(event.event)
-    .bind(event.actor)
-    .bind(
+        event.event,
+        event.actor,
         event
             .actor_email
             .map(|e| e.chars().take(254).collect::<String>()),
+        event.organisation,
+        event.channel.as_str(),
+        event.ip.map(|ip| ip.chars().take(64).collect::<String>()),
+        detail,
     )
-    .bind(event.organisation)
-    .bind(event.channel.as_str())
-    .bind(event.ip.map(|ip| ip.chars().take(64).collect::<String>()))
-    .bind(detail)
     .execute(executor)
     .await?;
     Ok(())
@@ -74,11 +72,12 @@ pub async fn list(
     organisation: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let rows: Vec<(chrono::DateTime<chrono::Utc>, String, Option<String>, Option<String>, Option<String>, String, Option<String>, serde_json::Value)> =
-        sqlx::query_as(
+    let rows =
+        sqlx::query!(
             r#"
-            select a.at, a.event, coalesce(u.display_name || ' <' || u.email || '>', a.actor_email), o.name,
-                   o.slug, a.channel, a.ip, a.detail
+            select a.at, a.event, coalesce(u.display_name || ' <' || u.email || '>', a.actor_email) as actor, o.name as "name?",
+                   
+                   o.slug::text as "slug?", a.channel, a.ip, a.detail
             from audit_log a
             left join users u on u.id = a.actor_id
             left join organisations o on o.id = a.organisation_id
@@ -86,9 +85,9 @@ pub async fn list(
             order by a.at desc, a.id desc
             limit $2
             "#,
-        )
-        .bind(organisation)
-        .bind(limit)
+            organisation,
+            limit,
+        ).map(|r| (r.at, r.event, r.actor, r.name, r.slug, r.channel, r.ip, r.detail))
         .fetch_all(pool)
         .await?;
     Ok(rows

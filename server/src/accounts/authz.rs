@@ -73,11 +73,13 @@ impl Actor {
         else {
             return Ok(None);
         };
-        let rows: Vec<(Uuid, String)> =
-            sqlx::query_as("select organisation_id, role from memberships where user_id = $1")
-                .bind(user_id)
-                .fetch_all(pool)
-                .await?;
+        let rows: Vec<(Uuid, String)> = sqlx::query!(
+            "select organisation_id, role from memberships where user_id = $1",
+            user_id
+        )
+        .map(|r| (r.organisation_id, r.role))
+        .fetch_all(pool)
+        .await?;
         let memberships = rows
             .into_iter()
             .filter_map(|(org, role)| Some((org, Role::parse(&role)?)))

@@ -88,27 +88,27 @@ pub async fn sent_recently(
     kind: MailKind,
     recipient: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         r#"
         select exists (select 1 from outgoing_mail
-                       where lower(recipient) = lower($1) and kind = $2 and created_at > now() - interval '1 hour')
+                       where lower(recipient) = lower($1) and kind = $2 and created_at > now() - interval '1 hour') as "sent!"
         "#,
+        recipient,
+        kind.as_str(),
     )
-    .bind(recipient)
-    .bind(kind.as_str())
     .fetch_one(conn)
     .await
 }
 
 /// Writes `mail` to the outgoing table and logs it (without the address).
 pub async fn record(conn: &mut PgConnection, mail: &Mail) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into outgoing_mail (kind, recipient, subject, body) values ($1, $2, $3, $4) returning id",
+        mail.kind.as_str(),
+        &mail.recipient,
+        &mail.subject,
+        &mail.body,
     )
-    .bind(mail.kind.as_str())
-    .bind(&mail.recipient)
-    .bind(&mail.subject)
-    .bind(&mail.body)
     .fetch_one(conn)
     .await?;
     tracing::info!(

@@ -34,10 +34,11 @@ impl Hideable {
 
 /// An organisation by slug (hidden ones included: their members still manage them).
 pub async fn org_by_slug(pool: &PgPool, slug: &str) -> Result<ManagedOrg, AccountError> {
-    let row: Option<(Uuid, String, String, String, Option<String>, bool)> = sqlx::query_as(
+    let row: Option<(Uuid, String, String, String, Option<String>, bool)> = sqlx::query!(
         "select id, slug, name, kind, bundesland, hidden from organisations where slug = $1",
+        slug
     )
-    .bind(slug)
+    .map(|r| (r.id, r.slug, r.name, r.kind, r.bundesland, r.hidden))
     .fetch_optional(pool)
     .await?;
     let (id, slug, name, kind, bundesland, hidden) = row.ok_or(AccountError::NotFound)?;
@@ -54,11 +55,11 @@ pub async fn org_by_slug(pool: &PgPool, slug: &str) -> Result<ManagedOrg, Accoun
 
 /// Admins of `org` other than `user`.
 async fn other_admins(conn: &mut PgConnection, org: Uuid, user: Uuid) -> Result<i64, sqlx::Error> {
-    let (count,): (i64,) = sqlx::query_as(
-        "select count(*) from memberships where organisation_id = $1 and role = 'admin' and user_id <> $2",
-    )
-    .bind(org)
-    .bind(user)
+    let (count,): (i64,) = sqlx::query!(
+        r#"select count(*) as "count!" from memberships where organisation_id = $1 and role = 'admin' and user_id <> $2"#,
+        org,
+        user,
+    ).map(|r| (r.count,))
     .fetch_one(conn)
     .await?;
     Ok(count)
@@ -72,11 +73,13 @@ async fn free_slug(conn: &mut PgConnection, name: &str) -> Result<String, sqlx::
     }
     base.truncate(70);
     let base = base.trim_end_matches('-').to_owned();
-    let taken: Vec<(String,)> =
-        sqlx::query_as("select slug from organisations where slug = $1 or slug like $1 || '-%'")
-            .bind(&base)
-            .fetch_all(conn)
-            .await?;
+    let taken: Vec<(String,)> = sqlx::query!(
+        "select slug from organisations where slug = $1 or slug like $1 || '-%'",
+        &base
+    )
+    .map(|r| (r.slug,))
+    .fetch_all(conn)
+    .await?;
     let taken: std::collections::HashSet<String> = taken.into_iter().map(|(s,)| s).collect();
     if !taken.contains(&base) {
         return Ok(base);
@@ -126,8 +129,8 @@ impl Accounts {
         let slug = match wanted_slug.filter(|s| app::validation::is_slug(s)) {
             Some(wanted) => {
                 let taken: Option<(Uuid,)> =
-                    sqlx::query_as("select id from organisations where slug = $1")
-                        .bind(wanted)
+                    sqlx::query!("select id from organisations where slug = $1", wanted,)
+                        .map(|r| (r.id,))
                         .fetch_optional(&mut *tx)
                         .await?;
                 if taken.is_none() {
@@ -138,19 +141,20 @@ impl Accounts {
             }
             None => free_slug(&mut tx, &org.name).await?,
         };
-        let inserted: Result<(Uuid,), sqlx::Error> = sqlx::query_as(
+        let inserted: Result<(Uuid,), sqlx::Error> = sqlx::query!(
             r#"
             insert into organisations (slug, name, kind, bundesland, ags, website)
-            values ($1, $2, $3, $4, $5, $6)
+            values ($1::text, $2, $3, $4, $5, $6::text)
             returning id
             "#,
+            &slug,
+            &org.name,
+            org.kind.as_str(),
+            org.bundesland.map(|b| b.as_str()),
+            org.ags.as_deref(),
+            org.website.as_deref(),
         )
-        .bind(&slug)
-        .bind(&org.name)
-        .bind(org.kind.as_str())
-        .bind(org.bundesland.map(|b| b.as_str()))
-        .bind(&org.ags)
-        .bind(&org.website)
+        .map(|r| (r.id,))
         .fetch_one(&mut *tx)
         .await;
         let id = match inserted {
@@ -161,11 +165,11 @@ impl Accounts {
             Err(err) => return Err(err.into()),
         };
         if let Some(creator) = creator {
-            sqlx::query(
+            sqlx::query!(
                 "insert into memberships (user_id, organisation_id, role) values ($1, $2, 'admin')",
+                creator,
+                id
             )
-            .bind(creator)
-            .bind(id)
             .execute(&mut *tx)
             .await?;
         }
@@ -196,15 +200,16 @@ impl Accounts {
         if !allowed(actor, Action::ViewMembers, org.id) && !actor.site_admin {
             return Err(AccountError::Forbidden);
         }
-        let members: Vec<(Uuid, String, String, String, DateTime<Utc>)> = sqlx::query_as(
+        let members: Vec<(Uuid, String, String, String, DateTime<Utc>)> = sqlx::query!(
             r#"
             select u.id, u.display_name, u.email, m.role, m.created_at
             from memberships m join users u on u.id = m.user_id
             where m.organisation_id = $1
             order by m.role, u.display_name
             "#,
+            org.id
         )
-        .bind(org.id)
+        .map(|r| (r.id, r.display_name, r.email, r.role, r.created_at))
         .fetch_all(&self.pool)
         .await?;
         let invitations: Vec<(Uuid, String, String, DateTime<Utc>)> = if allowed(
@@ -212,14 +217,14 @@ impl Accounts {
             Action::ManageMembers,
             org.id,
         ) {
-            sqlx::query_as(
+            sqlx::query!(
                 r#"
                 select id, email, role, expires_at from invitations
                 where organisation_id = $1 and accepted_at is null and revoked_at is null and expires_at > now()
                 order by created_at desc
                 "#,
-            )
-            .bind(org.id)
+                org.id,
+            ).map(|r| (r.id, r.email, r.role, r.expires_at))
             .fetch_all(&self.pool)
             .await?
         } else {
@@ -270,11 +275,11 @@ impl Accounts {
             return Err(AccountError::Forbidden);
         }
         let email = parse_email(email).map_err(|e| AccountError::field("email", e))?;
-        let (already,): (bool,) = sqlx::query_as(
-            "select exists (select 1 from memberships m join users u on u.id = m.user_id where m.organisation_id = $1 and lower(u.email) = lower($2))",
-        )
-        .bind(org.id)
-        .bind(&email)
+        let (already,): (bool,) = sqlx::query!(
+            r#"select exists (select 1 from memberships m join users u on u.id = m.user_id where m.organisation_id = $1 and lower(u.email) = lower($2)) as "exists!""#,
+            org.id,
+            &email,
+        ).map(|r| (r.exists,))
         .fetch_one(&self.pool)
         .await?;
         if already {
@@ -282,12 +287,14 @@ impl Accounts {
         }
         let code = secrets::new_secret("");
         let mut tx = self.pool.begin().await?;
-        sqlx::query("insert into invitations (organisation_id, email, role, code_hash, invited_by) values ($1, $2, $3, $4, $5)")
-            .bind(org.id)
-            .bind(&email)
-            .bind(role.as_str())
-            .bind(secrets::digest(&code))
-            .bind(actor.user_id)
+        sqlx::query!(
+            "insert into invitations (organisation_id, email, role, code_hash, invited_by) values ($1, $2, $3, $4, $5)",
+            org.id,
+            &email,
+            role.as_str(),
+            secrets::digest(&code),
+            actor.user_id,
+        )
             .execute(&mut *tx)
             .await?;
         audit::record(
@@ -320,11 +327,11 @@ impl Accounts {
             return Err(AccountError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "update invitations set revoked_at = now() where id = $1 and organisation_id = $2 and accepted_at is null and revoked_at is null",
+            id,
+            org.id,
         )
-        .bind(id)
-        .bind(org.id)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -349,14 +356,14 @@ impl Accounts {
 
     /// What an invitation link offers, if it is still valid.
     pub async fn invitation(&self, code: &str) -> Result<Option<InvitationDetails>, AccountError> {
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
+        let row: Option<(String, String, String, String)> = sqlx::query!(
             r#"
             select o.name, o.slug, i.email, i.role
             from invitations i join organisations o on o.id = i.organisation_id
             where i.code_hash = $1 and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()
             "#,
-        )
-        .bind(secrets::digest(code))
+            secrets::digest(code),
+        ).map(|r| (r.name, r.slug, r.email, r.role))
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.and_then(|(org_name, org_slug, email, role)| {
@@ -377,36 +384,40 @@ impl Accounts {
         caller: &Caller,
     ) -> Result<String, AccountError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid, String, String, String)> = sqlx::query_as(
+        let row: Option<(Uuid, Uuid, String, String, String)> = sqlx::query!(
             r#"
             select i.id, i.organisation_id, i.email, i.role, o.slug
             from invitations i join organisations o on o.id = i.organisation_id
             where i.code_hash = $1 and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()
             for update of i
             "#,
-        )
-        .bind(secrets::digest(code))
+            secrets::digest(code),
+        ).map(|r| (r.id, r.organisation_id, r.email, r.role, r.slug))
         .fetch_optional(&mut *tx)
         .await?;
         let (id, org, email, role, slug) =
             row.ok_or(AccountError::Refused(Refusal::InvitationInvalid))?;
-        let (user_email,): (String,) = sqlx::query_as("select email from users where id = $1")
-            .bind(user)
+        let (user_email,): (String,) = sqlx::query!("select email from users where id = $1", user,)
+            .map(|r| (r.email,))
             .fetch_one(&mut *tx)
             .await?;
         if user_email.to_lowercase() != email.to_lowercase() {
             return Err(AccountError::Refused(Refusal::InvitationForSomeoneElse));
         }
-        sqlx::query("insert into memberships (user_id, organisation_id, role) values ($1, $2, $3) on conflict do nothing")
-            .bind(user)
-            .bind(org)
-            .bind(&role)
+        sqlx::query!(
+            "insert into memberships (user_id, organisation_id, role) values ($1, $2, $3) on conflict do nothing",
+            user,
+            org,
+            &role,
+        )
             .execute(&mut *tx)
             .await?;
-        sqlx::query("update invitations set accepted_at = now() where id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "update invitations set accepted_at = now() where id = $1",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut *tx,
             Event {
@@ -438,17 +449,21 @@ impl Accounts {
         if !allowed(actor, Action::ManageMembers, org.id) {
             return Err(AccountError::Forbidden);
         }
-        let user: Option<(Uuid,)> =
-            sqlx::query_as("select id from users where lower(email) = lower($1)")
-                .bind(email.trim())
-                .fetch_optional(&self.pool)
-                .await?;
+        let user: Option<(Uuid,)> = sqlx::query!(
+            "select id from users where lower(email) = lower($1)",
+            email.trim()
+        )
+        .map(|r| (r.id,))
+        .fetch_optional(&self.pool)
+        .await?;
         let (user,) = user.ok_or(AccountError::Refused(Refusal::NoSuchAccount))?;
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("insert into memberships (user_id, organisation_id, role) values ($1, $2, $3) on conflict do nothing")
-            .bind(user)
-            .bind(org.id)
-            .bind(role.as_str())
+        let done = sqlx::query!(
+            "insert into memberships (user_id, organisation_id, role) values ($1, $2, $3) on conflict do nothing",
+            user,
+            org.id,
+            role.as_str(),
+        )
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
@@ -486,15 +501,18 @@ impl Accounts {
         }
         let mut tx = self.pool.begin().await?;
         // Lock the organisation's memberships so two admins cannot demote each other at once.
-        sqlx::query("select 1 from memberships where organisation_id = $1 for update")
-            .bind(org.id)
-            .execute(&mut *tx)
-            .await?;
-        let current: Option<(String,)> = sqlx::query_as(
-            "select role from memberships where organisation_id = $1 and user_id = $2",
+        sqlx::query!(
+            "select 1 as locked from memberships where organisation_id = $1 for update",
+            org.id
         )
-        .bind(org.id)
-        .bind(member)
+        .fetch_all(&mut *tx)
+        .await?;
+        let current: Option<(String,)> = sqlx::query!(
+            "select role from memberships where organisation_id = $1 and user_id = $2",
+            org.id,
+            member
+        )
+        .map(|r| (r.role,))
         .fetch_optional(&mut *tx)
         .await?;
         let (current,) = current.ok_or(AccountError::NotFound)?;
@@ -504,12 +522,14 @@ impl Accounts {
         if role != Role::Admin && other_admins(&mut tx, org.id, member).await? == 0 {
             return Err(AccountError::Refused(Refusal::LastAdmin));
         }
-        sqlx::query("update memberships set role = $3 where organisation_id = $1 and user_id = $2")
-            .bind(org.id)
-            .bind(member)
-            .bind(role.as_str())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "update memberships set role = $3 where organisation_id = $1 and user_id = $2",
+            org.id,
+            member,
+            role.as_str()
+        )
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut *tx,
             Event {
@@ -547,26 +567,31 @@ impl Accounts {
             return Err(AccountError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query("select 1 from memberships where organisation_id = $1 for update")
-            .bind(org.id)
-            .execute(&mut *tx)
-            .await?;
-        let current: Option<(String,)> = sqlx::query_as(
-            "select role from memberships where organisation_id = $1 and user_id = $2",
+        sqlx::query!(
+            "select 1 as locked from memberships where organisation_id = $1 for update",
+            org.id
         )
-        .bind(org.id)
-        .bind(member)
+        .fetch_all(&mut *tx)
+        .await?;
+        let current: Option<(String,)> = sqlx::query!(
+            "select role from memberships where organisation_id = $1 and user_id = $2",
+            org.id,
+            member
+        )
+        .map(|r| (r.role,))
         .fetch_optional(&mut *tx)
         .await?;
         let (current,) = current.ok_or(AccountError::NotFound)?;
         if current == "admin" && other_admins(&mut tx, org.id, member).await? == 0 {
             return Err(AccountError::Refused(Refusal::LastAdmin));
         }
-        sqlx::query("delete from memberships where organisation_id = $1 and user_id = $2")
-            .bind(org.id)
-            .bind(member)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "delete from memberships where organisation_id = $1 and user_id = $2",
+            org.id,
+            member
+        )
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut *tx,
             Event {
@@ -603,20 +628,33 @@ impl Accounts {
         }
         let table = what.table();
         let mut tx = self.pool.begin().await?;
-        // `table` is one of three fixed names, never user input.
-        let owner_column = if what == Hideable::Organisation {
-            "id"
-        } else {
-            "organisation_id"
-        };
-        let row: Option<(Uuid,)> = sqlx::query_as(&format!(
-            "update {table} set hidden = $2 where slug = $1 returning {owner_column}"
-        ))
-        .bind(slug)
-        .bind(hidden)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (org,) = row.ok_or(AccountError::NotFound)?;
+        let row =
+            match what {
+                Hideable::Organisation => {
+                    sqlx::query_scalar!(
+                        "update organisations set hidden = $2 where slug = $1 returning id",
+                        slug,
+                        hidden,
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
+                Hideable::Solution => sqlx::query_scalar!(
+                    "update solutions set hidden = $2 where slug = $1 returning organisation_id",
+                    slug,
+                    hidden,
+                )
+                .fetch_optional(&mut *tx)
+                .await?,
+                Hideable::DataModel => sqlx::query_scalar!(
+                    "update data_models set hidden = $2 where slug = $1 returning organisation_id",
+                    slug,
+                    hidden,
+                )
+                .fetch_optional(&mut *tx)
+                .await?,
+            };
+        let org = row.ok_or(AccountError::NotFound)?;
         if !allowed(actor, Action::Moderate, org) {
             return Err(AccountError::Forbidden);
         }
@@ -661,14 +699,14 @@ impl Accounts {
                 })
             }
             None if actor.site_admin => {
-                let hidden: Vec<(String, String, String)> = sqlx::query_as(
+                let hidden: Vec<(String, String, String)> = sqlx::query!(
                     r#"
-                    select 'organisation', slug, name from organisations where hidden
+                    select 'organisation' as "kind!", slug as "slug!", name as "name!" from organisations where hidden
                     union all select 'solution', slug, name from solutions where hidden
                     union all select 'data_model', slug, name from data_models where hidden
                     order by 3
                     "#,
-                )
+                ).map(|r| (r.kind, r.slug, r.name))
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(AuditPage {

@@ -62,49 +62,53 @@ pub struct ActiveSession {
 pub async fn create(pool: &PgPool, user_id: Uuid, user_agent: &str) -> Result<String, sqlx::Error> {
     let id = secrets::new_secret("");
     let agent: String = user_agent.chars().take(300).collect();
-    sqlx::query("insert into sessions (id_hash, user_id, user_agent) values ($1, $2, $3)")
-        .bind(secrets::digest(&id))
-        .bind(user_id)
-        .bind(agent)
-        .execute(pool)
-        .await?;
+    sqlx::query!(
+        "insert into sessions (id_hash, user_id, user_agent) values ($1, $2, $3)",
+        secrets::digest(&id),
+        user_id,
+        agent
+    )
+    .execute(pool)
+    .await?;
     Ok(id)
 }
 
 /// The session with this id if it has not expired; marks it as used.
 pub async fn lookup(pool: &PgPool, id: &str) -> Result<Option<ActiveSession>, sqlx::Error> {
     let id_hash = secrets::digest(id);
-    let row: Option<(Uuid, bool)> = sqlx::query_as(
+    let row: Option<(Uuid, bool)> = sqlx::query!(
         r#"
-        select user_id, last_seen_at < now() - make_interval(secs => $3)
+        select user_id, last_seen_at < now() - make_interval(secs => $3) as "stale!"
         from sessions
         where id_hash = $1
           and last_seen_at > now() - make_interval(secs => $2)
           and created_at > now() - make_interval(secs => $4)
         "#,
+        &id_hash,
+        IDLE.as_secs_f64(),
+        TOUCH_EVERY.as_secs_f64(),
+        ABSOLUTE.as_secs_f64()
     )
-    .bind(&id_hash)
-    .bind(IDLE.as_secs_f64())
-    .bind(TOUCH_EVERY.as_secs_f64())
-    .bind(ABSOLUTE.as_secs_f64())
+    .map(|r| (r.user_id, r.stale))
     .fetch_optional(pool)
     .await?;
     let Some((user_id, stale)) = row else {
         return Ok(None);
     };
     if stale {
-        sqlx::query("update sessions set last_seen_at = now() where id_hash = $1")
-            .bind(&id_hash)
-            .execute(pool)
-            .await?;
+        sqlx::query!(
+            "update sessions set last_seen_at = now() where id_hash = $1",
+            &id_hash
+        )
+        .execute(pool)
+        .await?;
     }
     Ok(Some(ActiveSession { user_id, id_hash }))
 }
 
 /// Ends one session (logout).
 pub async fn end(pool: &PgPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from sessions where id_hash = $1")
-        .bind(id_hash)
+    sqlx::query!("delete from sessions where id_hash = $1", id_hash,)
         .execute(pool)
         .await?;
     Ok(())
@@ -112,20 +116,21 @@ pub async fn end(pool: &PgPool, id_hash: &[u8]) -> Result<(), sqlx::Error> {
 
 /// Ends every session of a user (password change, account deletion).
 pub async fn end_all(pool: &PgPool, user_id: Uuid) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("delete from sessions where user_id = $1")
-        .bind(user_id)
-        .execute(pool)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query!("delete from sessions where user_id = $1", user_id,)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Removes expired sessions; run now and then.
 pub async fn sweep(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "delete from sessions where last_seen_at < now() - make_interval(secs => $1) or created_at < now() - make_interval(secs => $2)",
+        IDLE.as_secs_f64(),
+        ABSOLUTE.as_secs_f64(),
     )
-    .bind(IDLE.as_secs_f64())
-    .bind(ABSOLUTE.as_secs_f64())
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

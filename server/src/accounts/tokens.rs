@@ -43,18 +43,19 @@ impl Accounts {
         let secret = secrets::new_secret(TOKEN_PREFIX);
         let prefix: String = secret.chars().take(SHOWN_PREFIX).collect();
         let mut tx = self.pool.begin().await?;
-        let (id, created_at): (Uuid, DateTime<Utc>) = sqlx::query_as(
+        let (id, created_at): (Uuid, DateTime<Utc>) = sqlx::query!(
             r#"
             insert into api_tokens (organisation_id, name, prefix, token_hash, created_by)
             values ($1, $2, $3, $4, $5)
             returning id, created_at
             "#,
+            org.id,
+            &name,
+            &prefix,
+            secrets::digest(&secret),
+            actor.user_id
         )
-        .bind(org.id)
-        .bind(&name)
-        .bind(&prefix)
-        .bind(secrets::digest(&secret))
-        .bind(actor.user_id)
+        .map(|r| (r.id, r.created_at))
         .fetch_one(&mut *tx)
         .await?;
         audit::record(
@@ -89,16 +90,16 @@ impl Accounts {
         if !allowed(actor, Action::CreateTokens, org.id) {
             return Err(AccountError::Forbidden);
         }
-        let rows: Vec<(Uuid, String, String, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-            sqlx::query_as(
+        let rows =
+            sqlx::query!(
                 r#"
-                select t.id, t.name, t.prefix, u.display_name, t.created_at, t.last_used_at, t.revoked_at
+                select t.id, t.name, t.prefix, u.display_name as "display_name?", t.created_at, t.last_used_at, t.revoked_at
                 from api_tokens t left join users u on u.id = t.created_by
                 where t.organisation_id = $1
                 order by t.revoked_at is not null, t.created_at desc
                 "#,
-            )
-            .bind(org.id)
+                org.id,
+            ).map(|r| (r.id, r.name, r.prefix, r.display_name, r.created_at, r.last_used_at, r.revoked_at))
             .fetch_all(&self.pool)
             .await?;
         Ok(TokensPage {
@@ -134,9 +135,11 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         let org = org_by_slug(&self.pool, slug).await?;
         let row: Option<(Option<Uuid>,)> =
-            sqlx::query_as("select created_by from api_tokens where id = $1 and organisation_id = $2 and revoked_at is null")
-                .bind(token)
-                .bind(org.id)
+            sqlx::query!(
+                "select created_by from api_tokens where id = $1 and organisation_id = $2 and revoked_at is null",
+                token,
+                org.id,
+            ).map(|r| (r.created_by,))
                 .fetch_optional(&self.pool)
                 .await?;
         let (created_by,) = row.ok_or(AccountError::NotFound)?;
@@ -147,10 +150,12 @@ impl Accounts {
             return Err(AccountError::Forbidden);
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query("update api_tokens set revoked_at = now() where id = $1")
-            .bind(token)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "update api_tokens set revoked_at = now() where id = $1",
+            token
+        )
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut *tx,
             Event {
@@ -182,15 +187,16 @@ impl Accounts {
         let over_limit = self.limits.token_failures_per_ip.check(&ip);
         let row: Option<(Uuid, Uuid, String, String)> =
             if secret.starts_with(TOKEN_PREFIX) && secret.len() <= 100 {
-                sqlx::query_as(
+                sqlx::query!(
                     r#"
                 update api_tokens t set last_used_at = now()
                 from organisations o
                 where t.token_hash = $1 and t.revoked_at is null and o.id = t.organisation_id
                 returning t.id, t.organisation_id, o.slug, t.name
                 "#,
+                    secrets::digest(secret)
                 )
-                .bind(secrets::digest(secret))
+                .map(|r| (r.id, r.organisation_id, r.slug, r.name))
                 .fetch_optional(&self.pool)
                 .await?
             } else {

@@ -64,16 +64,16 @@ impl Accounts {
         // Hashed whether or not the address is new, so both take the same time.
         let hash = self.passwords.hash(&registration.password).await?;
         let mut tx = self.pool.begin().await?;
-        let inserted: Option<Uuid> = sqlx::query_scalar(
+        let inserted: Option<Uuid> = sqlx::query_scalar!(
             r#"
             insert into users (email, display_name, password_hash) values ($1, $2, $3)
             on conflict ((lower(email))) do nothing
             returning id
             "#,
+            &registration.email,
+            &registration.display_name,
+            &hash
         )
-        .bind(&registration.email)
-        .bind(&registration.display_name)
-        .bind(&hash)
         .fetch_optional(&mut *tx)
         .await?;
         let new_account = inserted.is_some();
@@ -85,11 +85,13 @@ impl Accounts {
                 Mail::welcome(&registration.email, site_url),
             ),
             None => {
-                let (id, email): (Uuid, String) =
-                    sqlx::query_as("select id, email from users where lower(email) = lower($1)")
-                        .bind(&registration.email)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                let (id, email): (Uuid, String) = sqlx::query!(
+                    "select id, email from users where lower(email) = lower($1)",
+                    &registration.email
+                )
+                .map(|r| (r.id, r.email))
+                .fetch_one(&mut *tx)
+                .await?;
                 let mail = Mail::registration_attempt(&email, site_url);
                 (id, email, "account.registration_repeated", mail)
             }
@@ -138,13 +140,13 @@ impl Accounts {
         }
         let hash = self.passwords.hash(&registration.password).await?;
         let mut tx = self.pool.begin().await?;
-        let inserted: Result<(Uuid,), sqlx::Error> = sqlx::query_as(
+        let inserted: Result<(Uuid,), sqlx::Error> = sqlx::query!(
             "insert into users (email, display_name, password_hash, is_site_admin) values ($1, $2, $3, $4) returning id",
-        )
-        .bind(&registration.email)
-        .bind(&registration.display_name)
-        .bind(&hash)
-        .bind(site_admin)
+            &registration.email,
+            &registration.display_name,
+            &hash,
+            site_admin,
+        ).map(|r| (r.id,))
         .fetch_one(&mut *tx)
         .await;
         let id = match inserted {
@@ -182,11 +184,13 @@ impl Accounts {
         caller: &Caller,
     ) -> Result<Uuid, AccountError> {
         let account = account_key(email);
-        let row: Option<(Uuid, String)> =
-            sqlx::query_as("select id, password_hash from users where lower(email) = $1")
-                .bind(&account)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<(Uuid, String)> = sqlx::query!(
+            "select id, password_hash from users where lower(email) = $1",
+            &account
+        )
+        .map(|r| (r.id, r.password_hash))
+        .fetch_optional(&self.pool)
+        .await?;
         let matches = self
             .check_password(
                 &account,
@@ -277,12 +281,14 @@ impl Accounts {
         repeated: &str,
         caller: &Caller,
     ) -> Result<String, AccountError> {
-        let (email, name, hash): (String, String, String) =
-            sqlx::query_as("select email, display_name, password_hash from users where id = $1")
-                .bind(user)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or(AccountError::Forbidden)?;
+        let (email, name, hash): (String, String, String) = sqlx::query!(
+            "select email, display_name, password_hash from users where id = $1",
+            user
+        )
+        .map(|r| (r.email, r.display_name, r.password_hash))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(AccountError::Forbidden)?;
         let mut errors = FieldErrors::new();
         if let Err(e) = check_new_password(new, &name, &email) {
             errors.insert("new_password".into(), e);
@@ -300,13 +306,14 @@ impl Accounts {
         }
         let new_hash = self.passwords.hash(new).await?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("update users set password_hash = $2 where id = $1")
-            .bind(user)
-            .bind(&new_hash)
-            .execute(&mut *tx)
-            .await?;
-        let ended = sqlx::query("delete from sessions where user_id = $1")
-            .bind(user)
+        sqlx::query!(
+            "update users set password_hash = $2 where id = $1",
+            user,
+            &new_hash
+        )
+        .execute(&mut *tx)
+        .await?;
+        let ended = sqlx::query!("delete from sessions where user_id = $1", user,)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -336,8 +343,8 @@ impl Accounts {
         caller: &Caller,
     ) -> Result<(), AccountError> {
         let (email, hash): (String, String) =
-            sqlx::query_as("select email, password_hash from users where id = $1")
-                .bind(user)
+            sqlx::query!("select email, password_hash from users where id = $1", user,)
+                .map(|r| (r.email, r.password_hash))
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or(AccountError::Forbidden)?;
@@ -348,7 +355,7 @@ impl Accounts {
             return Err(AccountError::field("password", FieldError::WrongPassword));
         }
         let mut tx = self.pool.begin().await?;
-        let (last_admin,): (bool,) = sqlx::query_as(
+        let (last_admin,): (bool,) = sqlx::query!(
             r#"
             select exists (
                 select 1 from memberships mine
@@ -357,10 +364,10 @@ impl Accounts {
                                   where other.organisation_id = mine.organisation_id and other.user_id <> $1
                                     and other.role = 'admin')
                   and exists (select 1 from memberships other
-                              where other.organisation_id = mine.organisation_id and other.user_id <> $1))
+                              where other.organisation_id = mine.organisation_id and other.user_id <> $1)) as "last_admin!"
             "#,
-        )
-        .bind(user)
+            user,
+        ).map(|r| (r.last_admin,))
         .fetch_one(&mut *tx)
         .await?;
         if last_admin {
@@ -381,8 +388,7 @@ impl Accounts {
         .await?;
         // Sessions and memberships go with the user (on delete cascade); revisions keep
         // their content with the author set to null.
-        sqlx::query("delete from users where id = $1")
-            .bind(user)
+        sqlx::query!("delete from users where id = $1", user,)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -391,26 +397,28 @@ impl Accounts {
 
     /// The logged-in person of a session, with their organisations.
     pub async fn viewer(&self, user: Uuid) -> Result<Option<Viewer>, AccountError> {
-        let Some((display_name, email, site_admin)): Option<(String, String, bool)> =
-            sqlx::query_as("select display_name, email, is_site_admin from users where id = $1")
-                .bind(user)
-                .fetch_optional(&self.pool)
-                .await?
+        let Some((display_name, email, site_admin)): Option<(String, String, bool)> = sqlx::query!(
+            "select display_name, email, is_site_admin from users where id = $1",
+            user
+        )
+        .map(|r| (r.display_name, r.email, r.is_site_admin))
+        .fetch_optional(&self.pool)
+        .await?
         else {
             return Ok(None);
         };
-        let rows: Vec<(Uuid, String, String, String, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                r#"
+        let rows = sqlx::query!(
+            r#"
             select o.id, o.slug, o.name, m.role, o.bundesland, o.size_class
             from memberships m join organisations o on o.id = m.organisation_id
             where m.user_id = $1
             order by o.name
             "#,
-            )
-            .bind(user)
-            .fetch_all(&self.pool)
-            .await?;
+            user
+        )
+        .map(|r| (r.id, r.slug, r.name, r.role, r.bundesland, r.size_class))
+        .fetch_all(&self.pool)
+        .await?;
         let memberships = rows
             .into_iter()
             .filter_map(

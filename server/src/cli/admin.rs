@@ -129,11 +129,13 @@ pub async fn run(command: AdminCommand, pool: &PgPool) -> anyhow::Result<String>
         } => {
             let org = NewOrganisation::parse(&name, &kind, &bundesland, &ags, &website)
                 .map_err(|errors| explain(AccountError::Invalid(errors)))?;
-            let admin_id: Option<(uuid::Uuid,)> =
-                sqlx::query_as("select id from users where lower(email) = lower($1)")
-                    .bind(admin.trim())
-                    .fetch_optional(pool)
-                    .await?;
+            let admin_id: Option<(uuid::Uuid,)> = sqlx::query!(
+                "select id from users where lower(email) = lower($1)",
+                admin.trim()
+            )
+            .map(|r| (r.id,))
+            .fetch_optional(pool)
+            .await?;
             let (admin_id,) = admin_id.ok_or_else(|| {
                 explain(AccountError::Refused(
                     crate::accounts::Refusal::NoSuchAccount,

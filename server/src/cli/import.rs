@@ -151,8 +151,8 @@ pub fn collect_files(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
 
 async fn ensure_organisation(pool: &PgPool, args: &ImportArgs) -> anyhow::Result<Option<String>> {
     let found: Option<(uuid::Uuid,)> =
-        sqlx::query_as("select id from organisations where slug = $1")
-            .bind(&args.org)
+        sqlx::query!("select id from organisations where slug = $1", &args.org,)
+            .map(|r| (r.id,))
             .fetch_optional(pool)
             .await?;
     if found.is_some() {

@@ -10,27 +10,16 @@ use sqlx::PgPool;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
-/// Visible, not archived data models matching the filters ($1 domain, $2 licence,
-/// $3 organisation slug, $4 Bundesland).
-const LIST_FROM_WHERE: &str = r#"
-    from visible_data_models d
-    join organisations o on o.id = d.organisation_id
-    join data_model_reuse r on r.data_model_id = d.id
-    where d.archived_at is null
-      and ($1::text is null or d.domain = $1)
-      and ($2::text is null or d.licence = $2)
-      and ($3::text is null or o.slug = $3)
-      and ($4::text is null or o.bundesland = $4)
-"#;
-
-fn order_by(sort: SortOrder) -> &'static str {
+fn sort_key(sort: SortOrder) -> &'static str {
     match sort {
-        SortOrder::Newest => "order by d.created_at desc, d.slug",
-        SortOrder::Name => "order by d.name collate german, d.slug",
-        SortOrder::Reused => "order by r.reuse_count desc, d.created_at desc, d.slug",
+        SortOrder::Newest => "newest",
+        SortOrder::Name => "name",
+        SortOrder::Reused => "reused",
     }
 }
 
+/// Visible, not archived data models matching the filters ($1 domain, $2 licence,
+/// $3 organisation slug, $4 Bundesland), in the order `sort_key` names.
 pub(super) async fn list(
     pool: &PgPool,
     q: &DataModelQuery,
@@ -39,29 +28,60 @@ pub(super) async fn list(
     let domain = q.domain.map(Domain::as_str);
     let state = q.state.map(Bundesland::as_str);
 
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) {LIST_FROM_WHERE}"))
-        .bind(domain)
-        .bind(&q.licence)
-        .bind(&q.org)
-        .bind(state)
-        .fetch_one(pool)
-        .await
-        .map_err(db_err)?;
+    let total = sqlx::query_scalar!(
+        r#"
+        select count(*) as "count!"
+        from visible_data_models d
+        join organisations o on o.id = d.organisation_id
+        join data_model_reuse r on r.data_model_id = d.id
+        where d.archived_at is null
+          and ($1::text is null or d.domain = $1)
+          and ($2::text is null or d.licence = $2)
+          and ($3::text is null or o.slug = $3)
+          and ($4::text is null or o.bundesland = $4)
+        "#,
+        domain,
+        q.licence.as_deref(),
+        q.org.as_deref(),
+        state,
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(db_err)?;
 
-    let sql = format!(
-        "select {DATA_MODEL_CARD_COLS} {LIST_FROM_WHERE} {} limit $5 offset $6",
-        order_by(q.sort)
-    );
-    let rows: Vec<DataModelCardRow> = sqlx::query_as(&sql)
-        .bind(domain)
-        .bind(&q.licence)
-        .bind(&q.org)
-        .bind(state)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+    let rows = sqlx::query_as!(
+        DataModelCardRow,
+        r#"
+        select d.slug as "slug!", d.name as "name!", d.short_description as "short_description!",
+               d.domain as "domain!", d.version as "version!", d.licence as "licence!",
+               d.forked_from is not null as "is_fork!", d.created_at as "created_at!",
+               r.reuse_count as "reuse_count!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+        from visible_data_models d
+        join organisations o on o.id = d.organisation_id
+        join data_model_reuse r on r.data_model_id = d.id
+        where d.archived_at is null
+          and ($1::text is null or d.domain = $1)
+          and ($2::text is null or d.licence = $2)
+          and ($3::text is null or o.slug = $3)
+          and ($4::text is null or o.bundesland = $4)
+        order by case when $5 = 'reused' then r.reuse_count end desc,
+                 case when $5 <> 'name' then d.created_at end desc,
+                 case when $5 = 'name' then d.name end collate german,
+                 d.slug
+        limit $6 offset $7
+        "#,
+        domain,
+        q.licence.as_deref(),
+        q.org.as_deref(),
+        state,
+        sort_key(q.sort),
+        limit,
+        offset,
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
 
     Ok(Page {
         items: collect(rows, DataModelCardRow::into_card)?,
@@ -71,7 +91,6 @@ pub(super) async fn list(
     })
 }
 
-#[derive(sqlx::FromRow)]
 struct DetailRow {
     id: uuid::Uuid,
     slug: String,
@@ -90,28 +109,34 @@ struct DetailRow {
     updated_at: DateTime<Utc>,
     reuse_count: i32,
     revision_count: i64,
-    #[sqlx(flatten)]
-    org: OrgCols,
+    org_slug: String,
+    org_name: String,
+    org_kind: String,
+    org_bundesland: Option<String>,
 }
 
 pub(super) async fn detail(
     pool: &PgPool,
     slug: &str,
 ) -> Result<Option<DataModelDetail>, CatalogueError> {
-    let row: Option<DetailRow> = sqlx::query_as(&format!(
+    let row = sqlx::query_as!(
+        DetailRow,
         r#"
-        select d.id, d.slug, d.name, d.short_description, d.description, d.domain, d.version, d.licence,
-               d.json_schema::text as json_schema, d.examples::text as examples, d.forked_from,
-               d.archived_at is not null as archived, d.created_at, d.updated_at, r.reuse_count,
-               (select count(*) from revisions v where v.data_model_id = d.id) as revision_count,
-               {ORG_COLS}
+        select d.id as "id!", d.slug as "slug!", d.name as "name!",
+               d.short_description as "short_description!", d.description as "description!",
+               d.domain as "domain!", d.version as "version!", d.licence as "licence!",
+               d.json_schema::text as "json_schema!", d.examples::text as "examples!", d.forked_from,
+               d.archived_at is not null as "archived!", d.created_at as "created_at!",
+               d.updated_at as "updated_at!", r.reuse_count as "reuse_count!",
+               (select count(*) from revisions v where v.data_model_id = d.id) as "revision_count!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_data_models d
         join organisations o on o.id = d.organisation_id
         join data_model_reuse r on r.data_model_id = d.id
         where d.slug = $1
-        "#
-    ))
-    .bind(slug)
+        "#,
+        slug,
+    )
     .fetch_optional(pool)
     .await
     .map_err(db_err)?;
@@ -124,14 +149,16 @@ pub(super) async fn detail(
 
     let forked_from = match row.forked_from {
         None => None,
-        Some(origin) => sqlx::query_as::<_, EntryRefRow>(&format!(
+        Some(origin) => sqlx::query_as!(
+            EntryRefRow,
             r#"
-            select d.slug, d.name, {ORG_COLS}
+            select d.slug as "slug!", d.name as "name!",
+                   o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
             from visible_data_models d join organisations o on o.id = d.organisation_id
             where d.id = $1
-            "#
-        ))
-        .bind(origin)
+            "#,
+            origin,
+        )
         .fetch_optional(pool)
         .await
         .map_err(db_err)?
@@ -139,43 +166,49 @@ pub(super) async fn detail(
         .transpose()?,
     };
 
-    let forks: Vec<EntryRefRow> = sqlx::query_as(&format!(
+    let forks = sqlx::query_as!(
+        EntryRefRow,
         r#"
-        select d.slug, d.name, {ORG_COLS}
+        select d.slug as "slug!", d.name as "name!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_data_models d join organisations o on o.id = d.organisation_id
         where d.forked_from = $1 and d.archived_at is null
         order by d.created_at
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
 
-    let adopters: Vec<AdopterRow> = sqlx::query_as(&format!(
+    let adopters = sqlx::query_as!(
+        AdopterRow,
         r#"
-        select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class, {ORG_COLS}
+        select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class,
+               o.slug as "org_slug!", o.name as "org_name!", o.kind as "org_kind!", o.bundesland as org_bundesland
         from adoptions a join visible_organisations o on o.id = a.organisation_id
         where a.data_model_id = $1
         order by case a.status when 'production' then 0 when 'pilot' then 1 else 2 end, a.since, o.name collate german
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
 
-    let used_by: Vec<LinkRow> = sqlx::query_as(&format!(
+    let used_by = sqlx::query_as!(
+        LinkRow,
         r#"
-        select l.relation, s.slug, s.name, {ORG_COLS}
+        select l.relation, s.slug as "slug!", s.name as "name!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from solution_data_models l
         join visible_solutions s on s.id = l.solution_id
         join organisations o on o.id = s.organisation_id
         where l.data_model_id = $1 and s.archived_at is null
         order by s.name collate german
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
@@ -187,7 +220,12 @@ pub(super) async fn detail(
         name: row.name,
         short_description: row.short_description,
         description: row.description,
-        organisation: row.org.into_ref()?,
+        organisation: org_ref(
+            row.org_slug,
+            row.org_name,
+            &row.org_kind,
+            row.org_bundesland,
+        )?,
         domain: parse_enum(&row.domain, Domain::parse, "domain")?,
         version: row.version,
         licence: row.licence,
@@ -205,34 +243,59 @@ pub(super) async fn detail(
     }))
 }
 
-/// Visible, not archived data models joined with their organisation, for the option counts.
-const VISIBLE: &str = r#"
-    from visible_data_models d join organisations o on o.id = d.organisation_id
-    where d.archived_at is null
-"#;
-
+/// Option counts over the visible, not archived data models.
 pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, CatalogueError> {
-    let licences: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "select d.licence, count(*) {VISIBLE} group by d.licence order by count(*) desc, d.licence"
-    ))
+    let licences = sqlx::query!(
+        r#"
+        select d.licence as "licence!", count(*) as "n!"
+        from visible_data_models d join organisations o on o.id = d.organisation_id
+        where d.archived_at is null
+        group by d.licence
+        order by count(*) desc, d.licence
+        "#,
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .into_iter()
+    .map(|r| (r.licence, r.n))
+    .collect();
+    let organisations = sqlx::query!(
+        r#"
+        select o.slug::text as "slug!", o.name, count(*) as "n!"
+        from visible_data_models d join organisations o on o.id = d.organisation_id
+        where d.archived_at is null
+        group by o.slug, o.name
+        order by o.name collate german
+        "#,
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?
+    .into_iter()
+    .map(|r| (r.slug, r.name, r.n))
+    .collect();
+    let states = sqlx::query!(
+        r#"
+        select o.bundesland as "bundesland!", count(*) as "n!"
+        from visible_data_models d join organisations o on o.id = d.organisation_id
+        where d.archived_at is null and o.bundesland is not null
+        group by o.bundesland
+        order by o.bundesland
+        "#,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
-    let organisations: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-        "select o.slug, o.name, count(*) {VISIBLE} group by o.slug, o.name order by o.name collate german"
-    ))
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    let states: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "select o.bundesland, count(*) {VISIBLE} and o.bundesland is not null group by o.bundesland order by o.bundesland"
-    ))
-    .fetch_all(pool)
-    .await
-    .map_err(db_err)?;
-    let domains: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "select d.domain, count(*) {VISIBLE} group by d.domain order by d.domain"
-    ))
+    let domains = sqlx::query!(
+        r#"
+        select d.domain as "domain!", count(*) as "n!"
+        from visible_data_models d join organisations o on o.id = d.organisation_id
+        where d.archived_at is null
+        group by d.domain
+        order by d.domain
+        "#,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
@@ -242,11 +305,16 @@ pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, Catal
         organisations,
         bundeslaender: states
             .into_iter()
-            .map(|(s, n)| Ok((parse_enum(&s, Bundesland::parse, "Bundesland")?, n)))
+            .map(|r| {
+                Ok((
+                    parse_enum(&r.bundesland, Bundesland::parse, "Bundesland")?,
+                    r.n,
+                ))
+            })
             .collect::<Result<_, CatalogueError>>()?,
         domains: domains
             .into_iter()
-            .map(|(d, n)| Ok((parse_enum(&d, Domain::parse, "domain")?, n)))
+            .map(|r| Ok((parse_enum(&r.domain, Domain::parse, "domain")?, r.n)))
             .collect::<Result<_, CatalogueError>>()?,
     })
 }

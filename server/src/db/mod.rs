@@ -62,28 +62,29 @@ pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
 #[async_trait::async_trait]
 impl Catalogue for PgCatalogue {
     async fn stats(&self) -> Result<CatalogueStats, CatalogueError> {
-        let row: (i64, i64, i64, i64, i64) = sqlx::query_as(
+        let row = sqlx::query!(
             r#"
             select
-                (select count(*) from visible_solutions where archived_at is null),
-                (select count(*) from visible_data_models where archived_at is null),
-                (select count(*) from visible_organisations),
+                (select count(*) from visible_solutions where archived_at is null) as "solutions!",
+                (select count(*) from visible_data_models where archived_at is null) as "data_models!",
+                (select count(*) from visible_organisations) as "organisations!",
                 (select count(*) from adoptions a join visible_organisations o on o.id = a.organisation_id
                   where exists (select 1 from visible_solutions s where s.id = a.solution_id)
-                     or exists (select 1 from visible_data_models d where d.id = a.data_model_id)),
+                     or exists (select 1 from visible_data_models d where d.id = a.data_model_id)) as "adoptions!",
                 (select count(*) from visible_solutions where forked_from is not null and archived_at is null)
                   + (select count(*) from visible_data_models where forked_from is not null and archived_at is null)
+                  as "forks!"
             "#,
         )
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
         Ok(CatalogueStats {
-            solutions: row.0,
-            data_models: row.1,
-            organisations: row.2,
-            adoptions: row.3,
-            forks: row.4,
+            solutions: row.solutions,
+            data_models: row.data_models,
+            organisations: row.organisations,
+            adoptions: row.adoptions,
+            forks: row.forks,
         })
     }
 

@@ -8,7 +8,6 @@ use sqlx::PgPool;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
-#[derive(sqlx::FromRow)]
 struct CardRow {
     slug: String,
     name: String,
@@ -48,41 +47,37 @@ pub(super) async fn list(
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let kind = q.kind.map(OrgKind::as_str);
     let state = q.state.map(Bundesland::as_str);
-    let total: i64 = sqlx::query_scalar(
+    let total: i64 = sqlx::query_scalar!(
         r#"
-        select count(*) from visible_organisations o
+        select count(*) as "count!" from visible_organisations o
         where ($1::text is null or o.kind = $1)
           and ($2::text is null or o.bundesland = $2)
         "#,
+        kind,
+        state
     )
-    .bind(kind)
-    .bind(state)
     .fetch_one(pool)
     .await
     .map_err(db_err)?;
 
-    let rows: Vec<CardRow> = sqlx::query_as(
+    let rows = sqlx::query_as!(
+        CardRow,
         r#"
-        select o.slug, o.name, o.kind, o.bundesland, o.ags, o.size_class,
+        select o.slug as "slug!", o.name as "name!", o.kind as "kind!", o.bundesland, o.ags, o.size_class,
                (select count(*) from visible_solutions s
-                 where s.organisation_id = o.id and s.archived_at is null) as solution_count,
+                 where s.organisation_id = o.id and s.archived_at is null) as "solution_count!",
                (select count(*) from visible_data_models d
-                 where d.organisation_id = o.id and d.archived_at is null) as data_model_count,
+                 where d.organisation_id = o.id and d.archived_at is null) as "data_model_count!",
                (select count(*) from adoptions a
                  where a.organisation_id = o.id
                    and (exists (select 1 from visible_solutions s where s.id = a.solution_id)
-                        or exists (select 1 from visible_data_models d where d.id = a.data_model_id))) as adoption_count
+                        or exists (select 1 from visible_data_models d where d.id = a.data_model_id))) as "adoption_count!"
         from visible_organisations o
         where ($1::text is null or o.kind = $1)
           and ($2::text is null or o.bundesland = $2)
         order by o.name collate german, o.slug
         limit $3 offset $4
-        "#,
-    )
-    .bind(kind)
-    .bind(state)
-    .bind(limit)
-    .bind(offset)
+        "#, kind, state, limit, offset)
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
@@ -95,7 +90,6 @@ pub(super) async fn list(
     })
 }
 
-#[derive(sqlx::FromRow)]
 struct DetailRow {
     id: uuid::Uuid,
     slug: String,
@@ -109,81 +103,100 @@ struct DetailRow {
     description: String,
 }
 
-#[derive(sqlx::FromRow)]
 struct AdoptionRow {
     kind: String,
     status: String,
     since: chrono::NaiveDate,
-    #[sqlx(flatten)]
-    entry: EntryRefRow,
+    slug: String,
+    name: String,
+    org_slug: String,
+    org_name: String,
+    org_kind: String,
+    org_bundesland: Option<String>,
 }
 
 pub(super) async fn detail(
     pool: &PgPool,
     slug: &str,
 ) -> Result<Option<OrganisationDetail>, CatalogueError> {
-    let row: Option<DetailRow> = sqlx::query_as(
+    let row = sqlx::query_as!(
+        DetailRow,
         r#"
-        select id, slug, name, kind, bundesland, ags, size_class, website, contact_email, description
+        select id as "id!", slug as "slug!", name as "name!", kind as "kind!", bundesland, ags,
+               size_class, website, contact_email, description as "description!"
         from visible_organisations
         where slug = $1
         "#,
+        slug,
     )
-    .bind(slug)
     .fetch_optional(pool)
     .await
     .map_err(db_err)?;
     let Some(row) = row else { return Ok(None) };
 
-    let solutions: Vec<SolutionCardRow> = sqlx::query_as(&format!(
+    let solutions = sqlx::query_as!(
+        SolutionCardRow,
         r#"
-        select {SOLUTION_CARD_COLS}
+        select s.slug as "slug!", s.name as "name!", s.short_description as "short_description!",
+               s.licence as "licence!", s.development_status as "development_status!",
+               s.categories as "categories!", s.forked_from is not null as "is_fork!",
+               s.created_at as "created_at!", r.reuse_count as "reuse_count!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_solutions s
         join organisations o on o.id = s.organisation_id
         join solution_reuse r on r.solution_id = s.id
         where s.organisation_id = $1 and s.archived_at is null
         order by s.name collate german
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
 
-    let data_models: Vec<DataModelCardRow> = sqlx::query_as(&format!(
+    let data_models = sqlx::query_as!(
+        DataModelCardRow,
         r#"
-        select {DATA_MODEL_CARD_COLS}
+        select d.slug as "slug!", d.name as "name!", d.short_description as "short_description!",
+               d.domain as "domain!", d.version as "version!", d.licence as "licence!",
+               d.forked_from is not null as "is_fork!", d.created_at as "created_at!",
+               r.reuse_count as "reuse_count!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_data_models d
         join organisations o on o.id = d.organisation_id
         join data_model_reuse r on r.data_model_id = d.id
         where d.organisation_id = $1 and d.archived_at is null
         order by d.name collate german
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
 
     // What this organisation uses: adoptions of solutions and of data models, with the
     // owning organisation of each entry.
-    let adoptions: Vec<AdoptionRow> = sqlx::query_as(&format!(
+    let adoptions = sqlx::query_as!(
+        AdoptionRow,
         r#"
-        select 'solution' as kind, a.status, a.since, s.slug, s.name, {ORG_COLS}
+        select 'solution' as "kind!", a.status as "status!", a.since as "since!",
+               s.slug as "slug!", s.name as "name!",
+               o.slug as "org_slug!", o.name as "org_name!", o.kind as "org_kind!", o.bundesland as org_bundesland
         from adoptions a
         join visible_solutions s on s.id = a.solution_id
         join organisations o on o.id = s.organisation_id
         where a.organisation_id = $1
         union all
-        select 'data_model' as kind, a.status, a.since, d.slug, d.name, {ORG_COLS}
+        select 'data_model', a.status, a.since, d.slug, d.name,
+               o.slug, o.name, o.kind, o.bundesland
         from adoptions a
         join visible_data_models d on d.id = a.data_model_id
         join organisations o on o.id = d.organisation_id
         where a.organisation_id = $1
-        order by since desc, name
-        "#
-    ))
-    .bind(row.id)
+        order by 3 desc, 5
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
@@ -211,7 +224,16 @@ pub(super) async fn detail(
                     kind: parse_enum(&a.kind, EntryKind::parse, "entry kind")?,
                     status: parse_enum(&a.status, AdoptionStatus::parse, "adoption status")?,
                     since: a.since,
-                    entry: a.entry.into_ref()?,
+                    entry: EntryRef {
+                        slug: a.slug,
+                        name: a.name,
+                        organisation: org_ref(
+                            a.org_slug,
+                            a.org_name,
+                            &a.org_kind,
+                            a.org_bundesland,
+                        )?,
+                    },
                 })
             })
             .collect::<Result<_, CatalogueError>>()?,

@@ -20,37 +20,31 @@ pub(crate) fn parse_state(value: Option<&str>) -> Result<Option<Bundesland>, Cat
         .transpose()
 }
 
-/// The organisation columns every entry query selects: `org_slug, org_name, org_kind, org_bundesland`.
-#[derive(sqlx::FromRow)]
-pub(crate) struct OrgCols {
+/// The organisation of an entry row: every entry query selects `o.slug as org_slug,
+/// o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland` into flat fields
+/// of its row (the query macros fill flat structs only).
+pub(crate) fn org_ref(
+    slug: String,
+    name: String,
+    kind: &str,
+    bundesland: Option<String>,
+) -> Result<OrgRef, CatalogueError> {
+    Ok(OrgRef {
+        slug,
+        name,
+        kind: parse_enum(kind, OrgKind::parse, "organisation kind")?,
+        bundesland: parse_state(bundesland.as_deref())?,
+    })
+}
+
+/// A reference to another entry with its organisation.
+pub(crate) struct EntryRefRow {
+    pub slug: String,
+    pub name: String,
     pub org_slug: String,
     pub org_name: String,
     pub org_kind: String,
     pub org_bundesland: Option<String>,
-}
-
-impl OrgCols {
-    pub fn into_ref(self) -> Result<OrgRef, CatalogueError> {
-        Ok(OrgRef {
-            slug: self.org_slug,
-            name: self.org_name,
-            kind: parse_enum(&self.org_kind, OrgKind::parse, "organisation kind")?,
-            bundesland: parse_state(self.org_bundesland.as_deref())?,
-        })
-    }
-}
-
-/// SQL selecting [`OrgCols`] from an `organisations` table aliased `o`.
-pub(crate) const ORG_COLS: &str =
-    "o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland";
-
-/// A reference to another entry with its organisation.
-#[derive(sqlx::FromRow)]
-pub(crate) struct EntryRefRow {
-    pub slug: String,
-    pub name: String,
-    #[sqlx(flatten)]
-    pub org: OrgCols,
 }
 
 impl EntryRefRow {
@@ -58,26 +52,37 @@ impl EntryRefRow {
         Ok(EntryRef {
             slug: self.slug,
             name: self.name,
-            organisation: self.org.into_ref()?,
+            organisation: org_ref(
+                self.org_slug,
+                self.org_name,
+                &self.org_kind,
+                self.org_bundesland,
+            )?,
         })
     }
 }
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct AdopterRow {
     pub status: String,
     pub since: NaiveDate,
     pub contact_name: Option<String>,
     pub note: String,
     pub org_size_class: Option<String>,
-    #[sqlx(flatten)]
-    pub org: OrgCols,
+    pub org_slug: String,
+    pub org_name: String,
+    pub org_kind: String,
+    pub org_bundesland: Option<String>,
 }
 
 impl AdopterRow {
     pub fn into_adopter(self) -> Result<Adopter, CatalogueError> {
         Ok(Adopter {
-            organisation: self.org.into_ref()?,
+            organisation: org_ref(
+                self.org_slug,
+                self.org_name,
+                &self.org_kind,
+                self.org_bundesland,
+            )?,
             size_class: self.org_size_class.as_deref().and_then(SizeClass::parse),
             status: parse_enum(&self.status, AdoptionStatus::parse, "adoption status")?,
             since: self.since,
@@ -87,23 +92,34 @@ impl AdopterRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct LinkRow {
     pub relation: String,
-    #[sqlx(flatten)]
-    pub entry: EntryRefRow,
+    pub slug: String,
+    pub name: String,
+    pub org_slug: String,
+    pub org_name: String,
+    pub org_kind: String,
+    pub org_bundesland: Option<String>,
 }
 
 impl LinkRow {
     pub fn into_link(self) -> Result<LinkedEntry, CatalogueError> {
         Ok(LinkedEntry {
             relation: parse_enum(&self.relation, DataRelation::parse, "data relation")?,
-            entry: self.entry.into_ref()?,
+            entry: EntryRef {
+                slug: self.slug,
+                name: self.name,
+                organisation: org_ref(
+                    self.org_slug,
+                    self.org_name,
+                    &self.org_kind,
+                    self.org_bundesland,
+                )?,
+            },
         })
     }
 }
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct SolutionCardRow {
     pub slug: String,
     pub name: String,
@@ -114,8 +130,10 @@ pub(crate) struct SolutionCardRow {
     pub is_fork: bool,
     pub created_at: DateTime<Utc>,
     pub reuse_count: i32,
-    #[sqlx(flatten)]
-    pub org: OrgCols,
+    pub org_slug: String,
+    pub org_name: String,
+    pub org_kind: String,
+    pub org_bundesland: Option<String>,
 }
 
 impl SolutionCardRow {
@@ -124,7 +142,12 @@ impl SolutionCardRow {
             slug: self.slug,
             name: self.name,
             short_description: self.short_description,
-            organisation: self.org.into_ref()?,
+            organisation: org_ref(
+                self.org_slug,
+                self.org_name,
+                &self.org_kind,
+                self.org_bundesland,
+            )?,
             licence: self.licence,
             development_status: parse_enum(
                 &self.development_status,
@@ -139,12 +162,6 @@ impl SolutionCardRow {
     }
 }
 
-/// Columns of [`SolutionCardRow`] from `solutions s`, `organisations o`, `solution_reuse r`.
-pub(crate) const SOLUTION_CARD_COLS: &str = "s.slug, s.name, s.short_description, s.licence, s.development_status, \
-     s.categories, s.forked_from is not null as is_fork, s.created_at, r.reuse_count, \
-     o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland";
-
-#[derive(sqlx::FromRow)]
 pub(crate) struct DataModelCardRow {
     pub slug: String,
     pub name: String,
@@ -155,8 +172,10 @@ pub(crate) struct DataModelCardRow {
     pub is_fork: bool,
     pub created_at: DateTime<Utc>,
     pub reuse_count: i32,
-    #[sqlx(flatten)]
-    pub org: OrgCols,
+    pub org_slug: String,
+    pub org_name: String,
+    pub org_kind: String,
+    pub org_bundesland: Option<String>,
 }
 
 impl DataModelCardRow {
@@ -165,7 +184,12 @@ impl DataModelCardRow {
             slug: self.slug,
             name: self.name,
             short_description: self.short_description,
-            organisation: self.org.into_ref()?,
+            organisation: org_ref(
+                self.org_slug,
+                self.org_name,
+                &self.org_kind,
+                self.org_bundesland,
+            )?,
             domain: parse_enum(&self.domain, Domain::parse, "domain")?,
             version: self.version,
             licence: self.licence,
@@ -176,11 +200,6 @@ impl DataModelCardRow {
     }
 }
 
-/// Columns of [`DataModelCardRow`] from `data_models d`, `organisations o`, `data_model_reuse r`.
-pub(crate) const DATA_MODEL_CARD_COLS: &str = "d.slug, d.name, d.short_description, d.domain, d.version, d.licence, \
-     d.forked_from is not null as is_fork, d.created_at, r.reuse_count, \
-     o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland";
-
 pub(crate) fn collect<T, U>(
     rows: Vec<T>,
     f: impl Fn(T) -> Result<U, CatalogueError>,
@@ -188,18 +207,24 @@ pub(crate) fn collect<T, U>(
     rows.into_iter().map(f).collect()
 }
 
-#[derive(sqlx::FromRow)]
 pub(crate) struct ProviderRow {
     pub services: Vec<String>,
     pub note: Option<String>,
-    #[sqlx(flatten)]
-    pub org: OrgCols,
+    pub org_slug: String,
+    pub org_name: String,
+    pub org_kind: String,
+    pub org_bundesland: Option<String>,
 }
 
 impl ProviderRow {
     pub fn into_provider(self) -> Result<Provider, CatalogueError> {
         Ok(Provider {
-            organisation: self.org.into_ref()?,
+            organisation: org_ref(
+                self.org_slug,
+                self.org_name,
+                &self.org_kind,
+                self.org_bundesland,
+            )?,
             services: self
                 .services
                 .iter()

@@ -11,28 +11,16 @@ use sqlx::types::Json;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
-/// Visible, not archived solutions matching the list filters ($1 category, $2 licence,
-/// $3 status, $4 organisation slug, $5 Bundesland).
-const LIST_FROM_WHERE: &str = r#"
-    from visible_solutions s
-    join organisations o on o.id = s.organisation_id
-    join solution_reuse r on r.solution_id = s.id
-    where s.archived_at is null
-      and ($1::text is null or $1 = any (s.categories))
-      and ($2::text is null or s.licence = $2)
-      and ($3::text is null or s.development_status = $3)
-      and ($4::text is null or o.slug = $4)
-      and ($5::text is null or o.bundesland = $5)
-"#;
-
-fn order_by(sort: SortOrder) -> &'static str {
+fn sort_key(sort: SortOrder) -> &'static str {
     match sort {
-        SortOrder::Newest => "order by s.created_at desc, s.slug",
-        SortOrder::Name => "order by s.name collate german, s.slug",
-        SortOrder::Reused => "order by r.reuse_count desc, s.created_at desc, s.slug",
+        SortOrder::Newest => "newest",
+        SortOrder::Name => "name",
+        SortOrder::Reused => "reused",
     }
 }
 
+/// Visible, not archived solutions matching the list filters ($1 category, $2 licence,
+/// $3 status, $4 organisation slug, $5 Bundesland), in the order `sort_key` names.
 pub(super) async fn list(
     pool: &PgPool,
     q: &SolutionQuery,
@@ -41,31 +29,64 @@ pub(super) async fn list(
     let status = q.status.map(DevelopmentStatus::as_str);
     let state = q.state.map(Bundesland::as_str);
 
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) {LIST_FROM_WHERE}"))
-        .bind(&q.category)
-        .bind(&q.licence)
-        .bind(status)
-        .bind(&q.org)
-        .bind(state)
-        .fetch_one(pool)
-        .await
-        .map_err(db_err)?;
+    let total = sqlx::query_scalar!(
+        r#"
+        select count(*) as "count!"
+        from visible_solutions s
+        join organisations o on o.id = s.organisation_id
+        join solution_reuse r on r.solution_id = s.id
+        where s.archived_at is null
+          and ($1::text is null or $1 = any (s.categories))
+          and ($2::text is null or s.licence = $2)
+          and ($3::text is null or s.development_status = $3)
+          and ($4::text is null or o.slug = $4)
+          and ($5::text is null or o.bundesland = $5)
+        "#,
+        q.category.as_deref(),
+        q.licence.as_deref(),
+        status,
+        q.org.as_deref(),
+        state,
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(db_err)?;
 
-    let sql = format!(
-        "select {SOLUTION_CARD_COLS} {LIST_FROM_WHERE} {} limit $6 offset $7",
-        order_by(q.sort)
-    );
-    let rows: Vec<SolutionCardRow> = sqlx::query_as(&sql)
-        .bind(&q.category)
-        .bind(&q.licence)
-        .bind(status)
-        .bind(&q.org)
-        .bind(state)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await
-        .map_err(db_err)?;
+    let rows = sqlx::query_as!(
+        SolutionCardRow,
+        r#"
+        select s.slug as "slug!", s.name as "name!", s.short_description as "short_description!",
+               s.licence as "licence!", s.development_status as "development_status!",
+               s.categories as "categories!", s.forked_from is not null as "is_fork!",
+               s.created_at as "created_at!", r.reuse_count as "reuse_count!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+        from visible_solutions s
+        join organisations o on o.id = s.organisation_id
+        join solution_reuse r on r.solution_id = s.id
+        where s.archived_at is null
+          and ($1::text is null or $1 = any (s.categories))
+          and ($2::text is null or s.licence = $2)
+          and ($3::text is null or s.development_status = $3)
+          and ($4::text is null or o.slug = $4)
+          and ($5::text is null or o.bundesland = $5)
+        order by case when $6 = 'reused' then r.reuse_count end desc,
+                 case when $6 <> 'name' then s.created_at end desc,
+                 case when $6 = 'name' then s.name end collate german,
+                 s.slug
+        limit $7 offset $8
+        "#,
+        q.category.as_deref(),
+        q.licence.as_deref(),
+        status,
+        q.org.as_deref(),
+        state,
+        sort_key(q.sort),
+        limit,
+        offset,
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db_err)?;
 
     Ok(Page {
         items: collect(rows, SolutionCardRow::into_card)?,
@@ -75,7 +96,6 @@ pub(super) async fn list(
     })
 }
 
-#[derive(sqlx::FromRow)]
 struct DetailRow {
     id: uuid::Uuid,
     slug: String,
@@ -104,30 +124,41 @@ struct DetailRow {
     updated_at: DateTime<Utc>,
     reuse_count: i32,
     revision_count: i64,
-    #[sqlx(flatten)]
-    org: OrgCols,
+    org_slug: String,
+    org_name: String,
+    org_kind: String,
+    org_bundesland: Option<String>,
 }
 
 pub(super) async fn detail(
     pool: &PgPool,
     slug: &str,
 ) -> Result<Option<SolutionDetail>, CatalogueError> {
-    let row: Option<DetailRow> = sqlx::query_as(&format!(
+    let row = sqlx::query_as!(
+        DetailRow,
         r#"
-        select s.id, s.slug, s.name, s.short_description, s.short_description_en, s.long_description,
-               s.long_description_en, s.repository_url, s.landing_url, s.licence, s.development_status,
-               s.software_type, s.categories, s.platforms, s.maintenance_type, s.maintenance_contractors,
-               s.maintenance_contacts, s.version, s.release_date, s.tags, s.features, s.forked_from,
-               s.archived_at is not null as archived, s.created_at, s.updated_at, r.reuse_count,
-               (select count(*) from revisions v where v.solution_id = s.id) as revision_count,
-               {ORG_COLS}
+        select s.id as "id!", s.slug as "slug!", s.name as "name!",
+               s.short_description as "short_description!", s.short_description_en,
+               s.long_description as "long_description!", s.long_description_en,
+               s.repository_url as "repository_url!", s.landing_url, s.licence as "licence!",
+               s.development_status as "development_status!", s.software_type as "software_type!",
+               s.categories as "categories!", s.platforms as "platforms!",
+               s.maintenance_type as "maintenance_type!",
+               s.maintenance_contractors as "maintenance_contractors!: Json<Vec<Contractor>>",
+               s.maintenance_contacts as "maintenance_contacts!: Json<Vec<Contact>>",
+               s.version, s.release_date, s.tags as "tags!", s.features as "features!",
+               s.forked_from, s.archived_at is not null as "archived!",
+               s.created_at as "created_at!", s.updated_at as "updated_at!",
+               r.reuse_count as "reuse_count!",
+               (select count(*) from revisions v where v.solution_id = s.id) as "revision_count!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_solutions s
         join organisations o on o.id = s.organisation_id
         join solution_reuse r on r.solution_id = s.id
         where s.slug = $1
-        "#
-    ))
-    .bind(slug)
+        "#,
+        slug,
+    )
     .fetch_optional(pool)
     .await
     .map_err(db_err)?;
@@ -135,14 +166,16 @@ pub(super) async fn detail(
 
     let forked_from = match row.forked_from {
         None => None,
-        Some(origin) => sqlx::query_as::<_, EntryRefRow>(&format!(
+        Some(origin) => sqlx::query_as!(
+            EntryRefRow,
             r#"
-            select s.slug, s.name, {ORG_COLS}
+            select s.slug as "slug!", s.name as "name!",
+                   o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
             from visible_solutions s join organisations o on o.id = s.organisation_id
             where s.id = $1
-            "#
-        ))
-        .bind(origin)
+            "#,
+            origin,
+        )
         .fetch_optional(pool)
         .await
         .map_err(db_err)?
@@ -150,57 +183,65 @@ pub(super) async fn detail(
         .transpose()?,
     };
 
-    let forks: Vec<EntryRefRow> = sqlx::query_as(&format!(
+    let forks = sqlx::query_as!(
+        EntryRefRow,
         r#"
-        select s.slug, s.name, {ORG_COLS}
+        select s.slug as "slug!", s.name as "name!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_solutions s join organisations o on o.id = s.organisation_id
         where s.forked_from = $1 and s.archived_at is null
         order by s.created_at
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
 
-    let adopters: Vec<AdopterRow> = sqlx::query_as(&format!(
+    let adopters = sqlx::query_as!(
+        AdopterRow,
         r#"
-        select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class, {ORG_COLS}
+        select a.status, a.since, a.contact_name, a.note, o.size_class as org_size_class,
+               o.slug as "org_slug!", o.name as "org_name!", o.kind as "org_kind!", o.bundesland as org_bundesland
         from adoptions a join visible_organisations o on o.id = a.organisation_id
         where a.solution_id = $1
         order by case a.status when 'production' then 0 when 'pilot' then 1 else 2 end, a.since, o.name collate german
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
 
-    let data_models: Vec<LinkRow> = sqlx::query_as(&format!(
+    let data_models = sqlx::query_as!(
+        LinkRow,
         r#"
-        select l.relation, d.slug, d.name, {ORG_COLS}
+        select l.relation, d.slug as "slug!", d.name as "name!",
+               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from solution_data_models l
         join visible_data_models d on d.id = l.data_model_id
         join organisations o on o.id = d.organisation_id
         where l.solution_id = $1
         order by l.relation desc, d.name collate german
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
 
-    let provider_rows: Vec<ProviderRow> = sqlx::query_as(&format!(
+    let provider_rows = sqlx::query_as!(
+        ProviderRow,
         r#"
-        select array_agg(f.service order by f.service) as services, max(f.note) as note, {ORG_COLS}
+        select array_agg(f.service order by f.service) as "services!", max(f.note) as note,
+               o.slug as "org_slug!", o.name as "org_name!", o.kind as "org_kind!", o.bundesland as org_bundesland
         from service_offers f join visible_organisations o on o.id = f.organisation_id
         where f.solution_id = $1
         group by o.id, o.slug, o.name, o.kind, o.bundesland
         order by o.name collate german
-        "#
-    ))
-    .bind(row.id)
+        "#,
+        row.id,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
@@ -219,7 +260,12 @@ pub(super) async fn detail(
         short_description_en: row.short_description_en,
         long_description: row.long_description,
         long_description_en: row.long_description_en,
-        organisation: row.org.into_ref()?,
+        organisation: org_ref(
+            row.org_slug,
+            row.org_name,
+            &row.org_kind,
+            row.org_bundesland,
+        )?,
         repository_url: row.repository_url,
         landing_url: row.landing_url,
         licence: row.licence,
@@ -254,16 +300,11 @@ pub(super) async fn detail(
     }))
 }
 
-/// Visible, not archived solutions joined with their organisation, for the option counts.
-const VISIBLE: &str = r#"
-    from visible_solutions s join organisations o on o.id = s.organisation_id
-    where s.archived_at is null
-"#;
-
+/// Option counts over the visible, not archived solutions.
 pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, CatalogueError> {
-    let categories: Vec<(String, i64)> = sqlx::query_as(
+    let categories = sqlx::query!(
         r#"
-        select c, count(*)
+        select c as "c!", count(*) as "n!"
         from visible_solutions s
         cross join lateral unnest(s.categories) as c
         where s.archived_at is null
@@ -273,22 +314,49 @@ pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, Catal
     )
     .fetch_all(pool)
     .await
-    .map_err(db_err)?;
-    let licences: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "select s.licence, count(*) {VISIBLE} group by s.licence order by count(*) desc, s.licence"
-    ))
+    .map_err(db_err)?
+    .into_iter()
+    .map(|r| (r.c, r.n))
+    .collect();
+    let licences = sqlx::query!(
+        r#"
+        select s.licence as "licence!", count(*) as "n!"
+        from visible_solutions s join organisations o on o.id = s.organisation_id
+        where s.archived_at is null
+        group by s.licence
+        order by count(*) desc, s.licence
+        "#,
+    )
     .fetch_all(pool)
     .await
-    .map_err(db_err)?;
-    let organisations: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-        "select o.slug, o.name, count(*) {VISIBLE} group by o.slug, o.name order by o.name collate german"
-    ))
+    .map_err(db_err)?
+    .into_iter()
+    .map(|r| (r.licence, r.n))
+    .collect();
+    let organisations = sqlx::query!(
+        r#"
+        select o.slug::text as "slug!", o.name, count(*) as "n!"
+        from visible_solutions s join organisations o on o.id = s.organisation_id
+        where s.archived_at is null
+        group by o.slug, o.name
+        order by o.name collate german
+        "#,
+    )
     .fetch_all(pool)
     .await
-    .map_err(db_err)?;
-    let states: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "select o.bundesland, count(*) {VISIBLE} and o.bundesland is not null group by o.bundesland order by o.bundesland"
-    ))
+    .map_err(db_err)?
+    .into_iter()
+    .map(|r| (r.slug, r.name, r.n))
+    .collect();
+    let states = sqlx::query!(
+        r#"
+        select o.bundesland as "bundesland!", count(*) as "n!"
+        from visible_solutions s join organisations o on o.id = s.organisation_id
+        where s.archived_at is null and o.bundesland is not null
+        group by o.bundesland
+        order by o.bundesland
+        "#,
+    )
     .fetch_all(pool)
     .await
     .map_err(db_err)?;
@@ -298,7 +366,12 @@ pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, Catal
         organisations,
         bundeslaender: states
             .into_iter()
-            .map(|(s, n)| Ok((parse_enum(&s, Bundesland::parse, "Bundesland")?, n)))
+            .map(|r| {
+                Ok((
+                    parse_enum(&r.bundesland, Bundesland::parse, "Bundesland")?,
+                    r.n,
+                ))
+            })
             .collect::<Result<_, CatalogueError>>()?,
         domains: Vec::new(),
     })

@@ -13,7 +13,7 @@ use tantivy::schema::Facet;
 use uuid::Uuid;
 
 use super::schema::Fields;
-use crate::db::rows::{ORG_COLS, OrgCols};
+use crate::db::rows::org_ref;
 
 /// How many rows one query reads during a rebuild.
 pub const BATCH: i64 = 5_000;
@@ -148,7 +148,6 @@ impl Selection<'_> {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct SolutionRow {
     id: Uuid,
     slug: String,
@@ -163,8 +162,10 @@ struct SolutionRow {
     licence: String,
     development_status: String,
     org_id: Uuid,
-    #[sqlx(flatten)]
-    org: OrgCols,
+    org_slug: String,
+    org_name: String,
+    org_kind: String,
+    org_bundesland: Option<String>,
     reuse_count: i32,
     created_at: DateTime<Utc>,
 }
@@ -175,32 +176,43 @@ pub async fn solutions(
     selection: Selection<'_>,
 ) -> Result<Vec<EntryDoc>, sqlx::Error> {
     let (ids, after, limit) = selection.binds();
-    let sql = format!(
+    let rows = sqlx::query_as!(
+        SolutionRow,
         r#"
-        select s.id, s.slug, s.name, s.short_description, s.short_description_en, s.long_description,
-               s.long_description_en, s.tags, s.features, s.categories, s.licence, s.development_status,
-               o.id as org_id, {ORG_COLS}, r.reuse_count, s.created_at
-        from solutions s
+        select s.id as "id!", s.slug as "slug!", s.name as "name!",
+               s.short_description as "short_description!", s.short_description_en,
+               s.long_description as "long_description!", s.long_description_en,
+               s.tags as "tags!", s.features as "features!", s.categories as "categories!",
+               s.licence as "licence!", s.development_status as "development_status!",
+               o.id as org_id, o.slug as org_slug, o.name as org_name, o.kind as org_kind,
+               o.bundesland as org_bundesland, r.reuse_count as "reuse_count!",
+               s.created_at as "created_at!"
+        from visible_solutions s
         join organisations o on o.id = s.organisation_id
         join solution_reuse r on r.solution_id = s.id
-        where s.archived_at is null and not s.hidden and not o.hidden
+        where s.archived_at is null
           and ($1::uuid[] is null or s.id = any($1))
           and ($2::uuid is null or s.id > $2)
         order by s.id
         limit $3
-        "#
-    );
-    let rows: Vec<SolutionRow> = sqlx::query_as(&sql)
-        .bind(ids)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
+        "#,
+        ids.as_deref(),
+        after,
+        limit,
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().filter_map(solution_doc).collect())
 }
 
 fn solution_doc(row: SolutionRow) -> Option<EntryDoc> {
-    let org = row.org.into_ref().ok()?;
+    let org = org_ref(
+        row.org_slug,
+        row.org_name,
+        &row.org_kind,
+        row.org_bundesland,
+    )
+    .ok()?;
     let mut tags = row.tags;
     tags.extend(row.features);
     // Category labels in both languages make "Terminvereinbarung" find appointment-scheduling.
@@ -235,7 +247,6 @@ fn solution_doc(row: SolutionRow) -> Option<EntryDoc> {
     })
 }
 
-#[derive(sqlx::FromRow)]
 struct DataModelRow {
     id: Uuid,
     slug: String,
@@ -245,8 +256,10 @@ struct DataModelRow {
     domain: String,
     licence: String,
     org_id: Uuid,
-    #[sqlx(flatten)]
-    org: OrgCols,
+    org_slug: String,
+    org_name: String,
+    org_kind: String,
+    org_bundesland: Option<String>,
     reuse_count: i32,
     created_at: DateTime<Utc>,
 }
@@ -257,30 +270,40 @@ pub async fn data_models(
     selection: Selection<'_>,
 ) -> Result<Vec<EntryDoc>, sqlx::Error> {
     let (ids, after, limit) = selection.binds();
-    let sql = format!(
+    let rows = sqlx::query_as!(
+        DataModelRow,
         r#"
-        select d.id, d.slug, d.name, d.short_description, d.description, d.domain, d.licence,
-               o.id as org_id, {ORG_COLS}, r.reuse_count, d.created_at
-        from data_models d
+        select d.id as "id!", d.slug as "slug!", d.name as "name!",
+               d.short_description as "short_description!", d.description as "description!",
+               d.domain as "domain!", d.licence as "licence!",
+               o.id as org_id, o.slug as org_slug, o.name as org_name, o.kind as org_kind,
+               o.bundesland as org_bundesland, r.reuse_count as "reuse_count!",
+               d.created_at as "created_at!"
+        from visible_data_models d
         join organisations o on o.id = d.organisation_id
         join data_model_reuse r on r.data_model_id = d.id
-        where d.archived_at is null and not d.hidden and not o.hidden
+        where d.archived_at is null
           and ($1::uuid[] is null or d.id = any($1))
           and ($2::uuid is null or d.id > $2)
         order by d.id
         limit $3
-        "#
-    );
-    let rows: Vec<DataModelRow> = sqlx::query_as(&sql)
-        .bind(ids)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
+        "#,
+        ids.as_deref(),
+        after,
+        limit,
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
-            let org = row.org.into_ref().ok()?;
+            let org = org_ref(
+                row.org_slug,
+                row.org_name,
+                &row.org_kind,
+                row.org_bundesland,
+            )
+            .ok()?;
             let domain_label = app::model::Domain::parse(&row.domain)
                 .map(|d| d.label(Lang::De))
                 .unwrap_or_default();
@@ -306,13 +329,14 @@ pub async fn data_models(
         .collect())
 }
 
-#[derive(sqlx::FromRow)]
 struct OrganisationRow {
     id: Uuid,
     description: String,
     entries: i64,
-    #[sqlx(flatten)]
-    org: OrgCols,
+    org_slug: String,
+    org_name: String,
+    org_kind: String,
+    org_bundesland: Option<String>,
     created_at: DateTime<Utc>,
 }
 
@@ -323,30 +347,37 @@ pub async fn organisations(
     selection: Selection<'_>,
 ) -> Result<Vec<EntryDoc>, sqlx::Error> {
     let (ids, after, limit) = selection.binds();
-    let sql = format!(
+    let rows = sqlx::query_as!(
+        OrganisationRow,
         r#"
-        select o.id, o.description, {ORG_COLS}, o.created_at,
-               (select count(*) from solutions s where s.organisation_id = o.id and s.archived_at is null and not s.hidden)
-             + (select count(*) from data_models d where d.organisation_id = o.id and d.archived_at is null and not d.hidden)
-               as entries
-        from organisations o
-        where not o.hidden
-          and ($1::uuid[] is null or o.id = any($1))
+        select o.id as "id!", o.description as "description!", o.slug as "org_slug!",
+               o.name as "org_name!", o.kind as "org_kind!", o.bundesland as org_bundesland,
+               o.created_at as "created_at!",
+               (select count(*) from visible_solutions s where s.organisation_id = o.id and s.archived_at is null)
+             + (select count(*) from visible_data_models d where d.organisation_id = o.id and d.archived_at is null)
+               as "entries!"
+        from visible_organisations o
+        where ($1::uuid[] is null or o.id = any($1))
           and ($2::uuid is null or o.id > $2)
         order by o.id
         limit $3
-        "#
-    );
-    let rows: Vec<OrganisationRow> = sqlx::query_as(&sql)
-        .bind(ids)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
+        "#,
+        ids.as_deref(),
+        after,
+        limit,
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|row| {
-            let org = row.org.into_ref().ok()?;
+            let org = org_ref(
+                row.org_slug,
+                row.org_name,
+                &row.org_kind,
+                row.org_bundesland,
+            )
+            .ok()?;
             Some(EntryDoc {
                 kind: SearchKind::Organisation,
                 id: row.id,
@@ -374,8 +405,8 @@ pub async fn organisations(
 
 /// Number of entries and organisations (visible or not; for progress display).
 pub async fn count(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "select (select count(*) from solutions) + (select count(*) from data_models) + (select count(*) from organisations)",
+    let n: i64 = sqlx::query_scalar!(
+        r#"select (select count(*) from solutions) + (select count(*) from data_models) + (select count(*) from organisations) as "n!""#,
     )
     .fetch_one(pool)
     .await?;
@@ -389,13 +420,11 @@ pub async fn entries_of_organisation(
     org: Uuid,
 ) -> Result<(Vec<Uuid>, Vec<Uuid>), sqlx::Error> {
     let solutions: Vec<Uuid> =
-        sqlx::query_scalar("select id from solutions where organisation_id = $1")
-            .bind(org)
+        sqlx::query_scalar!("select id from solutions where organisation_id = $1", org,)
             .fetch_all(pool)
             .await?;
     let models: Vec<Uuid> =
-        sqlx::query_scalar("select id from data_models where organisation_id = $1")
-            .bind(org)
+        sqlx::query_scalar!("select id from data_models where organisation_id = $1", org,)
             .fetch_all(pool)
             .await?;
     Ok((solutions, models))

@@ -61,30 +61,33 @@ pub struct Change {
 
 /// The next rows after `cursor` of finished transactions.
 pub async fn read(pool: &PgPool, cursor: &OutboxCursor) -> Result<Vec<OutboxRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        OutboxRow,
         r#"
-        select txid::text::bigint as txid, id, entity_kind, entity_id
+        select txid::text::bigint as "txid!", id, entity_kind, entity_id
         from search_outbox
         where (txid, id) > ($1::text::xid8, $2)
           and txid < pg_snapshot_xmin(pg_current_snapshot())
         order by txid, id
         limit $3
         "#,
+        cursor.txid.to_string(),
+        cursor.id,
+        READ_LIMIT
     )
-    .bind(cursor.txid.to_string())
-    .bind(cursor.id)
-    .bind(READ_LIMIT)
     .fetch_all(pool)
     .await
 }
 
 /// Number of rows after `cursor`, finished or not.
 pub async fn count_after(pool: &PgPool, cursor: &OutboxCursor) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select count(*) from search_outbox where (txid, id) > ($1::text::xid8, $2)")
-        .bind(cursor.txid.to_string())
-        .bind(cursor.id)
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from search_outbox where (txid, id) > ($1::text::xid8, $2)"#,
+        cursor.txid.to_string(),
+        cursor.id
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// The entries the rows touch, without repeats. A change of an organisation also touches
@@ -128,10 +131,11 @@ pub async fn changes(pool: &PgPool, rows: &[OutboxRow]) -> Result<Vec<Change>, s
 /// A cursor behind which every transaction has finished now: a rebuild that reads the
 /// database after this point has seen all their changes.
 pub async fn head(pool: &PgPool) -> Result<OutboxCursor, sqlx::Error> {
-    let xmin: i64 =
-        sqlx::query_scalar("select pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-            .fetch_one(pool)
-            .await?;
+    let xmin: i64 = sqlx::query_scalar!(
+        r#"select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as "xmin!""#
+    )
+    .fetch_one(pool)
+    .await?;
     // Rows of transaction `xmin` itself and later are still ahead of the cursor.
     Ok(OutboxCursor {
         txid: xmin - 1,
@@ -142,8 +146,8 @@ pub async fn head(pool: &PgPool) -> Result<OutboxCursor, sqlx::Error> {
 /// Whether rows after `cursor` have already been pruned (the node was away too long and
 /// must rebuild).
 pub async fn pruned_past(pool: &PgPool, cursor: &OutboxCursor) -> Result<bool, sqlx::Error> {
-    let pruned_to: i64 = sqlx::query_scalar(
-        "select coalesce((select value::bigint from allmende_meta where key = 'search_outbox_pruned_to_txid'), 0)",
+    let pruned_to: i64 = sqlx::query_scalar!(
+        "select coalesce((select value::bigint from allmende_meta where key = 'search_outbox_pruned_to_txid'), 0) as \"pruned_to!\"",
     )
     .fetch_one(pool)
     .await?;
@@ -153,20 +157,23 @@ pub async fn pruned_past(pool: &PgPool, cursor: &OutboxCursor) -> Result<bool, s
 /// Deletes rows older than the retention and records up to which transaction.
 pub async fn prune(pool: &PgPool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let pruned_to: Option<i64> = sqlx::query_scalar(&format!(
-        "with gone as (delete from search_outbox where created_at < now() - interval '{RETENTION}' returning txid) \
-         select max(txid)::text::bigint from gone"
-    ))
+    let pruned_to = sqlx::query_scalar!(
+        r#"
+        with gone as (delete from search_outbox where created_at < now() - $1::text::interval returning txid)
+        select max(txid)::text::bigint from gone
+        "#,
+        RETENTION,
+    )
     .fetch_one(&mut *tx)
     .await?;
     if let Some(pruned_to) = pruned_to {
-        sqlx::query(
+        sqlx::query!(
             r#"
             insert into allmende_meta (key, value) values ('search_outbox_pruned_to_txid', $1)
             on conflict (key) do update set value = greatest(allmende_meta.value::bigint, excluded.value::bigint)::text
             "#,
+            pruned_to.to_string(),
         )
-        .bind(pruned_to.to_string())
         .execute(&mut *tx)
         .await?;
     }

@@ -63,13 +63,6 @@ impl EntryKind {
         }
     }
 
-    fn revision_column(self) -> &'static str {
-        match self {
-            EntryKind::Solution => "solution_id",
-            EntryKind::DataModel => "data_model_id",
-        }
-    }
-
     fn as_str(self) -> &'static str {
         match self {
             EntryKind::Solution => "solution",
@@ -116,8 +109,8 @@ async fn editable_org(
     actor: &Actor,
     slug: &str,
 ) -> Result<Uuid, EntryError> {
-    let org: Option<(Uuid,)> = sqlx::query_as("select id from organisations where slug = $1")
-        .bind(slug)
+    let org: Option<(Uuid,)> = sqlx::query!("select id from organisations where slug = $1", slug,)
+        .map(|r| (r.id,))
         .fetch_optional(&mut *conn)
         .await?;
     let Some((org,)) = org else {
@@ -150,18 +143,32 @@ async fn slug_is_free(
     if RESERVED_SLUGS.contains(&slug) {
         return Ok(false);
     }
-    let table = kind.table();
-    let (taken,): (bool,) = sqlx::query_as(&format!(
-        r#"
-        select exists (select 1 from {table} where slug = $1 and id is distinct from $2)
-            or exists (select 1 from entry_slug_history where kind = $3 and old_slug = $1 and entry_id is distinct from $2)
-        "#
-    ))
-    .bind(slug)
-    .bind(except)
-    .bind(kind.as_str())
-    .fetch_one(conn)
-    .await?;
+    let taken = match kind {
+        EntryKind::Solution => sqlx::query_scalar!(
+            r#"
+            select exists (select 1 from solutions where slug = $1 and id is distinct from $2)
+                or exists (select 1 from entry_slug_history where kind = $3 and old_slug = $1 and entry_id is distinct from $2)
+                as "taken!"
+            "#,
+            slug,
+            except,
+            kind.as_str(),
+        )
+        .fetch_one(conn)
+        .await?,
+        EntryKind::DataModel => sqlx::query_scalar!(
+            r#"
+            select exists (select 1 from data_models where slug = $1 and id is distinct from $2)
+                or exists (select 1 from entry_slug_history where kind = $3 and old_slug = $1 and entry_id is distinct from $2)
+                as "taken!"
+            "#,
+            slug,
+            except,
+            kind.as_str(),
+        )
+        .fetch_one(conn)
+        .await?,
+    };
     Ok(!taken)
 }
 
@@ -200,30 +207,36 @@ async fn set_links(
     solution: Uuid,
     draft: &SolutionDraft,
 ) -> Result<(), EntryError> {
-    sqlx::query("delete from solution_data_models where solution_id = $1")
-        .bind(solution)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "delete from solution_data_models where solution_id = $1",
+        solution
+    )
+    .execute(&mut *conn)
+    .await?;
     for (field, relation, slugs) in [
         ("produces", "produces", &draft.produces),
         ("consumes", "consumes", &draft.consumes),
     ] {
         for slug in slugs {
-            let model: Option<(Uuid,)> =
-                sqlx::query_as("select id from visible_data_models where slug = $1")
-                    .bind(slug)
-                    .fetch_optional(&mut *conn)
-                    .await?;
+            let model: Option<(Uuid,)> = sqlx::query!(
+                r#"select id as "id!" from visible_data_models where slug = $1"#,
+                slug,
+            )
+            .map(|r| (r.id,))
+            .fetch_optional(&mut *conn)
+            .await?;
             let Some((model,)) = model else {
                 return Err(EntryError::field(
                     field,
                     FieldError::UnknownDataModel { slug: slug.clone() },
                 ));
             };
-            sqlx::query("insert into solution_data_models (solution_id, data_model_id, relation) values ($1, $2, $3) on conflict do nothing")
-                .bind(solution)
-                .bind(model)
-                .bind(relation)
+            sqlx::query!(
+                "insert into solution_data_models (solution_id, data_model_id, relation) values ($1, $2, $3) on conflict do nothing",
+                solution,
+                model,
+                relation,
+            )
                 .execute(&mut *conn)
                 .await?;
         }
@@ -238,12 +251,12 @@ async fn remember_old_slug(
     old_slug: &str,
     entry: Uuid,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into entry_slug_history (kind, old_slug, entry_id) values ($1, $2, $3) on conflict (kind, old_slug) do update set entry_id = excluded.entry_id",
+    sqlx::query!(
+        "insert into entry_slug_history (kind, old_slug, entry_id) values ($1, $2::text, $3) on conflict (kind, old_slug) do update set entry_id = excluded.entry_id",
+        kind.as_str(),
+        old_slug,
+        entry,
     )
-    .bind(kind.as_str())
-    .bind(old_slug)
-    .bind(entry)
     .execute(conn)
     .await?;
     Ok(())
@@ -257,20 +270,34 @@ async fn add_revision(
     message: &str,
     snapshot: &impl Serialize,
 ) -> Result<i32, sqlx::Error> {
-    let column = kind.revision_column();
-    let (number,): (i32,) = sqlx::query_as(&format!(
-        r#"
-        insert into revisions ({column}, number, author_id, message, snapshot)
-        values ($1, coalesce((select max(number) from revisions where {column} = $1), 0) + 1, $2, $3, $4)
-        returning number
-        "#
-    ))
-    .bind(entry)
-    .bind(author)
-    .bind(message)
-    .bind(sqlx::types::Json(snapshot))
-    .fetch_one(conn)
-    .await?;
+    let number = match kind {
+        EntryKind::Solution => sqlx::query_scalar!(
+            r#"
+            insert into revisions (solution_id, number, author_id, message, snapshot)
+            values ($1, coalesce((select max(number) from revisions where solution_id = $1), 0) + 1, $2, $3, $4)
+            returning number
+            "#,
+            entry,
+            author,
+            message,
+            sqlx::types::Json(snapshot) as _,
+        )
+        .fetch_one(conn)
+        .await?,
+        EntryKind::DataModel => sqlx::query_scalar!(
+            r#"
+            insert into revisions (data_model_id, number, author_id, message, snapshot)
+            values ($1, coalesce((select max(number) from revisions where data_model_id = $1), 0) + 1, $2, $3, $4)
+            returning number
+            "#,
+            entry,
+            author,
+            message,
+            sqlx::types::Json(snapshot) as _,
+        )
+        .fetch_one(conn)
+        .await?,
+    };
     Ok(number)
 }
 
@@ -316,37 +343,37 @@ impl Entries {
             None,
         )
         .await?;
-        let (id,): (Uuid,) = sqlx::query_as(
+        let (id,): (Uuid,) = sqlx::query!(
             r#"
             insert into solutions (slug, organisation_id, name, short_description, short_description_en,
                                    long_description, long_description_en, repository_url, landing_url, licence,
                                    development_status, software_type, categories, platforms, maintenance_type,
                                    maintenance_contractors, maintenance_contacts, version, release_date, tags, features)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+            values ($1::text, $2, $3, $4, $5, $6, $7, $8::text, $9::text, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
             returning id
             "#,
-        )
-        .bind(&slug)
-        .bind(org)
-        .bind(&draft.name)
-        .bind(&draft.short_description)
-        .bind(&draft.short_description_en)
-        .bind(&draft.long_description)
-        .bind(&draft.long_description_en)
-        .bind(&draft.repository_url)
-        .bind(&draft.landing_url)
-        .bind(&draft.licence)
-        .bind(draft.development_status.as_str())
-        .bind(draft.software_type.as_str())
-        .bind(&draft.categories)
-        .bind(&draft.platforms)
-        .bind(draft.maintenance_type.as_str())
-        .bind(sqlx::types::Json(&draft.contractors))
-        .bind(sqlx::types::Json(&draft.contacts))
-        .bind(&draft.version)
-        .bind(draft.release_date)
-        .bind(&draft.tags)
-        .bind(&draft.features)
+            &slug,
+            org,
+            &draft.name,
+            &draft.short_description,
+            draft.short_description_en.as_deref(),
+            &draft.long_description,
+            draft.long_description_en.as_deref(),
+            &draft.repository_url,
+            draft.landing_url.as_deref(),
+            &draft.licence,
+            draft.development_status.as_str(),
+            draft.software_type.as_str(),
+            &draft.categories,
+            &draft.platforms,
+            draft.maintenance_type.as_str(),
+            sqlx::types::Json(&draft.contractors) as _,
+            sqlx::types::Json(&draft.contacts) as _,
+            draft.version.as_deref(),
+            draft.release_date,
+            &draft.tags,
+            &draft.features,
+        ).map(|r| (r.id,))
         .fetch_one(&mut *tx)
         .await?;
         set_links(&mut tx, id, &draft).await?;
@@ -381,11 +408,13 @@ impl Entries {
         input: &SolutionInput,
     ) -> Result<String, EntryError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid)> =
-            sqlx::query_as("select id, organisation_id from solutions where slug = $1 for update")
-                .bind(slug)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let row: Option<(Uuid, Uuid)> = sqlx::query!(
+            "select id, organisation_id from solutions where slug = $1 for update",
+            slug
+        )
+        .map(|r| (r.id, r.organisation_id))
+        .fetch_optional(&mut *tx)
+        .await?;
         let (id, owner) = row.ok_or(EntryError::NotFound)?;
         // The right first: someone who may not edit learns nothing from the field checks.
         if !allowed(actor, Action::EditEntries, owner) {
@@ -399,38 +428,38 @@ impl Entries {
         } else {
             free_slug(&mut tx, EntryKind::Solution, &draft.slug, true, Some(id)).await?
         };
-        sqlx::query(
+        sqlx::query!(
             r#"
-            update solutions set slug = $2, organisation_id = $3, name = $4, short_description = $5,
-                   short_description_en = $6, long_description = $7, long_description_en = $8, repository_url = $9,
-                   landing_url = $10, licence = $11, development_status = $12, software_type = $13, categories = $14,
+            update solutions set slug = $2::text, organisation_id = $3, name = $4, short_description = $5,
+                   short_description_en = $6, long_description = $7, long_description_en = $8, repository_url = $9::text,
+                   landing_url = $10::text, licence = $11, development_status = $12, software_type = $13, categories = $14,
                    platforms = $15, maintenance_type = $16, maintenance_contractors = $17, maintenance_contacts = $18,
                    version = $19, release_date = $20, tags = $21, features = $22
             where id = $1
             "#,
+            id,
+            &new_slug,
+            org,
+            &draft.name,
+            &draft.short_description,
+            draft.short_description_en.as_deref(),
+            &draft.long_description,
+            draft.long_description_en.as_deref(),
+            &draft.repository_url,
+            draft.landing_url.as_deref(),
+            &draft.licence,
+            draft.development_status.as_str(),
+            draft.software_type.as_str(),
+            &draft.categories,
+            &draft.platforms,
+            draft.maintenance_type.as_str(),
+            sqlx::types::Json(&draft.contractors) as _,
+            sqlx::types::Json(&draft.contacts) as _,
+            draft.version.as_deref(),
+            draft.release_date,
+            &draft.tags,
+            &draft.features,
         )
-        .bind(id)
-        .bind(&new_slug)
-        .bind(org)
-        .bind(&draft.name)
-        .bind(&draft.short_description)
-        .bind(&draft.short_description_en)
-        .bind(&draft.long_description)
-        .bind(&draft.long_description_en)
-        .bind(&draft.repository_url)
-        .bind(&draft.landing_url)
-        .bind(&draft.licence)
-        .bind(draft.development_status.as_str())
-        .bind(draft.software_type.as_str())
-        .bind(&draft.categories)
-        .bind(&draft.platforms)
-        .bind(draft.maintenance_type.as_str())
-        .bind(sqlx::types::Json(&draft.contractors))
-        .bind(sqlx::types::Json(&draft.contacts))
-        .bind(&draft.version)
-        .bind(draft.release_date)
-        .bind(&draft.tags)
-        .bind(&draft.features)
         .execute(&mut *tx)
         .await?;
         if new_slug != slug {
@@ -477,43 +506,64 @@ impl Entries {
 
     /// The organisation that owns an entry.
     pub async fn owner(&self, kind: EntryKind, slug: &str) -> Result<Uuid, EntryError> {
-        let table = kind.table();
-        let row: Option<(Uuid,)> = sqlx::query_as(&format!(
-            "select organisation_id from {table} where slug = $1"
-        ))
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|(o,)| o).ok_or(EntryError::NotFound)
+        let row = match kind {
+            EntryKind::Solution => {
+                sqlx::query_scalar!(
+                    "select organisation_id from solutions where slug = $1",
+                    slug
+                )
+                .fetch_optional(&self.pool)
+                .await?
+            }
+            EntryKind::DataModel => {
+                sqlx::query_scalar!(
+                    "select organisation_id from data_models where slug = $1",
+                    slug
+                )
+                .fetch_optional(&self.pool)
+                .await?
+            }
+        };
+        row.ok_or(EntryError::NotFound)
     }
 
     /// Name and archive state of a visible entry (hidden ones and those of hidden
     /// organisations are not found).
     pub async fn summary(&self, kind: EntryKind, slug: &str) -> Result<EntrySummary, EntryError> {
-        let visible = kind.visible_table();
-        let row: Option<(String, bool)> = sqlx::query_as(&format!(
-            "select e.name, e.archived_at is not null from {visible} e where e.slug = $1"
-        ))
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = match kind {
+            EntryKind::Solution => sqlx::query!(
+                r#"select e.name as "name!", e.archived_at is not null as "archived!" from visible_solutions e where e.slug = $1"#,
+                slug,
+            )
+            .map(|r| (r.name, r.archived))
+            .fetch_optional(&self.pool)
+            .await?,
+            EntryKind::DataModel => sqlx::query!(
+                r#"select e.name as "name!", e.archived_at is not null as "archived!" from visible_data_models e where e.slug = $1"#,
+                slug,
+            )
+            .map(|r| (r.name, r.archived))
+            .fetch_optional(&self.pool)
+            .await?,
+        };
         row.map(|(name, archived)| EntrySummary { name, archived })
             .ok_or(EntryError::NotFound)
     }
 
     /// The current state of a solution as form input (for editing).
     pub async fn solution_input(&self, slug: &str) -> Result<SolutionInput, EntryError> {
-        let snapshot: Option<(sqlx::types::Json<serde_json::Value>,)> = sqlx::query_as(
+        let snapshot: Option<(serde_json::Value,)> = sqlx::query!(
             r#"
             select v.snapshot from revisions v join solutions s on s.id = v.solution_id
             where s.slug = $1 order by v.number desc limit 1
             "#,
+            slug
         )
-        .bind(slug)
+        .map(|r| (r.snapshot,))
         .fetch_optional(&self.pool)
         .await?;
         let (snapshot,) = snapshot.ok_or(EntryError::NotFound)?;
-        Ok(input_from_snapshot(&snapshot.0))
+        Ok(input_from_snapshot(&snapshot))
     }
 
     /// Where an old slug now points, if the entry moved (visible entries only: the new
@@ -523,15 +573,23 @@ impl Entries {
         kind: EntryKind,
         old_slug: &str,
     ) -> Result<Option<String>, EntryError> {
-        let visible = kind.visible_table();
-        let row: Option<(String,)> = sqlx::query_as(&format!(
-            "select e.slug from entry_slug_history h join {visible} e on e.id = h.entry_id where h.kind = $1 and h.old_slug = $2"
-        ))
-        .bind(kind.as_str())
-        .bind(old_slug)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(slug,)| slug))
+        let row = match kind {
+            EntryKind::Solution => sqlx::query_scalar!(
+                r#"select e.slug as "slug!" from entry_slug_history h join visible_solutions e on e.id = h.entry_id where h.kind = $1 and h.old_slug = $2"#,
+                kind.as_str(),
+                old_slug,
+            )
+            .fetch_optional(&self.pool)
+            .await?,
+            EntryKind::DataModel => sqlx::query_scalar!(
+                r#"select e.slug as "slug!" from entry_slug_history h join visible_data_models e on e.id = h.entry_id where h.kind = $1 and h.old_slug = $2"#,
+                kind.as_str(),
+                old_slug,
+            )
+            .fetch_optional(&self.pool)
+            .await?,
+        };
+        Ok(row)
     }
 
     /// Archives an entry (it leaves lists and search) or restores it; organisation admins.
@@ -542,25 +600,47 @@ impl Entries {
         slug: &str,
         archived: bool,
     ) -> Result<(), EntryError> {
-        let table = kind.table();
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid)> = sqlx::query_as(&format!(
-            "select id, organisation_id from {table} where slug = $1 for update"
-        ))
-        .bind(slug)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let row = match kind {
+            EntryKind::Solution => {
+                sqlx::query!(
+                    "select id, organisation_id from solutions where slug = $1 for update",
+                    slug,
+                )
+                .map(|r| (r.id, r.organisation_id))
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            EntryKind::DataModel => {
+                sqlx::query!(
+                    "select id, organisation_id from data_models where slug = $1 for update",
+                    slug,
+                )
+                .map(|r| (r.id, r.organisation_id))
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
         let (id, owner) = row.ok_or(EntryError::NotFound)?;
         if !allowed(actor, Action::ManageMembers, owner) {
             return Err(EntryError::Forbidden);
         }
-        sqlx::query(&format!(
-            "update {table} set archived_at = case when $2 then now() else null end where id = $1"
-        ))
-        .bind(id)
-        .bind(archived)
-        .execute(&mut *tx)
-        .await?;
+        match kind {
+            EntryKind::Solution => sqlx::query!(
+                "update solutions set archived_at = case when $2 then now() else null end where id = $1",
+                id,
+                archived,
+            )
+            .execute(&mut *tx)
+            .await?,
+            EntryKind::DataModel => sqlx::query!(
+                "update data_models set archived_at = case when $2 then now() else null end where id = $1",
+                id,
+                archived,
+            )
+            .execute(&mut *tx)
+            .await?,
+        };
         tx.commit().await?;
         Ok(())
     }
@@ -574,19 +654,40 @@ impl Entries {
         kind: EntryKind,
         slug: &str,
     ) -> Result<Vec<RevisionInfo>, EntryError> {
-        let (table, visible, column) = (kind.table(), kind.visible_table(), kind.revision_column());
-        let rows: Vec<(i32, Option<String>, String, DateTime<Utc>, bool)> = sqlx::query_as(&format!(
-            r#"
-            select v.number, u.display_name, v.message, v.created_at,
-                   e.forked_from is not null and not exists (select 1 from {visible} f where f.id = e.forked_from)
-            from revisions v join {table} e on e.id = v.{column} left join users u on u.id = v.author_id
-            where e.slug = $1
-            order by v.number desc
-            "#
-        ))
-        .bind(slug)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = match kind {
+            EntryKind::Solution => sqlx::query!(
+                r#"
+                select v.number, u.display_name as "display_name?", v.message, v.created_at,
+                       e.forked_from is not null
+                         and not exists (select 1 from visible_solutions f where f.id = e.forked_from)
+                         as "origin_withheld!"
+                from revisions v join solutions e on e.id = v.solution_id
+                left join users u on u.id = v.author_id
+                where e.slug = $1
+                order by v.number desc
+                "#,
+                slug,
+            )
+            .map(|r| (r.number, r.display_name, r.message, r.created_at, r.origin_withheld))
+            .fetch_all(&self.pool)
+            .await?,
+            EntryKind::DataModel => sqlx::query!(
+                r#"
+                select v.number, u.display_name as "display_name?", v.message, v.created_at,
+                       e.forked_from is not null
+                         and not exists (select 1 from visible_data_models f where f.id = e.forked_from)
+                         as "origin_withheld!"
+                from revisions v join data_models e on e.id = v.data_model_id
+                left join users u on u.id = v.author_id
+                where e.slug = $1
+                order by v.number desc
+                "#,
+                slug,
+            )
+            .map(|r| (r.number, r.display_name, r.message, r.created_at, r.origin_withheld))
+            .fetch_all(&self.pool)
+            .await?,
+        };
         if rows.is_empty() {
             return Err(EntryError::NotFound);
         }
@@ -615,15 +716,23 @@ impl Entries {
         slug: &str,
         number: i32,
     ) -> Result<serde_json::Value, EntryError> {
-        let (table, column) = (kind.table(), kind.revision_column());
-        let row: Option<(sqlx::types::Json<serde_json::Value>,)> = sqlx::query_as(&format!(
-            "select v.snapshot from revisions v join {table} e on e.id = v.{column} where e.slug = $1 and v.number = $2"
-        ))
-        .bind(slug)
-        .bind(number)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|(s,)| s.0).ok_or(EntryError::NotFound)
+        let row = match kind {
+            EntryKind::Solution => sqlx::query_scalar!(
+                "select v.snapshot from revisions v join solutions e on e.id = v.solution_id where e.slug = $1 and v.number = $2",
+                slug,
+                number,
+            )
+            .fetch_optional(&self.pool)
+            .await?,
+            EntryKind::DataModel => sqlx::query_scalar!(
+                "select v.snapshot from revisions v join data_models e on e.id = v.data_model_id where e.slug = $1 and v.number = $2",
+                slug,
+                number,
+            )
+            .fetch_optional(&self.pool)
+            .await?,
+        };
+        row.ok_or(EntryError::NotFound)
     }
 
     /// Restores a solution to an old revision by saving it as a new revision.

@@ -170,18 +170,19 @@ impl Importer {
         repository_url: &str,
         organisation: &str,
     ) -> Result<Option<Existing>, sqlx::Error> {
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
+        let row: Option<(String, String, String, String)> = sqlx::query!(
             r#"
-            select s.slug, s.name, o.slug, o.name
+            select s.slug, s.name, o.slug as org_slug, o.name as org_name
             from solutions s join organisations o on o.id = s.organisation_id
             where regexp_replace(lower(s.repository_url), '(\.git)?/*$', '') = $1
               and (o.slug = $2 or exists (select 1 from visible_solutions v where v.id = s.id))
             order by s.created_at
             limit 1
             "#,
+            repository_key(repository_url),
+            organisation
         )
-        .bind(repository_key(repository_url))
-        .bind(organisation)
+        .map(|r| (r.slug, r.name, r.org_slug, r.org_name))
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(
@@ -294,14 +295,15 @@ impl Importer {
         slug: &str,
         site_url: Option<&str>,
     ) -> Result<Option<String>, sqlx::Error> {
-        let row: Option<(String, Option<String>)> = sqlx::query_as(
+        let row: Option<(String, Option<String>)> = sqlx::query!(
             r#"
             select o.name, o.website
             from visible_solutions s join organisations o on o.id = s.organisation_id
             where s.slug = $1
             "#,
+            slug
         )
-        .bind(slug)
+        .map(|r| (r.name, r.website))
         .fetch_optional(&self.pool)
         .await?;
         let Some((organisation_name, organisation_website)) = row else {

@@ -43,24 +43,24 @@ impl Entries {
             None,
         )
         .await?;
-        let (id,): (Uuid,) = sqlx::query_as(
+        let (id,): (Uuid,) = sqlx::query!(
             r#"
             insert into data_models (slug, organisation_id, name, short_description, description, domain, json_schema,
                                      examples, version, licence)
-            values ($1, $2, $3, $4, $5, $6, $7::json, $8::json, $9, $10)
+            values ($1::text, $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9, $10)
             returning id
             "#,
-        )
-        .bind(&slug)
-        .bind(org)
-        .bind(&draft.name)
-        .bind(&draft.short_description)
-        .bind(&draft.description)
-        .bind(draft.domain.as_str())
-        .bind(schema_text(input, &draft))
-        .bind(serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()))
-        .bind(&draft.version)
-        .bind(&draft.licence)
+            &slug,
+            org,
+            &draft.name,
+            &draft.short_description,
+            &draft.description,
+            draft.domain.as_str(),
+            schema_text(input, &draft),
+            serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()),
+            &draft.version,
+            &draft.licence,
+        ).map(|r| (r.id,))
         .fetch_one(&mut *tx)
         .await?;
         let snapshot = DataModelDraft {
@@ -93,10 +93,11 @@ impl Entries {
         input: &DataModelInput,
     ) -> Result<String, EntryError> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(Uuid, Uuid)> = sqlx::query_as(
+        let row = sqlx::query!(
             "select id, organisation_id from data_models where slug = $1 for update",
+            slug
         )
-        .bind(slug)
+        .map(|r| (r.id, r.organisation_id))
         .fetch_optional(&mut *tx)
         .await?;
         let (id, owner) = row.ok_or(EntryError::NotFound)?;
@@ -105,11 +106,13 @@ impl Entries {
         }
         let draft = self.checked(input).await?;
         // Breaking changes need a new major version.
-        let (old_schema, old_version): (serde_json::Value, String) =
-            sqlx::query_as("select json_schema::jsonb, version from data_models where id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let (old_schema, old_version): (serde_json::Value, String) = sqlx::query!(
+            r#"select json_schema::jsonb as "json_schema!", version from data_models where id = $1"#,
+            id
+        )
+        .map(|r| (r.json_schema, r.version))
+        .fetch_one(&mut *tx)
+        .await?;
         let changes = app::schema_diff::diff(&old_schema, &draft.json_schema);
         let old_major = app::data_model_rules::major(&old_version).unwrap_or(0);
         if let Some(first) = changes.iter().find(|c| c.breaking) {
@@ -131,24 +134,24 @@ impl Entries {
         } else {
             free_slug(&mut tx, EntryKind::DataModel, &draft.slug, true, Some(id)).await?
         };
-        sqlx::query(
+        sqlx::query!(
             r#"
-            update data_models set slug = $2, organisation_id = $3, name = $4, short_description = $5, description = $6,
-                   domain = $7, json_schema = $8::json, examples = $9::json, version = $10, licence = $11
+            update data_models set slug = $2::text, organisation_id = $3, name = $4, short_description = $5, description = $6,
+                   domain = $7, json_schema = $8::text::json, examples = $9::text::json, version = $10, licence = $11
             where id = $1
             "#,
+            id,
+            &new_slug,
+            org,
+            &draft.name,
+            &draft.short_description,
+            &draft.description,
+            draft.domain.as_str(),
+            schema_text(input, &draft),
+            serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()),
+            &draft.version,
+            &draft.licence,
         )
-        .bind(id)
-        .bind(&new_slug)
-        .bind(org)
-        .bind(&draft.name)
-        .bind(&draft.short_description)
-        .bind(&draft.description)
-        .bind(draft.domain.as_str())
-        .bind(schema_text(input, &draft))
-        .bind(serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()))
-        .bind(&draft.version)
-        .bind(&draft.licence)
         .execute(&mut *tx)
         .await?;
         if new_slug != slug {
@@ -178,15 +181,28 @@ impl Entries {
 
     /// The current state of a data model as form input.
     pub async fn data_model_input(&self, slug: &str) -> Result<DataModelInput, EntryError> {
-        let row: Option<(String, String, String, String, String, String, String, String, String)> = sqlx::query_as(
+        let row = sqlx::query!(
             r#"
-            select o.slug, d.name, d.slug, d.short_description, d.description, d.domain, d.json_schema::text,
-                   d.examples::text, d.version
+            select o.slug as org_slug, d.name, d.slug, d.short_description, d.description, d.domain,
+                   d.json_schema::text as "json_schema!", d.examples::text as "examples!", d.version
             from data_models d join organisations o on o.id = d.organisation_id
             where d.slug = $1
             "#,
+            slug,
         )
-        .bind(slug)
+        .map(|r| {
+            (
+                r.org_slug,
+                r.name,
+                r.slug,
+                r.short_description,
+                r.description,
+                r.domain,
+                r.json_schema,
+                r.examples,
+                r.version,
+            )
+        })
         .fetch_optional(&self.pool)
         .await?;
         let (
@@ -200,10 +216,10 @@ impl Entries {
             examples,
             version,
         ) = row.ok_or(EntryError::NotFound)?;
-        let licence: String = sqlx::query_scalar("select licence from data_models where slug = $1")
-            .bind(&slug)
-            .fetch_one(&self.pool)
-            .await?;
+        let licence: String =
+            sqlx::query_scalar!("select licence from data_models where slug = $1", &slug,)
+                .fetch_one(&self.pool)
+                .await?;
         let pretty = |text: &str| {
             serde_json::from_str::<serde_json::Value>(text)
                 .ok()

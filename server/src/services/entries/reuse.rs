@@ -90,13 +90,22 @@ impl Entries {
         slug: &str,
         target: &str,
     ) -> Result<String, EntryError> {
-        let (table, visible) = (kind.table(), kind.visible_table());
-        let origin: Option<(Uuid, String, String, String)> = sqlx::query_as(&format!(
-            "select e.id, e.name, o.name, o.slug from {visible} e join organisations o on o.id = e.organisation_id where e.slug = $1"
-        ))
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
+        let origin = match kind {
+            EntryKind::Solution => sqlx::query!(
+                r#"select e.id as "id!", e.name as "name!", o.name as org_name, o.slug as org_slug from visible_solutions e join organisations o on o.id = e.organisation_id where e.slug = $1"#,
+                slug,
+            )
+            .map(|r| (r.id, r.name, r.org_name, r.org_slug))
+            .fetch_optional(&self.pool)
+            .await?,
+            EntryKind::DataModel => sqlx::query!(
+                r#"select e.id as "id!", e.name as "name!", o.name as org_name, o.slug as org_slug from visible_data_models e join organisations o on o.id = e.organisation_id where e.slug = $1"#,
+                slug,
+            )
+            .map(|r| (r.id, r.name, r.org_name, r.org_slug))
+            .fetch_optional(&self.pool)
+            .await?,
+        };
         let (origin_id, origin_name, origin_org, origin_org_slug) =
             origin.ok_or(EntryError::NotFound)?;
         if origin_org_slug == target {
@@ -122,13 +131,26 @@ impl Entries {
                 self.create_data_model(actor, &input).await?
             }
         };
-        sqlx::query(&format!(
-            "update {table} set forked_from = $2 where slug = $1"
-        ))
-        .bind(&new_slug)
-        .bind(origin_id)
-        .execute(&self.pool)
-        .await?;
+        match kind {
+            EntryKind::Solution => {
+                sqlx::query!(
+                    "update solutions set forked_from = $2 where slug = $1",
+                    &new_slug,
+                    origin_id,
+                )
+                .execute(&self.pool)
+                .await?
+            }
+            EntryKind::DataModel => {
+                sqlx::query!(
+                    "update data_models set forked_from = $2 where slug = $1",
+                    &new_slug,
+                    origin_id,
+                )
+                .execute(&self.pool)
+                .await?
+            }
+        };
         Ok(new_slug)
     }
 
@@ -171,13 +193,25 @@ impl Entries {
         }
         let mut tx = self.pool.begin().await?;
         let org = org_or_errors(&mut tx, actor, input.organisation.trim(), errors).await?;
-        let (visible, column) = (kind.visible_table(), kind.revision_column());
-        let entry: Option<(Uuid,)> =
-            sqlx::query_as(&format!("select id from {visible} where slug = $1"))
-                .bind(slug)
+        let entry = match kind {
+            EntryKind::Solution => {
+                sqlx::query_scalar!(
+                    r#"select id as "id!" from visible_solutions where slug = $1"#,
+                    slug
+                )
                 .fetch_optional(&mut *tx)
-                .await?;
-        let (entry,) = entry.ok_or(EntryError::NotFound)?;
+                .await?
+            }
+            EntryKind::DataModel => {
+                sqlx::query_scalar!(
+                    r#"select id as "id!" from visible_data_models where slug = $1"#,
+                    slug
+                )
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
+        let entry = entry.ok_or(EntryError::NotFound)?;
         let (status, since, contact_name, contact_email, note) = (
             status.ok().map(|s| s.as_str()),
             since.ok(),
@@ -185,31 +219,59 @@ impl Entries {
             contact_email.ok().flatten(),
             note.unwrap_or_default(),
         );
-        let updated = sqlx::query(&format!(
-            "update adoptions set status = $3, since = $4, contact_name = $5, contact_email = $6, note = $7 where organisation_id = $1 and {column} = $2"
-        ))
-        .bind(org)
-        .bind(entry)
-        .bind(status)
-        .bind(since)
-        .bind(&contact_name)
-        .bind(&contact_email)
-        .bind(&note)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            sqlx::query(&format!(
-                "insert into adoptions (organisation_id, {column}, status, since, contact_name, contact_email, note) values ($1, $2, $3, $4, $5, $6, $7)"
-            ))
-            .bind(org)
-            .bind(entry)
-            .bind(status)
-            .bind(since)
-            .bind(&contact_name)
-            .bind(&contact_email)
-            .bind(&note)
+        let updated = match kind {
+            EntryKind::Solution => sqlx::query!(
+                "update adoptions set status = $3, since = $4, contact_name = $5, contact_email = $6, note = $7 where organisation_id = $1 and solution_id = $2",
+                org,
+                entry,
+                status,
+                since,
+                contact_name.as_deref(),
+                contact_email.as_deref(),
+                &note,
+            )
             .execute(&mut *tx)
-            .await?;
+            .await?,
+            EntryKind::DataModel => sqlx::query!(
+                "update adoptions set status = $3, since = $4, contact_name = $5, contact_email = $6, note = $7 where organisation_id = $1 and data_model_id = $2",
+                org,
+                entry,
+                status,
+                since,
+                contact_name.as_deref(),
+                contact_email.as_deref(),
+                &note,
+            )
+            .execute(&mut *tx)
+            .await?,
+        };
+        if updated.rows_affected() == 0 {
+            match kind {
+                EntryKind::Solution => sqlx::query!(
+                    "insert into adoptions (organisation_id, solution_id, status, since, contact_name, contact_email, note) values ($1, $2, $3, $4, $5, $6, $7)",
+                    org,
+                    entry,
+                    status,
+                    since,
+                    contact_name.as_deref(),
+                    contact_email.as_deref(),
+                    &note,
+                )
+                .execute(&mut *tx)
+                .await?,
+                EntryKind::DataModel => sqlx::query!(
+                    "insert into adoptions (organisation_id, data_model_id, status, since, contact_name, contact_email, note) values ($1, $2, $3, $4, $5, $6, $7)",
+                    org,
+                    entry,
+                    status,
+                    since,
+                    contact_name.as_deref(),
+                    contact_email.as_deref(),
+                    &note,
+                )
+                .execute(&mut *tx)
+                .await?,
+            };
         }
         tx.commit().await?;
         Ok(())
@@ -237,23 +299,29 @@ impl Entries {
         }
         let mut tx = self.pool.begin().await?;
         let org = org_or_errors(&mut tx, actor, organisation.trim(), errors).await?;
-        let solution: Option<(Uuid,)> =
-            sqlx::query_as("select id from visible_solutions where slug = $1")
-                .bind(slug)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let solution: Option<(Uuid,)> = sqlx::query!(
+            r#"select id as "id!" from visible_solutions where slug = $1"#,
+            slug,
+        )
+        .map(|r| (r.id,))
+        .fetch_optional(&mut *tx)
+        .await?;
         let (solution,) = solution.ok_or(EntryError::NotFound)?;
-        sqlx::query("delete from service_offers where organisation_id = $1 and solution_id = $2")
-            .bind(org)
-            .bind(solution)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "delete from service_offers where organisation_id = $1 and solution_id = $2",
+            org,
+            solution
+        )
+        .execute(&mut *tx)
+        .await?;
         for kind in kinds {
-            sqlx::query("insert into service_offers (organisation_id, solution_id, service, note) values ($1, $2, $3, $4) on conflict do nothing")
-                .bind(org)
-                .bind(solution)
-                .bind(kind.as_str())
-                .bind(note.trim())
+            sqlx::query!(
+                "insert into service_offers (organisation_id, solution_id, service, note) values ($1, $2, $3, $4) on conflict do nothing",
+                org,
+                solution,
+                kind.as_str(),
+                note.trim(),
+            )
                 .execute(&mut *tx)
                 .await?;
         }
@@ -271,12 +339,22 @@ impl Entries {
     ) -> Result<(), EntryError> {
         let mut tx = self.pool.begin().await?;
         let org = editable_org(&mut tx, actor, organisation).await?;
-        let (table, column) = (kind.table(), kind.revision_column());
-        sqlx::query(&format!("delete from adoptions where organisation_id = $1 and {column} = (select id from {table} where slug = $2)"))
-            .bind(org)
-            .bind(slug)
+        match kind {
+            EntryKind::Solution => sqlx::query!(
+                "delete from adoptions where organisation_id = $1 and solution_id = (select id from solutions where slug = $2)",
+                org,
+                slug,
+            )
             .execute(&mut *tx)
-            .await?;
+            .await?,
+            EntryKind::DataModel => sqlx::query!(
+                "delete from adoptions where organisation_id = $1 and data_model_id = (select id from data_models where slug = $2)",
+                org,
+                slug,
+            )
+            .execute(&mut *tx)
+            .await?,
+        };
         tx.commit().await?;
         Ok(())
     }
@@ -291,18 +369,27 @@ impl Entries {
         slug: &str,
     ) -> Result<Vec<LineageNode>, EntryError> {
         let (table, visible) = (kind.table(), kind.visible_table());
-        let (public,): (bool,) = sqlx::query_as(&format!(
-            "select exists (select 1 from {visible} where slug = $1)"
-        ))
-        .bind(slug)
-        .fetch_one(&self.pool)
-        .await?;
+        let public = match kind {
+            EntryKind::Solution => sqlx::query_scalar!(
+                r#"select exists (select 1 from visible_solutions where slug = $1) as "public!""#,
+                slug,
+            )
+            .fetch_one(&self.pool)
+            .await?,
+            EntryKind::DataModel => sqlx::query_scalar!(
+                r#"select exists (select 1 from visible_data_models where slug = $1) as "public!""#,
+                slug,
+            )
+            .fetch_one(&self.pool)
+            .await?,
+        };
         if !public {
             return Err(EntryError::NotFound);
         }
         // The tree is walked through hidden entries too, so that visible forks below a hidden
         // one keep their place; `public` decides what is shown of each. Siblings sort by name,
         // then id, so that a subtree never interleaves with a namesake sibling's.
+        // Dynamic SQL: one recursive walk over the kind's table and view; two copies of it would drift.
         let rows: Vec<(String, String, String, i32, bool, bool)> = sqlx::query_as(&format!(
             r#"
             with recursive up as (
