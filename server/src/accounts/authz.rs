@@ -65,9 +65,8 @@ impl Actor {
 
     /// A user with their memberships, read from the database; `None` if the user is gone.
     pub async fn load(pool: &PgPool, user_id: Uuid) -> Result<Option<Actor>, sqlx::Error> {
-        let Some((site_admin,)) =
-            sqlx::query_as::<_, (bool,)>("select is_site_admin from users where id = $1")
-                .bind(user_id)
+        let Some(site_admin) =
+            sqlx::query_scalar!("select is_site_admin from users where id = $1", user_id)
                 .fetch_optional(pool)
                 .await?
         else {

@@ -26,36 +26,33 @@ pub struct SchemaComparison {
 impl Entries {
     /// A visible data model's facts (`None`: no such model, or hidden).
     pub async fn model_facts(&self, slug: &str) -> Result<Option<ModelFacts>, EntryError> {
-        type Row = (
-            String,
-            Value,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<Value>,
-        );
-        let row: Option<Row> = sqlx::query_as(
+        let row = sqlx::query!(
             r#"
-            select d.name, d.json_schema::jsonb, f.slug, f.name, fo.name, f.json_schema::jsonb
+            select d.name as "name!", d.json_schema::jsonb as "schema!",
+                   f.slug as "origin_slug?", f.name as "origin_name?",
+                   fo.name as "origin_org?", f.json_schema::jsonb as "origin_schema?"
             from visible_data_models d
             left join visible_data_models f on f.id = d.forked_from
             left join organisations fo on fo.id = f.organisation_id
             where d.slug = $1
             "#,
+            slug
         )
-        .bind(slug)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(
-            |(name, schema, origin_slug, origin_name, origin_org, origin_schema)| ModelFacts {
-                name,
-                schema,
-                origin: match (origin_slug, origin_name, origin_org, origin_schema) {
-                    (Some(s), Some(n), Some(o), Some(schema)) => Some((s, n, o, schema)),
-                    _ => None,
-                },
+        Ok(row.map(|row| ModelFacts {
+            name: row.name,
+            schema: row.schema,
+            origin: match (
+                row.origin_slug,
+                row.origin_name,
+                row.origin_org,
+                row.origin_schema,
+            ) {
+                (Some(s), Some(n), Some(o), Some(schema)) => Some((s, n, o, schema)),
+                _ => None,
             },
-        ))
+        }))
     }
 
     /// The compatibility page of a model: changes against its origin and, with `versions`

@@ -47,38 +47,50 @@ async fn owner_and_adopters(
 ) -> Result<(String, Vec<String>), sqlx::Error> {
     let (owner, adopters) = match kind {
         EntryKind::Solution => (
-            sqlx::query_scalar(
-                "select o.slug from solutions e join organisations o on o.id = e.organisation_id
-                 where e.slug = $1",
+            sqlx::query_scalar!(
+                r#"
+                select o.slug as "slug!"
+                from solutions e join organisations o on o.id = e.organisation_id
+                where e.slug = $1
+                "#,
+                slug
             )
-            .bind(slug)
             .fetch_one(pool)
             .await?,
-            sqlx::query_scalar(
-                "select o.slug from adoptions a
-                 join organisations o on o.id = a.organisation_id
-                 join solutions e on e.id = a.solution_id
-                 where e.slug = $1",
+            sqlx::query_scalar!(
+                r#"
+                select o.slug as "slug!"
+                from adoptions a
+                join organisations o on o.id = a.organisation_id
+                join solutions e on e.id = a.solution_id
+                where e.slug = $1
+                "#,
+                slug
             )
-            .bind(slug)
             .fetch_all(pool)
             .await?,
         ),
         EntryKind::DataModel => (
-            sqlx::query_scalar(
-                "select o.slug from data_models e join organisations o on o.id = e.organisation_id
-                 where e.slug = $1",
+            sqlx::query_scalar!(
+                r#"
+                select o.slug as "slug!"
+                from data_models e join organisations o on o.id = e.organisation_id
+                where e.slug = $1
+                "#,
+                slug
             )
-            .bind(slug)
             .fetch_one(pool)
             .await?,
-            sqlx::query_scalar(
-                "select o.slug from adoptions a
-                 join organisations o on o.id = a.organisation_id
-                 join data_models e on e.id = a.data_model_id
-                 where e.slug = $1",
+            sqlx::query_scalar!(
+                r#"
+                select o.slug as "slug!"
+                from adoptions a
+                join organisations o on o.id = a.organisation_id
+                join data_models e on e.id = a.data_model_id
+                where e.slug = $1
+                "#,
+                slug
             )
-            .bind(slug)
             .fetch_all(pool)
             .await?,
         ),
@@ -90,49 +102,39 @@ async fn owner_and_adopters(
 /// what the public may see only (the `visible_…` views of migration 12).
 pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats, sqlx::Error> {
     use app::editing::{RankedEntry, ReuseEvent};
-    let to_ranked = |rows: Vec<(String, String, String, i64)>| {
-        rows.into_iter()
-            .map(|(slug, name, organisation, reuse_count)| RankedEntry {
-                slug,
-                name,
-                organisation,
-                reuse_count,
-            })
-            .collect()
-    };
-    let top_solutions = to_ranked(
-        sqlx::query_as(
-            r#"
-            select e.slug, e.name, o.name, r.reuse_count::bigint
-            from visible_solutions e
-            join solution_reuse r on r.solution_id = e.id
-            join organisations o on o.id = e.organisation_id
-            where e.archived_at is null and r.reuse_count > 0
-            order by r.reuse_count desc, e.name
-            limit 10
-            "#,
-        )
-        .fetch_all(pool)
-        .await?,
-    );
-    let top_data_models = to_ranked(
-        sqlx::query_as(
-            r#"
-            select e.slug, e.name, o.name, r.reuse_count::bigint
-            from visible_data_models e
-            join data_model_reuse r on r.data_model_id = e.id
-            join organisations o on o.id = e.organisation_id
-            where e.archived_at is null and r.reuse_count > 0
-            order by r.reuse_count desc, e.name
-            limit 10
-            "#,
-        )
-        .fetch_all(pool)
-        .await?,
-    );
-    let by_state: Vec<(String, i64)> = sqlx::query_as(
+    let top_solutions = sqlx::query_as!(
+        RankedEntry,
         r#"
-        select o.bundesland, count(*)
+        select e.slug as "slug!", e.name as "name!", o.name as organisation,
+               r.reuse_count::bigint as "reuse_count!"
+        from visible_solutions e
+        join solution_reuse r on r.solution_id = e.id
+        join organisations o on o.id = e.organisation_id
+        where e.archived_at is null and r.reuse_count > 0
+        order by r.reuse_count desc, e.name
+        limit 10
+        "#,
+    )
+    .fetch_all(pool)
+    .await?;
+    let top_data_models = sqlx::query_as!(
+        RankedEntry,
+        r#"
+        select e.slug as "slug!", e.name as "name!", o.name as organisation,
+               r.reuse_count::bigint as "reuse_count!"
+        from visible_data_models e
+        join data_model_reuse r on r.data_model_id = e.id
+        join organisations o on o.id = e.organisation_id
+        where e.archived_at is null and r.reuse_count > 0
+        order by r.reuse_count desc, e.name
+        limit 10
+        "#,
+    )
+    .fetch_all(pool)
+    .await?;
+    let by_state = sqlx::query!(
+        r#"
+        select o.bundesland as "bundesland!", count(*) as "count!"
         from (
             select a.organisation_id from adoptions a
             where exists (select 1 from visible_solutions s where s.id = a.solution_id)
@@ -146,52 +148,51 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
         "#,
     )
     .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|row| (row.bundesland, row.count))
+    .collect();
+    let newest_forks = sqlx::query_as!(
+        ReuseEvent,
+        r#"
+        select section as "section!", slug as "slug!", name as "name!",
+               organisation as "organisation!", at as "at!"
+        from (
+            select 'loesungen' as section, e.slug, e.name, o.name as organisation,
+                   e.created_at::date as at
+            from visible_solutions e join organisations o on o.id = e.organisation_id
+            where e.forked_from is not null
+            union all
+            select 'datenmodelle', e.slug, e.name, o.name, e.created_at::date
+            from visible_data_models e join organisations o on o.id = e.organisation_id
+            where e.forked_from is not null
+        ) f
+        order by at desc, name
+        limit 10
+        "#,
+    )
+    .fetch_all(pool)
     .await?;
-    let events = |rows: Vec<(String, String, String, String, chrono::NaiveDate)>| {
-        rows.into_iter()
-            .map(|(section, slug, name, organisation, at)| ReuseEvent {
-                section,
-                slug,
-                name,
-                organisation,
-                at,
-            })
-            .collect()
-    };
-    let newest_forks = events(
-        sqlx::query_as(
-            r#"
-            select * from (
-                select 'loesungen' as section, e.slug, e.name, o.name as org, e.created_at::date as at
-                from visible_solutions e join organisations o on o.id = e.organisation_id
-                where e.forked_from is not null
-                union all
-                select 'datenmodelle', e.slug, e.name, o.name, e.created_at::date
-                from visible_data_models e join organisations o on o.id = e.organisation_id
-                where e.forked_from is not null
-            ) f order by at desc, name limit 10
-            "#,
-        )
-        .fetch_all(pool)
-        .await?,
-    );
-    let newest_adoptions = events(
-        sqlx::query_as(
-            r#"
-            select case when a.solution_id is not null then 'loesungen' else 'datenmodelle' end,
-                   coalesce(s.slug, d.slug), coalesce(s.name, d.name), o.name, a.created_at::date
-            from adoptions a
-            join visible_organisations o on o.id = a.organisation_id
-            left join visible_solutions s on s.id = a.solution_id
-            left join visible_data_models d on d.id = a.data_model_id
-            where coalesce(s.id, d.id) is not null
-            order by a.created_at desc
-            limit 10
-            "#,
-        )
-        .fetch_all(pool)
-        .await?,
-    );
+    let newest_adoptions = sqlx::query_as!(
+        ReuseEvent,
+        r#"
+        select case when a.solution_id is not null then 'loesungen' else 'datenmodelle' end
+                   as "section!",
+               coalesce(s.slug, d.slug) as "slug!",
+               coalesce(s.name, d.name) as "name!",
+               o.name as "organisation!",
+               a.created_at::date as "at!"
+        from adoptions a
+        join visible_organisations o on o.id = a.organisation_id
+        left join visible_solutions s on s.id = a.solution_id
+        left join visible_data_models d on d.id = a.data_model_id
+        where coalesce(s.id, d.id) is not null
+        order by a.created_at desc
+        limit 10
+        "#,
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(app::editing::ReuseStats {
         top_solutions,
         top_data_models,
