@@ -586,9 +586,12 @@ mod tests {
         assert_eq!(draft.features, ["Termin buchen", "Erinnerung per E-Mail"]);
     }
 
+    /// One broken rule: the field, how the input is changed, the error expected.
+    type Case = (&'static str, Box<dyn Fn(&mut SolutionInput)>, FieldError);
+
     #[test]
     fn every_rule_reports_on_its_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut SolutionInput)>, FieldError)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "name",
                 Box::new(|s| s.name = "X".into()),

@@ -416,13 +416,11 @@ impl SearchQuery {
             Some(raw) => raw.chars().take(MAX_SEARCH_CHARS).collect(),
             None => String::new(),
         };
-        if page.saturating_mul(per_page) > MAX_SEARCH_DEPTH + per_page {
-            if strict {
-                return Err(invalid(
-                    "page",
-                    format!("reicht über die ersten {MAX_SEARCH_DEPTH} Treffer hinaus"),
-                ));
-            }
+        if page.saturating_mul(per_page) > MAX_SEARCH_DEPTH + per_page && strict {
+            return Err(invalid(
+                "page",
+                format!("reicht über die ersten {MAX_SEARCH_DEPTH} Treffer hinaus"),
+            ));
         }
         let page = page.min(MAX_SEARCH_DEPTH / per_page.max(1) + 1);
         Ok(SearchQuery {

@@ -543,10 +543,10 @@ impl NewOrganisation {
             errors.insert("ags".into(), FieldError::InvalidAgs);
             None
         } else {
-            if let Some(land) = bundesland {
-                if !ags.starts_with(ags_prefix(land)) {
-                    errors.insert("ags".into(), FieldError::AgsOutsideBundesland);
-                }
+            if let Some(land) = bundesland
+                && !ags.starts_with(ags_prefix(land))
+            {
+                errors.insert("ags".into(), FieldError::AgsOutsideBundesland);
             }
             Some(ags)
         };

@@ -192,13 +192,13 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
 
 async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Result<()> {
     db.migrate().await.context("migrating the database")?;
-    if config.wants_demo() && !no_demo {
-        if let Some(summary) = demo::load_if_fresh(&db.pool)
+    if config.wants_demo()
+        && !no_demo
+        && let Some(summary) = demo::load_if_fresh(&db.pool)
             .await
             .context("loading the demo catalogue")?
-        {
-            tracing::info!(?summary, "demo catalogue loaded");
-        }
+    {
+        tracing::info!(?summary, "demo catalogue loaded");
     }
     let demo_loaded = demo::is_loaded(&db.pool).await?;
     let bar = index_progress_bar();

@@ -53,10 +53,10 @@ pub fn MarkdownField(
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    if let Ok(rendered) = preview_markdown(text).await {
-                        if typed.get_value() == ticket {
-                            set_html.set(rendered);
-                        }
+                    if let Ok(rendered) = preview_markdown(text).await
+                        && typed.get_value() == ticket
+                    {
+                        set_html.set(rendered);
                     }
                 });
             },

@@ -116,12 +116,10 @@ pub fn SearchCombobox(
                     choose(i);
                 }
             }
-            "Escape" => {
-                if open.get_untracked() {
-                    ev.prevent_default();
-                    set_open.set(false);
-                    set_active.set(None);
-                }
+            "Escape" if open.get_untracked() => {
+                ev.prevent_default();
+                set_open.set(false);
+                set_active.set(None);
             }
             _ => {}
         }
@@ -142,7 +140,7 @@ pub fn SearchCombobox(
                 aria-autocomplete="list"
                 aria-controls=list_id.clone()
                 aria-expanded=move || if open.get() { "true" } else { "false" }
-                aria-activedescendant=move || active.get().filter(|_| open.get()).map(|i| option_id_for_active(i))
+                aria-activedescendant=move || active.get().filter(|_| open.get()).map(&option_id_for_active)
                 prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_keydown

@@ -252,7 +252,9 @@ impl Budget<'_> {
     /// Counts one event and, now and then, looks at the clock.
     fn tick(&mut self, line: usize, column: usize) -> Result<(), YamlError> {
         self.events += 1;
-        if self.events % EVENTS_PER_CLOCK_CHECK == 0 && self.started.elapsed() > self.limits.time {
+        if self.events.is_multiple_of(EVENTS_PER_CLOCK_CHECK)
+            && self.started.elapsed() > self.limits.time
+        {
             let message = format!(
                 "Das Lesen der Datei dauert zu lange (höchstens {} Sekunden); bitte Anker, Aliase und \
                  Verschachtelung vereinfachen",

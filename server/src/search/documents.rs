@@ -122,10 +122,8 @@ pub fn markdown_text(markdown: &str) -> String {
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
-            ) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+            ) if !out.ends_with(' ') => {
+                out.push(' ');
             }
             _ => {}
         }

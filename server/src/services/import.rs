@@ -324,6 +324,18 @@ impl Importer {
     }
 }
 
+/// Validates a file on tokio's blocking pool: a parse is bounded (1 MiB expanded, 2 s) but
+/// may still take that long, and must not hold up the request workers meanwhile.
+pub async fn validate_off_the_workers(bytes: Vec<u8>) -> publiccode::Report {
+    match tokio::task::spawn_blocking(move || publiccode::validate(&bytes)).await {
+        Ok(report) => report,
+        Err(err) => {
+            tracing::error!(error = %err, "publiccode.yml validation failed");
+            publiccode::Report::file_error("Die Datei konnte nicht geprüft werden.", 0, 0)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,17 +350,5 @@ mod tests {
             repository_key("https://gitlab.opencode.de/ulm/sperrmuell"),
             "https://gitlab.opencode.de/ulm/sperrmuell"
         );
-    }
-}
-
-/// Validates a file on tokio's blocking pool: a parse is bounded (1 MiB expanded, 2 s) but
-/// may still take that long, and must not hold up the request workers meanwhile.
-pub async fn validate_off_the_workers(bytes: Vec<u8>) -> publiccode::Report {
-    match tokio::task::spawn_blocking(move || publiccode::validate(&bytes)).await {
-        Ok(report) => report,
-        Err(err) => {
-            tracing::error!(error = %err, "publiccode.yml validation failed");
-            publiccode::Report::file_error("Die Datei konnte nicht geprüft werden.", 0, 0)
-        }
     }
 }

@@ -77,7 +77,7 @@ async fn member_of(pool: &PgPool, router: &axum::Router, email: &str, org: &str)
     cookie.split(';').next().unwrap().to_owned()
 }
 
-fn form<'a>(long: &'a str) -> Vec<(&'a str, &'a str)> {
+fn form(long: &str) -> Vec<(&str, &str)> {
     vec![
         ("organisation", "stadt-ulm"),
         ("name", "Mängelmelder"),

@@ -115,18 +115,18 @@ impl Entries {
         .await?;
         let changes = app::schema_diff::diff(&old_schema, &draft.json_schema);
         let old_major = app::data_model_rules::major(&old_version).unwrap_or(0);
-        if let Some(first) = changes.iter().find(|c| c.breaking) {
-            if app::data_model_rules::major(&draft.version).unwrap_or(0) <= old_major {
-                return Err(EntryError::Invalid(app::validation::FieldErrors::from([(
-                    "version".to_owned(),
-                    app::validation::FieldError::BreakingNeedsMajor {
-                        count: changes.iter().filter(|c| c.breaking).count(),
-                        first_de: first.describe(app::i18n::Lang::De),
-                        first_en: first.describe(app::i18n::Lang::En),
-                        next_major: old_major + 1,
-                    },
-                )])));
-            }
+        if let Some(first) = changes.iter().find(|c| c.breaking)
+            && app::data_model_rules::major(&draft.version).unwrap_or(0) <= old_major
+        {
+            return Err(EntryError::Invalid(app::validation::FieldErrors::from([(
+                "version".to_owned(),
+                app::validation::FieldError::BreakingNeedsMajor {
+                    count: changes.iter().filter(|c| c.breaking).count(),
+                    first_de: first.describe(app::i18n::Lang::De),
+                    first_en: first.describe(app::i18n::Lang::En),
+                    next_major: old_major + 1,
+                },
+            )])));
         }
         let org = editable_org(&mut tx, actor, &draft.organisation).await?;
         let new_slug = if draft.slug == slug {
