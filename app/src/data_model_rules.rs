@@ -36,6 +36,8 @@ pub struct DataModelInput {
     pub change_message: String,
 }
 
+impl crate::form_fields::FormFields for DataModelInput {}
+
 /// A data model that passed every rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataModelDraft {

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::categories::is_category;
+use crate::form_fields::Separator;
 use crate::model::{DevelopmentStatus, MaintenanceType, SoftwareType};
 use crate::validation::{FieldError, FieldErrors, is_slug, is_web_url, parse_text, slugify};
 
@@ -58,6 +59,19 @@ pub struct SolutionInput {
     pub consumes: Vec<String>,
     /// Why this change was made (kept in the history).
     pub change_message: String,
+}
+
+impl crate::form_fields::FormFields for SolutionInput {
+    const TEXT_LISTS: &'static [(&'static str, Separator)] = &[
+        ("tags", Separator::Commas),
+        ("features", Separator::Lines),
+        ("produces", Separator::Commas),
+        ("consumes", Separator::Commas),
+    ];
+    const ROWS: &'static [(&'static str, &'static [&'static str])] = &[
+        ("contractors", &["name", "until", "email", "website"]),
+        ("contacts", &["name", "email", "phone", "affiliation"]),
+    ];
 }
 
 /// A maintenance contractor as typed.

@@ -11,6 +11,7 @@ pub mod data_model_rules;
 pub mod editing;
 pub mod entry_rules;
 pub mod entry_texts;
+pub mod form_fields;
 pub mod i18n;
 pub mod import_report;
 pub mod licences;

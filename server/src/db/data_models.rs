@@ -1,4 +1,5 @@
-//! Data model queries: the filtered list, the detail page, the filter options.
+//! Data model queries: the filtered list, the detail page, the filter options, and the one
+//! statement that writes a data model's fields (publishing and editing).
 
 use app::markdown;
 use app::model::*;
@@ -317,4 +318,44 @@ pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, Catal
             .map(|r| Ok((parse_enum(&r.domain, Domain::parse, "domain")?, r.n)))
             .collect::<Result<_, CatalogueError>>()?,
     })
+}
+
+/// Writes a data model's fields: a new one when `id` is `None`, else the existing one.
+/// `schema` is the JSON Schema as stored (see the service's `schema_text`). One statement
+/// for both, so a new column is written in one place. Returns the id.
+pub async fn save(
+    conn: &mut sqlx::PgConnection,
+    id: Option<uuid::Uuid>,
+    slug: &str,
+    organisation: uuid::Uuid,
+    draft: &app::data_model_rules::DataModelDraft,
+    schema: &str,
+) -> Result<uuid::Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        insert into data_models (id, slug, organisation_id, name, short_description, description, domain,
+                                 json_schema, examples, version, licence)
+        values (coalesce($1, gen_random_uuid()), $2::text, $3, $4, $5, $6, $7, $8::text::json, $9::text::json,
+                $10, $11)
+        on conflict (id) do update set
+            slug = excluded.slug, organisation_id = excluded.organisation_id, name = excluded.name,
+            short_description = excluded.short_description, description = excluded.description,
+            domain = excluded.domain, json_schema = excluded.json_schema, examples = excluded.examples,
+            version = excluded.version, licence = excluded.licence
+        returning id
+        "#,
+        id,
+        slug,
+        organisation,
+        &draft.name,
+        &draft.short_description,
+        &draft.description,
+        draft.domain.as_str(),
+        schema,
+        serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()),
+        &draft.version,
+        &draft.licence,
+    )
+    .fetch_one(conn)
+    .await
 }

@@ -4,10 +4,10 @@
 //! them instead of the tables. Archived entries are visible at their address but never
 //! appear in lists.
 
-mod data_models;
+pub(crate) mod data_models;
 mod organisations;
 pub(crate) mod rows;
-mod solutions;
+pub(crate) mod solutions;
 
 use app::model::*;
 use app::query::{DataModelQuery, OrganisationQuery, SearchQuery, SolutionQuery};

@@ -1,4 +1,5 @@
-//! Solution queries: the filtered list, the detail page, the filter options.
+//! Solution queries: the filtered list, the detail page, the filter options, and the one
+//! statement that writes a solution's fields (publishing and editing).
 
 use app::markdown;
 use app::model::*;
@@ -375,4 +376,60 @@ pub(super) async fn filter_options(pool: &PgPool) -> Result<FilterOptions, Catal
             .collect::<Result<_, CatalogueError>>()?,
         domains: Vec::new(),
     })
+}
+
+/// Writes a solution's fields: a new solution when `id` is `None`, else the existing one.
+/// One statement for both, so a new column is written in one place. Returns the id.
+pub async fn save(
+    conn: &mut sqlx::PgConnection,
+    id: Option<uuid::Uuid>,
+    slug: &str,
+    organisation: uuid::Uuid,
+    draft: &app::entry_rules::SolutionDraft,
+) -> Result<uuid::Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        insert into solutions (id, slug, organisation_id, name, short_description, short_description_en,
+                               long_description, long_description_en, repository_url, landing_url, licence,
+                               development_status, software_type, categories, platforms, maintenance_type,
+                               maintenance_contractors, maintenance_contacts, version, release_date, tags, features)
+        values (coalesce($1, gen_random_uuid()), $2::text, $3, $4, $5, $6, $7, $8, $9::text, $10::text, $11,
+                $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+        on conflict (id) do update set
+            slug = excluded.slug, organisation_id = excluded.organisation_id, name = excluded.name,
+            short_description = excluded.short_description, short_description_en = excluded.short_description_en,
+            long_description = excluded.long_description, long_description_en = excluded.long_description_en,
+            repository_url = excluded.repository_url, landing_url = excluded.landing_url, licence = excluded.licence,
+            development_status = excluded.development_status, software_type = excluded.software_type,
+            categories = excluded.categories, platforms = excluded.platforms,
+            maintenance_type = excluded.maintenance_type, maintenance_contractors = excluded.maintenance_contractors,
+            maintenance_contacts = excluded.maintenance_contacts, version = excluded.version,
+            release_date = excluded.release_date, tags = excluded.tags, features = excluded.features
+        returning id
+        "#,
+        id,
+        slug,
+        organisation,
+        &draft.name,
+        &draft.short_description,
+        draft.short_description_en.as_deref(),
+        &draft.long_description,
+        draft.long_description_en.as_deref(),
+        &draft.repository_url,
+        draft.landing_url.as_deref(),
+        &draft.licence,
+        draft.development_status.as_str(),
+        draft.software_type.as_str(),
+        &draft.categories,
+        &draft.platforms,
+        draft.maintenance_type.as_str(),
+        Json(&draft.contractors) as _,
+        Json(&draft.contacts) as _,
+        draft.version.as_deref(),
+        draft.release_date,
+        &draft.tags,
+        &draft.features,
+    )
+    .fetch_one(conn)
+    .await
 }

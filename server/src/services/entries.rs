@@ -11,6 +11,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::accounts::authz::{Action, Actor, allowed};
+use crate::db;
 
 mod data_models;
 mod reuse;
@@ -262,6 +263,51 @@ async fn remember_old_slug(
     Ok(())
 }
 
+/// What every saved version of a solution leaves besides its fields: the links to data
+/// models and a revision holding the full draft under its final slug.
+async fn record_solution(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    id: Uuid,
+    slug: String,
+    draft: SolutionDraft,
+    default_message: &str,
+) -> Result<(), EntryError> {
+    set_links(conn, id, &draft).await?;
+    let message = draft.change_message.clone();
+    let snapshot = SolutionDraft { slug, ..draft };
+    add_version(
+        conn,
+        EntryKind::Solution,
+        id,
+        actor,
+        &message,
+        default_message,
+        &snapshot,
+    )
+    .await
+}
+
+/// Adds the revision of a saved version: the author's message, or `default_message` when
+/// they gave none.
+async fn add_version(
+    conn: &mut PgConnection,
+    kind: EntryKind,
+    id: Uuid,
+    actor: &Actor,
+    message: &str,
+    default_message: &str,
+    snapshot: &impl Serialize,
+) -> Result<(), EntryError> {
+    let message = if message.is_empty() {
+        default_message
+    } else {
+        message
+    };
+    add_revision(conn, kind, id, actor.user_id, message, snapshot).await?;
+    Ok(())
+}
+
 async fn add_revision(
     conn: &mut PgConnection,
     kind: EntryKind,
@@ -343,58 +389,8 @@ impl Entries {
             None,
         )
         .await?;
-        let (id,): (Uuid,) = sqlx::query!(
-            r#"
-            insert into solutions (slug, organisation_id, name, short_description, short_description_en,
-                                   long_description, long_description_en, repository_url, landing_url, licence,
-                                   development_status, software_type, categories, platforms, maintenance_type,
-                                   maintenance_contractors, maintenance_contacts, version, release_date, tags, features)
-            values ($1::text, $2, $3, $4, $5, $6, $7, $8::text, $9::text, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-            returning id
-            "#,
-            &slug,
-            org,
-            &draft.name,
-            &draft.short_description,
-            draft.short_description_en.as_deref(),
-            &draft.long_description,
-            draft.long_description_en.as_deref(),
-            &draft.repository_url,
-            draft.landing_url.as_deref(),
-            &draft.licence,
-            draft.development_status.as_str(),
-            draft.software_type.as_str(),
-            &draft.categories,
-            &draft.platforms,
-            draft.maintenance_type.as_str(),
-            sqlx::types::Json(&draft.contractors) as _,
-            sqlx::types::Json(&draft.contacts) as _,
-            draft.version.as_deref(),
-            draft.release_date,
-            &draft.tags,
-            &draft.features,
-        ).map(|r| (r.id,))
-        .fetch_one(&mut *tx)
-        .await?;
-        set_links(&mut tx, id, &draft).await?;
-        let snapshot = SolutionDraft {
-            slug: slug.clone(),
-            ..draft.clone()
-        };
-        let message = if draft.change_message.is_empty() {
-            "Veröffentlicht"
-        } else {
-            draft.change_message.as_str()
-        };
-        add_revision(
-            &mut tx,
-            EntryKind::Solution,
-            id,
-            actor.user_id,
-            message,
-            &snapshot,
-        )
-        .await?;
+        let id = db::solutions::save(&mut tx, None, &slug, org, &draft).await?;
+        record_solution(&mut tx, actor, id, slug.clone(), draft, "Veröffentlicht").await?;
         tx.commit().await?;
         Ok(slug)
     }
@@ -428,62 +424,11 @@ impl Entries {
         } else {
             free_slug(&mut tx, EntryKind::Solution, &draft.slug, true, Some(id)).await?
         };
-        sqlx::query!(
-            r#"
-            update solutions set slug = $2::text, organisation_id = $3, name = $4, short_description = $5,
-                   short_description_en = $6, long_description = $7, long_description_en = $8, repository_url = $9::text,
-                   landing_url = $10::text, licence = $11, development_status = $12, software_type = $13, categories = $14,
-                   platforms = $15, maintenance_type = $16, maintenance_contractors = $17, maintenance_contacts = $18,
-                   version = $19, release_date = $20, tags = $21, features = $22
-            where id = $1
-            "#,
-            id,
-            &new_slug,
-            org,
-            &draft.name,
-            &draft.short_description,
-            draft.short_description_en.as_deref(),
-            &draft.long_description,
-            draft.long_description_en.as_deref(),
-            &draft.repository_url,
-            draft.landing_url.as_deref(),
-            &draft.licence,
-            draft.development_status.as_str(),
-            draft.software_type.as_str(),
-            &draft.categories,
-            &draft.platforms,
-            draft.maintenance_type.as_str(),
-            sqlx::types::Json(&draft.contractors) as _,
-            sqlx::types::Json(&draft.contacts) as _,
-            draft.version.as_deref(),
-            draft.release_date,
-            &draft.tags,
-            &draft.features,
-        )
-        .execute(&mut *tx)
-        .await?;
+        db::solutions::save(&mut tx, Some(id), &new_slug, org, &draft).await?;
         if new_slug != slug {
             remember_old_slug(&mut tx, EntryKind::Solution, slug, id).await?;
         }
-        set_links(&mut tx, id, &draft).await?;
-        let snapshot = SolutionDraft {
-            slug: new_slug.clone(),
-            ..draft.clone()
-        };
-        let message = if draft.change_message.is_empty() {
-            "Bearbeitet"
-        } else {
-            draft.change_message.as_str()
-        };
-        add_revision(
-            &mut tx,
-            EntryKind::Solution,
-            id,
-            actor.user_id,
-            message,
-            &snapshot,
-        )
-        .await?;
+        record_solution(&mut tx, actor, id, new_slug.clone(), draft, "Bearbeitet").await?;
         tx.commit().await?;
         Ok(new_slug)
     }
@@ -776,80 +721,13 @@ fn linked(snapshot: &serde_json::Value, relation: &str) -> Vec<String> {
 }
 
 /// Form input from a stored snapshot (a serialised [`SolutionDraft`]; fields missing from
-/// older snapshots stay empty).
+/// older snapshots stay empty). The change message belongs to the old version, not to the
+/// next one.
 pub fn input_from_snapshot(snapshot: &serde_json::Value) -> SolutionInput {
-    let text = |key: &str| {
-        snapshot
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let list = |key: &str| -> Vec<String> {
-        snapshot
-            .get(key)
-            .and_then(|v| v.as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let objects = |key: &str| -> Vec<serde_json::Map<String, serde_json::Value>> {
-        snapshot
-            .get(key)
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|o| o.as_object().cloned()).collect())
-            .unwrap_or_default()
-    };
-    let field = |o: &serde_json::Map<String, serde_json::Value>, k: &str| {
-        o.get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
     SolutionInput {
-        organisation: text("organisation"),
-        name: text("name"),
-        slug: text("slug"),
-        short_description: text("short_description"),
-        short_description_en: text("short_description_en"),
-        long_description: text("long_description"),
-        long_description_en: text("long_description_en"),
-        repository_url: text("repository_url"),
-        landing_url: text("landing_url"),
-        licence: text("licence"),
-        development_status: text("development_status"),
-        software_type: text("software_type"),
-        categories: list("categories"),
-        platforms: list("platforms"),
-        maintenance_type: text("maintenance_type"),
-        contractors: objects("contractors")
-            .iter()
-            .map(|o| app::entry_rules::ContractorInput {
-                name: field(o, "name"),
-                until: field(o, "until"),
-                email: field(o, "email"),
-                website: field(o, "website"),
-            })
-            .collect(),
-        contacts: objects("contacts")
-            .iter()
-            .map(|o| app::entry_rules::ContactInput {
-                name: field(o, "name"),
-                email: field(o, "email"),
-                phone: field(o, "phone"),
-                affiliation: field(o, "affiliation"),
-            })
-            .collect(),
-        version: text("version"),
-        release_date: text("release_date"),
-        tags: list("tags"),
-        features: list("features"),
         produces: linked(snapshot, "produces"),
         consumes: linked(snapshot, "consumes"),
         change_message: String::new(),
+        ..app::form_fields::from_snapshot(snapshot)
     }
 }

@@ -3,12 +3,11 @@
 //! POST validates through [`crate::services::entries::Entries`] and redirects, or renders
 //! the form again with every typed value kept and the errors beside the fields.
 
-use std::collections::BTreeMap;
-
 use app::account::{FormState, Notice};
 use app::data_model_rules::DataModelInput;
 use app::editing::{CompareData, DataModelFormData, HistoryData, RevisionRow, SolutionFormData};
-use app::entry_rules::{ContactInput, ContractorInput, SolutionInput};
+use app::entry_rules::SolutionInput;
+use app::form_fields::{self, FormFields};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -28,169 +27,16 @@ use crate::services::entries::{
 /// A publishing form's body.
 type EntryForm = FormPairs<LARGE_FORM>;
 
-/// The form's pairs as solution input.
-pub fn input_from_pairs(pairs: &[(String, String)]) -> SolutionInput {
-    let one = |name: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let all = |name: &str| {
-        pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect::<Vec<_>>()
-    };
-    let rows = |group: &str| -> usize {
-        pairs
-            .iter()
-            .filter_map(|(k, _)| {
-                k.strip_prefix(group)?
-                    .strip_prefix('[')?
-                    .split_once(']')?
-                    .0
-                    .parse::<usize>()
-                    .ok()
-            })
-            .map(|i| i + 1)
-            .max()
-            .unwrap_or(0)
-            .min(20)
-    };
-    let cell = |group: &str, i: usize, part: &str| one(&format!("{group}[{i}].{part}"));
-    SolutionInput {
-        organisation: one("organisation"),
-        name: one("name"),
-        slug: one("slug"),
-        short_description: one("short_description"),
-        short_description_en: one("short_description_en"),
-        long_description: one("long_description"),
-        long_description_en: one("long_description_en"),
-        repository_url: one("repository_url"),
-        landing_url: one("landing_url"),
-        licence: one("licence"),
-        development_status: one("development_status"),
-        software_type: one("software_type"),
-        categories: all("categories"),
-        platforms: all("platforms"),
-        maintenance_type: one("maintenance_type"),
-        contractors: (0..rows("contractors"))
-            .map(|i| ContractorInput {
-                name: cell("contractors", i, "name"),
-                until: cell("contractors", i, "until"),
-                email: cell("contractors", i, "email"),
-                website: cell("contractors", i, "website"),
-            })
-            .collect(),
-        contacts: (0..rows("contacts"))
-            .map(|i| ContactInput {
-                name: cell("contacts", i, "name"),
-                email: cell("contacts", i, "email"),
-                phone: cell("contacts", i, "phone"),
-                affiliation: cell("contacts", i, "affiliation"),
-            })
-            .collect(),
-        version: one("version"),
-        release_date: one("release_date"),
-        tags: vec![one("tags")],
-        features: vec![one("features")],
-        produces: vec![one("produces")],
-        consumes: vec![one("consumes")],
-        change_message: one("change_message"),
-    }
-}
-
-/// Solution input as the form's field values (lists one item per line, tags by commas).
-pub fn form_values(input: &SolutionInput) -> BTreeMap<String, String> {
-    let mut values = BTreeMap::new();
-    let mut put = |k: &str, v: String| {
-        values.insert(k.to_owned(), v);
-    };
-    put("organisation", input.organisation.clone());
-    put("name", input.name.clone());
-    put("slug", input.slug.clone());
-    put("short_description", input.short_description.clone());
-    put("short_description_en", input.short_description_en.clone());
-    put("long_description", input.long_description.clone());
-    put("long_description_en", input.long_description_en.clone());
-    put("repository_url", input.repository_url.clone());
-    put("landing_url", input.landing_url.clone());
-    put("licence", input.licence.clone());
-    put("development_status", input.development_status.clone());
-    put("software_type", input.software_type.clone());
-    put("categories", input.categories.join("\n"));
-    put("platforms", input.platforms.join("\n"));
-    put("maintenance_type", input.maintenance_type.clone());
-    for (i, c) in input.contractors.iter().enumerate() {
-        put(&format!("contractors[{i}].name"), c.name.clone());
-        put(&format!("contractors[{i}].until"), c.until.clone());
-        put(&format!("contractors[{i}].email"), c.email.clone());
-        put(&format!("contractors[{i}].website"), c.website.clone());
-    }
-    for (i, c) in input.contacts.iter().enumerate() {
-        put(&format!("contacts[{i}].name"), c.name.clone());
-        put(&format!("contacts[{i}].email"), c.email.clone());
-        put(&format!("contacts[{i}].phone"), c.phone.clone());
-        put(&format!("contacts[{i}].affiliation"), c.affiliation.clone());
-    }
-    put("version", input.version.clone());
-    put("release_date", input.release_date.clone());
-    put(
-        "tags",
-        input
-            .tags
-            .iter()
-            .flat_map(|t| app::entry_rules::split_list(t))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    put(
-        "features",
-        input
-            .features
-            .iter()
-            .flat_map(|f| app::entry_rules::split_lines(f))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
-    put(
-        "produces",
-        input
-            .produces
-            .iter()
-            .flat_map(|t| app::entry_rules::split_list(t))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    put(
-        "consumes",
-        input
-            .consumes
-            .iter()
-            .flat_map(|t| app::entry_rules::split_list(t))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    put("change_message", input.change_message.clone());
-    values
-}
-
 fn licence_verdict(input: &SolutionInput) -> Option<app::licences::LicenceVerdict> {
     app::licences::check_expression(&input.licence).ok()
 }
 
 /// What the solution and the data-model form differ in.
-trait PublishingForm: Sized {
+trait PublishingForm: FormFields {
     /// The form's name in `FormState`.
     const FORM: &'static str;
     /// The page data the form's view reads.
     type Data: Clone + Send + Sync + 'static;
-    /// The field values to show.
-    fn values(&self) -> BTreeMap<String, String>;
     /// The page data for editing `editing` (or a new entry) by a person of `organisations`.
     fn data(&self, editing: Option<String>, organisations: Vec<(String, String)>) -> Self::Data;
 }
@@ -198,10 +44,6 @@ trait PublishingForm: Sized {
 impl PublishingForm for SolutionInput {
     const FORM: &'static str = "solution";
     type Data = SolutionFormData;
-
-    fn values(&self) -> BTreeMap<String, String> {
-        form_values(self)
-    }
 
     fn data(&self, editing: Option<String>, organisations: Vec<(String, String)>) -> Self::Data {
         SolutionFormData {
@@ -215,10 +57,6 @@ impl PublishingForm for SolutionInput {
 impl PublishingForm for DataModelInput {
     const FORM: &'static str = "data_model";
     type Data = DataModelFormData;
-
-    fn values(&self) -> BTreeMap<String, String> {
-        model_form_values(self)
-    }
 
     fn data(&self, editing: Option<String>, organisations: Vec<(String, String)>) -> Self::Data {
         DataModelFormData {
@@ -241,7 +79,7 @@ async fn show_form<I: PublishingForm>(
     let data = input.data(editing, person.publishable());
     let form = FormState {
         form: I::FORM.into(),
-        values: input.values(),
+        values: form_fields::to_values(&input),
         ..form
     };
     render::page(state, parts, status, Some(data), form).await
@@ -286,7 +124,7 @@ pub async fn new_solution_page(
     };
     let form = FormState {
         form: "solution".into(),
-        values: form_values(&input),
+        values: form_fields::to_values(&input),
         ..FormState::default()
     };
     render::page(&state, parts, StatusCode::OK, Some(data), form).await
@@ -299,7 +137,7 @@ pub async fn new_solution_submit(
     parts: Parts,
     FormPairs(pairs): EntryForm,
 ) -> Result<Response, PageError> {
-    let input = input_from_pairs(&pairs);
+    let input: SolutionInput = form_fields::from_pairs(&pairs);
     match state.entries.create_solution(&person.actor, &input).await {
         Ok(slug) => Ok(saved(&format!("/loesungen/{slug}"))),
         Err(err) => save_failed(&state, parts, &person, None, input, err).await,
@@ -336,7 +174,7 @@ pub async fn edit_solution_submit(
     parts: Parts,
     FormPairs(pairs): EntryForm,
 ) -> Result<Response, PageError> {
-    let input = input_from_pairs(&pairs);
+    let input: SolutionInput = form_fields::from_pairs(&pairs);
     match state
         .entries
         .update_solution(&person.actor, &slug, &input)
@@ -406,7 +244,7 @@ pub async fn new_model_submit(
     parts: Parts,
     FormPairs(pairs): EntryForm,
 ) -> Result<Response, PageError> {
-    let input = model_input_from_pairs(&pairs);
+    let input: DataModelInput = form_fields::from_pairs(&pairs);
     match state.entries.create_data_model(&person.actor, &input).await {
         Ok(slug) => Ok(saved(&format!("/datenmodelle/{slug}"))),
         Err(err) => save_failed(&state, parts, &person, None, input, err).await,
@@ -443,7 +281,7 @@ pub async fn edit_model_submit(
     parts: Parts,
     FormPairs(pairs): EntryForm,
 ) -> Result<Response, PageError> {
-    let input = model_input_from_pairs(&pairs);
+    let input: DataModelInput = form_fields::from_pairs(&pairs);
     match state
         .entries
         .update_data_model(&person.actor, &slug, &input)
@@ -623,49 +461,4 @@ pub async fn archive(
         .set_archived(&person.actor, kind, &slug, archived)
         .await?;
     Ok(Redirect::to(&format!("/{}/{slug}", kind.section())).into_response())
-}
-
-/// The data model form's pairs as input.
-pub fn model_input_from_pairs(pairs: &[(String, String)]) -> DataModelInput {
-    let one = |name: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    DataModelInput {
-        organisation: one("organisation"),
-        name: one("name"),
-        slug: one("slug"),
-        short_description: one("short_description"),
-        description: one("description"),
-        domain: one("domain"),
-        json_schema: one("json_schema"),
-        examples: one("examples"),
-        version: one("version"),
-        licence: one("licence"),
-        change_message: one("change_message"),
-    }
-}
-
-/// Data model input as form values.
-pub fn model_form_values(input: &DataModelInput) -> BTreeMap<String, String> {
-    [
-        ("organisation", &input.organisation),
-        ("name", &input.name),
-        ("slug", &input.slug),
-        ("short_description", &input.short_description),
-        ("description", &input.description),
-        ("domain", &input.domain),
-        ("json_schema", &input.json_schema),
-        ("examples", &input.examples),
-        ("version", &input.version),
-        ("licence", &input.licence),
-        ("change_message", &input.change_message),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.clone()))
-    .collect()
 }

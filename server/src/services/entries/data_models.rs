@@ -3,12 +3,12 @@
 //! be a valid schema and every example must conform, or nothing is saved.
 
 use app::data_model_rules::{DataModelDraft, DataModelInput};
-use uuid::Uuid;
 
 use super::{
-    Entries, EntryError, EntryKind, add_revision, editable_org, free_slug, remember_old_slug,
+    Entries, EntryError, EntryKind, add_version, editable_org, free_slug, remember_old_slug,
 };
 use crate::accounts::authz::{Action, Actor, allowed};
+use crate::db;
 
 impl Entries {
     /// The draft with the schema engine's verdict added (run off the async workers, within
@@ -43,41 +43,19 @@ impl Entries {
             None,
         )
         .await?;
-        let (id,): (Uuid,) = sqlx::query!(
-            r#"
-            insert into data_models (slug, organisation_id, name, short_description, description, domain, json_schema,
-                                     examples, version, licence)
-            values ($1::text, $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9, $10)
-            returning id
-            "#,
-            &slug,
-            org,
-            &draft.name,
-            &draft.short_description,
-            &draft.description,
-            draft.domain.as_str(),
-            schema_text(input, &draft),
-            serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()),
-            &draft.version,
-            &draft.licence,
-        ).map(|r| (r.id,))
-        .fetch_one(&mut *tx)
-        .await?;
+        let schema = schema_text(input, &draft);
+        let id = db::data_models::save(&mut tx, None, &slug, org, &draft, &schema).await?;
         let snapshot = DataModelDraft {
             slug: slug.clone(),
             ..draft.clone()
         };
-        let message = if draft.change_message.is_empty() {
-            "Veröffentlicht"
-        } else {
-            draft.change_message.as_str()
-        };
-        add_revision(
+        add_version(
             &mut tx,
             EntryKind::DataModel,
             id,
-            actor.user_id,
-            message,
+            actor,
+            &draft.change_message,
+            "Veröffentlicht",
             &snapshot,
         )
         .await?;
@@ -134,26 +112,8 @@ impl Entries {
         } else {
             free_slug(&mut tx, EntryKind::DataModel, &draft.slug, true, Some(id)).await?
         };
-        sqlx::query!(
-            r#"
-            update data_models set slug = $2::text, organisation_id = $3, name = $4, short_description = $5, description = $6,
-                   domain = $7, json_schema = $8::text::json, examples = $9::text::json, version = $10, licence = $11
-            where id = $1
-            "#,
-            id,
-            &new_slug,
-            org,
-            &draft.name,
-            &draft.short_description,
-            &draft.description,
-            draft.domain.as_str(),
-            schema_text(input, &draft),
-            serde_json::to_string(&draft.examples).unwrap_or_else(|_| "[]".into()),
-            &draft.version,
-            &draft.licence,
-        )
-        .execute(&mut *tx)
-        .await?;
+        let schema = schema_text(input, &draft);
+        db::data_models::save(&mut tx, Some(id), &new_slug, org, &draft, &schema).await?;
         if new_slug != slug {
             remember_old_slug(&mut tx, EntryKind::DataModel, slug, id).await?;
         }
@@ -161,17 +121,13 @@ impl Entries {
             slug: new_slug.clone(),
             ..draft.clone()
         };
-        let message = if draft.change_message.is_empty() {
-            "Bearbeitet"
-        } else {
-            draft.change_message.as_str()
-        };
-        add_revision(
+        add_version(
             &mut tx,
             EntryKind::DataModel,
             id,
-            actor.user_id,
-            message,
+            actor,
+            &draft.change_message,
+            "Bearbeitet",
             &snapshot,
         )
         .await?;
@@ -275,30 +231,8 @@ fn schema_text(input: &DataModelInput, draft: &DataModelDraft) -> String {
 
 /// Form input from a stored data model snapshot.
 pub fn data_model_input_from_snapshot(snapshot: &serde_json::Value) -> DataModelInput {
-    let text = |key: &str| {
-        snapshot
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let json = |key: &str| {
-        snapshot
-            .get(key)
-            .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
-            .unwrap_or_default()
-    };
     DataModelInput {
-        organisation: text("organisation"),
-        name: text("name"),
-        slug: text("slug"),
-        short_description: text("short_description"),
-        description: text("description"),
-        domain: text("domain"),
-        json_schema: json("json_schema"),
-        examples: json("examples"),
-        version: text("version"),
-        licence: text("licence"),
         change_message: String::new(),
+        ..app::form_fields::from_snapshot(snapshot)
     }
 }
