@@ -28,7 +28,8 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
-    /// Directory for Allmende's own data: the embedded PostgreSQL cluster and the search index.
+    /// Directory for Allmende's own data: the embedded PostgreSQL cluster and the search
+    /// index. A running server keeps `serve.lock` in it locked: one server per directory.
     #[arg(long, env = "ALLMENDE_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 

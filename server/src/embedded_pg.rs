@@ -6,14 +6,28 @@
 //! shutdown. PostgreSQL refuses to run as root, so when Allmende runs as root the cluster
 //! belongs to, and runs as, the unprivileged `postgres` user.
 //!
+//! Who stops the cluster: the web server (`serve`) keeps it. It holds the data directory's
+//! [`ServeLock`] for its whole life (so a second server on the same directory is refused
+//! before it touches PostgreSQL), uses the cluster if it is already running, restarts it if
+//! it dies, and stops it on shutdown. A command (`migrate`, `admin`, `import`, …) uses a
+//! running cluster and leaves it running; it stops only a cluster it started itself, and
+//! not even that when a server has begun to use it in the meantime.
+//!
+//! A running cluster is only believed after it answered on our socket with our data
+//! directory; one that cannot be confirmed is never signalled. A `postmaster.pid` left by a
+//! killed cluster whose PID now belongs to another process (or to a zombie) would make
+//! PostgreSQL refuse to start; such a file is set aside once no process runs in the cluster.
+//!
 //! Why not the `postgresql_embedded` crate: it needs wrapper scripts to run as root, and it
 //! brings sqlx 0.9 beside our 0.8 (a second full database driver in the build). The few
 //! process calls below are the whole job.
 
+use std::fs::{File, TryLockError};
+use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::postgres::PgConnectOptions;
 use tokio::process::Command;
@@ -24,6 +38,15 @@ const DB_NAME: &str = "allmende";
 const SOCKET_PORT: u16 = 5432;
 /// Longest socket directory that still fits `.s.PGSQL.5432` into `sun_path` (107 bytes).
 const MAX_SOCKET_DIR_LEN: usize = 90;
+/// The file in the data directory a server keeps locked while it runs.
+const SERVE_LOCK: &str = "serve.lock";
+/// How long a start waits for a cluster process that is alive but does not answer yet
+/// (starting up, recovering after a crash, shutting down) before it gives up.
+const WAIT_FOR_CLUSTER: Duration = Duration::from_secs(60);
+/// How often the server checks that its cluster still runs.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+/// The longest pause between two restart attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Why the embedded database could not be used. Messages are German, then English.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +66,22 @@ pub enum EmbeddedPgError {
          Run Allmende as an ordinary user or install PostgreSQL from your distribution's packages."
     )]
     NoUnprivilegedUser,
+    #[error(
+        "Auf dem Datenverzeichnis {} läuft bereits ein Allmende-Server ({SERVE_LOCK} ist gesperrt). \
+         Beenden Sie ihn zuerst oder wählen Sie ein anderes Datenverzeichnis (ALLMENDE_DATA_DIR).\n\
+         An Allmende server is already running on the data directory {} ({SERVE_LOCK} is locked). \
+         Stop it first or choose another data directory (ALLMENDE_DATA_DIR).",
+        data_dir.display(), data_dir.display()
+    )]
+    AlreadyServing { data_dir: PathBuf },
+    #[error(
+        "Im Datenbank-Cluster {} läuft ein Prozess (PID {pid}), aber die Datenbank antwortet nicht. \
+         Allmende beendet ihn nicht; bitte prüfen Sie ihn (server.log im Cluster) und beenden Sie ihn gegebenenfalls selbst.\n\
+         A process (PID {pid}) runs in the database cluster {} but the database does not answer. \
+         Allmende does not stop it; check it (server.log in the cluster) and stop it yourself if need be.",
+        cluster.display(), cluster.display()
+    )]
+    NotAnswering { cluster: PathBuf, pid: i32 },
     #[error("{step} ist fehlgeschlagen / failed: {detail}")]
     Command { step: String, detail: String },
     #[error("Dateisystemfehler / file system error at {path}: {source}")]
@@ -59,6 +98,60 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> EmbeddedPgError + '_ {
     }
 }
 
+/// The data directory's `serve.lock`, locked exclusively (`flock`) for as long as a server
+/// runs on the directory. The kernel releases it when the process ends, however it ends, so
+/// a crash leaves nothing to clean up. Commands never hold it; they only look whether it is
+/// held (for an instant, with a shared lock), which [`ServeLock::acquire`] tolerates.
+#[derive(Debug)]
+pub struct ServeLock {
+    _file: File,
+}
+
+impl ServeLock {
+    /// Locks `<data_dir>/serve.lock`, or reports that another server holds it.
+    pub async fn acquire(data_dir: &Path) -> Result<ServeLock, EmbeddedPgError> {
+        std::fs::create_dir_all(data_dir).map_err(io_err(data_dir))?;
+        let path = data_dir.join(SERVE_LOCK);
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        // A command looking whether a server runs holds a shared lock for microseconds;
+        // a few attempts keep that from being mistaken for a running server.
+        for _ in 0..10 {
+            match file.try_lock() {
+                Ok(()) => {
+                    // The PID is for people looking; the lock is what counts.
+                    let pid = std::process::id();
+                    file.set_len(0)
+                        .and_then(|()| writeln!(file, "{pid}"))
+                        .map_err(io_err(&path))?;
+                    return Ok(ServeLock { _file: file });
+                }
+                Err(TryLockError::WouldBlock) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(TryLockError::Error(err)) => return Err(io_err(&path)(err)),
+            }
+        }
+        Err(EmbeddedPgError::AlreadyServing {
+            data_dir: data_dir.to_owned(),
+        })
+    }
+
+    /// Whether a server holds the lock of `data_dir` right now.
+    fn is_held(data_dir: &Path) -> bool {
+        let Ok(file) = File::open(data_dir.join(SERVE_LOCK)) else {
+            return false;
+        };
+        // Dropping `file` releases the shared lock at once.
+        matches!(file.try_lock_shared(), Err(TryLockError::WouldBlock))
+    }
+}
+
 /// The unprivileged account PostgreSQL runs as when we are root.
 #[derive(Debug, Clone, Copy)]
 struct RunAs {
@@ -66,15 +159,27 @@ struct RunAs {
     gid: u32,
 }
 
-/// A running private cluster. Call [`EmbeddedPostgres::stop`] on shutdown.
-#[derive(Debug)]
-pub struct EmbeddedPostgres {
+/// The cluster on disk and how to run its programs; cheap to clone, so the watchdog has its own.
+#[derive(Debug, Clone)]
+struct Cluster {
     bin_dir: PathBuf,
+    /// Canonical, as PostgreSQL reports it in `data_directory` and as its processes' cwd.
     cluster_dir: PathBuf,
     socket_dir: PathBuf,
     run_as: Option<RunAs>,
-    /// Whether the server is running and so must be stopped on shutdown.
-    running: bool,
+}
+
+/// A private cluster in use by this process. Call [`EmbeddedPostgres::stop`] when done.
+#[derive(Debug)]
+pub struct EmbeddedPostgres {
+    cluster: Cluster,
+    data_dir: PathBuf,
+    /// Whether this process started the cluster (rather than finding it running).
+    started: bool,
+    /// Held by a server: it keeps the cluster (stops it at the end, whoever started it).
+    serve_lock: Option<ServeLock>,
+    /// The server's task restarting the cluster when it dies.
+    watchdog: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl EmbeddedPostgres {
@@ -110,9 +215,33 @@ impl EmbeddedPostgres {
             .ok_or(EmbeddedPgError::BinariesNotFound)
     }
 
-    /// Initialises the cluster under `data_dir` if needed and starts it (or attaches to it
-    /// when it is already running, e.g. after a crash of a previous Allmende process).
+    /// For a command: initialises the cluster under `data_dir` if needed and starts it, or
+    /// uses it when it is already running (a server's, or one left by a killed process).
+    /// [`EmbeddedPostgres::stop`] stops it only if this call started it and no server has
+    /// begun to use it since.
     pub async fn start(data_dir: &Path, bin_dir: PathBuf) -> Result<Self, EmbeddedPgError> {
+        Self::open(data_dir, bin_dir, None).await
+    }
+
+    /// For the web server, which holds the data directory's `lock`: like
+    /// [`EmbeddedPostgres::start`], but the server keeps the cluster whoever started it —
+    /// it restarts it (with backoff) if it dies, and [`EmbeddedPostgres::stop`] stops it.
+    pub async fn start_serving(
+        data_dir: &Path,
+        bin_dir: PathBuf,
+        lock: ServeLock,
+    ) -> Result<Self, EmbeddedPgError> {
+        let mut pg = Self::open(data_dir, bin_dir, Some(lock)).await?;
+        let cluster = pg.cluster.clone();
+        pg.watchdog = Some(tokio::spawn(async move { cluster.watch().await }));
+        Ok(pg)
+    }
+
+    async fn open(
+        data_dir: &Path,
+        bin_dir: PathBuf,
+        serve_lock: Option<ServeLock>,
+    ) -> Result<Self, EmbeddedPgError> {
         let run_as = unprivileged_account()?;
         std::fs::create_dir_all(data_dir).map_err(io_err(data_dir))?;
         let data_dir = data_dir.canonicalize().map_err(io_err(data_dir))?;
@@ -142,59 +271,47 @@ impl EmbeddedPostgres {
                     .map_err(io_err(dir))?;
             }
         }
+        let cluster_dir = cluster_dir.canonicalize().map_err(io_err(&cluster_dir))?;
 
         let bin_dir = matching_bin_dir(&cluster_dir, bin_dir)?;
-        let mut pg = EmbeddedPostgres {
+        let cluster = Cluster {
             bin_dir,
             cluster_dir,
             socket_dir,
             run_as,
-            running: false,
         };
-        if !pg.cluster_dir.join("PG_VERSION").exists() {
-            tracing::info!(cluster = %pg.cluster_dir.display(), "initialising a private PostgreSQL cluster");
-            let cluster = pg.cluster_dir.to_string_lossy().into_owned();
-            pg.run(
-                "initdb",
-                &[
-                    "-D",
-                    &cluster,
-                    "-U",
-                    DB_NAME,
-                    "-A",
-                    "trust",
-                    "-E",
-                    "UTF8",
-                    "--locale=C.UTF-8",
-                ],
-            )
-            .await?;
+        if !cluster.cluster_dir.join("PG_VERSION").exists() {
+            tracing::info!(cluster = %cluster.cluster_dir.display(), "initialising a private PostgreSQL cluster");
+            let dir = cluster.cluster_dir.to_string_lossy().into_owned();
+            cluster
+                .run(
+                    "initdb",
+                    &[
+                        "-D",
+                        &dir,
+                        "-U",
+                        DB_NAME,
+                        "-A",
+                        "trust",
+                        "-E",
+                        "UTF8",
+                        "--locale=C.UTF-8",
+                    ],
+                )
+                .await?;
         }
-        if pg.is_running().await {
-            // Left running by an earlier process that died before it could stop it. The
-            // cluster is private to this data directory, so we adopt it and stop it at the end.
+        let started = cluster.bring_up().await?;
+        if !started {
             tracing::info!("the private PostgreSQL cluster is already running; using it");
-        } else {
-            let cluster = pg.cluster_dir.to_string_lossy().into_owned();
-            let log = pg
-                .cluster_dir
-                .join("server.log")
-                .to_string_lossy()
-                .into_owned();
-            let options = format!(
-                "-c listen_addresses='' -k '{}' -p {SOCKET_PORT} -c unix_socket_permissions=0700",
-                pg.socket_dir.display()
-            );
-            pg.run(
-                "pg_ctl",
-                &[
-                    "-D", &cluster, "-l", &log, "-w", "-t", "60", "-o", &options, "start",
-                ],
-            )
-            .await?;
         }
-        pg.running = true;
-        if let Err(err) = pg.ensure_database().await {
+        let pg = EmbeddedPostgres {
+            cluster,
+            data_dir,
+            started,
+            serve_lock,
+            watchdog: None,
+        };
+        if let Err(err) = pg.cluster.ensure_database().await {
             let _ = pg.stop().await;
             return Err(err);
         }
@@ -203,6 +320,60 @@ impl EmbeddedPostgres {
 
     /// Connection options for the cluster's `allmende` database over the Unix socket.
     pub fn connect_options(&self) -> PgConnectOptions {
+        self.cluster.connect_options()
+    }
+
+    /// The cluster's directory.
+    pub fn cluster_dir(&self) -> &Path {
+        &self.cluster.cluster_dir
+    }
+
+    /// Done with the cluster: a server stops it; a command stops it only if it started it
+    /// and no server uses it now; otherwise it keeps running for whoever does.
+    pub async fn stop(mut self) -> Result<(), EmbeddedPgError> {
+        if let Some(watchdog) = self.watchdog.take() {
+            watchdog.abort();
+            let _ = watchdog.await;
+        }
+        let keeper = if self.serve_lock.is_some() {
+            true
+        } else if self.started && ServeLock::is_held(&self.data_dir) {
+            tracing::info!(
+                "a server uses the private PostgreSQL cluster now; leaving it running for it"
+            );
+            false
+        } else {
+            self.started
+        };
+        if keeper {
+            self.cluster.stop().await?;
+        }
+        // The serve lock, if any, is released only now that the cluster is down.
+        drop(self.serve_lock);
+        Ok(())
+    }
+}
+
+/// Who holds a PostgreSQL lock file (`postmaster.pid`, the socket's `.lock`), as far as
+/// `/proc` tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    /// There is no lock file.
+    None,
+    /// A live process working in our cluster directory: our postmaster (perhaps still
+    /// starting, recovering or stopping).
+    Ours(i32),
+    /// The process is gone; PostgreSQL removes such a file by itself.
+    Gone,
+    /// The PID belongs to a zombie or to an unrelated process now, or the file is garbled:
+    /// PostgreSQL would refuse to start over it, so it is set aside.
+    Foreign,
+    /// `/proc` cannot tell (not mounted, or not readable): left to PostgreSQL.
+    Unknown,
+}
+
+impl Cluster {
+    fn connect_options(&self) -> PgConnectOptions {
         PgConnectOptions::new()
             .socket(&self.socket_dir)
             .port(SOCKET_PORT)
@@ -210,31 +381,196 @@ impl EmbeddedPostgres {
             .database(DB_NAME)
     }
 
-    /// The cluster's directory.
-    pub fn cluster_dir(&self) -> &Path {
-        &self.cluster_dir
+    fn pid_file(&self) -> PathBuf {
+        self.cluster_dir.join("postmaster.pid")
     }
 
-    /// Stops the server.
-    pub async fn stop(self) -> Result<(), EmbeddedPgError> {
-        if !self.running {
-            return Ok(());
+    fn socket_lock_file(&self) -> PathBuf {
+        self.socket_dir.join(format!(".s.PGSQL.{SOCKET_PORT}.lock"))
+    }
+
+    /// Makes sure the cluster runs: uses it if it answers (`Ok(false)`), else starts it
+    /// (`Ok(true)`). Never signals a process.
+    async fn bring_up(&self) -> Result<bool, EmbeddedPgError> {
+        let deadline = Instant::now() + WAIT_FOR_CLUSTER;
+        let mut waiting_reported = false;
+        loop {
+            if self.answers().await {
+                return Ok(false);
+            }
+            // A process still working in the cluster: our postmaster not answering yet, or
+            // the children of a killed one, which exit by themselves. A second postmaster
+            // must not start beside them.
+            let busy = match self.holder(&self.pid_file()) {
+                Holder::Ours(pid) => Some(pid),
+                Holder::Gone | Holder::Foreign => self.lingering_process(),
+                Holder::None | Holder::Unknown => None,
+            };
+            let Some(pid) = busy else { break };
+            if Instant::now() >= deadline {
+                return Err(EmbeddedPgError::NotAnswering {
+                    cluster: self.cluster_dir.clone(),
+                    pid,
+                });
+            }
+            if !waiting_reported {
+                tracing::info!(
+                    pid,
+                    "a process still runs in the private PostgreSQL cluster; waiting for it"
+                );
+                waiting_reported = true;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        tracing::info!("stopping the private PostgreSQL cluster");
-        let cluster = self.cluster_dir.to_string_lossy().into_owned();
+        for file in [self.pid_file(), self.socket_lock_file()] {
+            if self.holder(&file) == Holder::Foreign {
+                let mut aside = file.clone().into_os_string();
+                aside.push(".stale");
+                let aside = PathBuf::from(aside);
+                tracing::warn!(
+                    file = %file.display(),
+                    to = %aside.display(),
+                    "a stale PostgreSQL lock file names a process that is not our cluster (dead, or another program); setting it aside"
+                );
+                std::fs::rename(&file, &aside).map_err(io_err(&file))?;
+            }
+        }
+        match self.pg_ctl_start().await {
+            Ok(()) => Ok(true),
+            // Another Allmende process may have started it at the same moment.
+            Err(_) if self.answers().await => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn pg_ctl_start(&self) -> Result<(), EmbeddedPgError> {
+        let dir = self.cluster_dir.to_string_lossy().into_owned();
+        let log = self
+            .cluster_dir
+            .join("server.log")
+            .to_string_lossy()
+            .into_owned();
+        let options = format!(
+            "-c listen_addresses='' -k '{}' -p {SOCKET_PORT} -c unix_socket_permissions=0700",
+            self.socket_dir.display()
+        );
         self.run(
             "pg_ctl",
-            &["-D", &cluster, "-m", "fast", "-w", "-t", "60", "stop"],
+            &[
+                "-D", &dir, "-l", &log, "-w", "-t", "60", "-o", &options, "start",
+            ],
         )
         .await
         .map(|_| ())
     }
 
-    async fn is_running(&self) -> bool {
-        let cluster = self.cluster_dir.to_string_lossy().into_owned();
-        self.run("pg_ctl", &["-D", &cluster, "status"])
-            .await
-            .is_ok()
+    /// Stops the cluster, if it is confirmed to be ours and running.
+    async fn stop(&self) -> Result<(), EmbeddedPgError> {
+        if !self.answers().await && !matches!(self.holder(&self.pid_file()), Holder::Ours(_)) {
+            tracing::info!("the private PostgreSQL cluster is not running");
+            return Ok(());
+        }
+        tracing::info!("stopping the private PostgreSQL cluster");
+        let dir = self.cluster_dir.to_string_lossy().into_owned();
+        self.run(
+            "pg_ctl",
+            &["-D", &dir, "-m", "fast", "-w", "-t", "60", "stop"],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Whether our cluster answers on our socket, with our data directory.
+    async fn answers(&self) -> bool {
+        use sqlx::{ConnectOptions as _, Connection as _};
+        let probe = async {
+            let mut conn = self
+                .connect_options()
+                .database("postgres")
+                .connect()
+                .await
+                .ok()?;
+            let dir = sqlx::query_scalar!(r#"select current_setting('data_directory') as "dir!""#)
+                .fetch_one(&mut conn)
+                .await
+                .ok();
+            let _ = conn.close().await;
+            dir
+        };
+        match tokio::time::timeout(Duration::from_secs(5), probe).await {
+            Ok(Some(dir)) => same_dir(Path::new(&dir), &self.cluster_dir),
+            _ => false,
+        }
+    }
+
+    /// Who holds the lock file at `path`.
+    fn holder(&self, path: &Path) -> Holder {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Holder::None,
+            Err(_) => return Holder::Unknown,
+        };
+        let Some(pid) = text
+            .lines()
+            .next()
+            .and_then(|line| line.trim().parse::<i32>().ok())
+            .filter(|pid| *pid > 0)
+        else {
+            // Garbled or empty (a crash while it was written): PostgreSQL refuses it.
+            return Holder::Foreign;
+        };
+        match process_in(pid, &self.cluster_dir) {
+            Process::Gone => Holder::Gone,
+            Process::Zombie | Process::Elsewhere => Holder::Foreign,
+            Process::InCluster => Holder::Ours(pid),
+            Process::Unknown => Holder::Unknown,
+        }
+    }
+
+    /// A live process (other than this one) working in the cluster directory, if any.
+    fn lingering_process(&self) -> Option<i32> {
+        let me = std::process::id();
+        std::fs::read_dir("/proc")
+            .ok()?
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|pid| u32::try_from(*pid) != Ok(me))
+            .find(|pid| process_in(*pid, &self.cluster_dir) == Process::InCluster)
+    }
+
+    /// Restarts the cluster whenever it is found dead, with growing pauses while that fails.
+    /// Logs each change of state once.
+    async fn watch(self) {
+        let mut backoff = Duration::from_secs(1);
+        let mut down = false;
+        let mut failing = false;
+        loop {
+            tokio::time::sleep(if down { backoff } else { WATCH_EVERY }).await;
+            if matches!(self.holder(&self.pid_file()), Holder::Ours(_)) || self.answers().await {
+                if down {
+                    tracing::info!("the private PostgreSQL cluster runs again");
+                }
+                (down, failing, backoff) = (false, false, Duration::from_secs(1));
+                continue;
+            }
+            if !down {
+                tracing::error!("the private PostgreSQL cluster has stopped; restarting it");
+                down = true;
+            }
+            match self.bring_up().await {
+                Ok(_) => {
+                    tracing::info!("the private PostgreSQL cluster runs again");
+                    (down, failing, backoff) = (false, false, Duration::from_secs(1));
+                }
+                Err(err) => {
+                    if !failing {
+                        tracing::error!(error = %err, "restarting the private PostgreSQL cluster failed; retrying with growing pauses");
+                        failing = true;
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
     }
 
     async fn ensure_database(&self) -> Result<(), EmbeddedPgError> {
@@ -316,6 +652,65 @@ async fn connect_with_retry(
         step: "connect".into(),
         detail: last,
     })
+}
+
+/// What `/proc` says about a process, relative to the cluster directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Process {
+    Gone,
+    /// Dead but not reaped yet (where no init process reaps orphans, for seconds).
+    Zombie,
+    /// Alive, working in the cluster directory (PostgreSQL's processes change into it).
+    InCluster,
+    /// Alive, somewhere else: not one of the cluster's processes.
+    Elsewhere,
+    Unknown,
+}
+
+fn process_in(pid: i32, cluster_dir: &Path) -> Process {
+    let proc = PathBuf::from(format!("/proc/{pid}"));
+    let stat = match std::fs::read_to_string(proc.join("stat")) {
+        Ok(stat) => stat,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            // SAFETY: kill with signal 0 only checks whether the process exists.
+            let exists = unsafe { libc::kill(pid, 0) } == 0
+                || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH);
+            return if exists {
+                Process::Unknown
+            } else {
+                Process::Gone
+            };
+        }
+        Err(_) => return Process::Unknown,
+    };
+    // `pid (name) state …`; the name may contain anything, so read after the last ')'.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    if matches!(state, Some('Z' | 'X')) {
+        return Process::Zombie;
+    }
+    // Both paths are canonical: the kernel's, and ours (`cluster_dir` is canonicalised).
+    match std::fs::read_link(proc.join("cwd")) {
+        Ok(cwd) if cwd == cluster_dir => Process::InCluster,
+        Ok(_) => Process::Elsewhere,
+        // Not ours to inspect (another user's): its command line is readable by everyone.
+        Err(_) => match std::fs::read(proc.join("cmdline")) {
+            Ok(cmdline) => {
+                let wanted = cluster_dir.as_os_str().as_encoded_bytes();
+                if cmdline.split(|b| *b == 0).any(|arg| arg == wanted) {
+                    Process::InCluster
+                } else {
+                    Process::Elsewhere
+                }
+            }
+            Err(_) => Process::Unknown,
+        },
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }
 
 /// `None` when we are not root; else the `postgres` account.
@@ -424,6 +819,79 @@ mod tests {
             path_hash(Path::new("/srv/allmende/data"))
         );
         assert_ne!(path_hash(Path::new("/a")), path_hash(Path::new("/b")));
+    }
+
+    fn cluster_in(dir: &Path) -> Cluster {
+        Cluster {
+            bin_dir: PathBuf::new(),
+            cluster_dir: dir.canonicalize().unwrap(),
+            socket_dir: dir.to_owned(),
+            run_as: None,
+        }
+    }
+
+    #[test]
+    fn a_lock_file_is_ours_only_when_its_process_works_in_the_cluster() {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = cluster_in(dir.path());
+        let file = dir.path().join("postmaster.pid");
+        assert_eq!(cluster.holder(&file), Holder::None);
+
+        let mut inside = std::process::Command::new("sleep")
+            .arg("60")
+            .current_dir(dir.path())
+            .spawn()
+            .unwrap();
+        std::fs::write(&file, format!("{}\n/somewhere\n", inside.id())).unwrap();
+        assert_eq!(cluster.holder(&file), Holder::Ours(inside.id() as i32));
+        assert_eq!(cluster.lingering_process(), Some(inside.id() as i32));
+        inside.kill().unwrap();
+        inside.wait().unwrap();
+        assert_eq!(cluster.holder(&file), Holder::Gone, "reaped: gone");
+        assert_eq!(cluster.lingering_process(), None);
+
+        // This test process works elsewhere: a reused PID.
+        std::fs::write(&file, format!("{}\n", std::process::id())).unwrap();
+        assert_eq!(cluster.holder(&file), Holder::Foreign);
+        std::fs::write(&file, "\n").unwrap();
+        assert_eq!(cluster.holder(&file), Holder::Foreign, "garbled");
+    }
+
+    #[test]
+    fn a_zombie_postmaster_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let cluster = cluster_in(dir.path());
+        let mut child = std::process::Command::new("true")
+            .current_dir(dir.path())
+            .spawn()
+            .unwrap();
+        let file = dir.path().join("postmaster.pid");
+        std::fs::write(&file, format!("{}\n", child.id())).unwrap();
+        // Not waited for yet: once it has exited it is a zombie.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while process_in(child.id() as i32, &cluster.cluster_dir) != Process::Zombie {
+            assert!(Instant::now() < deadline, "`true` exits");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(cluster.holder(&file), Holder::Foreign);
+        child.wait().unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_serve_lock_admits_one_server_and_shows_commands_that_it_is_held() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!ServeLock::is_held(dir.path()));
+        let lock = ServeLock::acquire(dir.path()).await.unwrap();
+        assert!(ServeLock::is_held(dir.path()));
+        assert!(matches!(
+            ServeLock::acquire(dir.path()).await,
+            Err(EmbeddedPgError::AlreadyServing { .. })
+        ));
+        drop(lock);
+        assert!(!ServeLock::is_held(dir.path()));
+        ServeLock::acquire(dir.path())
+            .await
+            .expect("free again once the server is gone");
     }
 
     #[test]

@@ -28,20 +28,33 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
 use crate::config::Config;
-use crate::embedded_pg::EmbeddedPostgres;
+use crate::embedded_pg::{EmbeddedPostgres, ServeLock};
 
 /// The migrations in `migrations/`, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-/// A database connection and, for the embedded default, the cluster to stop on shutdown.
+/// A database connection and, for the embedded default, the private cluster in use.
 pub struct Database {
     pub pool: PgPool,
     pub embedded: Option<EmbeddedPostgres>,
 }
 
 impl Database {
-    /// Connects to `DATABASE_URL`, or starts the private cluster in the data directory.
+    /// For a command: connects to `DATABASE_URL`, or uses the private cluster in the data
+    /// directory (a running server's, left running; else started for this command only).
     pub async fn open(config: &Config) -> anyhow::Result<Database> {
+        Self::open_as(config, false).await
+    }
+
+    /// For the web server: like [`Database::open`], but with the private cluster it first
+    /// locks the data directory (a second server on it is refused before it touches
+    /// PostgreSQL) and keeps the cluster: restarts it if it dies, stops it in
+    /// [`Database::close`].
+    pub async fn open_for_serving(config: &Config) -> anyhow::Result<Database> {
+        Self::open_as(config, true).await
+    }
+
+    async fn open_as(config: &Config, serving: bool) -> anyhow::Result<Database> {
         let pool_options = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(std::time::Duration::from_secs(10));
@@ -63,15 +76,28 @@ impl Database {
                 })
             }
             None => {
+                let lock = if serving {
+                    Some(ServeLock::acquire(&config.data_dir).await?)
+                } else {
+                    None
+                };
                 let bin_dir = EmbeddedPostgres::find_bin_dir(config.pg_bin.as_deref())?;
-                let embedded = EmbeddedPostgres::start(&config.data_dir, bin_dir).await?;
-                let pool = pool_options
-                    .connect_with(embedded.connect_options())
-                    .await?;
-                Ok(Database {
-                    pool,
-                    embedded: Some(embedded),
-                })
+                let embedded = match lock {
+                    Some(lock) => {
+                        EmbeddedPostgres::start_serving(&config.data_dir, bin_dir, lock).await?
+                    }
+                    None => EmbeddedPostgres::start(&config.data_dir, bin_dir).await?,
+                };
+                match pool_options.connect_with(embedded.connect_options()).await {
+                    Ok(pool) => Ok(Database {
+                        pool,
+                        embedded: Some(embedded),
+                    }),
+                    Err(err) => {
+                        let _ = embedded.stop().await;
+                        Err(err.into())
+                    }
+                }
             }
         }
     }
@@ -82,7 +108,8 @@ impl Database {
         Ok(())
     }
 
-    /// Closes the pool and stops the embedded cluster, if any.
+    /// Closes the pool and is done with the private cluster, if any (see
+    /// [`EmbeddedPostgres::stop`]: only its keeper stops it).
     pub async fn close(self) -> anyhow::Result<()> {
         self.pool.close().await;
         if let Some(embedded) = self.embedded {

@@ -182,7 +182,7 @@ async fn reindex(config: &Config, db: &Database) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
-    let db = Database::open(&config).await?;
+    let db = Database::open_for_serving(&config).await?;
     let result = run_server(&config, &db, no_demo).await;
     if let Err(err) = db.close().await {
         tracing::warn!(error = %err, "stopping the database failed");

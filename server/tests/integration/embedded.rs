@@ -1,7 +1,8 @@
 //! The embedded PostgreSQL: initialised on first start, reused on the next, stopped on
-//! shutdown — from the PostgreSQL binaries installed on the machine.
+//! shutdown, left to the server that keeps it — from the PostgreSQL binaries installed on
+//! the machine.
 
-use allmende_server::embedded_pg::EmbeddedPostgres;
+use allmende_server::embedded_pg::{EmbeddedPostgres, ServeLock};
 use sqlx::ConnectOptions;
 
 #[tokio::test]
@@ -48,4 +49,54 @@ async fn the_private_cluster_starts_migrates_restarts_and_stops() {
     assert_eq!(value, "bleibt");
     drop(conn);
     pg.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_command_leaves_the_cluster_it_started_to_a_server_that_took_it_over() {
+    let bin = EmbeddedPostgres::find_bin_dir(None).expect("PostgreSQL binaries are installed");
+    let dir = tempfile::Builder::new()
+        .prefix("allmende-embedded-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+
+    // A command finds no server and starts the cluster; then a server starts beside it.
+    let command = EmbeddedPostgres::start(dir.path(), bin.clone())
+        .await
+        .unwrap();
+    let lock = ServeLock::acquire(dir.path()).await.unwrap();
+    let server = EmbeddedPostgres::start_serving(dir.path(), bin, lock)
+        .await
+        .expect("the server uses the running cluster");
+    assert!(
+        matches!(
+            ServeLock::acquire(dir.path()).await,
+            Err(allmende_server::embedded_pg::EmbeddedPgError::AlreadyServing { .. })
+        ),
+        "one server per data directory"
+    );
+
+    command.stop().await.unwrap();
+    let mut conn = server
+        .connect_options()
+        .connect()
+        .await
+        .expect("the command left the cluster running for the server");
+    let one: i32 = sqlx::query_scalar("select 1")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(one, 1);
+    drop(conn);
+
+    let cluster = server.cluster_dir().to_owned();
+    server.stop().await.unwrap();
+    assert!(
+        !cluster.join("postmaster.pid").exists(),
+        "the server stopped the cluster it kept"
+    );
 }

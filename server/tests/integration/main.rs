@@ -5,6 +5,7 @@ mod accounts;
 mod catalogue;
 mod demo;
 mod embedded;
+mod embedded_processes;
 mod fixtures;
 mod http;
 mod injection;

@@ -1,0 +1,419 @@
+//! The embedded PostgreSQL between real processes: the `allmende` binary started as a
+//! server and as commands on one data directory, killed, doubled, and faced with a stale
+//! `postmaster.pid`. PostgreSQL's programs come from the machine (/usr/lib/postgresql).
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_allmende");
+/// A page read from the database on every request.
+const DB_PAGE: &str = "/api/v1/organisations";
+
+/// A fresh data directory the `postgres` user can reach (the tests run as root).
+fn data_dir() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("allmende-proc-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    dir
+}
+
+fn cluster_dir(data: &Path) -> PathBuf {
+    data.join("postgres")
+}
+
+fn pid_file(data: &Path) -> PathBuf {
+    cluster_dir(data).join("postmaster.pid")
+}
+
+/// The PID of the running postmaster, from its lock file.
+fn postmaster_pid(data: &Path) -> i32 {
+    let text = std::fs::read_to_string(pid_file(data)).expect("the cluster runs");
+    text.lines().next().unwrap().trim().parse().unwrap()
+}
+
+/// `allmende` with the environment of these tests (no DATABASE_URL: the embedded cluster).
+fn allmende(data: &Path, port: u16) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("ALLMENDE_INDEX_DIR")
+        .env_remove("ALLMENDE_PG_BIN")
+        .env("ALLMENDE_DATA_DIR", data)
+        .env("ALLMENDE_ADDR", format!("127.0.0.1:{port}"))
+        .env("ALLMENDE_SITE_ROOT", data.join("no-site"))
+        .env("ALLMENDE_DEMO", "off")
+        .env("ALLMENDE_LOG", "info")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs a command to its end (at most 60 s).
+fn run(data: &Path, args: &[&str]) -> Output {
+    let mut child = allmende(data, 9)
+        .args(args)
+        .env("ALLMENDE_PASSWORD", "Betrieb-Passwort-2026")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The output is a few lines: the pipes cannot fill up while we wait.
+    let status = wait_for(&mut child, Duration::from_secs(60));
+    let output = child
+        .wait_with_output()
+        .map(|o| Output { status, ..o })
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "allmende {args:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Waits for the process to end (killing it and failing after `limit`).
+fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the process did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The status code of `GET path`, or `None` when nothing answers.
+fn status_of(port: u16, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}
+
+fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    unsafe { libc::kill(pid, 0) == 0 }
+}
+
+/// A running `allmende serve`; killed, and its cluster shut down, if a test fails midway.
+struct Server {
+    child: Option<Child>,
+    port: u16,
+    data: PathBuf,
+    log: PathBuf,
+}
+
+impl Server {
+    fn spawn(data: &Path) -> (Child, u16, PathBuf) {
+        let port = free_port();
+        let log = data.join(format!("serve-{port}.log"));
+        let out = std::fs::File::create(&log).unwrap();
+        let child = allmende(data, port)
+            .arg("serve")
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .unwrap();
+        (child, port, log)
+    }
+
+    /// Starts a server and waits until it answers; fails if it exits instead.
+    fn start(data: &Path) -> Server {
+        let (child, port, log) = Self::spawn(data);
+        let mut server = Server {
+            child: Some(child),
+            port,
+            data: data.to_owned(),
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while status_of(port, "/healthz") != Some(200) {
+            if let Some(status) = server.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!(
+                    "the server exited ({status}) at its start:\n{}",
+                    server.log()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not answer within 30 s:\n{}",
+                server.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn get(&self, path: &str) -> Option<u16> {
+        status_of(self.port, path)
+    }
+
+    /// SIGTERM, and the exit status.
+    fn terminate(mut self) -> ExitStatus {
+        let mut child = self.child.take().unwrap();
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        wait_for(&mut child, Duration::from_secs(30))
+    }
+
+    /// SIGKILL, as an operator's `kill -9` would.
+    fn kill(mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+            stop_cluster(&self.data);
+        }
+    }
+}
+
+/// Shuts a left-over cluster down (SIGQUIT: PostgreSQL's immediate shutdown), if its
+/// postmaster is still there.
+fn stop_cluster(data: &Path) {
+    let Ok(text) = std::fs::read_to_string(pid_file(data)) else {
+        return;
+    };
+    let Some(pid) = text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok())
+    else {
+        return;
+    };
+    let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
+    if cwd.as_deref() == cluster_dir(data).canonicalize().ok().as_deref() {
+        // SAFETY: the process works in the test's own cluster: it is its postmaster.
+        unsafe { libc::kill(pid, libc::SIGQUIT) };
+    }
+}
+
+#[test]
+fn a_command_beside_a_running_server_leaves_the_servers_database_running() {
+    let data = data_dir();
+    let data = data.path();
+    // Alone, a command starts the cluster for itself and stops it when it is done.
+    run(data, &["migrate"]);
+    assert!(
+        !pid_file(data).exists(),
+        "the command stopped the cluster it started"
+    );
+
+    let server = Server::start(data);
+    let postmaster = postmaster_pid(data);
+    assert_eq!(server.get(DB_PAGE), Some(200));
+
+    run(data, &["migrate"]);
+    run(
+        data,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "betrieb@beispielhausen.example",
+            "--name",
+            "Betrieb",
+        ],
+    );
+    let created = run(
+        data,
+        &[
+            "admin",
+            "create-org",
+            "--name",
+            "Stadt Beispielhausen",
+            "--kind",
+            "stadt",
+            "--admin",
+            "betrieb@beispielhausen.example",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    let slug = stdout.trim().rsplit(' ').next().unwrap().to_owned();
+
+    assert_eq!(
+        postmaster_pid(data),
+        postmaster,
+        "the server's cluster ran on throughout, never stopped or restarted"
+    );
+    assert_eq!(server.get(DB_PAGE), Some(200), "{}", server.log());
+    assert_eq!(
+        server.get(&format!("/api/v1/organisations/{slug}")),
+        Some(200),
+        "the server reads what the commands wrote"
+    );
+    let status = server.terminate();
+    assert!(status.success(), "the server ended cleanly: {status}");
+    assert!(
+        !pid_file(data).exists(),
+        "the server stopped its cluster on shutdown"
+    );
+}
+
+#[test]
+fn the_server_starts_at_the_first_attempt_after_it_and_its_database_were_killed() {
+    let data = data_dir();
+    let data = data.path();
+    let server = Server::start(data);
+    let postmaster = postmaster_pid(data);
+    server.kill();
+    // SAFETY: the test's own postmaster.
+    assert_eq!(unsafe { libc::kill(postmaster, libc::SIGKILL) }, 0);
+
+    let server = Server::start(data);
+    assert_eq!(server.get(DB_PAGE), Some(200), "{}", server.log());
+    assert_ne!(postmaster_pid(data), postmaster, "a new postmaster runs");
+    let status = server.terminate();
+    assert!(status.success(), "the server ended cleanly: {status}");
+    assert!(!pid_file(data).exists(), "and stopped its cluster");
+}
+
+#[test]
+fn a_stale_pid_file_naming_an_unrelated_process_is_set_aside_and_the_process_left_alone() {
+    let data = data_dir();
+    let data = data.path();
+    run(data, &["migrate"]);
+    assert!(!pid_file(data).exists());
+
+    // An unrelated process of the cluster's own user, as PostgreSQL would find after a
+    // crash when the old PID has been reused.
+    let mut sleeper = Command::new("sleep");
+    sleeper.arg("600");
+    let owner = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(cluster_dir(data)).unwrap());
+    let group = std::os::unix::fs::MetadataExt::gid(&std::fs::metadata(cluster_dir(data)).unwrap());
+    std::os::unix::process::CommandExt::uid(&mut sleeper, owner);
+    std::os::unix::process::CommandExt::gid(&mut sleeper, group);
+    let mut sleeper = sleeper.spawn().unwrap();
+    let pid = sleeper.id() as i32;
+    let cluster = cluster_dir(data).canonicalize().unwrap();
+    let socket_lock = data.join("postgres-socket/.s.PGSQL.5432.lock");
+    for (file, text) in [
+        (pid_file(data), format!("{pid}\n{}\n", cluster.display())),
+        (
+            socket_lock.clone(),
+            format!("{pid}\n{}\n", cluster.display()),
+        ),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        std::os::unix::fs::chown(&file, Some(owner), Some(group)).unwrap();
+    }
+
+    let server = Server::start(data);
+    assert_eq!(server.get(DB_PAGE), Some(200), "{}", server.log());
+    assert_ne!(postmaster_pid(data), pid);
+    assert!(
+        cluster_dir(data).join("postmaster.pid.stale").exists(),
+        "the stale file was set aside, not deleted"
+    );
+    let status = server.terminate();
+    assert!(status.success(), "the server ended cleanly: {status}");
+    assert!(
+        sleeper.try_wait().unwrap().is_none() && alive(pid),
+        "the unrelated process was never signalled"
+    );
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+}
+
+#[test]
+fn a_second_server_on_the_same_data_directory_is_refused_and_the_first_serves_on() {
+    let data = data_dir();
+    let data = data.path();
+    let first = Server::start(data);
+    let postmaster = postmaster_pid(data);
+
+    let (mut second, _, log) = Server::spawn(data);
+    let status = wait_for(&mut second, Duration::from_secs(20));
+    let message = std::fs::read_to_string(log).unwrap();
+    assert!(!status.success(), "the second server is refused: {message}");
+    assert!(
+        message.contains("läuft bereits ein Allmende-Server")
+            && message.contains("already running on the data directory"),
+        "with a message saying why: {message}"
+    );
+
+    assert_eq!(first.get(DB_PAGE), Some(200), "{}", first.log());
+    assert_eq!(
+        postmaster_pid(data),
+        postmaster,
+        "its cluster was not touched"
+    );
+    let status = first.terminate();
+    assert!(status.success(), "the first server ended cleanly: {status}");
+}
+
+#[test]
+fn the_server_restarts_its_database_when_the_postmaster_dies() {
+    let data = data_dir();
+    let data = data.path();
+    let server = Server::start(data);
+    let postmaster = postmaster_pid(data);
+    // SAFETY: the test's own postmaster.
+    assert_eq!(unsafe { libc::kill(postmaster, libc::SIGKILL) }, 0);
+
+    let deadline = Instant::now() + Duration::from_secs(25);
+    loop {
+        let restarted = std::fs::read_to_string(pid_file(data))
+            .ok()
+            .and_then(|t| t.lines().next()?.trim().parse::<i32>().ok())
+            .is_some_and(|pid| pid != postmaster && alive(pid));
+        if restarted && server.get(DB_PAGE) == Some(200) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the database came back within 25 s:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        server.log().contains("restarting it"),
+        "the restart is logged: {}",
+        server.log()
+    );
+    let status = server.terminate();
+    assert!(status.success(), "the server ended cleanly: {status}");
+    assert!(
+        !pid_file(data).exists(),
+        "and stopped the restarted cluster"
+    );
+}
