@@ -8,7 +8,6 @@ use allmende_server::http::{self, AppState};
 use allmende_server::search::SearchIndex;
 use allmende_server::{Database, catalogue, demo};
 use anyhow::Context as _;
-use axum::serve::ListenerExt as _;
 use clap::{Parser, Subcommand};
 
 /// mimalloc instead of glibc's allocator: rendering a page and running a search allocate
@@ -256,11 +255,7 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
                 "Adresse {} ist nicht verfügbar / cannot listen on {}",
                 config.addr, config.addr
             )
-        })?
-        // Streamed responses stall ~40 ms per response without TCP_NODELAY.
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+        })?;
     if let Some(embedded) = &db.embedded {
         println!(
             "Eigene Datenbank / private database: {}",
@@ -273,15 +268,17 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         );
     }
     println!("Allmende läuft auf / is running at {}", config.public_url());
-    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    http::serve(listener, http::router(state), shutdown_signal()).await;
     tracing::info!("shutting down");
     sweeper.abort();
     let _ = stop_follower.send(());
-    let _ = follower.await;
-    served?;
+    // The outbox cursor makes a cut-short index commit harmless: the next start re-applies.
+    if tokio::time::timeout(std::time::Duration::from_secs(2), follower)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the search index follower did not stop within 2 s; exiting anyway");
+    }
     Ok(())
 }
 

@@ -14,9 +14,11 @@ pub mod middleware;
 pub mod pages;
 pub mod render;
 pub mod router;
+pub mod serve;
 pub mod state;
 
 pub use router::{BODY_LIMIT, REQUEST_TIMEOUT, router};
+pub use serve::serve;
 pub use state::{AppState, leptos_options};
 
 #[cfg(test)]

@@ -417,3 +417,77 @@ fn the_server_restarts_its_database_when_the_postmaster_dies() {
         "and stopped the restarted cluster"
     );
 }
+
+/// Whether the server has closed `stream`: a read ends (end of stream or reset) instead of
+/// waiting the full `limit`.
+fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            // An answer (e.g. 408) before the close is fine; read on to the end.
+            Ok(_) => continue,
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false;
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+/// Half a request: the request line and one header, never the blank line.
+fn half_sent(port: u16) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .write_all(b"GET /loesungen HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    stream
+}
+
+#[test]
+fn half_sent_requests_are_closed_and_sigterm_ends_the_server_within_ten_seconds() {
+    let data = data_dir();
+    let server = Server::start(data.path());
+    let mut slow: Vec<TcpStream> = (0..300).map(|_| half_sent(server.port)).collect();
+    // Others are served meanwhile.
+    assert_eq!(server.get("/healthz"), Some(200));
+    let started = Instant::now();
+    // The header read timeout is 10 s; every half-sent request is closed soon after.
+    for (i, stream) in slow.iter_mut().enumerate() {
+        let left = Duration::from_secs(20).saturating_sub(started.elapsed());
+        assert!(
+            closed_within(stream, left.max(Duration::from_millis(100))),
+            "half-sent request {i} still open after {:?}",
+            started.elapsed()
+        );
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "closed too early"
+    );
+
+    // SIGTERM with slow clients connected: one half-sent request, one request whose body
+    // never comes.
+    let _lingering = half_sent(server.port);
+    let mut body_pending = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    body_pending
+        .write_all(
+            b"POST /anmelden HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=",
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let status = server.terminate();
+    let took = asked.elapsed();
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        took <= Duration::from_secs(10),
+        "SIGTERM took {took:?} to end the server"
+    );
+}
