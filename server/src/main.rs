@@ -232,7 +232,8 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
             .with_checks(payload_checks.clone()),
         payload_checks,
     };
-    // Expired sessions are removed every ten minutes (they are refused anyway when read).
+    // Expired sessions and idempotency keys older than 48 h are removed every ten minutes
+    // (expired sessions are refused anyway when read).
     let sweeper = {
         let pool = db.pool.clone();
         tokio::spawn(async move {
@@ -241,6 +242,10 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
                 every.tick().await;
                 if let Err(err) = allmende_server::accounts::sessions::sweep(&pool).await {
                     tracing::warn!(error = %err, "removing expired sessions failed");
+                }
+                let keys = allmende_server::services::idempotency::Idempotency::new(pool.clone());
+                if let Err(err) = keys.sweep().await {
+                    tracing::warn!(error = %err, "removing old idempotency keys failed");
                 }
             }
         })

@@ -16,7 +16,7 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::middleware::{client, moved, nul, problems, security, session};
+use crate::http::middleware::{client, idempotency, moved, nul, problems, security, session};
 use crate::http::render::page_context;
 use crate::http::state::AppState;
 use crate::http::{api, pages};
@@ -234,7 +234,12 @@ pub fn router(state: AppState) -> Router {
         .collect();
     let leptos_routes = generate_route_list_with_exclusions(App, Some(excluded));
     let context = page_context(&state);
-    let (api, openapi) = api_routes().split_for_parts();
+    let (api, mut openapi) = api_routes().split_for_parts();
+    api::document_idempotency(&mut openapi);
+    let api = api.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::idempotent_posts,
+    ));
     let openapi_json = openapi
         .to_pretty_json()
         .expect("the OpenAPI document serialises");

@@ -367,6 +367,11 @@ impl Entries {
         &self.pool
     }
 
+    /// The store of idempotency keys for API writes.
+    pub fn idempotency(&self) -> crate::services::idempotency::Idempotency {
+        crate::services::idempotency::Idempotency::new(self.pool.clone())
+    }
+
     /// The publiccode.yml importer, saving through this service.
     pub fn importer(&self) -> crate::services::import::Importer {
         crate::services::import::Importer::with_entries(self.pool.clone(), self.clone())

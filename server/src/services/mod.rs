@@ -5,6 +5,7 @@
 
 pub mod data_model_tools;
 pub mod entries;
+pub mod idempotency;
 pub mod import;
 pub mod payload_check;
 pub mod reuse;

@@ -1043,3 +1043,126 @@ async fn slugs_of_fixed_pages_are_never_given_to_entries(pool: PgPool) {
         "{err:?}"
     );
 }
+
+/// `POST` with an `Idempotency-Key`: status, headers and body of the answer.
+async fn post_with_key(
+    router: &axum::Router,
+    token: &str,
+    key: &str,
+    body: &serde_json::Value,
+) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/solutions")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header("Idempotency-Key", key)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_retried_post_with_the_same_idempotency_key_creates_one_entry(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    let token = allmende_server::cli::admin::run(
+        allmende_server::cli::admin::AdminCommand::CreateToken {
+            org: "stadt-ulm".into(),
+            name: "Fachverfahren".into(),
+        },
+        &pool,
+    )
+    .await
+    .unwrap();
+    let solution = serde_json::json!({
+        "name": "Mängelmelder",
+        "short_description": "Schäden im Straßenraum melden",
+        "repository_url": "https://gitlab.opencode.de/ulm/melder",
+        "licence": "EUPL-1.2",
+        "development_status": "beta",
+        "software_type": "standalone/web",
+        "maintenance_type": "internal"
+    });
+    let (first, first_headers, first_body) =
+        post_with_key(&router, &token, "melder-2026-12-02", &solution).await;
+    assert_eq!(first, StatusCode::CREATED, "{first_body}");
+    assert!(first_headers.get("idempotent-replayed").is_none());
+    // The client lost the answer and sends the same request again: the first answer.
+    let (again, headers, body) =
+        post_with_key(&router, &token, "melder-2026-12-02", &solution).await;
+    assert_eq!(again, StatusCode::CREATED);
+    assert_eq!(body, first_body);
+    assert_eq!(headers["idempotent-replayed"], "true");
+    assert_eq!(
+        headers.get(header::LOCATION),
+        first_headers.get(header::LOCATION)
+    );
+    let count: i64 = sqlx::query_scalar("select count(*) from solutions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "the retry created no second entry");
+    // The same key with another body is refused; a new key writes again.
+    let mut other = solution.clone();
+    other["name"] = serde_json::json!("Mängelmelder Zwei");
+    let (status, _, body) = post_with_key(&router, &token, "melder-2026-12-02", &other).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"].as_str().unwrap().contains("andere Anfrage"),
+        "{body}"
+    );
+    let (status, _, _) = post_with_key(&router, &token, "melder-2", &other).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Another token's same key is another key.
+    let bonn = {
+        member_of(&pool, &router, "jan@bonn.example", "Stadt Bonn").await;
+        allmende_server::cli::admin::run(
+            allmende_server::cli::admin::AdminCommand::CreateToken {
+                org: "stadt-bonn".into(),
+                name: "Bonn".into(),
+            },
+            &pool,
+        )
+        .await
+        .unwrap()
+    };
+    let mut bonn_solution = solution.clone();
+    bonn_solution["name"] = serde_json::json!("Bonner Melder");
+    let (status, headers, _) =
+        post_with_key(&router, &bonn, "melder-2026-12-02", &bonn_solution).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(headers.get("idempotent-replayed").is_none());
+    // A malformed key is refused before anything runs.
+    let (status, _, _) = post_with_key(&router, &token, "mit leerzeichen", &solution).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // The OpenAPI document names the header on every POST.
+    let response = router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/api/v1/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let parameters = doc["paths"]["/solutions"]["post"]["parameters"]
+        .as_array()
+        .unwrap();
+    assert!(
+        parameters
+            .iter()
+            .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+        "{parameters:?}"
+    );
+}

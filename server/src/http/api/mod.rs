@@ -52,6 +52,39 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
+/// Documents the optional `Idempotency-Key` header on every `POST` of the finished document
+/// (the paths exist only after the router collected them, so this is no `Modify`).
+pub fn document_idempotency(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    for item in openapi.paths.paths.values_mut() {
+        let Some(post) = item.post.as_mut() else {
+            continue;
+        };
+        let parameter = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Macht den Aufruf wiederholbar: Dieselbe Anfrage mit demselben Schlüssel (1–255 sichtbare \
+                 ASCII-Zeichen) liefert mindestens 24 Stunden lang die erste Antwort erneut \
+                 (Kopfzeile `Idempotent-Replayed: true`), statt ein zweites Mal zu schreiben; derselbe \
+                 Schlüssel mit anderem Inhalt ergibt 422, während die erste Anfrage noch läuft 409. \
+                 Makes the call safe to retry: the same request with the same key returns the first \
+                 answer again for at least 24 hours; the same key with another body gives 422.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(crate::http::middleware::idempotency::MAX_KEY_LEN)),
+            ))
+            .build();
+        post.parameters.get_or_insert_with(Vec::new).push(parameter);
+    }
+}
+
 /// Unknown API paths answer in JSON, not with the HTML 404 page.
 pub async fn not_found() -> Response {
     let body = ErrorBody {

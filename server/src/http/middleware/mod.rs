@@ -3,6 +3,7 @@
 //! refusal, problem pages, and redirects for renamed entries.
 
 pub mod client;
+pub mod idempotency;
 pub mod moved;
 pub mod nul;
 pub mod problems;
