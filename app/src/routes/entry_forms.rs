@@ -222,6 +222,8 @@ pub fn SolutionFormPageView() -> impl IntoView {
         <ErrorSummary state=state.clone() form=f ids=summary_ids/>
         {row_summary}
         <form method="post" action=action class="entry-form" novalidate>
+            // One-time token of a new entry's form: a double submit publishes once.
+            {(!v("submission").is_empty()).then(|| view! { <input type="hidden" name="submission" value=v("submission")/> })}
             <fieldset class="entry-form__section">
                 <legend>{t.section_basics}</legend>
                 <SelectField id="loesung-org" name="organisation" label=t.field_organisation options=org_options
@@ -577,6 +579,8 @@ pub fn DataModelFormPageView() -> impl IntoView {
             </div>
         })}
         <form method="post" action=action class="entry-form" novalidate>
+            // One-time token of a new entry's form: a double submit publishes once.
+            {(!v("submission").is_empty()).then(|| view! { <input type="hidden" name="submission" value=v("submission")/> })}
             <fieldset class="entry-form__section">
                 <legend>{t.section_basics}</legend>
                 <SelectField id="modell-org" name="organisation" label=t.field_organisation options=data.organisations.clone()

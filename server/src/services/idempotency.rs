@@ -7,6 +7,18 @@ use sqlx::PgPool;
 /// How long answers are kept before the sweep removes them (at least 24 hours are promised).
 pub const KEEP_HOURS: i32 = 48;
 
+/// The SHA-256 of `parts` in hex, each part length-prefixed (so `ab|c` and `a|bc` differ):
+/// callers and request fingerprints as the table keeps them.
+pub fn fingerprint(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A kept answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredAnswer {
@@ -138,5 +150,16 @@ impl Idempotency {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_separate_their_parts() {
+        assert_ne!(fingerprint(&[b"ab", b"c"]), fingerprint(&[b"a", b"bc"]));
+        assert_eq!(fingerprint(&[b"x"]).len(), 64);
     }
 }

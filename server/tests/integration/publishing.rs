@@ -1166,3 +1166,55 @@ async fn a_retried_post_with_the_same_idempotency_key_creates_one_entry(pool: Pg
         "{parameters:?}"
     );
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_double_submit_of_the_new_entry_form_publishes_once(pool: PgPool) {
+    let router = app(pool.clone()).await;
+    let cookie = member_of(&pool, &router, "petra@ulm.example", "Stadt Ulm").await;
+    // The form carries a one-time token.
+    let page = send(&router, "GET", "/loesungen/neu", &[], &cookie).await;
+    let token = page
+        .body
+        .split(r#"name="submission" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the new entry form has a submission token")
+        .to_owned();
+    assert_eq!(token.len(), 36, "{token}");
+    let mut fields = form(
+        "stadt-ulm",
+        "Mängelmelder",
+        "Schäden im Straßenraum melden",
+        "",
+    );
+    fields.push(("submission", &token));
+    // Two submits of the same form, at once: one entry, both sent to it.
+    let (first, second) = tokio::join!(
+        send(&router, "POST", "/loesungen/neu", &fields, &cookie),
+        send(&router, "POST", "/loesungen/neu", &fields, &cookie),
+    );
+    assert_eq!(first.location, "/loesungen/maengelmelder?gespeichert=1");
+    assert_eq!(second.location, first.location);
+    let again = send(&router, "POST", "/loesungen/neu", &fields, &cookie).await;
+    assert_eq!(again.location, first.location);
+    let (count,): (i64,) = sqlx::query_as("select count(*) from solutions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    // A failed submit frees nothing it did not save: the corrected form with a new token saves.
+    let mut broken = form("stadt-ulm", "Zweiter Melder", "kurz", "");
+    broken.push(("submission", "b1d4c1c4-0000-4000-8000-000000000001"));
+    let answer = send(&router, "POST", "/loesungen/neu", &broken, &cookie).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.body.contains(r#"name="submission""#));
+    let mut fixed = form(
+        "stadt-ulm",
+        "Zweiter Melder",
+        "Schäden im Straßenraum melden",
+        "",
+    );
+    fixed.push(("submission", "b1d4c1c4-0000-4000-8000-000000000001"));
+    let answer = send(&router, "POST", "/loesungen/neu", &fixed, &cookie).await;
+    assert_eq!(answer.location, "/loesungen/zweiter-melder?gespeichert=1");
+}

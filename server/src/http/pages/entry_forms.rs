@@ -23,12 +23,97 @@ use crate::http::state::AppState;
 use crate::services::entries::{
     EntryError, EntryKind, data_model_input_from_snapshot, input_from_snapshot,
 };
+use crate::services::idempotency::{Claim, StoredAnswer, fingerprint};
 
 /// A publishing form's body.
 type EntryForm = FormPairs<LARGE_FORM>;
 
 fn licence_verdict(input: &SolutionInput) -> Option<app::licences::LicenceVerdict> {
     app::licences::check_expression(&input.licence).ok()
+}
+
+/// The hidden field with a new entry's one-time submission token.
+const SUBMISSION: &str = "submission";
+
+/// A new entry's form submitted once more (a double click, a reload of the POST): the
+/// one-time token in its hidden field is claimed before saving, so the second submit waits
+/// for the first and is sent where the first went instead of publishing twice.
+enum Submission {
+    /// Save now; settle the claim (if the form had a token) with the outcome.
+    Fresh(Claimed),
+    /// The form was saved already: the redirect to where it went.
+    Done(Response),
+}
+
+/// A claimed token (caller, key), if the form carried one.
+struct Claimed(Option<(String, String)>);
+
+impl Submission {
+    async fn claim(
+        state: &AppState,
+        person: &SignedIn,
+        pairs: &[(String, String)],
+    ) -> Result<Submission, PageError> {
+        let token = pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == SUBMISSION)
+            .map(|(_, v)| v.clone())
+            .filter(|t| crate::http::middleware::idempotency::is_valid_key(t));
+        let (Some(token), Some(user)) = (token, person.actor.user_id) else {
+            return Ok(Submission::Fresh(Claimed(None)));
+        };
+        let caller = fingerprint(&[b"form", user.as_bytes()]);
+        let form = fingerprint(&[b"new entry form"]);
+        let store = state.entries.idempotency();
+        // The first submit is still saving: wait for it (a save takes milliseconds).
+        for _ in 0..100 {
+            match store.claim(&caller, &token, &form).await? {
+                Claim::New => return Ok(Submission::Fresh(Claimed(Some((caller, token))))),
+                // Not possible with one fingerprint for every form; save without a claim.
+                Claim::Mismatch => return Ok(Submission::Fresh(Claimed(None))),
+                Claim::Replay(answer) => {
+                    let to = answer.location.unwrap_or_else(|| "/".into());
+                    return Ok(Submission::Done(saved(&to)));
+                }
+                Claim::InFlight => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
+        Err(PageError::Internal(
+            "the first submit of a form did not finish within 10 s".into(),
+        ))
+    }
+}
+
+impl Claimed {
+    /// Keeps where a successful save went, or frees the token after a failed one (the form
+    /// comes back with its errors and a new token).
+    async fn settle(
+        self,
+        state: &AppState,
+        result: Result<String, EntryError>,
+    ) -> Result<String, EntryError> {
+        let Claimed(Some((caller, key))) = self else {
+            return result;
+        };
+        let store = state.entries.idempotency();
+        let kept = match &result {
+            Ok(url) => {
+                let answer = StoredAnswer {
+                    status: 303,
+                    content_type: None,
+                    location: Some(url.clone()),
+                    body: Vec::new(),
+                };
+                store.complete(&caller, &key, &answer).await
+            }
+            Err(_) => store.release(&caller, &key).await,
+        };
+        if let Err(err) = kept {
+            tracing::warn!(error = %err, "settling a form's submission token failed");
+        }
+        result
+    }
 }
 
 /// What the solution and the data-model form differ in.
@@ -76,10 +161,14 @@ async fn show_form<I: PublishingForm>(
     status: StatusCode,
     form: FormState,
 ) -> Response {
+    let mut values = form_fields::to_values(&input);
+    if editing.is_none() {
+        values.insert(SUBMISSION.into(), uuid::Uuid::new_v4().to_string());
+    }
     let data = input.data(editing, person.publishable());
     let form = FormState {
         form: I::FORM.into(),
-        values: form_fields::to_values(&input),
+        values,
         ..form
     };
     render::page(state, parts, status, Some(data), form).await
@@ -122,9 +211,11 @@ pub async fn new_solution_page(
         organisations: person.publishable(),
         licence: None,
     };
+    let mut values = form_fields::to_values(&input);
+    values.insert(SUBMISSION.into(), uuid::Uuid::new_v4().to_string());
     let form = FormState {
         form: "solution".into(),
-        values: form_fields::to_values(&input),
+        values,
         ..FormState::default()
     };
     render::page(&state, parts, StatusCode::OK, Some(data), form).await
@@ -137,9 +228,15 @@ pub async fn new_solution_submit(
     parts: Parts,
     FormPairs(pairs): EntryForm,
 ) -> Result<Response, PageError> {
+    let submission = match Submission::claim(&state, &person, &pairs).await? {
+        Submission::Fresh(submission) => submission,
+        Submission::Done(response) => return Ok(response),
+    };
     let input: SolutionInput = form_fields::from_pairs(&pairs);
-    match state.entries.create_solution(&person.actor, &input).await {
-        Ok(slug) => Ok(saved(&format!("/loesungen/{slug}"))),
+    let result = state.entries.create_solution(&person.actor, &input).await;
+    let result = result.map(|slug| format!("/loesungen/{slug}"));
+    match submission.settle(&state, result).await {
+        Ok(url) => Ok(saved(&url)),
         Err(err) => save_failed(&state, parts, &person, None, input, err).await,
     }
 }
@@ -244,9 +341,15 @@ pub async fn new_model_submit(
     parts: Parts,
     FormPairs(pairs): EntryForm,
 ) -> Result<Response, PageError> {
+    let submission = match Submission::claim(&state, &person, &pairs).await? {
+        Submission::Fresh(submission) => submission,
+        Submission::Done(response) => return Ok(response),
+    };
     let input: DataModelInput = form_fields::from_pairs(&pairs);
-    match state.entries.create_data_model(&person.actor, &input).await {
-        Ok(slug) => Ok(saved(&format!("/datenmodelle/{slug}"))),
+    let result = state.entries.create_data_model(&person.actor, &input).await;
+    let result = result.map(|slug| format!("/datenmodelle/{slug}"));
+    match submission.settle(&state, result).await {
+        Ok(url) => Ok(saved(&url)),
         Err(err) => save_failed(&state, parts, &person, None, input, err).await,
     }
 }
