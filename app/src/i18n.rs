@@ -333,6 +333,8 @@ pub struct Texts {
     pub not_found_back: &'static str,
     pub error_title: &'static str,
     pub error_text: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_text: &'static str,
 
     pub imprint_title: &'static str,
     pub imprint_provider: &'static str,
@@ -537,6 +539,8 @@ pub static DE: Texts = Texts {
     not_found_back: "Zur Startseite",
     error_title: "Es ist ein Fehler aufgetreten",
     error_text: "Die Seite konnte gerade nicht geladen werden. Bitte versuchen Sie es in einigen Minuten erneut.",
+    unavailable_title: "Vorübergehend nicht verfügbar",
+    unavailable_text: "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Sekunden erneut.",
 
     imprint_title: "Impressum",
     imprint_provider: "Anbieter",
@@ -744,6 +748,8 @@ pub static EN: Texts = Texts {
     not_found_back: "Go to the home page",
     error_title: "Something went wrong",
     error_text: "The page could not be loaded just now. Please try again in a few minutes.",
+    unavailable_title: "Temporarily unavailable",
+    unavailable_text: "The database cannot be reached just now. Please try again in a few seconds.",
 
     imprint_title: "Legal notice",
     imprint_provider: "Provider",

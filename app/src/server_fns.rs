@@ -12,11 +12,42 @@ fn catalogue() -> Result<crate::service::CatalogueHandle, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("catalogue service missing from context"))
 }
 
-/// Logs the real cause and returns a generic error to the page.
+/// Logs the real cause and returns a generic error to the page. When the database is
+/// unavailable, the response becomes 503 with `Retry-After` (see [`mark_unavailable`]).
 #[cfg(feature = "ssr")]
 fn internal(err: crate::service::CatalogueError) -> ServerFnError {
     leptos::logging::error!("catalogue error: {err}");
+    if matches!(err, crate::service::CatalogueError::Unavailable(_)) {
+        mark_unavailable();
+    }
     ServerFnError::new("internal error")
+}
+
+/// Seconds a client is asked to wait when the database is unavailable.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
+/// Sets the response to 503 with `Retry-After` (server rendering only): the page's data
+/// could not be loaded because the database is unavailable. [`crate::components::layout::LoadError`]
+/// then says so.
+#[cfg(feature = "ssr")]
+pub fn mark_unavailable() {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+        response.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(RETRY_AFTER_SECS),
+        );
+    }
+}
+
+/// Whether this response was marked by [`mark_unavailable`] (always `false` in the browser).
+pub fn marked_unavailable() -> bool {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        return response.0.read().map(|parts| parts.status).ok().flatten()
+            == Some(http::StatusCode::SERVICE_UNAVAILABLE);
+    }
+    false
 }
 
 /// Start page data: counts and the newest entries.

@@ -13,6 +13,10 @@ use crate::query::{DataModelQuery, OrganisationQuery, SearchQuery, SolutionQuery
 pub enum CatalogueError {
     #[error("database error: {0}")]
     Database(String),
+    /// The database cannot be reached just now (refused, timed out, connection lost):
+    /// pages and the API answer 503 with `Retry-After`.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error("search failed: {0}")]

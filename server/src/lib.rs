@@ -25,13 +25,54 @@ use std::sync::Arc;
 
 use app::service::CatalogueHandle;
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::config::Config;
 use crate::embedded_pg::{EmbeddedPostgres, ServeLock};
 
 /// The migrations in `migrations/`, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// Longest wait for a database connection: when the database is gone, requests fail fast
+/// (503 with `Retry-After`) instead of hanging.
+pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The start-up error when `DATABASE_URL` accepts no connection: names the host and the
+/// real cause (a pool only reports "pool timed out", so one direct attempt finds it).
+async fn refused(options: &PgConnectOptions, err: sqlx::Error) -> anyhow::Error {
+    use sqlx::ConnectOptions as _;
+    let cause = match err {
+        sqlx::Error::PoolTimedOut => {
+            match tokio::time::timeout(ACQUIRE_TIMEOUT, options.connect()).await {
+                Ok(Err(direct)) => direct.to_string(),
+                Ok(Ok(_)) => {
+                    "keine Verbindung innerhalb der Wartezeit / no connection in time".into()
+                }
+                Err(_) => format!(
+                    "keine Antwort innerhalb von {} s / no answer within {} s",
+                    ACQUIRE_TIMEOUT.as_secs(),
+                    ACQUIRE_TIMEOUT.as_secs()
+                ),
+            }
+        }
+        other => other.to_string(),
+    };
+    let place = describe_host(options);
+    anyhow::anyhow!(
+        "Die Datenbank {place} (DATABASE_URL) nimmt keine Verbindung an. Läuft PostgreSQL dort, und stimmen Adresse, Port und Zugangsdaten? / \
+         The database {place} (DATABASE_URL) refuses connections. Is PostgreSQL running there, and are host, port and credentials right? ({cause})"
+    )
+}
+
+/// `host:port/database` of the options, for messages (never the password).
+fn describe_host(options: &PgConnectOptions) -> String {
+    format!(
+        "{}:{}/{}",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or_default()
+    )
+}
 
 /// A database connection and, for the embedded default, the private cluster in use.
 pub struct Database {
@@ -57,7 +98,7 @@ impl Database {
     async fn open_as(config: &Config, serving: bool) -> anyhow::Result<Database> {
         let pool_options = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(std::time::Duration::from_secs(10));
+            .acquire_timeout(ACQUIRE_TIMEOUT);
         match config
             .database_url
             .as_deref()
@@ -65,11 +106,15 @@ impl Database {
             .filter(|u| !u.is_empty())
         {
             Some(url) => {
-                let pool = pool_options.connect(url).await.map_err(|e| {
+                let options: PgConnectOptions = url.parse().map_err(|e| {
                     anyhow::anyhow!(
-                        "Verbindung zur Datenbank (DATABASE_URL) fehlgeschlagen / could not connect to DATABASE_URL: {e}"
+                        "DATABASE_URL ist keine gültige PostgreSQL-Adresse / DATABASE_URL is not a valid PostgreSQL URL: {e}"
                     )
                 })?;
+                let pool = match pool_options.connect_with(options.clone()).await {
+                    Ok(pool) => pool,
+                    Err(err) => return Err(refused(&options, err).await),
+                };
                 Ok(Database {
                     pool,
                     embedded: None,

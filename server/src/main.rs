@@ -224,7 +224,8 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
     let payload_checks = allmende_server::services::payload_check::PayloadChecks::new();
     let state = AppState {
         leptos_options: http::leptos_options(&config.site_root, config.addr),
-        catalogue: catalogue(db.pool.clone(), search),
+        catalogue: catalogue(db.pool.clone(), search.clone()),
+        search: Some(search),
         site: config.site_config(demo_loaded),
         accounts: allmende_server::accounts::Accounts::new(db.pool.clone())
             .with_trusted_proxies(config.trusted_proxies()),

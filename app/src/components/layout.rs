@@ -224,17 +224,23 @@ pub fn PageHeading(
     }
 }
 
-/// Shown when a server function failed; details are in the server log.
+/// Shown when a server function failed; details are in the server log. When the database
+/// was unavailable (the response is 503), it says so.
 #[component]
 pub fn LoadError() -> impl IntoView {
     let t = use_texts();
+    let (title, text) = if crate::server_fns::marked_unavailable() {
+        (t.unavailable_title, t.unavailable_text)
+    } else {
+        (t.error_title, t.error_text)
+    };
     view! {
         <div class="kern-alert kern-alert--danger" role="alert">
             <div class="kern-alert__header">
                 <span class="kern-icon kern-icon--danger" aria-hidden="true"></span>
-                <span class="kern-title">{t.error_title}</span>
+                <span class="kern-title">{title}</span>
             </div>
-            <div class="kern-alert__body"><p class="kern-body">{t.error_text}</p></div>
+            <div class="kern-alert__body"><p class="kern-body">{text}</p></div>
         </div>
     }
 }

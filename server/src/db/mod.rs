@@ -50,7 +50,27 @@ impl PgCatalogue {
 }
 
 pub(crate) fn db_err(err: sqlx::Error) -> CatalogueError {
-    CatalogueError::Database(err.to_string())
+    if is_unavailable(&err) {
+        CatalogueError::Unavailable(err.to_string())
+    } else {
+        CatalogueError::Database(err.to_string())
+    }
+}
+
+/// Whether `err` means the database cannot be reached just now (no connection within the
+/// pool's timeout, connection refused or lost, the server shutting down or starting up),
+/// rather than a failure of the statement: such requests are answered with 503.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57P01–57P03 (admin/crash shutdown,
+        // cannot connect now).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }
 
 /// `limit`/`offset` for a 1-based page.
@@ -138,5 +158,27 @@ impl Catalogue for PgCatalogue {
         self.search_index()?
             .suggest(typed, 8)
             .map_err(|e| CatalogueError::Search(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod unavailable_tests {
+    use super::*;
+
+    #[test]
+    fn pool_timeouts_and_io_errors_mean_unavailable_and_others_do_not() {
+        assert!(is_unavailable(&sqlx::Error::PoolTimedOut));
+        assert!(is_unavailable(&sqlx::Error::PoolClosed));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(is_unavailable(&sqlx::Error::Io(refused)));
+        assert!(!is_unavailable(&sqlx::Error::RowNotFound));
+        assert!(matches!(
+            db_err(sqlx::Error::PoolTimedOut),
+            CatalogueError::Unavailable(_)
+        ));
+        assert!(matches!(
+            db_err(sqlx::Error::RowNotFound),
+            CatalogueError::Database(_)
+        ));
     }
 }

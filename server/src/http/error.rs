@@ -36,6 +36,8 @@ pub enum PageError {
     BadRequest(&'static str),
     /// The form body is larger than the page accepts.
     TooLarge,
+    /// The database cannot be reached just now: 503 with `Retry-After`.
+    Unavailable(String),
     /// A failure whose details only belong in the log.
     Internal(String),
 }
@@ -53,7 +55,15 @@ pub mod refusals {
         "Anfrage von einer fremden Website abgelehnt. / Cross-site request refused.";
     pub const INTERNAL: &str =
         "Interner Fehler. Bitte versuchen Sie es später erneut. / Internal error.";
+    pub const UNAVAILABLE: &str = "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Sekunden erneut. / The database cannot be reached just now. Please try again in a few seconds.";
 }
+
+/// Seconds a client is asked to wait when the database is unavailable.
+pub const RETRY_AFTER_SECS: u64 = app::server_fns::RETRY_AFTER_SECS;
+
+/// The API's message when the database is unavailable.
+const API_UNAVAILABLE: &str =
+    "Die Datenbank ist gerade nicht erreichbar. Bitte in einigen Sekunden erneut versuchen.";
 
 /// Marks a response whose body the problem-page middleware renders.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +73,16 @@ impl PageError {
     /// An internal failure; it is logged once, when answered.
     pub fn internal(err: impl std::fmt::Display) -> PageError {
         PageError::Internal(err.to_string())
+    }
+
+    /// A database failure: [`PageError::Unavailable`] when the database cannot be reached,
+    /// else internal.
+    pub fn database(err: sqlx::Error) -> PageError {
+        if crate::db::is_unavailable(&err) {
+            PageError::Unavailable(err.to_string())
+        } else {
+            PageError::internal(err)
+        }
     }
 }
 
@@ -100,6 +120,14 @@ impl IntoResponse for PageError {
             PageError::Forbidden => problem_marker(PageProblem::Forbidden),
             PageError::BadRequest(message) => plain(StatusCode::BAD_REQUEST, message),
             PageError::TooLarge => plain(StatusCode::PAYLOAD_TOO_LARGE, refusals::FORM_TOO_LARGE),
+            PageError::Unavailable(err) => {
+                tracing::error!(error = %err, "request failed: database unavailable");
+                let mut response = plain(StatusCode::SERVICE_UNAVAILABLE, refusals::UNAVAILABLE);
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, RETRY_AFTER_SECS.into());
+                response
+            }
             PageError::Internal(err) => {
                 tracing::error!(error = %err, "request failed");
                 plain(StatusCode::INTERNAL_SERVER_ERROR, refusals::INTERNAL)
@@ -126,7 +154,7 @@ impl From<EntryError> for PageError {
             EntryError::Invalid(_) => PageError::BadRequest(refusals::UNKNOWN_FORM),
             EntryError::Forbidden => PageError::Forbidden,
             EntryError::NotFound => PageError::NotFound,
-            EntryError::Database(err) => PageError::internal(err),
+            EntryError::Database(err) => PageError::database(err),
         }
     }
 }
@@ -136,7 +164,7 @@ impl From<AccountError> for PageError {
         match err {
             AccountError::Forbidden => PageError::Forbidden,
             AccountError::NotFound => PageError::NotFound,
-            AccountError::Database(err) => PageError::internal(err),
+            AccountError::Database(err) => PageError::database(err),
             AccountError::Internal(err) => PageError::Internal(err),
             // Form errors are shown on the form that was sent (see pages::account::failed).
             other => PageError::internal(format!("unhandled account error: {other}")),
@@ -146,7 +174,7 @@ impl From<AccountError> for PageError {
 
 impl From<sqlx::Error> for PageError {
     fn from(err: sqlx::Error) -> PageError {
-        PageError::internal(err)
+        PageError::database(err)
     }
 }
 
@@ -198,10 +226,34 @@ impl ApiError {
     pub fn internal(err: impl std::fmt::Display) -> ApiError {
         ApiError::Internal(CatalogueError::Database(err.to_string()))
     }
+
+    /// A database failure: 503 with `Retry-After` when the database cannot be reached,
+    /// else internal.
+    pub fn database(err: sqlx::Error) -> ApiError {
+        ApiError::Internal(crate::db::db_err(err))
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // The database being unreachable is a refusal with a retry hint, not an internal error.
+        let this = match self {
+            ApiError::Internal(CatalogueError::Unavailable(err)) => {
+                tracing::error!(error = %err, "API request failed: database unavailable");
+                ApiError::Refused {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: API_UNAVAILABLE.to_owned(),
+                    retry_after: Some(RETRY_AFTER_SECS),
+                }
+            }
+            other => other,
+        };
+        this.respond()
+    }
+}
+
+impl ApiError {
+    fn respond(self) -> Response {
         let status = match &self {
             ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound => StatusCode::NOT_FOUND,
@@ -258,7 +310,7 @@ impl From<EntryError> for ApiError {
             EntryError::Invalid(errors) => ApiError::Invalid(errors),
             EntryError::Forbidden => ApiError::Forbidden,
             EntryError::NotFound => ApiError::NotFound,
-            EntryError::Database(err) => ApiError::internal(err),
+            EntryError::Database(err) => ApiError::database(err),
         }
     }
 }
@@ -268,7 +320,7 @@ impl From<ImportError> for ApiError {
     fn from(err: ImportError) -> ApiError {
         match err {
             ImportError::Forbidden(_) => ApiError::Forbidden,
-            ImportError::Database(err) => ApiError::internal(err),
+            ImportError::Database(err) => ApiError::database(err),
             err @ ImportError::Foreign(_) => ApiError::Refused {
                 status: StatusCode::CONFLICT,
                 message: err.reasons().join(" "),

@@ -168,7 +168,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         {
             Ok(identity) => Ok(ApiCaller(identity)),
             Err(AccountError::RateLimited(wait)) => Err(ApiError::RateLimited(wait)),
-            Err(AccountError::Database(err)) => Err(ApiError::internal(err)),
+            Err(AccountError::Database(err)) => Err(ApiError::database(err)),
             Err(_) => Err(ApiError::Unauthorized),
         }
     }

@@ -265,6 +265,7 @@ pub fn router(state: AppState) -> Router {
         .route_service("/robots.txt", ServeFile::new(site_root.join("robots.txt")))
         // Operations
         .route("/healthz", get(pages::health::healthz))
+        .route("/readyz", get(pages::health::readyz))
         // The JSON API
         .nest("/api/v1", api)
         .route(

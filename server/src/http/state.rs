@@ -24,6 +24,8 @@ pub struct AppState {
     pub entries: Entries,
     /// Payload checks against data model schemas (limited slots on the blocking pool).
     pub payload_checks: PayloadChecks,
+    /// The search index, for the readiness check (`None`: not open, not ready).
+    pub search: Option<crate::search::SearchIndex>,
 }
 
 impl AppState {

@@ -491,3 +491,133 @@ fn half_sent_requests_are_closed_and_sigterm_ends_the_server_within_ten_seconds(
         "SIGTERM took {took:?} to end the server"
     );
 }
+
+/// `GET path` with its status, headers (lower-cased names) and body, or `None` when
+/// nothing answers.
+fn fetch(port: u16, path: &str) -> Option<(u16, String, String)> {
+    fetch_with(port, path, "de")
+}
+
+/// [`fetch`] for a browser preferring `language`.
+fn fetch_with(port: u16, path: &str, language: &str) -> Option<(u16, String, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: {language}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status = head.get(9..12)?.parse().ok()?;
+    Some((status, head.to_lowercase(), body.to_owned()))
+}
+
+#[test]
+fn without_its_database_the_server_answers_503_fast_and_recovers() {
+    let data = data_dir();
+    let data = data.path();
+    let server = Server::start(data);
+    let ready = fetch(server.port, "/readyz").expect("readyz answers");
+    assert_eq!(ready.0, 200, "ready with its database: {}", ready.2);
+    assert!(ready.2.contains("search_index"), "{}", ready.2);
+
+    // The watchdog's restart fails while the configuration is set aside, so the database
+    // stays down for the checks below; it comes back once the file is back.
+    let conf = cluster_dir(data).join("postgresql.conf");
+    let aside = cluster_dir(data).join("postgresql.conf.test-aside");
+    std::fs::rename(&conf, &aside).unwrap();
+    let postmaster = postmaster_pid(data);
+    // SAFETY: the test's own postmaster; SIGQUIT is PostgreSQL's immediate shutdown.
+    assert_eq!(unsafe { libc::kill(postmaster, libc::SIGQUIT) }, 0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while alive(postmaster) {
+        assert!(Instant::now() < deadline, "the postmaster stopped");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let started = Instant::now();
+    let (status, head, body) = fetch(server.port, "/loesungen").expect("the page answers");
+    let took = started.elapsed();
+    assert_eq!(
+        status,
+        503,
+        "the page without database: {head}\n{}",
+        server.log()
+    );
+    assert!(head.contains("retry-after: 5"), "{head}");
+    assert!(
+        body.contains("Die Datenbank ist gerade nicht erreichbar"),
+        "a German error page: {body}"
+    );
+    assert!(took <= Duration::from_secs(3), "answered in {took:?}");
+    let (status, _, body) = fetch_with(server.port, "/loesungen", "en").expect("answers");
+    assert_eq!(status, 503);
+    assert!(
+        body.contains("The database cannot be reached just now"),
+        "an English error page for English browsers: {body}"
+    );
+
+    let (status, head, body) = fetch(server.port, "/api/v1/solutions").expect("the API answers");
+    assert_eq!(status, 503, "the API without database: {body}");
+    assert!(head.contains("retry-after: 5"), "{head}");
+    assert!(head.contains("application/json"), "{head}");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        problem["error"]
+            .as_str()
+            .unwrap()
+            .contains("nicht erreichbar"),
+        "{body}"
+    );
+
+    let (status, _, body) = fetch(server.port, "/readyz").expect("readyz answers");
+    assert_eq!(status, 503, "not ready without database: {body}");
+    let readiness: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        readiness["failing"],
+        serde_json::json!(["database"]),
+        "{body}"
+    );
+    assert_eq!(server.get("/healthz"), Some(200), "alive all the same");
+
+    std::fs::rename(&aside, &conf).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.get("/loesungen") != Some(200) || server.get("/readyz") != Some(200) {
+        assert!(
+            Instant::now() < deadline,
+            "the database came back within 60 s:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let status = server.terminate();
+    assert!(status.success(), "the server ended cleanly: {status}");
+}
+
+#[test]
+fn a_database_url_refusing_connections_is_named_at_start_up() {
+    let data = data_dir();
+    let port = free_port();
+    let output = allmende(data.path(), 9)
+        .arg("migrate")
+        .env(
+            "DATABASE_URL",
+            format!("postgres://allmende@127.0.0.1:{port}/katalog"),
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "no database, no migration");
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains(&format!("127.0.0.1:{port}/katalog"))
+            && text.contains("nimmt keine Verbindung an")
+            && text.contains("refuses connections"),
+        "a bilingual message naming the host: {text}"
+    );
+    assert!(!text.contains("pool timed out"), "{text}");
+}

@@ -21,7 +21,8 @@ pub(crate) async fn app(pool: PgPool) -> axum::Router {
         entries: allmende_server::services::entries::Entries::new(pool.clone())
             .with_checks(payload_checks.clone()),
         payload_checks,
-        catalogue: allmende_server::catalogue(pool, search),
+        catalogue: allmende_server::catalogue(pool, search.clone()),
+        search: Some(search),
         site: SiteConfig {
             public_url: "https://allmende.test".into(),
             operator: Operator {

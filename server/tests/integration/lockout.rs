@@ -37,7 +37,8 @@ async fn router(pool: PgPool, proxies: &[&str]) -> axum::Router {
         entries: allmende_server::services::entries::Entries::new(pool.clone())
             .with_checks(payload_checks.clone()),
         payload_checks,
-        catalogue: allmende_server::catalogue(pool, search),
+        catalogue: allmende_server::catalogue(pool, search.clone()),
+        search: Some(search),
         site: SiteConfig {
             public_url: ORIGIN.into(),
             operator: Operator::default(),

@@ -1,8 +1,160 @@
-//! `GET /healthz`: whether the process answers.
+//! `GET /healthz`: whether the process answers (liveness; never touches the database).
+//! `GET /readyz`: whether it can serve (readiness): the database answers, the search
+//! index is open, and the index is not far behind the search outbox.
+
+use std::time::Duration;
 
 use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::http::state::AppState;
+
+/// How long the database may take to answer `select 1`.
+pub const DATABASE_PROBE: Duration = Duration::from_millis(1000);
+/// Most outbox rows the search index may not have applied yet while the node is ready.
+pub const MAX_OUTBOX_LAG: i64 = 10_000;
 
 /// The liveness answer.
 pub async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({"status": "ok"}))
+}
+
+/// One readiness check: its name, whether it passed, and a short detail.
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// The readiness answer: `{"status": "ok"|"unavailable", "failing": [...], "checks": [...]}`.
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    pub status: &'static str,
+    pub failing: Vec<&'static str>,
+    pub checks: Vec<Check>,
+}
+
+impl Readiness {
+    /// The answer for these checks.
+    pub fn of(checks: Vec<Check>) -> Readiness {
+        let failing: Vec<_> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
+        Readiness {
+            status: if failing.is_empty() {
+                "ok"
+            } else {
+                "unavailable"
+            },
+            failing,
+            checks,
+        }
+    }
+}
+
+impl IntoResponse for Readiness {
+    fn into_response(self) -> Response {
+        let status = if self.failing.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        };
+        let mut response = (status, Json(self)).into_response();
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        response
+    }
+}
+
+/// The readiness answer: 200 when every check passes, else 503 naming the failing ones.
+pub async fn readyz(State(state): State<AppState>) -> Readiness {
+    let pool = state.accounts.pool().clone();
+    let database = match tokio::time::timeout(DATABASE_PROBE, async {
+        let mut conn = pool.acquire().await?;
+        sqlx::Executor::execute(&mut *conn, "select 1").await
+    })
+    .await
+    {
+        Ok(Ok(_)) => Check {
+            name: "database",
+            ok: true,
+            detail: "answers".into(),
+        },
+        Ok(Err(err)) => Check {
+            name: "database",
+            ok: false,
+            detail: err.to_string(),
+        },
+        Err(_) => Check {
+            name: "database",
+            ok: false,
+            detail: format!("no answer within {} ms", DATABASE_PROBE.as_millis()),
+        },
+    };
+    let database_ok = database.ok;
+    let mut checks = vec![database];
+    match &state.search {
+        Some(index) => {
+            checks.push(Check {
+                name: "search_index",
+                ok: true,
+                detail: format!("open, {} documents", index.num_docs()),
+            });
+            // The lag needs the database; without it, the database check already fails.
+            if database_ok {
+                let lag = tokio::time::timeout(DATABASE_PROBE, index.lag(&pool)).await;
+                checks.push(match lag {
+                    Ok(Ok(rows)) => Check {
+                        name: "search_outbox",
+                        ok: rows <= MAX_OUTBOX_LAG,
+                        detail: format!("{rows} changes not yet indexed (limit {MAX_OUTBOX_LAG})"),
+                    },
+                    Ok(Err(err)) => Check {
+                        name: "search_outbox",
+                        ok: false,
+                        detail: err.to_string(),
+                    },
+                    Err(_) => Check {
+                        name: "search_outbox",
+                        ok: false,
+                        detail: format!("no answer within {} ms", DATABASE_PROBE.as_millis()),
+                    },
+                });
+            }
+        }
+        None => checks.push(Check {
+            name: "search_index",
+            ok: false,
+            detail: "not open".into(),
+        }),
+    }
+    Readiness::of(checks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readiness_names_the_failing_checks_and_answers_503() {
+        let check = |name, ok| Check {
+            name,
+            ok,
+            detail: String::new(),
+        };
+        let ready = Readiness::of(vec![check("database", true), check("search_index", true)]);
+        assert!(ready.failing.is_empty());
+        assert_eq!(ready.into_response().status(), StatusCode::OK);
+        let not = Readiness::of(vec![check("database", false), check("search_index", true)]);
+        assert_eq!(not.failing, vec!["database"]);
+        assert_eq!(not.status, "unavailable");
+        assert_eq!(
+            not.into_response().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
 }

@@ -190,7 +190,7 @@ pub async fn import_submit(
             let target = format!("/loesungen/{}?gespeichert=1", outcome.slug());
             return Ok(Redirect::to(&target).into_response());
         }
-        Err(ImportError::Database(err)) => return Err(PageError::internal(err)),
+        Err(ImportError::Database(err)) => return Err(PageError::database(err)),
         Err(err) => err,
     };
     let (status, preview) = match &err {
