@@ -60,6 +60,19 @@ pub enum SearchError {
     Internal(String),
 }
 
+impl SearchError {
+    /// Whether the error says the index files are damaged (and a rebuild from the database
+    /// mends it), as opposed to the database, a lock held by another process, or the
+    /// directory itself being unusable.
+    fn is_damage(&self) -> bool {
+        match self {
+            SearchError::Index(err) => !matches!(err, tantivy::TantivyError::LockFailure(..)),
+            SearchError::Internal(_) => true,
+            SearchError::Database(_) | SearchError::Locked(_) | SearchError::Io(..) => false,
+        }
+    }
+}
+
 /// What the commit payload remembers.
 #[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
 struct Payload {
@@ -96,7 +109,30 @@ struct Inner {
 impl SearchIndex {
     /// Opens the index in `dir` (creating the directory), rebuilding it from `pool` when it
     /// is new, unreadable or of another schema version. `progress` is told about a rebuild.
+    ///
+    /// A damaged index (a truncated or missing segment file, garbage where tantivy expects
+    /// its footers) does not stop the server or `allmende reindex`: its files are removed
+    /// and the index is built again from the database, which holds everything it had.
     pub async fn open(
+        dir: &Path,
+        pool: &PgPool,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Self, SearchError> {
+        match Self::open_once(dir, pool, progress).await {
+            Err(err) if err.is_damage() => {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    error = %err,
+                    "the search index cannot be read; building it again from the database"
+                );
+                clear_dir(dir)?;
+                Self::open_once(dir, pool, progress).await
+            }
+            other => other,
+        }
+    }
+
+    async fn open_once(
         dir: &Path,
         pool: &PgPool,
         progress: &(dyn Fn(u64, u64) + Sync),

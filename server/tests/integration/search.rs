@@ -550,3 +550,39 @@ async fn search_quality_ndcg_at_10(pool: PgPool) {
     );
     assert!(overall >= 0.85, "nDCG@10 {overall:.3} below 0.85");
 }
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_damaged_index_is_built_again_instead_of_failing(pool: PgPool) {
+    let org = fixtures::org(&pool, "stadt-a", "Stadt A", Some("BY")).await;
+    solution(org, "winterdienst", "Winterdienst-Planer")
+        .insert(&pool)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let index = allmende_server::search::SearchIndex::open(dir.path(), &pool, &|_, _| {})
+        .await
+        .unwrap();
+    let documents = index.num_docs();
+    assert!(documents >= 2, "{documents}");
+    drop(index);
+    // Truncate every segment file to half, as a full disk or a crash of the file system would.
+    let mut damaged = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let segment = name.split_once('.').is_some_and(|(id, _)| id.len() == 32);
+        if segment {
+            let len = entry.metadata().unwrap().len();
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_len(len / 2).unwrap();
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 0, "the index has segment files to damage");
+    let index = allmende_server::search::SearchIndex::open(dir.path(), &pool, &|_, _| {})
+        .await
+        .expect("a damaged index is rebuilt, not an error");
+    assert_eq!(index.num_docs(), documents);
+    assert_eq!(search(&index, "Winterdienst"), ["winterdienst"]);
+}
