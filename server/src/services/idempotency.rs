@@ -7,6 +7,14 @@ use sqlx::PgPool;
 /// How long answers are kept before the sweep removes them (at least 24 hours are promised).
 pub const KEEP_HOURS: i32 = 48;
 
+/// Longest key accepted.
+pub const MAX_KEY_LEN: usize = 255;
+
+/// Whether `key` is a usable key: 1 to [`MAX_KEY_LEN`] visible ASCII characters.
+pub fn is_valid_key(key: &str) -> bool {
+    (1..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// The SHA-256 of `parts` in hex, each part length-prefixed (so `ab|c` and `a|bc` differ):
 /// callers and request fingerprints as the table keeps them.
 pub fn fingerprint(parts: &[&[u8]]) -> String {
@@ -156,6 +164,15 @@ impl Idempotency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_visible_ascii_of_bounded_length() {
+        assert!(is_valid_key("3f1c2a-retry-1"));
+        assert!(!is_valid_key(""));
+        assert!(!is_valid_key("mit leerzeichen"));
+        assert!(!is_valid_key("schlüssel"));
+        assert!(!is_valid_key(&"k".repeat(256)));
+    }
 
     #[test]
     fn fingerprints_separate_their_parts() {

@@ -9,15 +9,7 @@ use sqlx::ConnectOptions;
 async fn the_private_cluster_starts_migrates_restarts_and_stops() {
     let bin = EmbeddedPostgres::find_bin_dir(None)
         .expect("PostgreSQL binaries are installed (scripts/test.sh installs them)");
-    let dir = tempfile::Builder::new()
-        .prefix("allmende-embedded-")
-        .tempdir_in("/tmp")
-        .unwrap();
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    let dir = crate::fixtures::reachable_dir("allmende-embedded-");
 
     let pg = EmbeddedPostgres::start(dir.path(), bin.clone())
         .await
@@ -54,15 +46,7 @@ async fn the_private_cluster_starts_migrates_restarts_and_stops() {
 #[tokio::test]
 async fn a_command_leaves_the_cluster_it_started_to_a_server_that_took_it_over() {
     let bin = EmbeddedPostgres::find_bin_dir(None).expect("PostgreSQL binaries are installed");
-    let dir = tempfile::Builder::new()
-        .prefix("allmende-embedded-")
-        .tempdir_in("/tmp")
-        .unwrap();
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    let dir = crate::fixtures::reachable_dir("allmende-embedded-");
 
     // A command finds no server and starts the cluster; then a server starts beside it.
     let command = EmbeddedPostgres::start(dir.path(), bin.clone())

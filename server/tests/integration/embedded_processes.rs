@@ -14,16 +14,7 @@ const DB_PAGE: &str = "/api/v1/organisations";
 
 /// A fresh data directory the `postgres` user can reach (the tests run as root).
 fn data_dir() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("allmende-proc-")
-        .tempdir_in("/tmp")
-        .unwrap();
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
-    dir
+    crate::fixtures::reachable_dir("allmende-proc-")
 }
 
 fn cluster_dir(data: &Path) -> PathBuf {

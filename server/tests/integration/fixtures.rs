@@ -136,3 +136,18 @@ pub async fn search_index(pool: &PgPool) -> allmende_server::search::SearchIndex
         .await
         .unwrap()
 }
+
+/// A fresh directory under /tmp the `postgres` user can reach (the tests run as root and the
+/// private cluster runs as `postgres`).
+pub fn reachable_dir(prefix: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in("/tmp")
+        .unwrap();
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    dir
+}

@@ -593,6 +593,19 @@ async fn api(
     token: Option<&str>,
     body: &serde_json::Value,
 ) -> (StatusCode, serde_json::Value) {
+    let (status, _, json) = api_with_headers(router, method, path, token, &[], body).await;
+    (status, json)
+}
+
+/// An API call with extra request headers: status, answer headers and JSON body.
+async fn api_with_headers(
+    router: &axum::Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &serde_json::Value,
+) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
     let mut request = Request::builder()
         .method(method)
         .uri(path)
@@ -600,15 +613,19 @@ async fn api(
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
     let response = router
         .clone()
         .oneshot(request.body(Body::from(body.to_string())).unwrap())
         .await
         .unwrap();
-    let status = response.status();
+    let (status, headers) = (response.status(), response.headers().clone());
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (
         status,
+        headers,
         serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
     )
 }
@@ -1044,29 +1061,23 @@ async fn slugs_of_fixed_pages_are_never_given_to_entries(pool: PgPool) {
     );
 }
 
-/// `POST` with an `Idempotency-Key`: status, headers and body of the answer.
+/// `POST /api/v1/solutions` with an `Idempotency-Key`.
 async fn post_with_key(
     router: &axum::Router,
     token: &str,
     key: &str,
     body: &serde_json::Value,
 ) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
-    let request = Request::builder()
-        .method("POST")
-        .uri("/api/v1/solutions")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header("Idempotency-Key", key)
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        headers,
-        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    let key_header = [("Idempotency-Key", key)];
+    api_with_headers(
+        router,
+        "POST",
+        "/api/v1/solutions",
+        Some(token),
+        &key_header,
+        body,
     )
+    .await
 }
 
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]

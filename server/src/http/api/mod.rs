@@ -78,7 +78,7 @@ pub fn document_idempotency(openapi: &mut utoipa::openapi::OpenApi) {
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .min_length(Some(1))
-                    .max_length(Some(crate::http::middleware::idempotency::MAX_KEY_LEN)),
+                    .max_length(Some(crate::services::idempotency::MAX_KEY_LEN)),
             ))
             .build();
         post.parameters.get_or_insert_with(Vec::new).push(parameter);

@@ -13,14 +13,12 @@ use axum::response::{IntoResponse, Response};
 use crate::http::error::ApiError;
 use crate::http::router::BODY_LIMIT;
 use crate::http::state::AppState;
-use crate::services::idempotency::{Claim, StoredAnswer, fingerprint};
+use crate::services::idempotency::{Claim, StoredAnswer, fingerprint, is_valid_key};
 
 /// The request header.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The answer header that marks a replayed answer.
 pub const REPLAYED: &str = "idempotent-replayed";
-/// Longest key accepted.
-pub const MAX_KEY_LEN: usize = 255;
 /// Largest answer kept (API answers are small JSON documents).
 const MAX_ANSWER: usize = 1024 * 1024;
 
@@ -31,11 +29,6 @@ fn refused(status: StatusCode, message: &str, retry_after: Option<u64>) -> Respo
         retry_after,
     }
     .into_response()
-}
-
-/// Whether `key` is a usable key: 1 to 255 visible ASCII characters.
-pub fn is_valid_key(key: &str) -> bool {
-    (1..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// The middleware (on `/api/v1`).
@@ -148,18 +141,4 @@ fn replay(answer: StoredAnswer) -> Response {
     }
     headers.insert(REPLAYED, HeaderValue::from_static("true"));
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_visible_ascii_of_bounded_length() {
-        assert!(is_valid_key("3f1c2a-retry-1"));
-        assert!(!is_valid_key(""));
-        assert!(!is_valid_key("mit leerzeichen"));
-        assert!(!is_valid_key("schlüssel"));
-        assert!(!is_valid_key(&"k".repeat(256)));
-    }
 }

@@ -59,7 +59,7 @@ impl Submission {
             .rev()
             .find(|(k, _)| k == SUBMISSION)
             .map(|(_, v)| v.clone())
-            .filter(|t| crate::http::middleware::idempotency::is_valid_key(t));
+            .filter(|t| crate::services::idempotency::is_valid_key(t));
         let (Some(token), Some(user)) = (token, person.actor.user_id) else {
             return Ok(Submission::Fresh(Claimed(None)));
         };
