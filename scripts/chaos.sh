@@ -9,6 +9,7 @@
 # CHAOS_KEEP=1 keeps the data directories and logs of failed scenarios.
 # Needs root (or the `postgres` user: the embedded PostgreSQL runs as `postgres`); the
 # full-disk scenario mounts a tmpfs and needs root. Exit status 1 when a scenario fails.
+# shellcheck disable=SC2155 # `local measured="…$(…)"`: the texts' exit statuses do not matter
 source "$(dirname "$0")/lib/common.sh"
 
 apt_ensure 'ls /usr/lib/postgresql/*/bin/initdb' postgresql
@@ -98,9 +99,11 @@ status() {
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
-# spawn_server [PORT]: starts `allmende serve` on DATA in the background (SPAWNED_PID).
+# spawn_server: starts `allmende serve` on DATA on a free port in the background
+# (SPAWNED_PID, SPAWNED_PORT).
 spawn_server() {
-  local port="${1:-$(free_port)}"
+  local port
+  port=$(free_port)
   env ALLMENDE_DATA_DIR="$DATA" ALLMENDE_ADDR="127.0.0.1:$port" ALLMENDE_DEMO="${DEMO:-off}" \
     ALLMENDE_LOG=info ALLMENDE_SITE_ROOT="$SITE_ROOT" \
     ${INDEX_DIR:+ALLMENDE_INDEX_DIR="$INDEX_DIR"} \
@@ -248,25 +251,51 @@ cleanup() {
 # 1. Commands beside a running server use its database and leave it running.
 s_cli_beside_server() {
   new_work; start_server || { row "CLI beside a running server" "server still 200" "no start" FAIL; return; }
-  local pm failed=() cmd
+  local pm failed=()
   pm=$(cluster_pid)
   allmende migrate >/dev/null || failed+=(migrate)
   allmende seed-demo >/dev/null || failed+=(seed-demo)
   make_token || failed+=(admin)
-  local code page after
+  cat >"$WORK/publiccode.yml" <<'YAML'
+publiccodeYmlVersion: "0"
+name: Chaoshaushalt
+url: "https://gitlab.opencode.de/chaoshausen/chaoshaushalt.git"
+platforms: [web]
+developmentStatus: stable
+softwareType: "standalone/web"
+description:
+  de:
+    shortDescription: Vorschläge zum Haushalt sammeln und bewerten
+    longDescription: >
+      Eingespielt mit allmende import, während der Server läuft: Bürgerinnen und Bürger
+      reichen Vorschläge für den Haushalt ein, kommentieren und bewerten sie. Die Verwaltung
+      beantwortet jeden Vorschlag öffentlich und zeigt, was daraus geworden ist.
+    features: [Vorschläge, Bewertung]
+legal: {license: "EUPL-1.2"}
+maintenance:
+  type: contract
+  contractors:
+    - {name: "Dataport AöR", until: "2027-12-31", email: "info@dataport.de"}
+localisation: {localisationReady: true, availableLanguages: [de]}
+YAML
+  allmende import --org "$ORG" "$WORK/publiccode.yml" >/dev/null || failed+=(import)
+  local code page after imported
   code=$(status "/api/v1/organisations/$ORG")
+  imported=$(curl -s -m 10 "$URL/api/v1/solutions?org=$ORG" | jq '.total' 2>/dev/null)
   page=$(status /loesungen)
   after=$(cluster_pid)
-  # What seed-demo wrote reaches the server's search index.
-  local indexed=0 t0
+  # What seed-demo and import wrote reaches the server's search index.
+  local indexed=0 searchable=no t0
   t0=$(now_ms)
   while [ $(( $(now_ms) - t0 )) -lt 15000 ]; do
+    found chaoshaushalt Chaoshaushalt && searchable=yes
     indexed=$(curl -s -m 5 "$URL/api/v1/search?q=&per_page=1" | jq '.total' 2>/dev/null || echo 0)
-    [ "${indexed:-0}" -gt 100 ] && break
+    [ "${indexed:-0}" -gt 100 ] && [ $searchable = yes ] && break
     sleep 0.2
   done
-  local measured="migrate, seed-demo, admin ×3: ${failed[*]:-all exit 0}; org $code, /loesungen $page; postmaster $( [ "$pm" = "$after" ] && echo kept || echo "changed ($pm → ${after:-none})"); $indexed in search"
-  if [ ${#failed[@]} -eq 0 ] && [ "$code" = 200 ] && [ "$page" = 200 ] && [ -n "$pm" ] && [ "$pm" = "$after" ] && [ "${indexed:-0}" -gt 100 ]; then
+  local measured="migrate, seed-demo, admin ×3, import: ${failed[*]:-all exit 0}; org $code, imported ${imported:-?}, /loesungen $page; postmaster $( [ "$pm" = "$after" ] && echo kept || echo "changed ($pm → ${after:-none})"); search: $indexed entries, imported one found: $searchable"
+  if [ ${#failed[@]} -eq 0 ] && [ "$code" = 200 ] && [ "$imported" = 1 ] && [ "$page" = 200 ] && [ -n "$pm" ] && [ "$pm" = "$after" ] && [ "${indexed:-0}" -gt 100 ] \
+    && [ $searchable = yes ]; then
     row "CLI beside a running server" "commands succeed, server answers 200, its PG untouched" "$measured" PASS
   else
     row "CLI beside a running server" "commands succeed, server answers 200, its PG untouched" "$measured" FAIL
@@ -345,7 +374,7 @@ s_second_serve() {
 s_database_stopped() {
   local name="PG stopped (pg_ctl -m immediate)" expect="page+API 503 ≤ 3 s, readyz 503, healthz 200; 200 again ≤ 60 s"
   new_work; start_server || { row "$name" "$expect" "no start" FAIL; return; }
-  local conf="$DATA/postgres/postgresql.conf"
+  local conf="$DATA/postgres/postgresql.conf" pm; pm=$(cluster_pid)
   mv "$conf" "$conf.chaos-aside"
   (cd / && as_pg "$PG_BIN/pg_ctl" -D "$DATA/postgres" stop -m immediate -w -t 10) >/dev/null 2>&1
   local page api ready health retry
@@ -357,10 +386,12 @@ s_database_stopped() {
   mv "$conf.chaos-aside" "$conf"
   local back="" t0; t0=$(now_ms)
   if wait_http 200 /loesungen 60 && wait_http 200 /readyz 10; then back=$(( $(now_ms) - t0 )); fi
+  local restarted=no; [ -n "$(cluster_pid)" ] && [ "$(cluster_pid)" != "$pm" ] && restarted=yes
   local p_code=${page% *} p_time=${page#* } a_code=${api% *} a_time=${api#* }
-  local measured="page $p_code in $(secs_f "$p_time") (Retry-After ${retry:-none}), API $a_code in $(secs_f "$a_time"), readyz $ready, healthz $health; $( [ -n "$back" ] && echo "200 again $(secs "$back") after PG's config returned" || echo "not back in 60 s")"
+  local measured="page $p_code in $(secs_f "$p_time") (Retry-After ${retry:-none}), API $a_code in $(secs_f "$a_time"), readyz $ready, healthz $health; $( [ -n "$back" ] && echo "200 again $(secs "$back") after PG's config returned" || echo "not back in 60 s"), PG restarted by the server: $restarted"
   if [ "$p_code" = 503 ] && awk -v t="$p_time" 'BEGIN { exit !(t <= 3) }' && [ "$a_code" = 503 ] \
-    && awk -v t="$a_time" 'BEGIN { exit !(t <= 3) }' && [ "$ready" = 503 ] && [ "$health" = 200 ] && [ -n "$back" ]; then
+    && awk -v t="$a_time" 'BEGIN { exit !(t <= 3) }' && [ "$ready" = 503 ] && [ "$health" = 200 ] && [ -n "$back" ] \
+    && [ $restarted = yes ]; then
     row "$name" "$expect" "$measured" PASS
   else
     row "$name" "$expect" "$measured" FAIL
@@ -602,7 +633,7 @@ SCENARIOS=(
 # --- run ----------------------------------------------------------------------------
 
 selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=($(seq 1 ${#SCENARIOS[@]}))
+[ ${#selected[@]} -gt 0 ] || mapfile -t selected < <(seq 1 ${#SCENARIOS[@]})
 say "Chaos gegen / against $BIN"
 T_START=$(now_ms)
 for n in "${selected[@]}"; do
