@@ -123,11 +123,12 @@ struct Server {
 }
 
 impl Server {
-    fn spawn(data: &Path) -> (Child, u16, PathBuf) {
+    fn spawn(data: &Path, env: &[(&str, &Path)]) -> (Child, u16, PathBuf) {
         let port = free_port();
         let log = data.join(format!("serve-{port}.log"));
         let out = std::fs::File::create(&log).unwrap();
         let child = allmende(data, port)
+            .envs(env.iter().copied())
             .arg("serve")
             .stdout(out.try_clone().unwrap())
             .stderr(out)
@@ -138,7 +139,12 @@ impl Server {
 
     /// Starts a server and waits until it answers; fails if it exits instead.
     fn start(data: &Path) -> Server {
-        let (child, port, log) = Self::spawn(data);
+        Self::start_with(data, &[])
+    }
+
+    /// [`Server::start`] with more environment variables.
+    fn start_with(data: &Path, env: &[(&str, &Path)]) -> Server {
+        let (child, port, log) = Self::spawn(data, env);
         let mut server = Server {
             child: Some(child),
             port,
@@ -259,6 +265,18 @@ fn a_command_beside_a_running_server_leaves_the_servers_database_running() {
     );
     let stdout = String::from_utf8_lossy(&created.stdout);
     let slug = stdout.trim().rsplit(' ').next().unwrap().to_owned();
+    // `reindex` asks the server, which owns the index, to rebuild it, and waits for it.
+    let reindexed = run(data, &["reindex"]);
+    let said = String::from_utf8_lossy(&reindexed.stdout);
+    assert!(
+        said.contains("baut ihn jetzt neu auf") && said.contains("Suchindex neu aufgebaut"),
+        "{said}"
+    );
+    assert!(
+        server.log().contains("search index built"),
+        "the server rebuilt its index:\n{}",
+        server.log()
+    );
 
     assert_eq!(
         postmaster_pid(data),
@@ -351,7 +369,7 @@ fn a_second_server_on_the_same_data_directory_is_refused_and_the_first_serves_on
     let first = Server::start(data);
     let postmaster = postmaster_pid(data);
 
-    let (mut second, _, log) = Server::spawn(data);
+    let (mut second, _, log) = Server::spawn(data, &[]);
     let status = wait_for(&mut second, Duration::from_secs(20));
     let message = std::fs::read_to_string(log).unwrap();
     assert!(!status.success(), "the second server is refused: {message}");
@@ -513,6 +531,10 @@ fn without_its_database_the_server_answers_503_fast_and_recovers() {
     let data = data_dir();
     let data = data.path();
     let server = Server::start(data);
+    // The first index is built in the background just after the start.
+    wait_until(Duration::from_secs(30), || {
+        server.get("/readyz") == Some(200)
+    });
     let ready = fetch(server.port, "/readyz").expect("readyz answers");
     assert_eq!(ready.0, 200, "ready with its database: {}", ready.2);
     assert!(ready.2.contains("search_index"), "{}", ready.2);
@@ -611,4 +633,141 @@ fn a_database_url_refusing_connections_is_named_at_start_up() {
         "a bilingual message naming the host: {text}"
     );
     assert!(!text.contains("pool timed out"), "{text}");
+}
+
+/// A small tmpfs mounted for a test (we run as root), unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: PathBuf) -> SmallDisk {
+        std::fs::create_dir_all(&at).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
+            .arg(&at)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "mounting a tmpfs failed: this test needs root (or CAP_SYS_ADMIN) to make a full disk"
+        );
+        SmallDisk(at)
+    }
+
+    /// Fills the disk to the last byte.
+    fn fill(&self) -> PathBuf {
+        let filler = self.0.join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        let mut small = vec![0u8; 512];
+        while file.write_all(&block).is_ok() {}
+        while file.write_all(&small).is_ok() {}
+        small.truncate(1);
+        while file.write_all(&small).is_ok() {}
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Whether the search API finds `slug` for `query`.
+fn finds(server: &Server, query: &str, slug: &str) -> bool {
+    fetch(server.port, &format!("/api/v1/search?q={query}"))
+        .is_some_and(|(status, _, body)| status == 200 && body.contains(&format!("\"{slug}\"")))
+}
+
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    done()
+}
+
+#[test]
+fn a_full_disk_under_the_index_loses_no_entry_from_search_now_or_after_a_restart() {
+    let data = data_dir();
+    let data = data.path();
+    let disk = SmallDisk::mount(data.join("index-disk"));
+    let index_dir = disk.0.join("index");
+    let server = Server::start_with(data, &[("ALLMENDE_INDEX_DIR", &index_dir)]);
+    assert!(
+        wait_until(Duration::from_secs(30), || server.get("/readyz")
+            == Some(200)),
+        "{}",
+        server.log()
+    );
+    let filler = disk.fill();
+
+    // The database is elsewhere: the import succeeds, but the index cannot commit it.
+    let yaml = data.join("publiccode.yml");
+    std::fs::write(
+        &yaml,
+        "publiccodeYmlVersion: \"0\"\nname: Füllstandsmelder\nurl: \"https://gitlab.opencode.de/fuellstand/melder.git\"\n\
+         platforms: [web]\ndevelopmentStatus: stable\nsoftwareType: \"standalone/web\"\n\
+         description:\n  de:\n    shortDescription: Füllstände von Altglascontainern melden\n    \
+         longDescription: >\n      Bürgerinnen und Bürger melden volle Altglascontainer mit einem Klick; der Bauhof sieht \
+         die Meldungen auf einer Karte und plant die Leerungen danach. Die Meldungen sind offen für alle.\n    \
+         features: [Meldungen]\nlegal: {license: \"EUPL-1.2\"}\nmaintenance: {type: community, contacts: [{name: \"Bauhof Füllstand\"}]}\n\
+         localisation: {localisationReady: true, availableLanguages: [de]}\n",
+    )
+    .unwrap();
+    let imported = run(
+        data,
+        &[
+            "import",
+            "--org",
+            "stadt-fuellstand",
+            "--create-org",
+            "Stadt Füllstand",
+            yaml.to_str().unwrap(),
+        ],
+    );
+    assert!(imported.status.success());
+    assert!(
+        wait_until(Duration::from_secs(20), || fetch(server.port, "/readyz")
+            .is_some_and(
+                |(status, _, body)| status == 503 && body.contains("updates failing")
+            )),
+        "readiness names the failing index updates"
+    );
+    assert!(!finds(&server, "Altglascontainer", "fuellstandsmelder"));
+
+    // Space again: the writer is taken anew and the entry arrives without a restart.
+    std::fs::remove_file(filler).unwrap();
+    assert!(
+        wait_until(Duration::from_secs(30), || finds(
+            &server,
+            "Altglascontainer",
+            "fuellstandsmelder"
+        )),
+        "the entry is found once the disk has space:\n{}",
+        server.log()
+    );
+    assert_eq!(server.get("/readyz"), Some(200));
+    let log = server.log();
+    assert!(
+        log.matches("updating the search index failed").count() == 1,
+        "the failure is logged once, not once per retry:\n{log}"
+    );
+    assert!(log.contains("the search index is updated again"), "{log}");
+    assert!(server.terminate().success());
+
+    let server = Server::start_with(data, &[("ALLMENDE_INDEX_DIR", &index_dir)]);
+    assert!(
+        wait_until(Duration::from_secs(30), || finds(
+            &server,
+            "Altglascontainer",
+            "fuellstandsmelder"
+        )),
+        "after a restart too:\n{}",
+        server.log()
+    );
+    assert!(server.terminate().success());
 }
