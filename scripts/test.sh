@@ -83,11 +83,12 @@ ALLMENDE_DATA_DIR="$WORK/e2e-data" ALLMENDE_ADDR="127.0.0.1:$APP_PORT" ALLMENDE_
   target/debug/allmende serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
-  curl -fsS "$ALLMENDE_E2E_URL/healthz" >/dev/null 2>&1 && break
+  # /readyz: the search index (built in the background on a fresh start) serves too.
+  curl -fsS "$ALLMENDE_E2E_URL/readyz" >/dev/null 2>&1 && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; echo "Server ist abgestürzt" >&2; exit 1; }
   sleep 0.5
 done
-curl -fsS "$ALLMENDE_E2E_URL/healthz" >/dev/null || { cat "$WORK/server.log"; exit 1; }
+curl -fsS "$ALLMENDE_E2E_URL/readyz" >/dev/null || { cat "$WORK/server.log"; exit 1; }
 node --test --test-concurrency=1 end2end/tests/*.test.mjs
 
 say "Beende den Server (SIGTERM) und prüfe, dass die eingebettete Datenbank mit beendet wurde"

@@ -540,7 +540,7 @@ pub static DE: Texts = Texts {
     error_title: "Es ist ein Fehler aufgetreten",
     error_text: "Die Seite konnte gerade nicht geladen werden. Bitte versuchen Sie es in einigen Minuten erneut.",
     unavailable_title: "Vorübergehend nicht verfügbar",
-    unavailable_text: "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einigen Sekunden erneut.",
+    unavailable_text: "Die Datenbank ist gerade nicht erreichbar, oder der Suchindex wird noch aufgebaut. Bitte versuchen Sie es in einigen Sekunden erneut.",
 
     imprint_title: "Impressum",
     imprint_provider: "Anbieter",
@@ -749,7 +749,7 @@ pub static EN: Texts = Texts {
     error_title: "Something went wrong",
     error_text: "The page could not be loaded just now. Please try again in a few minutes.",
     unavailable_title: "Temporarily unavailable",
-    unavailable_text: "The database cannot be reached just now. Please try again in a few seconds.",
+    unavailable_text: "The database cannot be reached just now, or the search index is still being built. Please try again in a few seconds.",
 
     imprint_title: "Legal notice",
     imprint_provider: "Provider",
