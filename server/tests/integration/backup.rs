@@ -434,8 +434,22 @@ async fn a_database_url_catalogue_is_backed_up_and_a_restore_into_it_is_refused(
     );
     assert!(refused.contains("keine Sicherung"), "{refused}");
 
-    // The backup of a DATABASE_URL catalogue restores into a fresh embedded one.
+    // A damaged archive fails in pg_restore's single transaction and leaves the empty
+    // catalogue usable; the intact one then restores there (from DATABASE_URL into the
+    // embedded cluster).
     let target = crate::fixtures::reachable_dir("allmende-backup-url-dst-");
+    let whole = std::fs::read(&file).unwrap();
+    let damaged = scratch.path().join("damaged.dump");
+    std::fs::write(&damaged, &whole[..whole.len() * 2 / 3]).unwrap();
+    let refused = run_refused(target.path(), None, &["restore", damaged.to_str().unwrap()]);
+    assert!(
+        refused.contains("pg_restore ist fehlgeschlagen"),
+        "{refused}"
+    );
+    assert_eq!(
+        embedded_slugs(target.path()).await,
+        (BTreeSet::new(), BTreeSet::new())
+    );
     let said = run_ok(target.path(), None, &["restore", file_arg]);
     assert!(said.contains("1 Lösungen"), "{said}");
     assert_eq!(embedded_slugs(target.path()).await, expected);
