@@ -106,6 +106,11 @@ pub enum BackupError {
          Stop it before restoring. Nothing was changed."
     )]
     OtherSessions { sessions: i64 },
+    #[error(
+        "Die Wiederherstellung ist fehlgeschlagen; sie geschieht ganz oder gar nicht, die Datenbank ist leer geblieben.\n\
+         The restore failed; it is all or nothing, and the database stayed empty. (pg_restore: {detail})"
+    )]
+    RestoreFailed { detail: String },
     #[error("{program} ist fehlgeschlagen / failed: {detail}")]
     Failed {
         program: &'static str,
@@ -389,7 +394,11 @@ async fn restore_into(
             .await;
         let _ = MIGRATOR.run(&pool).await;
         pool.close().await;
-        return Err(err.into());
+        return Err(match err {
+            BackupError::Failed { detail, .. } => BackupError::RestoreFailed { detail },
+            other => other,
+        }
+        .into());
     }
     let result = async {
         MIGRATOR.run(&pool).await?;

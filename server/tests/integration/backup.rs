@@ -443,7 +443,8 @@ async fn a_database_url_catalogue_is_backed_up_and_a_restore_into_it_is_refused(
     std::fs::write(&damaged, &whole[..whole.len() * 2 / 3]).unwrap();
     let refused = run_refused(target.path(), None, &["restore", damaged.to_str().unwrap()]);
     assert!(
-        refused.contains("pg_restore ist fehlgeschlagen"),
+        refused.contains("Wiederherstellung ist fehlgeschlagen")
+            && refused.contains("leer geblieben"),
         "{refused}"
     );
     assert_eq!(
