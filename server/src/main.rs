@@ -1,8 +1,8 @@
 #![recursion_limit = "512"]
-//! `allmende`: run the catalogue (`serve`, the default), apply migrations (`migrate`), or
-//! load the demo catalogue (`seed-demo`).
+//! `allmende`: run the catalogue (`serve`, the default), apply migrations (`migrate`), load
+//! the demo catalogue (`seed-demo`), back it up and restore it (`backup`, `restore`), …
 
-use allmende_server::cli::admin;
+use allmende_server::cli::{admin, backup};
 use allmende_server::config::Config;
 use allmende_server::http::{self, AppState};
 use allmende_server::search::{self, SearchIndex};
@@ -56,6 +56,21 @@ enum Command {
         /// Files or folders (searched for *.yml and *.yaml).
         #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
+    },
+    /// Write a consistent backup of the whole catalogue (a pg_dump archive) to FILE. Safe
+    /// beside a running server.
+    Backup {
+        /// The backup file to write (refused if it exists, unless --force).
+        file: std::path::PathBuf,
+        /// Overwrite an existing FILE.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a backup made by `allmende backup` into an empty database (with no server
+    /// running on it), apply newer migrations and rebuild the search index.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
     },
     /// Set-up for operators: accounts, organisations, members, API tokens.
     #[command(subcommand)]
@@ -118,6 +133,21 @@ async fn main() -> anyhow::Result<()> {
             if !summary.rejected.is_empty() {
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        Command::Backup { file, force } => {
+            println!("{}", backup::backup(&config, &file, force).await?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let bar = index_progress_bar();
+            let progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let summary = backup::restore(&config, &file, &progress).await;
+            bar.finish_and_clear();
+            println!("{}", summary?);
             Ok(())
         }
         Command::Reindex => {

@@ -754,20 +754,18 @@ impl Inner {
             }
         }
         let fields = self.fields.clone();
-        let written = self
-            .with_writer(move |writer| {
-                for Change { kind, id } in &changes {
-                    writer.delete_term(Term::from_field_text(
-                        fields.key,
-                        &documents::key(*kind, *id),
-                    ));
-                }
-                for doc in &docs {
-                    writer.add_document(doc.to_document(&fields))?;
-                }
-                Ok(())
-            })
-            .map(|()| ());
+        let written = self.with_writer(move |writer| {
+            for Change { kind, id } in &changes {
+                writer.delete_term(Term::from_field_text(
+                    fields.key,
+                    &documents::key(*kind, *id),
+                ));
+            }
+            for doc in &docs {
+                writer.add_document(doc.to_document(&fields))?;
+            }
+            Ok(())
+        });
         let result = match written {
             Ok(()) => self.commit(cursor).await,
             Err(err) => Err(err),

@@ -2,6 +2,7 @@
 //! migrated by our migrator). `DATABASE_URL` points at the server; scripts/test.sh starts one.
 
 mod accounts;
+mod backup;
 mod catalogue;
 mod demo;
 mod embedded;
