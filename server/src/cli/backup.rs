@@ -404,15 +404,11 @@ async fn restore_into(
         MIGRATOR.run(&pool).await?;
         let counts = count(&mut *pool.acquire().await?).await?;
         let index_dir = config.index_dir();
-        let fresh = std::fs::read_dir(&index_dir).map_or(true, |mut d| d.next().is_none());
-        let index = SearchIndex::open(&index_dir, &pool, progress).await?;
-        let indexed = if fresh {
-            index.num_docs()
-        } else {
-            let stats = index.rebuild(&pool, progress).await?;
-            index.optimize().await?;
-            stats.documents
-        };
+        // Whatever index was there belongs to another catalogue: a new generation is built.
+        let index =
+            SearchIndex::open_with(&index_dir, &pool, crate::search::Build::Never, progress)
+                .await?;
+        let indexed = index.rebuild(&pool, progress).await?.documents;
         anyhow::Ok(RestoreSummary {
             counts,
             indexed,
