@@ -521,7 +521,7 @@ async fn anonymous_pages_set_no_cookie_and_every_page_has_the_security_headers(p
         let csp = answer
             .headers
             .get(header::CONTENT_SECURITY_POLICY)
-            .unwrap_or_else(|| panic!("{path} has no CSP"))
+            .unwrap_or_else(|| panic!("{path} has no CSP ({}): {}", answer.status, answer.body))
             .to_str()
             .unwrap();
         assert!(
