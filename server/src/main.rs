@@ -5,7 +5,7 @@
 use allmende_server::cli::admin;
 use allmende_server::config::Config;
 use allmende_server::http::{self, AppState};
-use allmende_server::search::SearchIndex;
+use allmende_server::search::{self, SearchIndex};
 use allmende_server::{Database, catalogue, demo};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -37,7 +37,8 @@ enum Command {
     Migrate,
     /// Load the demo catalogue into an empty database and exit.
     SeedDemo,
-    /// Rebuild this server's search index from the database (with the server stopped).
+    /// Rebuild the search index from the database. Beside a running server, that server
+    /// rebuilds its index without interruption and this command waits for it.
     Reindex,
     /// Import publiccode.yml files (or folders of them) for an organisation. An existing
     /// solution with the same repository URL gets a new revision. Exits with status 1 when a
@@ -159,6 +160,8 @@ fn index_progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
+/// Builds a fresh generation of the index and swaps it in; beside a running server (which
+/// owns the index directory) asks that server to do it without interruption, and waits.
 async fn reindex(config: &Config, db: &Database) -> anyhow::Result<()> {
     db.migrate().await.context("migrating the database")?;
     let bar = index_progress_bar();
@@ -166,10 +169,23 @@ async fn reindex(config: &Config, db: &Database) -> anyhow::Result<()> {
         bar.set_length(total);
         bar.set_position(done);
     };
-    let index = SearchIndex::open(&config.index_dir(), &db.pool, &progress).await?;
+    let index = match SearchIndex::open_with(
+        &config.index_dir(),
+        &db.pool,
+        search::Build::Never,
+        &progress,
+    )
+    .await
+    {
+        Ok(index) => index,
+        Err(search::SearchError::Locked(_)) => {
+            bar.finish_and_clear();
+            return reindex_by_server(&db.pool).await;
+        }
+        Err(err) => return Err(err.into()),
+    };
     let stats = index.rebuild(&db.pool, &progress).await?;
     bar.finish_and_clear();
-    index.optimize().await?;
     println!(
         "Suchindex neu aufgebaut: {} Einträge in {:.1} s, {:.1} MiB in {}",
         stats.documents,
@@ -178,6 +194,29 @@ async fn reindex(config: &Config, db: &Database) -> anyhow::Result<()> {
         index.dir().display()
     );
     Ok(())
+}
+
+/// The longest `allmende reindex` waits for a running server to finish a requested rebuild.
+const REINDEX_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+async fn reindex_by_server(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    let request = search::request_rebuild(pool).await?;
+    println!(
+        "Ein laufender Server benutzt den Suchindex; er baut ihn jetzt neu auf und sucht währenddessen im bisherigen. \
+         / A running server owns the search index; it rebuilds it now and keeps searching the old one meanwhile."
+    );
+    let started = std::time::Instant::now();
+    while started.elapsed() < REINDEX_PATIENCE {
+        if search::rebuild_done(pool, &request).await? {
+            println!("Suchindex neu aufgebaut. / Search index rebuilt.");
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    anyhow::bail!(
+        "Der Server hat den Neuaufbau nicht innerhalb von 30 Minuten gemeldet; siehe sein Protokoll und /readyz. \
+         / The server did not report the rebuild within 30 minutes; see its log and /readyz."
+    )
 }
 
 async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
@@ -200,15 +239,16 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         tracing::info!(?summary, "demo catalogue loaded");
     }
     let demo_loaded = demo::is_loaded(&db.pool).await?;
-    let bar = index_progress_bar();
-    let progress = |done: u64, total: u64| {
-        bar.set_length(total);
-        bar.set_position(done);
-    };
-    let search = SearchIndex::open(&config.index_dir(), &db.pool, &progress)
-        .await
-        .context("opening the search index")?;
-    bar.finish_and_clear();
+    // An index that must be built is built in the background: pages answer meanwhile, and
+    // searches say that the index is being built (503) until it is there.
+    let search = SearchIndex::open_with(
+        &config.index_dir(),
+        &db.pool,
+        search::Build::InBackground,
+        &|_, _| {},
+    )
+    .await
+    .context("opening the search index")?;
     let (stop_follower, follower_stopped) = tokio::sync::oneshot::channel::<()>();
     let follower = {
         let search = search.clone();

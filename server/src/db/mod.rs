@@ -149,15 +149,21 @@ impl Catalogue for PgCatalogue {
         // A search is one or two milliseconds of CPU, shared with the index's search helper
         // thread: run it here. Handing it to a blocking thread cost more than it saved
         // (measured with `scripts/bench.sh`).
-        self.search_index()?
-            .search(query)
-            .map_err(|e| CatalogueError::Search(e.to_string()))
+        self.search_index()?.search(query).map_err(search_err)
     }
 
     async fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, CatalogueError> {
-        self.search_index()?
-            .suggest(typed, 8)
-            .map_err(|e| CatalogueError::Search(e.to_string()))
+        self.search_index()?.suggest(typed, 8).map_err(search_err)
+    }
+}
+
+/// A search error as the catalogue reports it: an index being built or mended is
+/// unavailable for a while (503 with `Retry-After`), anything else a failed search.
+fn search_err(err: crate::search::SearchError) -> CatalogueError {
+    if err.is_temporary() {
+        CatalogueError::Unavailable(err.to_string())
+    } else {
+        CatalogueError::Search(err.to_string())
     }
 }
 

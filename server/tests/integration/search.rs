@@ -566,7 +566,7 @@ async fn a_damaged_index_is_built_again_instead_of_failing(pool: PgPool) {
     drop(index);
     // Truncate every segment file to half, as a full disk or a crash of the file system would.
     let mut damaged = 0;
-    for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+    for entry in index_files(dir.path()) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let segment = name.split_once('.').is_some_and(|(id, _)| id.len() == 32);
         if segment {
@@ -585,4 +585,178 @@ async fn a_damaged_index_is_built_again_instead_of_failing(pool: PgPool) {
         .expect("a damaged index is rebuilt, not an error");
     assert_eq!(index.num_docs(), documents);
     assert_eq!(search(&index, "Winterdienst"), ["winterdienst"]);
+}
+
+/// The files of an index directory (the generation directories inside it included).
+fn index_files(dir: &std::path::Path) -> Vec<std::fs::DirEntry> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.path().is_dir() {
+            files.extend(index_files(&entry.path()));
+        } else {
+            files.push(entry);
+        }
+    }
+    files
+}
+
+/// Overwrites the middle half of the largest file whose name ends in `suffix` with bytes
+/// that are not what tantivy wrote there.
+fn scramble_largest(dir: &std::path::Path, suffix: &str) {
+    use std::io::{Seek, Write};
+    let file = index_files(dir)
+        .into_iter()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(suffix))
+        .max_by_key(|e| e.metadata().unwrap().len())
+        .unwrap_or_else(|| panic!("the index has a {suffix} file"));
+    let len = file.metadata().unwrap().len();
+    let mut handle = std::fs::OpenOptions::new()
+        .write(true)
+        .open(file.path())
+        .unwrap();
+    handle.seek(std::io::SeekFrom::Start(len / 4)).unwrap();
+    let garbage: Vec<u8> = (0..len / 2).map(|i| (i * 131 % 251) as u8).collect();
+    handle.write_all(&garbage).unwrap();
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn garbage_in_a_store_file_is_found_at_start_and_the_index_built_again(pool: PgPool) {
+    allmende_server::demo::load(&pool).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path(), &pool, &|_, _| {})
+        .await
+        .unwrap();
+    let documents = index.num_docs();
+    let found = search(&index, "Friedhof");
+    assert!(!found.is_empty());
+    drop(index);
+    scramble_largest(dir.path(), ".store");
+    let index = SearchIndex::open(dir.path(), &pool, &|_, _| {})
+        .await
+        .expect("damaged files are found by their checksums and the index is rebuilt");
+    assert_eq!(index.num_docs(), documents);
+    assert_eq!(search(&index, "Friedhof"), found);
+    assert_eq!(index.status().rebuilds, 1);
+}
+
+/// Writes an entry whose outbox row is lost, as if the index had missed it.
+async fn entry_the_outbox_lost(pool: &PgPool, org: uuid::Uuid, slug: &str, name: &str) {
+    let id = solution(org, slug, name).insert(pool).await;
+    sqlx::query("delete from search_outbox where entity_id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn an_index_out_of_step_with_the_database_is_repaired(pool: PgPool) {
+    let org = fixtures::org(&pool, "stadt-k", "Stadt K", Some("BY")).await;
+    solution(org, "winterdienst", "Winterdienst-Planer")
+        .insert(&pool)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path(), &pool, &|_, _| {})
+        .await
+        .unwrap();
+    sync(&index, &pool).await;
+
+    // While running: the periodic check finds the entry the outbox lost, and one deleted
+    // behind the index's back, and repairs both.
+    entry_the_outbox_lost(&pool, org, "laermkarte", "Lärmkarte").await;
+    sqlx::query("delete from solutions where slug = 'winterdienst'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("delete from search_outbox")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sync(&index, &pool).await;
+    assert!(search(&index, "Lärmkarte").is_empty());
+    let drift = index.check_consistency(&pool).await.unwrap();
+    assert_eq!(drift.repaired, 2);
+    assert_eq!(search(&index, "Lärmkarte"), ["laermkarte"]);
+    assert!(search(&index, "Winterdienst").is_empty());
+    assert_eq!(index.check_consistency(&pool).await.unwrap().repaired, 0);
+    let status = index.status();
+    assert_eq!(
+        (status.checks, status.repaired, status.last_drift),
+        (2, 2, 0)
+    );
+
+    // At start: a count that disagrees with the database means a rebuild.
+    entry_the_outbox_lost(&pool, org, "baumkataster", "Baumkataster").await;
+    drop(index);
+    let index = SearchIndex::open(dir.path(), &pool, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(index.status().rebuilds, 1);
+    assert_eq!(search(&index, "Baumkataster"), ["baumkataster"]);
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_rebuild_answers_from_the_old_index_until_the_new_one_is_in_place(pool: PgPool) {
+    allmende_server::demo::load(&pool).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path(), &pool, &|_, _| {})
+        .await
+        .unwrap();
+    let before = search(&index, "Friedhof");
+    let rebuild = {
+        let index = index.clone();
+        let pool = pool.clone();
+        tokio::spawn(async move { index.rebuild(&pool, &|_, _| {}).await })
+    };
+    let mut searched_during = 0;
+    while !rebuild.is_finished() {
+        assert_eq!(
+            search(&index, "Friedhof"),
+            before,
+            "searches go on during a rebuild"
+        );
+        searched_during += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    rebuild.await.unwrap().unwrap();
+    assert!(searched_during > 0);
+    assert_eq!(search(&index, "Friedhof"), before);
+    // Only the new generation is left on disk.
+    let generations: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .collect();
+    assert_eq!(generations.len(), 1);
+}
+
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn a_server_without_an_index_says_it_is_being_built_and_then_serves(pool: PgPool) {
+    allmende_server::demo::load(&pool).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_with(
+        dir.path(),
+        &pool,
+        allmende_server::search::Build::InBackground,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let mut answered = false;
+    for _ in 0..1000 {
+        match index.search(&q("Friedhof")) {
+            Ok(results) => {
+                assert!(!slugs(&results).is_empty());
+                answered = true;
+                break;
+            }
+            Err(err) => {
+                assert!(err.is_temporary(), "{err}");
+                assert!(err.to_string().contains("wird gerade aufgebaut"), "{err}");
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(answered, "the background build finished");
+    assert!(index.status().serving);
 }

@@ -99,11 +99,7 @@ pub async fn readyz(State(state): State<AppState>) -> Readiness {
     let mut checks = vec![database];
     match &state.search {
         Some(index) => {
-            checks.push(Check {
-                name: "search_index",
-                ok: true,
-                detail: format!("open, {} documents", index.num_docs()),
-            });
+            checks.push(index_check(&index.status()));
             // The lag needs the database; without it, the database check already fails.
             if database_ok {
                 let lag = tokio::time::timeout(DATABASE_PROBE, index.lag(&pool)).await;
@@ -133,6 +129,43 @@ pub async fn readyz(State(state): State<AppState>) -> Readiness {
         }),
     }
     Readiness::of(checks)
+}
+
+/// How long index updates may fail before the node is not ready (a moment of trouble
+/// is retried; a full disk is not).
+const MAX_UPDATE_FAILURE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The index check: serving (not still being built) and being updated.
+fn index_check(status: &crate::search::IndexStatus) -> Check {
+    let mut detail = if status.serving {
+        format!("open, {} documents", status.documents)
+    } else {
+        "being built, not serving yet".to_owned()
+    };
+    if let Some((done, total)) = status.rebuilding {
+        detail.push_str(&format!("; rebuilding ({done} of {total} entries)"));
+    }
+    if status.checks > 0 {
+        detail.push_str(&format!(
+            "; last consistency check repaired {} entries",
+            status.last_drift
+        ));
+    }
+    let failing_too_long = match &status.failing {
+        Some((since, error)) => {
+            detail.push_str(&format!(
+                "; updates failing for {} s: {error}",
+                since.as_secs()
+            ));
+            *since >= MAX_UPDATE_FAILURE
+        }
+        None => false,
+    };
+    Check {
+        name: "search_index",
+        ok: status.serving && !failing_too_long,
+        detail,
+    }
 }
 
 #[cfg(test)]
