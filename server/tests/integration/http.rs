@@ -297,10 +297,24 @@ impl std::io::Write for LogLines {
     }
 }
 
+/// Held by the tests that capture log lines: tracing caches, per log statement, whether any
+/// subscriber listens, and a subscriber another test sets or drops meanwhile can leave that
+/// cache stale for this one.
+static CAPTURING_LOGS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn capturing_logs() -> std::sync::MutexGuard<'static, ()> {
+    CAPTURING_LOGS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Every answer names its request id, every log line written while answering carries it,
 /// and an id set by a reverse proxy is kept.
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+// Each test runs on a runtime and thread of its own; the lock only keeps other tests out.
+#[allow(clippy::await_holding_lock)]
 async fn every_request_has_an_id_that_its_log_lines_carry(pool: PgPool) {
+    let _capturing = capturing_logs();
     let sink = LogLines::default();
     let writer = sink.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -344,41 +358,24 @@ async fn every_request_has_an_id_that_its_log_lines_carry(pool: PgPool) {
     );
 }
 
-/// Log lines written to `Captured` by the subscriber of one test thread.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
 /// Leptos loads a page's data in tasks of its own; their log lines (here sqlx's statement
 /// log) carry the request id all the same. The test runtime has one thread, so the
 /// subscriber set for this thread sees the tasks' lines too.
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+#[allow(clippy::await_holding_lock)]
 async fn every_log_line_of_a_page_request_carries_its_request_id(pool: PgPool) {
+    let _capturing = capturing_logs();
     sample(&pool).await;
     let app = app(pool).await;
-    let captured = Captured::default();
+    let captured = LogLines::default();
+    let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
+        .with_writer(move || writer.clone())
         .with_ansi(false)
         .with_env_filter(tracing_subscriber::EnvFilter::new("info,sqlx::query=debug"))
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
     let (status, headers, html) = get(
         &app,
         "/loesungen/sperrmuell-online",
