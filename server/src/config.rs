@@ -91,6 +91,16 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<IpRange>,
 
+    /// Bearer token for `/metrics` from other hosts (Prometheus: `authorization:
+    /// credentials`). Without it, only clients on this host (loopback) may read the metrics.
+    #[arg(
+        long,
+        env = "ALLMENDE_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+
     /// Operator name for the Impressum (e.g. "Stadt Musterhausen, Amt für Digitalisierung").
     #[arg(long, env = "ALLMENDE_OPERATOR_NAME", global = true)]
     pub operator_name: Option<String>,

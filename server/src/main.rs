@@ -302,6 +302,7 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         entries: allmende_server::services::entries::Entries::new(db.pool.clone())
             .with_checks(payload_checks.clone()),
         payload_checks,
+        metrics: http::metrics::Metrics::new(config.metrics_token.as_deref()),
     };
     // Expired sessions and idempotency keys older than 48 h are removed every ten minutes
     // (expired sessions are refused anyway when read).

@@ -303,6 +303,7 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
         entries: allmende_server::services::entries::Entries::new(pool.clone()),
         payload_checks: allmende_server::services::payload_check::PayloadChecks::new(),
         search: Some(index.clone()),
+        metrics: Default::default(),
     };
     let server = tokio::spawn(async move { axum::serve(listener, http::router(state)).await });
     let (stop_follower, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod middleware;
 pub mod pages;
 pub mod render;

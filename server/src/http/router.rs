@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 use crate::http::middleware::{client, idempotency, moved, nul, problems, security, session};
 use crate::http::render::page_context;
 use crate::http::state::AppState;
-use crate::http::{api, pages};
+use crate::http::{api, metrics, pages};
 
 /// Largest request body accepted anywhere (forms, JSON, publiccode.yml uploads).
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -225,6 +225,7 @@ fn cache_for(seconds: u32) -> SetResponseHeaderLayer<HeaderValue> {
 
 /// The complete application: every route and every layer.
 pub fn router(state: AppState) -> Router {
+    keep_request_spans_in_page_tasks();
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let forms = form_routes();
     let excluded = forms
@@ -266,6 +267,7 @@ pub fn router(state: AppState) -> Router {
         // Operations
         .route("/healthz", get(pages::health::healthz))
         .route("/readyz", get(pages::health::readyz))
+        .route("/metrics", get(metrics::metrics))
         // The JSON API
         .nest("/api/v1", api)
         .route(
@@ -331,6 +333,11 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost: counts and times every request, refused ones included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::record,
+        ))
         .with_state(state)
 }
 
@@ -349,6 +356,30 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         method = %request.method(),
         path = %request.uri().path(),
     )
+}
+
+/// Leptos runs a page's data loading as tasks of its executor. Spawned with a plain
+/// `tokio::spawn` (leptos_axum's default) they would leave the request's span behind, and
+/// their log lines (a failing query, sqlx's statement log) the request id. This executor
+/// spawns them in the span that was current where they were created.
+struct InRequestSpan;
+
+impl any_spawner::CustomExecutor for InRequestSpan {
+    fn spawn(&self, task: any_spawner::PinnedFuture<()>) {
+        tokio::spawn(tracing::Instrument::in_current_span(task));
+    }
+
+    fn spawn_local(&self, task: any_spawner::PinnedLocalFuture<()>) {
+        tokio::task::spawn_local(tracing::Instrument::in_current_span(task));
+    }
+
+    fn poll_local(&self) {}
+}
+
+/// Sets Leptos' executor to [`InRequestSpan`], before leptos_axum would set its own (the
+/// first one set stays for the process; setting it again is harmless).
+pub fn keep_request_spans_in_page_tasks() {
+    let _ = any_spawner::Executor::init_custom_executor(InRequestSpan);
 }
 
 #[cfg(test)]

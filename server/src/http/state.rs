@@ -24,8 +24,11 @@ pub struct AppState {
     pub entries: Entries,
     /// Payload checks against data model schemas (limited slots on the blocking pool).
     pub payload_checks: PayloadChecks,
-    /// The search index, for the readiness check (`None`: not open, not ready).
+    /// The search index, for the readiness check and the metrics (`None`: not open, not
+    /// ready).
     pub search: Option<crate::search::SearchIndex>,
+    /// What `/metrics` serves: the request counters, and who may read them.
+    pub metrics: crate::http::metrics::Metrics,
 }
 
 impl AppState {

@@ -12,10 +12,15 @@ use tower::ServiceExt;
 use crate::fixtures::{self, solution};
 
 pub(crate) async fn app(pool: PgPool) -> axum::Router {
+    http::router(state(pool).await)
+}
+
+/// The state of the test app: a fresh search index, metrics readable from the host only.
+pub(crate) async fn state(pool: PgPool) -> AppState {
     let site = tempfile::tempdir().unwrap().keep();
     let search = fixtures::search_index(&pool).await;
     let payload_checks = allmende_server::services::payload_check::PayloadChecks::new();
-    http::router(AppState {
+    AppState {
         leptos_options: http::leptos_options(&site, "127.0.0.1:3000".parse().unwrap()),
         accounts: allmende_server::accounts::Accounts::new(pool.clone()),
         entries: allmende_server::services::entries::Entries::new(pool.clone())
@@ -23,6 +28,7 @@ pub(crate) async fn app(pool: PgPool) -> axum::Router {
         payload_checks,
         catalogue: allmende_server::catalogue(pool, search.clone()),
         search: Some(search),
+        metrics: Default::default(),
         site: SiteConfig {
             public_url: "https://allmende.test".into(),
             operator: Operator {
@@ -31,10 +37,10 @@ pub(crate) async fn app(pool: PgPool) -> axum::Router {
             },
             demo: false,
         },
-    })
+    }
 }
 
-async fn get(
+pub(crate) async fn get(
     app: &axum::Router,
     path: &str,
     headers: &[(&str, &str)],
@@ -54,7 +60,7 @@ async fn get(
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
-async fn sample(pool: &PgPool) {
+pub(crate) async fn sample(pool: &PgPool) {
     let ulm = fixtures::org(pool, "stadt-ulm", "Stadt Ulm", Some("BW")).await;
     solution(ulm, "sperrmuell-online", "Sperrmüll online anmelden")
         .insert(pool)
@@ -291,10 +297,24 @@ impl std::io::Write for LogLines {
     }
 }
 
+/// Held by the tests that capture log lines: tracing caches, per log statement, whether any
+/// subscriber listens, and a subscriber another test sets or drops meanwhile can leave that
+/// cache stale for this one.
+static CAPTURING_LOGS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn capturing_logs() -> std::sync::MutexGuard<'static, ()> {
+    CAPTURING_LOGS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Every answer names its request id, every log line written while answering carries it,
 /// and an id set by a reverse proxy is kept.
 #[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+// Each test runs on a runtime and thread of its own; the lock only keeps other tests out.
+#[allow(clippy::await_holding_lock)]
 async fn every_request_has_an_id_that_its_log_lines_carry(pool: PgPool) {
+    let _capturing = capturing_logs();
     let sink = LogLines::default();
     let writer = sink.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -336,4 +356,51 @@ async fn every_request_has_an_id_that_its_log_lines_carry(pool: PgPool) {
         first["x-request-id"], second["x-request-id"],
         "one id per request"
     );
+}
+
+/// Leptos loads a page's data in tasks of its own; their log lines (here sqlx's statement
+/// log) carry the request id all the same. The test runtime has one thread, so the
+/// subscriber set for this thread sees the tasks' lines too.
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+#[allow(clippy::await_holding_lock)]
+async fn every_log_line_of_a_page_request_carries_its_request_id(pool: PgPool) {
+    let _capturing = capturing_logs();
+    sample(&pool).await;
+    let app = app(pool).await;
+    let captured = LogLines::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new("info,sqlx::query=debug"))
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+    let (status, headers, html) = get(
+        &app,
+        "/loesungen/sperrmuell-online",
+        &[("x-request-id", "anfrage-4711")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Sperrmüll online anmelden"),
+        "the page has its data"
+    );
+    assert_eq!(
+        headers["x-request-id"], "anfrage-4711",
+        "the id is sent back"
+    );
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = log.lines().filter(|l| l.contains("sqlx::query")).collect();
+    assert!(
+        lines.iter().any(|l| l.contains("visible_solutions")),
+        "the page's own query is logged: {log}"
+    );
+    for line in &lines {
+        assert!(
+            line.contains("request{id=anfrage-4711 method=GET path=/loesungen/sperrmuell-online}"),
+            "a log line without the request id: {line}"
+        );
+    }
 }

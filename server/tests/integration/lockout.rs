@@ -39,6 +39,7 @@ async fn router(pool: PgPool, proxies: &[&str]) -> axum::Router {
         payload_checks,
         catalogue: allmende_server::catalogue(pool, search.clone()),
         search: Some(search),
+        metrics: Default::default(),
         site: SiteConfig {
             public_url: ORIGIN.into(),
             operator: Operator::default(),

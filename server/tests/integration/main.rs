@@ -12,6 +12,7 @@ mod http;
 mod injection;
 mod lockout;
 mod markdown_bounds;
+mod metrics;
 mod payload_check;
 mod publiccode;
 mod publishing;
