@@ -326,7 +326,6 @@ where
 
 /// A counter kept elsewhere (e.g. by the search index), read at this scrape. `name` without
 /// `_total`; the encoder adds it.
-#[allow(dead_code)] // The search index's counters (rebuilds, repairs) will use it.
 fn counter<N>(registry: &mut Registry, name: &str, help: &str, value: N)
 where
     N: EncodeCounterValue + Send + Sync + std::fmt::Debug + 'static,
@@ -419,8 +418,58 @@ async fn scraped(state: &AppState) -> Registry {
             "Größe der Indexdateien / size of the index files",
             index.size_bytes(),
         );
-        // Counters the index keeps go here, e.g.
-        // counter(r, "search_index_rebuilds", "Neuaufbauten / rebuilds", index.rebuilds());
+        let status = index.status();
+        gauge(
+            r,
+            "search_index_serving",
+            "Suchindex beantwortet Suchen (0: erster Aufbau läuft) / the index answers searches",
+            u32::from(status.serving),
+        );
+        gauge(
+            r,
+            "search_index_rebuilding",
+            "Neuaufbau läuft (1) oder nicht (0) / a rebuild is running",
+            u32::from(status.rebuilding.is_some()),
+        );
+        counter(
+            r,
+            "search_index_rebuilds",
+            "Vollständige Neuaufbauten seit dem Start / complete rebuilds since the start",
+            status.rebuilds,
+        );
+        counter(
+            r,
+            "search_index_update_failures",
+            "Gescheiterte Aktualisierungsrunden / failed rounds of index updates",
+            status.update_failures,
+        );
+        gauge(
+            r,
+            "search_index_failing_seconds",
+            "Seit wann Aktualisierungen scheitern (0: sie gelingen) / how long updates have been failing",
+            status
+                .failing
+                .as_ref()
+                .map_or(0.0, |(since, _)| since.as_secs_f64()),
+        );
+        counter(
+            r,
+            "search_index_consistency_checks",
+            "Vergleiche von Index und Datenbank / comparisons of index and database",
+            status.checks,
+        );
+        counter(
+            r,
+            "search_index_repaired_entries",
+            "Vom Vergleich reparierte Einträge / entries the comparisons repaired",
+            status.repaired,
+        );
+        gauge(
+            r,
+            "search_index_last_drift",
+            "Abweichungen beim letzten Vergleich / entries out of step at the last comparison",
+            status.last_drift,
+        );
         match tokio::time::timeout(LAG_PROBE, index.lag(pool)).await {
             Ok(Ok(rows)) => gauge(
                 r,

@@ -308,10 +308,6 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::security_headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
             security::refuse_cross_site,
         ))
         .layer(axum::middleware::from_fn_with_state(
@@ -323,6 +319,11 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
+        ))
+        // Outside the timeout and the body limits: their 408 and 413 carry the headers too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
         ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -146,6 +146,33 @@ async fn requests_are_counted_by_route_template_and_status(pool: PgPool) {
         "{text}"
     );
     assert!(value(&text, "allmende_search_index_size_bytes").expect("index size") > 0.0);
+    // The index's own counters: the test index was built once, nothing failed or drifted.
+    let status = index.status();
+    assert_eq!(status.rebuilds, 1);
+    assert_eq!(value(&text, "allmende_search_index_serving"), Some(1.0));
+    assert_eq!(value(&text, "allmende_search_index_rebuilding"), Some(0.0));
+    assert_eq!(
+        value(&text, "allmende_search_index_rebuilds_total"),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        value(&text, "allmende_search_index_update_failures_total"),
+        Some(0.0)
+    );
+    assert_eq!(
+        value(&text, "allmende_search_index_failing_seconds"),
+        Some(0.0)
+    );
+    assert_eq!(
+        value(&text, "allmende_search_index_consistency_checks_total"),
+        Some(0.0)
+    );
+    assert_eq!(
+        value(&text, "allmende_search_index_repaired_entries_total"),
+        Some(0.0)
+    );
+    assert_eq!(value(&text, "allmende_search_index_last_drift"), Some(0.0));
     assert_eq!(
         value(&text, "allmende_search_outbox_lag"),
         Some(0.0),
