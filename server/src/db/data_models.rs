@@ -11,16 +11,8 @@ use sqlx::PgPool;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
-fn sort_key(sort: SortOrder) -> &'static str {
-    match sort {
-        SortOrder::Newest => "newest",
-        SortOrder::Name => "name",
-        SortOrder::Reused => "reused",
-    }
-}
-
 /// Visible, not archived data models matching the filters ($1 domain, $2 licence,
-/// $3 organisation slug, $4 Bundesland), in the order `sort_key` names.
+/// $3 organisation slug, $4 Bundesland), in the order `q.sort` names.
 pub(super) async fn list(
     pool: &PgPool,
     q: &DataModelQuery,
@@ -34,7 +26,6 @@ pub(super) async fn list(
         select count(*) as "count!"
         from visible_data_models d
         join organisations o on o.id = d.organisation_id
-        join data_model_reuse r on r.data_model_id = d.id
         where d.archived_at is null
           and ($1::text is null or d.domain = $1)
           and ($2::text is null or d.licence = $2)
@@ -50,38 +41,98 @@ pub(super) async fn list(
     .await
     .map_err(db_err)?;
 
-    let rows = sqlx::query_as!(
-        DataModelCardRow,
-        r#"
-        select d.slug as "slug!", d.name as "name!", d.short_description as "short_description!",
-               d.domain as "domain!", d.version as "version!", d.licence as "licence!",
-               d.forked_from is not null as "is_fork!", d.created_at as "created_at!",
-               r.reuse_count as "reuse_count!",
-               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
-        from visible_data_models d
-        join organisations o on o.id = d.organisation_id
-        join data_model_reuse r on r.data_model_id = d.id
-        where d.archived_at is null
-          and ($1::text is null or d.domain = $1)
-          and ($2::text is null or d.licence = $2)
-          and ($3::text is null or o.slug = $3)
-          and ($4::text is null or o.bundesland = $4)
-        order by case when $5 = 'reused' then r.reuse_count end desc,
-                 case when $5 <> 'name' then d.created_at end desc,
-                 case when $5 = 'name' then d.name end collate german,
-                 d.slug
-        limit $6 offset $7
-        "#,
-        domain,
-        q.licence.as_deref(),
-        q.org.as_deref(),
-        state,
-        sort_key(q.sort),
-        limit,
-        offset,
-    )
-    .fetch_all(pool)
-    .await
+    // One statement per order, each with its literal `order by`: the planner walks the
+    // index of that order and stops at the page (an order chosen by `case` sorted every
+    // matching row first).
+    let rows = match q.sort {
+        SortOrder::Newest => {
+            sqlx::query_as!(
+                DataModelCardRow,
+                r#"
+                select d.slug as "slug!", d.name as "name!", d.short_description as "short_description!",
+                       d.domain as "domain!", d.version as "version!", d.licence as "licence!",
+                       d.forked_from is not null as "is_fork!", d.created_at as "created_at!",
+                       d.reuse_count as "reuse_count!",
+                       o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+                from visible_data_models d
+                join organisations o on o.id = d.organisation_id
+                where d.archived_at is null
+                  and ($1::text is null or d.domain = $1)
+                  and ($2::text is null or d.licence = $2)
+                  and ($3::text is null or o.slug = $3)
+                  and ($4::text is null or o.bundesland = $4)
+                order by d.created_at desc, d.slug
+                limit $5 offset $6
+                "#,
+                domain,
+                q.licence.as_deref(),
+                q.org.as_deref(),
+                state,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SortOrder::Name => {
+            sqlx::query_as!(
+                DataModelCardRow,
+                r#"
+                select d.slug as "slug!", d.name as "name!", d.short_description as "short_description!",
+                       d.domain as "domain!", d.version as "version!", d.licence as "licence!",
+                       d.forked_from is not null as "is_fork!", d.created_at as "created_at!",
+                       d.reuse_count as "reuse_count!",
+                       o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+                from visible_data_models d
+                join organisations o on o.id = d.organisation_id
+                where d.archived_at is null
+                  and ($1::text is null or d.domain = $1)
+                  and ($2::text is null or d.licence = $2)
+                  and ($3::text is null or o.slug = $3)
+                  and ($4::text is null or o.bundesland = $4)
+                order by d.name collate german, d.slug
+                limit $5 offset $6
+                "#,
+                domain,
+                q.licence.as_deref(),
+                q.org.as_deref(),
+                state,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SortOrder::Reused => {
+            sqlx::query_as!(
+                DataModelCardRow,
+                r#"
+                select d.slug as "slug!", d.name as "name!", d.short_description as "short_description!",
+                       d.domain as "domain!", d.version as "version!", d.licence as "licence!",
+                       d.forked_from is not null as "is_fork!", d.created_at as "created_at!",
+                       d.reuse_count as "reuse_count!",
+                       o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+                from visible_data_models d
+                join organisations o on o.id = d.organisation_id
+                where d.archived_at is null
+                  and ($1::text is null or d.domain = $1)
+                  and ($2::text is null or d.licence = $2)
+                  and ($3::text is null or o.slug = $3)
+                  and ($4::text is null or o.bundesland = $4)
+                order by d.reuse_count desc, d.created_at desc, d.slug
+                limit $5 offset $6
+                "#,
+                domain,
+                q.licence.as_deref(),
+                q.org.as_deref(),
+                state,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await
+        }
+    }
     .map_err(db_err)?;
 
     Ok(Page {
@@ -128,12 +179,11 @@ pub(super) async fn detail(
                d.domain as "domain!", d.version as "version!", d.licence as "licence!",
                d.json_schema::text as "json_schema!", d.examples::text as "examples!", d.forked_from,
                d.archived_at is not null as "archived!", d.created_at as "created_at!",
-               d.updated_at as "updated_at!", r.reuse_count as "reuse_count!",
+               d.updated_at as "updated_at!", d.reuse_count as "reuse_count!",
                (select count(*) from revisions v where v.data_model_id = d.id) as "revision_count!",
                o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_data_models d
         join organisations o on o.id = d.organisation_id
-        join data_model_reuse r on r.data_model_id = d.id
         where d.slug = $1
         "#,
         slug,

@@ -4,6 +4,7 @@
 //! them instead of the tables. Archived entries are visible at their address but never
 //! appear in lists.
 
+pub mod aggregate;
 pub(crate) mod data_models;
 mod organisations;
 pub(crate) mod rows;
@@ -15,18 +16,33 @@ use app::service::{Catalogue, CatalogueError};
 use sqlx::PgPool;
 
 use crate::search::SearchIndex;
+use aggregate::Aggregate;
 
 /// The catalogue on PostgreSQL.
 #[derive(Clone)]
 pub struct PgCatalogue {
     pool: PgPool,
     search: Option<SearchIndex>,
+    /// Catalogue-wide answers kept between page views (see [`aggregate`]).
+    kept: Kept,
+}
+
+/// The catalogue-wide answers [`PgCatalogue`] keeps.
+#[derive(Clone, Default)]
+struct Kept {
+    stats: Aggregate<CatalogueStats>,
+    solution_filters: Aggregate<FilterOptions>,
+    data_model_filters: Aggregate<FilterOptions>,
 }
 
 impl PgCatalogue {
     /// A catalogue reading from `pool`, without search (searches fail).
     pub fn new(pool: PgPool) -> Self {
-        PgCatalogue { pool, search: None }
+        PgCatalogue {
+            pool,
+            search: None,
+            kept: Kept::default(),
+        }
     }
 
     /// A catalogue reading from `pool` and searching in `search`.
@@ -34,6 +50,7 @@ impl PgCatalogue {
         PgCatalogue {
             pool,
             search: Some(search),
+            kept: Kept::default(),
         }
     }
 
@@ -82,30 +99,10 @@ pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
 #[async_trait::async_trait]
 impl Catalogue for PgCatalogue {
     async fn stats(&self) -> Result<CatalogueStats, CatalogueError> {
-        let row = sqlx::query!(
-            r#"
-            select
-                (select count(*) from visible_solutions where archived_at is null) as "solutions!",
-                (select count(*) from visible_data_models where archived_at is null) as "data_models!",
-                (select count(*) from visible_organisations) as "organisations!",
-                (select count(*) from adoptions a join visible_organisations o on o.id = a.organisation_id
-                  where exists (select 1 from visible_solutions s where s.id = a.solution_id)
-                     or exists (select 1 from visible_data_models d where d.id = a.data_model_id)) as "adoptions!",
-                (select count(*) from visible_solutions where forked_from is not null and archived_at is null)
-                  + (select count(*) from visible_data_models where forked_from is not null and archived_at is null)
-                  as "forks!"
-            "#,
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(CatalogueStats {
-            solutions: row.solutions,
-            data_models: row.data_models,
-            organisations: row.organisations,
-            adoptions: row.adoptions,
-            forks: row.forks,
-        })
+        self.kept
+            .stats
+            .get(&self.pool, db_err, || stats(&self.pool))
+            .await
     }
 
     async fn solutions(&self, query: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
@@ -139,9 +136,20 @@ impl Catalogue for PgCatalogue {
     }
 
     async fn filter_options(&self, kind: EntryKind) -> Result<FilterOptions, CatalogueError> {
+        let pool = &self.pool;
         match kind {
-            EntryKind::Solution => solutions::filter_options(&self.pool).await,
-            EntryKind::DataModel => data_models::filter_options(&self.pool).await,
+            EntryKind::Solution => {
+                self.kept
+                    .solution_filters
+                    .get(pool, db_err, || solutions::filter_options(pool))
+                    .await
+            }
+            EntryKind::DataModel => {
+                self.kept
+                    .data_model_filters
+                    .get(pool, db_err, || data_models::filter_options(pool))
+                    .await
+            }
         }
     }
 
@@ -155,6 +163,34 @@ impl Catalogue for PgCatalogue {
     async fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, CatalogueError> {
         self.search_index()?.suggest(typed, 8).map_err(search_err)
     }
+}
+
+/// The start page's numbers, counted.
+async fn stats(pool: &PgPool) -> Result<CatalogueStats, CatalogueError> {
+    let row = sqlx::query!(
+        r#"
+        select
+            (select count(*) from visible_solutions where archived_at is null) as "solutions!",
+            (select count(*) from visible_data_models where archived_at is null) as "data_models!",
+            (select count(*) from visible_organisations) as "organisations!",
+            (select count(*) from adoptions a join visible_organisations o on o.id = a.organisation_id
+              where exists (select 1 from visible_solutions s where s.id = a.solution_id)
+                 or exists (select 1 from visible_data_models d where d.id = a.data_model_id)) as "adoptions!",
+            (select count(*) from visible_solutions where forked_from is not null and archived_at is null)
+              + (select count(*) from visible_data_models where forked_from is not null and archived_at is null)
+              as "forks!"
+        "#,
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(db_err)?;
+    Ok(CatalogueStats {
+        solutions: row.solutions,
+        data_models: row.data_models,
+        organisations: row.organisations,
+        adoptions: row.adoptions,
+        forks: row.forks,
+    })
 }
 
 /// A search error as the catalogue reports it: an index being built or mended is

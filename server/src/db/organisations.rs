@@ -140,11 +140,10 @@ pub(super) async fn detail(
         select s.slug as "slug!", s.name as "name!", s.short_description as "short_description!",
                s.licence as "licence!", s.development_status as "development_status!",
                s.categories as "categories!", s.forked_from is not null as "is_fork!",
-               s.created_at as "created_at!", r.reuse_count as "reuse_count!",
+               s.created_at as "created_at!", s.reuse_count as "reuse_count!",
                o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_solutions s
         join organisations o on o.id = s.organisation_id
-        join solution_reuse r on r.solution_id = s.id
         where s.organisation_id = $1 and s.archived_at is null
         order by s.name collate german
         "#,
@@ -160,11 +159,10 @@ pub(super) async fn detail(
         select d.slug as "slug!", d.name as "name!", d.short_description as "short_description!",
                d.domain as "domain!", d.version as "version!", d.licence as "licence!",
                d.forked_from is not null as "is_fork!", d.created_at as "created_at!",
-               r.reuse_count as "reuse_count!",
+               d.reuse_count as "reuse_count!",
                o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_data_models d
         join organisations o on o.id = d.organisation_id
-        join data_model_reuse r on r.data_model_id = d.id
         where d.organisation_id = $1 and d.archived_at is null
         order by d.name collate german
         "#,

@@ -12,16 +12,8 @@ use sqlx::types::Json;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
-fn sort_key(sort: SortOrder) -> &'static str {
-    match sort {
-        SortOrder::Newest => "newest",
-        SortOrder::Name => "name",
-        SortOrder::Reused => "reused",
-    }
-}
-
 /// Visible, not archived solutions matching the list filters ($1 category, $2 licence,
-/// $3 status, $4 organisation slug, $5 Bundesland), in the order `sort_key` names.
+/// $3 status, $4 organisation slug, $5 Bundesland), in the order `q.sort` names.
 pub(super) async fn list(
     pool: &PgPool,
     q: &SolutionQuery,
@@ -35,7 +27,6 @@ pub(super) async fn list(
         select count(*) as "count!"
         from visible_solutions s
         join organisations o on o.id = s.organisation_id
-        join solution_reuse r on r.solution_id = s.id
         where s.archived_at is null
           and ($1::text is null or $1 = any (s.categories))
           and ($2::text is null or s.licence = $2)
@@ -53,40 +44,104 @@ pub(super) async fn list(
     .await
     .map_err(db_err)?;
 
-    let rows = sqlx::query_as!(
-        SolutionCardRow,
-        r#"
-        select s.slug as "slug!", s.name as "name!", s.short_description as "short_description!",
-               s.licence as "licence!", s.development_status as "development_status!",
-               s.categories as "categories!", s.forked_from is not null as "is_fork!",
-               s.created_at as "created_at!", r.reuse_count as "reuse_count!",
-               o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
-        from visible_solutions s
-        join organisations o on o.id = s.organisation_id
-        join solution_reuse r on r.solution_id = s.id
-        where s.archived_at is null
-          and ($1::text is null or $1 = any (s.categories))
-          and ($2::text is null or s.licence = $2)
-          and ($3::text is null or s.development_status = $3)
-          and ($4::text is null or o.slug = $4)
-          and ($5::text is null or o.bundesland = $5)
-        order by case when $6 = 'reused' then r.reuse_count end desc,
-                 case when $6 <> 'name' then s.created_at end desc,
-                 case when $6 = 'name' then s.name end collate german,
-                 s.slug
-        limit $7 offset $8
-        "#,
-        q.category.as_deref(),
-        q.licence.as_deref(),
-        status,
-        q.org.as_deref(),
-        state,
-        sort_key(q.sort),
-        limit,
-        offset,
-    )
-    .fetch_all(pool)
-    .await
+    // One statement per order, each with its literal `order by`: the planner walks the
+    // index of that order and stops at the page (an order chosen by `case` sorted every
+    // matching row first).
+    let rows = match q.sort {
+        SortOrder::Newest => {
+            sqlx::query_as!(
+                SolutionCardRow,
+                r#"
+                select s.slug as "slug!", s.name as "name!", s.short_description as "short_description!",
+                       s.licence as "licence!", s.development_status as "development_status!",
+                       s.categories as "categories!", s.forked_from is not null as "is_fork!",
+                       s.created_at as "created_at!", s.reuse_count as "reuse_count!",
+                       o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+                from visible_solutions s
+                join organisations o on o.id = s.organisation_id
+                where s.archived_at is null
+                  and ($1::text is null or $1 = any (s.categories))
+                  and ($2::text is null or s.licence = $2)
+                  and ($3::text is null or s.development_status = $3)
+                  and ($4::text is null or o.slug = $4)
+                  and ($5::text is null or o.bundesland = $5)
+                order by s.created_at desc, s.slug
+                limit $6 offset $7
+                "#,
+                q.category.as_deref(),
+                q.licence.as_deref(),
+                status,
+                q.org.as_deref(),
+                state,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SortOrder::Name => {
+            sqlx::query_as!(
+                SolutionCardRow,
+                r#"
+                select s.slug as "slug!", s.name as "name!", s.short_description as "short_description!",
+                       s.licence as "licence!", s.development_status as "development_status!",
+                       s.categories as "categories!", s.forked_from is not null as "is_fork!",
+                       s.created_at as "created_at!", s.reuse_count as "reuse_count!",
+                       o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+                from visible_solutions s
+                join organisations o on o.id = s.organisation_id
+                where s.archived_at is null
+                  and ($1::text is null or $1 = any (s.categories))
+                  and ($2::text is null or s.licence = $2)
+                  and ($3::text is null or s.development_status = $3)
+                  and ($4::text is null or o.slug = $4)
+                  and ($5::text is null or o.bundesland = $5)
+                order by s.name collate german, s.slug
+                limit $6 offset $7
+                "#,
+                q.category.as_deref(),
+                q.licence.as_deref(),
+                status,
+                q.org.as_deref(),
+                state,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SortOrder::Reused => {
+            sqlx::query_as!(
+                SolutionCardRow,
+                r#"
+                select s.slug as "slug!", s.name as "name!", s.short_description as "short_description!",
+                       s.licence as "licence!", s.development_status as "development_status!",
+                       s.categories as "categories!", s.forked_from is not null as "is_fork!",
+                       s.created_at as "created_at!", s.reuse_count as "reuse_count!",
+                       o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
+                from visible_solutions s
+                join organisations o on o.id = s.organisation_id
+                where s.archived_at is null
+                  and ($1::text is null or $1 = any (s.categories))
+                  and ($2::text is null or s.licence = $2)
+                  and ($3::text is null or s.development_status = $3)
+                  and ($4::text is null or o.slug = $4)
+                  and ($5::text is null or o.bundesland = $5)
+                order by s.reuse_count desc, s.created_at desc, s.slug
+                limit $6 offset $7
+                "#,
+                q.category.as_deref(),
+                q.licence.as_deref(),
+                status,
+                q.org.as_deref(),
+                state,
+                limit,
+                offset,
+            )
+            .fetch_all(pool)
+            .await
+        }
+    }
     .map_err(db_err)?;
 
     Ok(Page {
@@ -150,12 +205,11 @@ pub(super) async fn detail(
                s.version, s.release_date, s.tags as "tags!", s.features as "features!",
                s.forked_from, s.archived_at is not null as "archived!",
                s.created_at as "created_at!", s.updated_at as "updated_at!",
-               r.reuse_count as "reuse_count!",
+               s.reuse_count as "reuse_count!",
                (select count(*) from revisions v where v.solution_id = s.id) as "revision_count!",
                o.slug as org_slug, o.name as org_name, o.kind as org_kind, o.bundesland as org_bundesland
         from visible_solutions s
         join organisations o on o.id = s.organisation_id
-        join solution_reuse r on r.solution_id = s.id
         where s.slug = $1
         "#,
         slug,

@@ -183,11 +183,10 @@ pub async fn solutions(
                s.tags as "tags!", s.features as "features!", s.categories as "categories!",
                s.licence as "licence!", s.development_status as "development_status!",
                o.id as org_id, o.slug as org_slug, o.name as org_name, o.kind as org_kind,
-               o.bundesland as org_bundesland, r.reuse_count as "reuse_count!",
+               o.bundesland as org_bundesland, s.reuse_count as "reuse_count!",
                s.created_at as "created_at!"
         from visible_solutions s
         join organisations o on o.id = s.organisation_id
-        join solution_reuse r on r.solution_id = s.id
         where s.archived_at is null
           and ($1::uuid[] is null or s.id = any($1))
           and ($2::uuid is null or s.id > $2)
@@ -275,11 +274,10 @@ pub async fn data_models(
                d.short_description as "short_description!", d.description as "description!",
                d.domain as "domain!", d.licence as "licence!",
                o.id as org_id, o.slug as org_slug, o.name as org_name, o.kind as org_kind,
-               o.bundesland as org_bundesland, r.reuse_count as "reuse_count!",
+               o.bundesland as org_bundesland, d.reuse_count as "reuse_count!",
                d.created_at as "created_at!"
         from visible_data_models d
         join organisations o on o.id = d.organisation_id
-        join data_model_reuse r on r.data_model_id = d.id
         where d.archived_at is null
           and ($1::uuid[] is null or d.id = any($1))
           and ($2::uuid is null or d.id > $2)

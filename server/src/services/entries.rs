@@ -102,6 +102,8 @@ pub struct Entries {
     pool: PgPool,
     /// Runs the schema and example checks of data models (see `payload_check`).
     checks: crate::services::payload_check::PayloadChecks,
+    /// The statistics of `/nachnutzung`, kept between page views.
+    pub(in crate::services) reuse_stats: crate::db::aggregate::Aggregate<app::editing::ReuseStats>,
 }
 
 /// The organisation id of a slug, if the actor may edit its entries.
@@ -353,6 +355,7 @@ impl Entries {
         Entries {
             pool,
             checks: crate::services::payload_check::PayloadChecks::new(),
+            reuse_stats: Default::default(),
         }
     }
 

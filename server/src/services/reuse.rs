@@ -33,9 +33,15 @@ impl Entries {
         })
     }
 
-    /// The statistics of `/nachnutzung`.
+    /// The statistics of `/nachnutzung` (kept while the catalogue does not change, see
+    /// [`crate::db::aggregate`]).
     pub async fn reuse_stats(&self) -> Result<app::editing::ReuseStats, EntryError> {
-        Ok(reuse_stats(self.pool()).await?)
+        let pool = self.pool();
+        self.reuse_stats
+            .get(pool, EntryError::from, || async {
+                Ok(reuse_stats(pool).await?)
+            })
+            .await
     }
 }
 
@@ -106,12 +112,11 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
         RankedEntry,
         r#"
         select e.slug as "slug!", e.name as "name!", o.name as organisation,
-               r.reuse_count::bigint as "reuse_count!"
+               e.reuse_count::bigint as "reuse_count!"
         from visible_solutions e
-        join solution_reuse r on r.solution_id = e.id
         join organisations o on o.id = e.organisation_id
-        where e.archived_at is null and r.reuse_count > 0
-        order by r.reuse_count desc, e.name
+        where e.archived_at is null and e.reuse_count > 0
+        order by e.reuse_count desc, e.name
         limit 10
         "#,
     )
@@ -121,12 +126,11 @@ pub async fn reuse_stats(pool: &sqlx::PgPool) -> Result<app::editing::ReuseStats
         RankedEntry,
         r#"
         select e.slug as "slug!", e.name as "name!", o.name as organisation,
-               r.reuse_count::bigint as "reuse_count!"
+               e.reuse_count::bigint as "reuse_count!"
         from visible_data_models e
-        join data_model_reuse r on r.data_model_id = e.id
         join organisations o on o.id = e.organisation_id
-        where e.archived_at is null and r.reuse_count > 0
-        order by r.reuse_count desc, e.name
+        where e.archived_at is null and e.reuse_count > 0
+        order by e.reuse_count desc, e.name
         limit 10
         "#,
     )

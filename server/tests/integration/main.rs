@@ -17,6 +17,7 @@ mod payload_check;
 mod publiccode;
 mod publishing;
 mod reuse;
+mod reuse_counts;
 mod schema;
 mod search;
 mod visibility;
