@@ -8,6 +8,7 @@ use app::service::CatalogueError;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
+use super::aggregate::KeptCounts;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
@@ -15,31 +16,42 @@ use super::{db_err, limit_offset};
 /// $3 organisation slug, $4 Bundesland), in the order `q.sort` names.
 pub(super) async fn list(
     pool: &PgPool,
+    counts: &KeptCounts,
     q: &DataModelQuery,
 ) -> Result<Page<DataModelCard>, CatalogueError> {
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let domain = q.domain.map(Domain::as_str);
     let state = q.state.map(Bundesland::as_str);
 
-    let total = sqlx::query_scalar!(
-        r#"
-        select count(*) as "count!"
-        from visible_data_models d
-        join organisations o on o.id = d.organisation_id
-        where d.archived_at is null
-          and ($1::text is null or d.domain = $1)
-          and ($2::text is null or d.licence = $2)
-          and ($3::text is null or o.slug = $3)
-          and ($4::text is null or o.bundesland = $4)
-        "#,
-        domain,
-        q.licence.as_deref(),
-        q.org.as_deref(),
-        state,
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(db_err)?;
+    // The total is kept per filter combination until the catalogue changes (see
+    // `aggregate`); the page itself is read fresh.
+    let key = format!(
+        "{:?}",
+        (domain, q.licence.as_deref(), q.org.as_deref(), state)
+    );
+    let total = counts
+        .get(pool, db_err, key, || async {
+            sqlx::query_scalar!(
+                r#"
+                select count(*) as "count!"
+                from visible_data_models d
+                join organisations o on o.id = d.organisation_id
+                where d.archived_at is null
+                  and ($1::text is null or d.domain = $1)
+                  and ($2::text is null or d.licence = $2)
+                  and ($3::text is null or o.slug = $3)
+                  and ($4::text is null or o.bundesland = $4)
+                "#,
+                domain,
+                q.licence.as_deref(),
+                q.org.as_deref(),
+                state,
+            )
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)
+        })
+        .await?;
 
     // One statement per order, each with its literal `order by`: the planner walks the
     // index of that order and stops at the page (an order chosen by `case` sorted every

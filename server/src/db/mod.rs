@@ -16,7 +16,7 @@ use app::service::{Catalogue, CatalogueError};
 use sqlx::PgPool;
 
 use crate::search::SearchIndex;
-use aggregate::Aggregate;
+use aggregate::{Aggregate, KeptCounts};
 
 /// The catalogue on PostgreSQL.
 #[derive(Clone)]
@@ -33,6 +33,9 @@ struct Kept {
     stats: Aggregate<CatalogueStats>,
     solution_filters: Aggregate<FilterOptions>,
     data_model_filters: Aggregate<FilterOptions>,
+    solution_totals: KeptCounts,
+    data_model_totals: KeptCounts,
+    organisation_totals: KeptCounts,
 }
 
 impl PgCatalogue {
@@ -106,7 +109,7 @@ impl Catalogue for PgCatalogue {
     }
 
     async fn solutions(&self, query: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
-        solutions::list(&self.pool, query).await
+        solutions::list(&self.pool, &self.kept.solution_totals, query).await
     }
 
     async fn solution(&self, slug: &str) -> Result<Option<SolutionDetail>, CatalogueError> {
@@ -117,7 +120,7 @@ impl Catalogue for PgCatalogue {
         &self,
         query: &DataModelQuery,
     ) -> Result<Page<DataModelCard>, CatalogueError> {
-        data_models::list(&self.pool, query).await
+        data_models::list(&self.pool, &self.kept.data_model_totals, query).await
     }
 
     async fn data_model(&self, slug: &str) -> Result<Option<DataModelDetail>, CatalogueError> {
@@ -128,7 +131,7 @@ impl Catalogue for PgCatalogue {
         &self,
         query: &OrganisationQuery,
     ) -> Result<Page<OrganisationCard>, CatalogueError> {
-        organisations::list(&self.pool, query).await
+        organisations::list(&self.pool, &self.kept.organisation_totals, query).await
     }
 
     async fn organisation(&self, slug: &str) -> Result<Option<OrganisationDetail>, CatalogueError> {

@@ -5,6 +5,7 @@ use app::query::OrganisationQuery;
 use app::service::CatalogueError;
 use sqlx::PgPool;
 
+use super::aggregate::KeptCounts;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
@@ -42,23 +43,31 @@ impl CardRow {
 
 pub(super) async fn list(
     pool: &PgPool,
+    counts: &KeptCounts,
     q: &OrganisationQuery,
 ) -> Result<Page<OrganisationCard>, CatalogueError> {
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let kind = q.kind.map(OrgKind::as_str);
     let state = q.state.map(Bundesland::as_str);
-    let total: i64 = sqlx::query_scalar!(
-        r#"
-        select count(*) as "count!" from visible_organisations o
-        where ($1::text is null or o.kind = $1)
-          and ($2::text is null or o.bundesland = $2)
-        "#,
-        kind,
-        state
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(db_err)?;
+    // The total is kept per filter combination until the catalogue changes (see
+    // `aggregate`); the page itself is read fresh.
+    let key = format!("{:?}", (kind, state));
+    let total = counts
+        .get(pool, db_err, key, || async {
+            sqlx::query_scalar!(
+                r#"
+                select count(*) as "count!" from visible_organisations o
+                where ($1::text is null or o.kind = $1)
+                  and ($2::text is null or o.bundesland = $2)
+                "#,
+                kind,
+                state
+            )
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)
+        })
+        .await?;
 
     let rows = sqlx::query_as!(
         CardRow,

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use sqlx::types::Json;
 
+use super::aggregate::KeptCounts;
 use super::rows::*;
 use super::{db_err, limit_offset};
 
@@ -16,33 +17,50 @@ use super::{db_err, limit_offset};
 /// $3 status, $4 organisation slug, $5 Bundesland), in the order `q.sort` names.
 pub(super) async fn list(
     pool: &PgPool,
+    counts: &KeptCounts,
     q: &SolutionQuery,
 ) -> Result<Page<SolutionCard>, CatalogueError> {
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let status = q.status.map(DevelopmentStatus::as_str);
     let state = q.state.map(Bundesland::as_str);
 
-    let total = sqlx::query_scalar!(
-        r#"
-        select count(*) as "count!"
-        from visible_solutions s
-        join organisations o on o.id = s.organisation_id
-        where s.archived_at is null
-          and ($1::text is null or $1 = any (s.categories))
-          and ($2::text is null or s.licence = $2)
-          and ($3::text is null or s.development_status = $3)
-          and ($4::text is null or o.slug = $4)
-          and ($5::text is null or o.bundesland = $5)
-        "#,
-        q.category.as_deref(),
-        q.licence.as_deref(),
-        status,
-        q.org.as_deref(),
-        state,
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(db_err)?;
+    // The total is kept per filter combination until the catalogue changes (see
+    // `aggregate`); the page itself is read fresh.
+    let key = format!(
+        "{:?}",
+        (
+            q.category.as_deref(),
+            q.licence.as_deref(),
+            status,
+            q.org.as_deref(),
+            state
+        )
+    );
+    let total = counts
+        .get(pool, db_err, key, || async {
+            sqlx::query_scalar!(
+                r#"
+                select count(*) as "count!"
+                from visible_solutions s
+                join organisations o on o.id = s.organisation_id
+                where s.archived_at is null
+                  and ($1::text is null or $1 = any (s.categories))
+                  and ($2::text is null or s.licence = $2)
+                  and ($3::text is null or s.development_status = $3)
+                  and ($4::text is null or o.slug = $4)
+                  and ($5::text is null or o.bundesland = $5)
+                "#,
+                q.category.as_deref(),
+                q.licence.as_deref(),
+                status,
+                q.org.as_deref(),
+                state,
+            )
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)
+        })
+        .await?;
 
     // One statement per order, each with its literal `order by`: the planner walks the
     // index of that order and stops at the page (an order chosen by `case` sorted every
