@@ -53,7 +53,11 @@ create trigger data_models_updated_at
     before update on data_models
     for each row execute function set_updated_at_unless_only_counts();
 
--- Count the given entries again; only changed counts are written.
+-- Count the given entries again; only changed counts are written. The count is the one of
+-- solution_reuse_count / data_model_reuse_count (migration 12), computed for all given
+-- entries in one set-based statement: a bulk load inside one transaction (no statistics
+-- yet) would otherwise plan each entry's count as a scan of every adoption. A test compares
+-- the stored counts with the functions after every kind of change.
 create function refresh_solution_reuse(ids uuid[]) returns void
     language plpgsql as
 $$
@@ -61,10 +65,23 @@ begin
     if coalesce(cardinality(ids), 0) = 0 then
         return;
     end if;
+    with reuser as (
+        select f.forked_from as id, f.organisation_id
+        from visible_solutions f
+        where f.forked_from = any (ids) and f.archived_at is null
+        union
+        select a.solution_id, a.organisation_id
+        from adoptions a join visible_organisations o on o.id = a.organisation_id
+        where a.solution_id = any (ids)
+    ), counted as (
+        select e.id, (count(distinct r.organisation_id) filter (where r.organisation_id <> e.organisation_id))::integer as n
+        from solutions e left join reuser r on r.id = e.id
+        where e.id = any (ids)
+        group by e.id
+    )
     update solutions s
     set reuse_count = c.n
-    from (select e.id, solution_reuse_count(e.id, e.organisation_id) as n
-          from solutions e where e.id = any (ids)) c
+    from counted c
     where s.id = c.id and s.reuse_count <> c.n;
 end;
 $$;
@@ -76,10 +93,23 @@ begin
     if coalesce(cardinality(ids), 0) = 0 then
         return;
     end if;
+    with reuser as (
+        select f.forked_from as id, f.organisation_id
+        from visible_data_models f
+        where f.forked_from = any (ids) and f.archived_at is null
+        union
+        select a.data_model_id, a.organisation_id
+        from adoptions a join visible_organisations o on o.id = a.organisation_id
+        where a.data_model_id = any (ids)
+    ), counted as (
+        select e.id, (count(distinct r.organisation_id) filter (where r.organisation_id <> e.organisation_id))::integer as n
+        from data_models e left join reuser r on r.id = e.id
+        where e.id = any (ids)
+        group by e.id
+    )
     update data_models d
     set reuse_count = c.n
-    from (select e.id, data_model_reuse_count(e.id, e.organisation_id) as n
-          from data_models e where e.id = any (ids)) c
+    from counted c
     where d.id = c.id and d.reuse_count <> c.n;
 end;
 $$;
