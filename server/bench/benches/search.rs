@@ -294,6 +294,8 @@ async fn run(pg: &EmbeddedPostgres, scale: &Scale, work: &std::path::Path) -> an
     let state = AppState {
         leptos_options: http::leptos_options(std::path::Path::new("target/site"), addr),
         catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
+        public_catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
+        read_pools: allmende_server::db::replicas::ReadPools::primary_only(pool.clone()),
         site: SiteConfig {
             public_url: format!("http://{addr}"),
             operator: Operator::default(),

@@ -9,17 +9,29 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use leptos::prelude::provide_context;
 
+use crate::db::replicas::ReadFrom;
+use crate::http::extract::read_from;
 use crate::http::middleware::security::CspNonce;
 use crate::http::state::AppState;
 
-/// What every rendered page finds in context: the catalogue, the site settings, and the
+/// What every rendered page finds in context: the catalogue (for anonymous readers the
+/// one on the streaming replicas, see [`read_from`]), the site settings, and the
 /// response's CSP nonce (so the hydration scripts carry the nonce of the header).
 pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
-    let (catalogue, site) = (state.catalogue.clone(), state.site.clone());
+    let (catalogue, public_catalogue, site) = (
+        state.catalogue.clone(),
+        state.public_catalogue.clone(),
+        state.site.clone(),
+    );
     move || {
-        provide_context(catalogue.clone());
+        let parts = leptos::prelude::use_context::<Parts>();
+        let from = parts.as_ref().map_or(ReadFrom::Primary, read_from);
+        provide_context(match from {
+            ReadFrom::Primary => catalogue.clone(),
+            ReadFrom::FreshReplica => public_catalogue.clone(),
+        });
         provide_context(site.clone());
-        if let Some(parts) = leptos::prelude::use_context::<Parts>()
+        if let Some(parts) = parts
             && let Some(nonce) = parts.extensions.get::<CspNonce>()
         {
             provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));

@@ -16,6 +16,7 @@ mod metrics;
 mod payload_check;
 mod publiccode;
 mod publishing;
+mod replicas;
 mod reuse;
 mod reuse_counts;
 mod schema;
