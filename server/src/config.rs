@@ -36,7 +36,6 @@ impl MaxLag {
     pub fn duration(self) -> Duration {
         self.0
     }
-
 }
 
 impl Default for MaxLag {
@@ -288,15 +287,30 @@ mod tests {
 
     #[test]
     fn the_staleness_bound_reads_seconds_and_milliseconds() {
-        assert_eq!("1s".parse(), Ok(super::MaxLag(std::time::Duration::from_secs(1))));
-        assert_eq!("500ms".parse(), Ok(super::MaxLag(std::time::Duration::from_millis(500))));
-        assert_eq!(" 2.5s ".parse(), Ok(super::MaxLag(std::time::Duration::from_millis(2500))));
-        assert_eq!("3".parse(), Ok(super::MaxLag(std::time::Duration::from_secs(3))));
+        assert_eq!(
+            "1s".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_secs(1)))
+        );
+        assert_eq!(
+            "500ms".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_millis(500)))
+        );
+        assert_eq!(
+            " 2.5s ".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_millis(2500)))
+        );
+        assert_eq!(
+            "3".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_secs(3)))
+        );
         for wrong in ["", "0", "5ms", "-1s", "2h", "eins", "NaNs", "7200"] {
             assert!(wrong.parse::<super::MaxLag>().is_err(), "{wrong:?}");
         }
         assert_eq!(super::MaxLag::DEFAULT.to_string(), "1s");
-        assert_eq!(super::MaxLag(std::time::Duration::from_millis(250)).to_string(), "250ms");
+        assert_eq!(
+            super::MaxLag(std::time::Duration::from_millis(250)).to_string(),
+            "250ms"
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use allmende_server::cli::{admin, backup};
 use allmende_server::config::Config;
+use allmende_server::db::replicas::ReadPools;
 use allmende_server::http::{self, AppState};
 use allmende_server::search::{self, SearchIndex};
-use allmende_server::db::replicas::ReadPools;
 use allmende_server::{Database, catalogue, demo, replica_catalogue};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -292,7 +292,7 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
                 .await;
         })
     };
-    let read_pools = read_pools(config, db)?;
+    let read_pools = open_read_pools(config, db)?;
     // Each replica is checked in its own task (freshness, reachability); aborted at the end.
     let replica_checks = read_pools.watch();
     let payload_checks = allmende_server::services::payload_check::PayloadChecks::new();
@@ -372,7 +372,7 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
 
 /// The primary and the streaming replicas of `DATABASE_REPLICA_URL` for anonymous reads.
 /// Replicas need `DATABASE_URL`: the private cluster listens on no network port.
-fn read_pools(config: &Config, db: &Database) -> anyhow::Result<ReadPools> {
+fn open_read_pools(config: &Config, db: &Database) -> anyhow::Result<ReadPools> {
     let urls = config.replica_urls();
     if !urls.is_empty() && db.embedded.is_some() {
         anyhow::bail!(

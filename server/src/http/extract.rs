@@ -85,8 +85,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 /// token).
 pub fn read_from(parts: &Parts) -> ReadFrom {
     let reading = parts.method == Method::GET || parts.method == Method::HEAD;
-    let personal =
-        parts.extensions.get::<Viewer>().is_some() || parts.headers.contains_key(header::AUTHORIZATION);
+    let personal = parts.extensions.get::<Viewer>().is_some()
+        || parts.headers.contains_key(header::AUTHORIZATION);
     if reading && !personal {
         ReadFrom::FreshReplica
     } else {

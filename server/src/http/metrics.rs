@@ -525,7 +525,9 @@ fn replicas(r: &mut Registry, reads: &ReadPools) {
             replica: status.name.clone(),
         };
         in_use.get_or_create(&labels).set(i64::from(status.in_use));
-        reachable.get_or_create(&labels).set(i64::from(status.reachable));
+        reachable
+            .get_or_create(&labels)
+            .set(i64::from(status.reachable));
         if let Some(d) = status.lag {
             lag.get_or_create(&labels).set(d.as_secs_f64());
         }

@@ -32,7 +32,10 @@ fn postgres_account() -> Option<(u32, u32)> {
     }
     // SAFETY: a NUL-terminated name; the entry is read at once, before another call.
     let entry = unsafe { libc::getpwnam(c"postgres".as_ptr()) };
-    assert!(!entry.is_null(), "running as root needs a `postgres` account");
+    assert!(
+        !entry.is_null(),
+        "running as root needs a `postgres` account"
+    );
     // SAFETY: checked non-null above.
     Some(unsafe { ((*entry).pw_uid, (*entry).pw_gid) })
 }
@@ -84,10 +87,16 @@ impl Cluster {
             log: home.join("primary.log"),
             port: free_port(),
         };
-        run(pg("initdb")
-            .arg("-D")
-            .arg(&cluster.data)
-            .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]));
+        run(pg("initdb").arg("-D").arg(&cluster.data).args([
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ]));
         // The standby copies these settings; it gets its own port below.
         cluster.append_conf(&format!(
             "port = {}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n\
@@ -96,7 +105,10 @@ impl Cluster {
         ));
         cluster.start();
         let admin = PgPool::connect(&cluster.url("postgres")).await.unwrap();
-        sqlx::query("create database katalog").execute(&admin).await.unwrap();
+        sqlx::query("create database katalog")
+            .execute(&admin)
+            .await
+            .unwrap();
         admin.close().await;
         cluster
     }
@@ -109,11 +121,21 @@ impl Cluster {
             port: free_port(),
         };
         run(pg("pg_basebackup")
-            .args(["-h", "127.0.0.1", "-p", &primary.port.to_string(), "-U", "postgres"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &primary.port.to_string(),
+                "-U",
+                "postgres",
+            ])
             .arg("-D")
             .arg(&cluster.data)
             .args(["-R", "-X", "stream", "--no-sync"]));
-        assert!(cluster.data.join("standby.signal").is_file(), "-R made a standby");
+        assert!(
+            cluster.data.join("standby.signal").is_file(),
+            "-R made a standby"
+        );
         cluster.append_conf(&format!("port = {}\n", cluster.port));
         cluster.start();
         cluster
@@ -228,8 +250,13 @@ impl Node {
     /// The value of one metric line (`name{labels}`), if present.
     fn metric(&self, series: &str) -> Option<f64> {
         let (_, text) = self.get("/metrics")?;
-        text.lines()
-            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.trim().parse().ok())
+        text.lines().find_map(|l| {
+            l.strip_prefix(series)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
     }
 }
 
@@ -344,9 +371,16 @@ async fn a_write_through_one_node_shows_on_another_nodes_replica_within_a_second
     // Node B reads anonymous pages from the standby.
     let replica = format!("{}?application_name=knoten-b", standby.url("katalog"));
     let node_b = Node::start(nodes.path(), "b", &database, Some(&replica));
-    let series = |name: &str| format!("allmende_{name}{{replica=\"127.0.0.1:{}/katalog\"}}", standby.port);
+    let series = |name: &str| {
+        format!(
+            "allmende_{name}{{replica=\"127.0.0.1:{}/katalog\"}}",
+            standby.port
+        )
+    };
     assert!(
-        wait_until(Duration::from_secs(10), || node_b.metric(&series("replica_in_use")) == Some(1.0)),
+        wait_until(Duration::from_secs(10), || node_b
+            .metric(&series("replica_in_use"))
+            == Some(1.0)),
         "node B uses its replica:\n{}",
         node_b.log()
     );
@@ -357,7 +391,12 @@ async fn a_write_through_one_node_shows_on_another_nodes_replica_within_a_second
     );
 
     // A write through node A is on node B's page within a second.
-    let (status, body) = post_json(node_a.port, "/api/v1/solutions", &token, &solution("Mängelmelder", "melder"));
+    let (status, body) = post_json(
+        node_a.port,
+        "/api/v1/solutions",
+        &token,
+        &solution("Mängelmelder", "melder"),
+    );
     assert_eq!(status, 201, "{body}");
     let written = Instant::now();
     let slug: String = serde_json::from_str::<serde_json::Value>(&body).unwrap()["slug"]
@@ -367,9 +406,9 @@ async fn a_write_through_one_node_shows_on_another_nodes_replica_within_a_second
     let reads_before = node_b.metric(&series("replica_reads_total")).unwrap_or(0.0);
     let page = format!("/loesungen/{slug}");
     assert!(
-        wait_until(Duration::from_secs(1), || node_b
-            .get(&page)
-            .is_some_and(|(status, body)| status == 200 && body.contains("Mängelmelder"))),
+        wait_until(Duration::from_secs(1), || node_b.get(&page).is_some_and(
+            |(status, body)| status == 200 && body.contains("Mängelmelder")
+        )),
         "node B shows the write within 1 s (took {:?})",
         written.elapsed()
     );
@@ -400,17 +439,40 @@ async fn a_write_through_one_node_shows_on_another_nodes_replica_within_a_second
 
     // The standby stops: node B falls back to the primary, with current data.
     standby.stop_immediately();
-    let (status, body) = post_json(node_a.port, "/api/v1/solutions", &token, &solution("Baumkataster", "baeume"));
+    let (status, body) = post_json(
+        node_a.port,
+        "/api/v1/solutions",
+        &token,
+        &solution("Baumkataster", "baeume"),
+    );
     assert_eq!(status, 201, "{body}");
-    let (status, body) = node_b.get("/loesungen/baumkataster").expect("node B answers");
-    assert_eq!(status, 200, "the first page after the stop: {}", node_b.log());
-    assert!(body.contains("Baumkataster"), "current data from the primary");
-    for path in ["/loesungen", &page, "/api/v1/solutions?per_page=5", "/nachnutzung", "/organisationen/stadt-ulm"] {
+    let (status, body) = node_b
+        .get("/loesungen/baumkataster")
+        .expect("node B answers");
+    assert_eq!(
+        status,
+        200,
+        "the first page after the stop: {}",
+        node_b.log()
+    );
+    assert!(
+        body.contains("Baumkataster"),
+        "current data from the primary"
+    );
+    for path in [
+        "/loesungen",
+        page.as_str(),
+        "/api/v1/solutions?per_page=5",
+        "/nachnutzung",
+        "/organisationen/stadt-ulm",
+    ] {
         let (status, _) = node_b.get(path).expect("node B answers");
         assert_eq!(status, 200, "{path} without the standby:\n{}", node_b.log());
     }
     assert!(
-        wait_until(Duration::from_secs(3), || node_b.metric(&series("replica_in_use")) == Some(0.0)
+        wait_until(Duration::from_secs(3), || node_b
+            .metric(&series("replica_in_use"))
+            == Some(0.0)
             && node_b.metric(&series("replica_reachable")) == Some(0.0)),
         "node B reports the replica out of use"
     );
@@ -422,12 +484,17 @@ async fn a_write_through_one_node_shows_on_another_nodes_replica_within_a_second
     );
     let (status, body) = node_b.get("/readyz").unwrap();
     assert_eq!(status, 200, "ready without its replica: {body}");
-    assert!(body.contains("0 of 1 in use; reads go to the primary"), "{body}");
+    assert!(
+        body.contains("0 of 1 in use; reads go to the primary"),
+        "{body}"
+    );
 
     // The standby comes back: node B uses it again.
     standby.start();
     assert!(
-        wait_until(Duration::from_secs(15), || node_b.metric(&series("replica_in_use")) == Some(1.0)),
+        wait_until(Duration::from_secs(15), || node_b
+            .metric(&series("replica_in_use"))
+            == Some(1.0)),
         "node B takes the standby back:\n{}\n{}",
         node_b.log(),
         standby.log()
@@ -453,15 +520,16 @@ async fn reads_go_to_a_fresh_replica_and_to_the_primary_while_it_lags_or_is_gone
     let primary = Cluster::primary(home.path()).await;
     let standby = Cluster::standby_of(&primary, home.path());
     let pool = PgPool::connect(&primary.url("katalog")).await.unwrap();
-    let reads = ReadPools::connect(
-        pool.clone(),
-        &[standby.url("katalog")],
-        MaxLag::DEFAULT,
-    )
-    .unwrap();
+    let reads =
+        ReadPools::connect(pool.clone(), &[standby.url("katalog")], MaxLag::DEFAULT).unwrap();
     let checks = reads.watch();
+    let r = &reads;
     assert!(
-        wait_until_async(Duration::from_secs(5), || async { reads.status()[0].in_use }).await,
+        wait_until_async(
+            Duration::from_secs(5),
+            || async move { r.status()[0].in_use }
+        )
+        .await,
         "the standby is taken into use: {:?}",
         reads.status()
     );
@@ -476,7 +544,11 @@ async fn reads_go_to_a_fresh_replica_and_to_the_primary_while_it_lags_or_is_gone
 
     // Idle for longer than the bound: no writes means no lag.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert!(reads.status()[0].in_use, "idle is not stale: {:?}", reads.status());
+    assert!(
+        reads.status()[0].in_use,
+        "idle is not stale: {:?}",
+        reads.status()
+    );
     assert!(answered_by_standby(&reads, ReadFrom::FreshReplica).await);
 
     // Replay paused and the primary written to: after at most the bound (and a check),
@@ -492,8 +564,8 @@ async fn reads_go_to_a_fresh_replica_and_to_the_primary_while_it_lags_or_is_gone
         .await
         .unwrap();
     assert!(
-        wait_until_async(Duration::from_secs(3), || async {
-            !answered_by_standby(&reads, ReadFrom::FreshReplica).await
+        wait_until_async(Duration::from_secs(3), || async move {
+            !answered_by_standby(r, ReadFrom::FreshReplica).await
         })
         .await,
         "a stale replica is left out: {:?}",
@@ -507,7 +579,14 @@ async fn reads_go_to_a_fresh_replica_and_to_the_primary_while_it_lags_or_is_gone
     let status = &reads.status()[0];
     assert!(!status.in_use && status.reachable, "{status:?}");
     assert!(status.lag_bytes.unwrap() > 0, "{status:?}");
-    assert!(status.problem.as_deref().unwrap().contains("further behind than 1s"), "{status:?}");
+    assert!(
+        status
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("further behind than 1s"),
+        "{status:?}"
+    );
 
     // Replay resumed: fresh again.
     sqlx::query("select pg_wal_replay_resume()")
@@ -515,8 +594,8 @@ async fn reads_go_to_a_fresh_replica_and_to_the_primary_while_it_lags_or_is_gone
         .await
         .unwrap();
     assert!(
-        wait_until_async(Duration::from_secs(3), || async {
-            answered_by_standby(&reads, ReadFrom::FreshReplica).await
+        wait_until_async(Duration::from_secs(3), || async move {
+            answered_by_standby(r, ReadFrom::FreshReplica).await
         })
         .await,
         "a replica that caught up is used again: {:?}",

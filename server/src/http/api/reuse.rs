@@ -5,9 +5,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
+use crate::db::replicas::ReadFrom;
 use crate::http::api::WriteResult;
 use crate::http::error::{ApiError, ErrorBody, ValidationBody};
-use crate::db::replicas::ReadFrom;
 use crate::http::extract::{ApiCaller, Reads, StrictJson};
 use crate::http::state::AppState;
 use crate::services::entries::EntryKind::{self, DataModel, Solution};
@@ -19,11 +19,7 @@ async fn lineage(
     slug: &str,
 ) -> Result<Json<Vec<LineageNode>>, ApiError> {
     Ok(Json(
-        state
-            .entries
-            .public_reads(from)
-            .lineage(kind, slug)
-            .await?,
+        state.entries.public_reads(from).lineage(kind, slug).await?,
     ))
 }
 

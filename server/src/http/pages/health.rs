@@ -151,7 +151,9 @@ fn replica_check(replicas: &[crate::db::replicas::ReplicaStatus]) -> Check {
         detail.push_str(&format!("; {}: ", replica.name));
         match (&replica.problem, replica.lag) {
             (Some(problem), _) => detail.push_str(problem),
-            (None, Some(lag)) => detail.push_str(&format!("in use, at most {} ms behind", lag.as_millis())),
+            (None, Some(lag)) => {
+                detail.push_str(&format!("in use, at most {} ms behind", lag.as_millis()))
+            }
             (None, None) => detail.push_str("in use"),
         }
     }
@@ -240,11 +242,23 @@ mod tests {
         ]);
         assert!(check.ok);
         assert_eq!(check.name, "replicas");
-        assert!(check.detail.starts_with("1 of 2 in use"), "{}", check.detail);
-        assert!(check.detail.contains("db2:5432/allmende: in use, at most 120 ms behind"));
+        assert!(
+            check.detail.starts_with("1 of 2 in use"),
+            "{}",
+            check.detail
+        );
+        assert!(
+            check
+                .detail
+                .contains("db2:5432/allmende: in use, at most 120 ms behind")
+        );
         assert!(check.detail.contains("db3:5432/allmende: unreachable"));
         let none = replica_check(&[replica("db3:5432/allmende", Some("unreachable"))]);
-        assert!(none.detail.contains("reads go to the primary"), "{}", none.detail);
+        assert!(
+            none.detail.contains("reads go to the primary"),
+            "{}",
+            none.detail
+        );
         let ready = Readiness::of(vec![
             Check {
                 name: "database",

@@ -9,9 +9,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::error::{PageError, refusals};
-use crate::http::extract::{
-    FormPairs, MaybeViewer, PageLang, Reads, Section, SignedIn, query_has,
-};
+use crate::http::extract::{FormPairs, MaybeViewer, PageLang, Reads, Section, SignedIn, query_has};
 use crate::http::render;
 use crate::http::state::AppState;
 use crate::services::entries::{EntryError, EntryKind};
