@@ -131,7 +131,7 @@ impl Cluster {
             ])
             .arg("-D")
             .arg(&cluster.data)
-            .args(["-R", "-X", "stream", "--no-sync"]));
+            .args(["-R", "-X", "stream", "-c", "fast", "--no-sync"]));
         assert!(
             cluster.data.join("standby.signal").is_file(),
             "-R made a standby"
