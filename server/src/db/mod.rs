@@ -141,16 +141,14 @@ pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
 #[async_trait::async_trait]
 impl Catalogue for PgCatalogue {
     async fn stats(&self) -> Result<CatalogueStats, CatalogueError> {
-        self.read(|pool| async move {
-            self.kept.stats.get(&pool, db_err, || stats(&pool)).await
-        })
-        .await
+        self.read(|pool| async move { self.kept.stats.get(&pool, db_err, || stats(&pool)).await })
+            .await
     }
 
     async fn solutions(&self, query: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
-        self.read(|pool| async move {
-            solutions::list(&pool, &self.kept.solution_totals, query).await
-        })
+        self.read(
+            |pool| async move { solutions::list(&pool, &self.kept.solution_totals, query).await },
+        )
         .await
     }
 
