@@ -1,5 +1,6 @@
-//! Rendering the app for a request: the context every page finds (catalogue, site,
-//! the response's CSP nonce), and server-rendered form pages with their data and form state.
+//! Rendering the app for a request: the context every page finds (catalogue, site, the
+//! hashed addresses of the static files), and server-rendered form pages with their data and
+//! form state.
 
 use app::account::{FormState, PageProblem};
 use axum::body::Body;
@@ -11,12 +12,11 @@ use leptos::prelude::provide_context;
 
 use crate::db::replicas::ReadFrom;
 use crate::http::extract::read_from;
-use crate::http::middleware::security::CspNonce;
 use crate::http::state::AppState;
 
 /// What every rendered page finds in context: the catalogue (for anonymous readers the
-/// one on the streaming replicas, see [`read_from`]), the site settings, and the
-/// response's CSP nonce (so the hydration scripts carry the nonce of the header).
+/// one on the streaming replicas, see [`read_from`]), the site settings, and the hashed
+/// addresses of the static files (the router puts them into every request).
 pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let (catalogue, public_catalogue, site) = (
         state.catalogue.clone(),
@@ -32,9 +32,9 @@ pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stat
         });
         provide_context(site.clone());
         if let Some(parts) = parts
-            && let Some(nonce) = parts.extensions.get::<CspNonce>()
+            && let Some(urls) = parts.extensions.get::<app::site::AssetUrls>()
         {
-            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+            provide_context(urls.clone());
         }
     }
 }

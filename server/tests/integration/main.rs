@@ -3,6 +3,7 @@
 
 mod accounts;
 mod backup;
+mod caching;
 mod catalogue;
 mod demo;
 mod embedded;
