@@ -56,8 +56,9 @@ struct Inner {
 }
 
 enum Asset {
-    /// A file sent as it is on disk.
-    File(PathBuf),
+    /// A file sent as it is on disk (or as its precompressed copy, `x.br`/`x.gz`, when the
+    /// client accepts it and every copy is at least as new as the file).
+    File { path: PathBuf, precompressed: bool },
     /// A stylesheet whose references were rewritten to hashed names.
     Css(Bytes),
 }
@@ -90,7 +91,7 @@ impl Assets {
             match std::fs::read(path) {
                 Ok(bytes) => {
                     let hashed = hashed_name(url, &content_hash(&[&bytes]));
-                    served.insert(hashed.clone(), Asset::File(path.clone()));
+                    served.insert(hashed.clone(), Asset::file(path));
                     names.insert(url.clone(), hashed);
                 }
                 Err(err) => {
@@ -106,7 +107,7 @@ impl Assets {
                     let rewritten = rewrite_css(&css, url, &names);
                     let hashed = hashed_name(url, &content_hash(&[rewritten.as_bytes()]));
                     let asset = if rewritten == css {
-                        Asset::File(path.clone())
+                        Asset::file(path)
                     } else {
                         Asset::Css(Bytes::from(rewritten))
                     };
@@ -142,8 +143,17 @@ impl Assets {
     pub async fn serve(self, request: Request) -> Response {
         let path = request.uri().path().to_owned();
         match self.0.served.get(&path) {
-            Some(Asset::File(file)) => {
-                let Ok(response) = ServeFile::new(file).oneshot(request).await;
+            Some(Asset::File {
+                path: file,
+                precompressed,
+            }) => {
+                let serve = ServeFile::new(file);
+                let serve = if *precompressed {
+                    serve.precompressed_br().precompressed_gzip()
+                } else {
+                    serve
+                };
+                let Ok(response) = serve.oneshot(request).await;
                 with_cache_control(response.map(Body::new), IMMUTABLE)
             }
             Some(Asset::Css(css)) => (
@@ -164,6 +174,34 @@ impl Assets {
             }
         }
     }
+}
+
+impl Asset {
+    fn file(path: &Path) -> Asset {
+        Asset::File {
+            path: path.to_owned(),
+            precompressed: precompressed_copies_are_fresh(path),
+        }
+    }
+}
+
+/// Whether `path` has precompressed copies and none is older than it (a file rebuilt
+/// without `scripts/build-assets.mjs` keeps stale copies, which must not be sent).
+fn precompressed_copies_are_fresh(path: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let Some(original) = modified(path) else {
+        return false;
+    };
+    let copies: Vec<_> = ["br", "gz"]
+        .iter()
+        .filter_map(|ext| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(format!(".{ext}"));
+            let copy = PathBuf::from(name);
+            copy.exists().then(|| modified(&copy))
+        })
+        .collect();
+    !copies.is_empty() && copies.iter().all(|m| m.is_some_and(|m| m >= original))
 }
 
 /// Sets `Cache-Control` on a successful answer (2xx, 304) only.
@@ -190,10 +228,18 @@ fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
         let url = format!("{prefix}/{name}");
         if path.is_dir() {
             collect_files(&path, &url, out);
-        } else if path.is_file() {
+        } else if path.is_file() && !is_precompressed(&name) {
+            // (A precompressed copy is served in place of its original, never by itself.)
             out.push((url, path));
         }
     }
+}
+
+/// Whether a file is the precompressed copy of another (`x.css.br`, `x.css.gz`), which
+/// `scripts/build-assets.mjs` writes beside it (brotli at quality 11, where the on-the-fly
+/// compression uses 4).
+fn is_precompressed(name: &str) -> bool {
+    name.ends_with(".br") || name.ends_with(".gz")
 }
 
 /// Names the hydration bundle: one hash over the JS and the wasm, so that Leptos, given
@@ -223,13 +269,10 @@ fn hash_bundle(
         }
     };
     let bundle = format!("{output_name}.{}", content_hash(&[&js_bytes, &wasm_bytes]));
-    served.insert(format!("/pkg/{bundle}.js"), Asset::File(js));
+    served.insert(format!("/pkg/{bundle}.js"), Asset::file(&js));
     names.insert(js_url, format!("/pkg/{bundle}.js"));
     for suffix in ["", "_bg"] {
-        served.insert(
-            format!("/pkg/{bundle}{suffix}.wasm"),
-            Asset::File(wasm.clone()),
-        );
+        served.insert(format!("/pkg/{bundle}{suffix}.wasm"), Asset::file(&wasm));
     }
     let suffix = if wasm_url.ends_with("_bg.wasm") {
         "_bg"

@@ -24,6 +24,10 @@ pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stat
         state.site.clone(),
     );
     move || {
+        // leptos_axum provides a fresh nonce for every response, which the shell's scripts
+        // would then carry; the CSP allows them by their hashes instead, so that a page is the
+        // same for every anonymous visitor (see `middleware::security`).
+        let _ = leptos::prelude::take_context::<leptos::nonce::Nonce>();
         let parts = leptos::prelude::use_context::<Parts>();
         let from = parts.as_ref().map_or(ReadFrom::Primary, read_from);
         provide_context(match from {

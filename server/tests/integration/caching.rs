@@ -243,7 +243,12 @@ async fn a_signed_in_page_is_private_and_carries_no_validator(pool: PgPool) {
     .await;
     assert_eq!(with_token.header(header::CACHE_CONTROL), PERSONAL);
     assert!(with_token.headers.get(header::ETAG).is_none());
-    let stale_session = get(&router, "/", &[("cookie", "allmende_sitzung=abgelaufen")]).await;
+    let stale_session = get(
+        &router,
+        "/",
+        &[("cookie", "__Host-allmende_sitzung=abgelaufen")],
+    )
+    .await;
     assert!(stale_session.headers.get(header::SET_COOKIE).is_some());
     assert_eq!(stale_session.header(header::CACHE_CONTROL), PERSONAL);
 }
@@ -268,15 +273,15 @@ async fn writes_redirects_errors_and_operations_are_never_stored(pool: PgPool) {
         ("GET", "/konto", StatusCode::SEE_OTHER),
         ("GET", "/pkg/fehlt.js", StatusCode::NOT_FOUND),
         ("GET", "/healthz", StatusCode::OK),
-        ("GET", "/metrics", StatusCode::OK),
+        ("GET", "/metrics", StatusCode::FORBIDDEN),
         ("POST", "/abmelden", StatusCode::SEE_OTHER),
     ] {
         let answer = send(&router, method, path, &[]).await;
         assert_eq!(answer.status, status, "{method} {path}: {}", answer.body);
-        assert_eq!(
-            answer.header(header::CACHE_CONTROL),
-            NEVER,
-            "{method} {path}"
+        let policy = answer.header(header::CACHE_CONTROL);
+        assert!(
+            policy == NEVER || policy == PERSONAL,
+            "{method} {path}: {policy}"
         );
         assert!(
             answer.headers.get(header::ETAG).is_none(),
@@ -319,7 +324,7 @@ async fn the_policy_allows_every_inline_script_of_every_page_by_its_hash(pool: P
     .fetch_one(&pool)
     .await
     .unwrap();
-    fixtures::data_model(&pool, ulm, "abfallkalender", "Abfallkalender", "Umwelt").await;
+    fixtures::data_model(&pool, ulm, "abfallkalender", "Abfallkalender", "umwelt").await;
     let router = app(pool).await;
     let cookie = crate::accounts::register(&router, "Anna Berg", "anna@ulm.example").await;
     let mut pages: Vec<(&str, Option<&str>)> =
