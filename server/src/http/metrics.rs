@@ -260,9 +260,9 @@ pub fn method_label(method: &Method) -> &'static str {
 }
 
 /// The `route` label: the route template the router matched (`/loesungen/{slug}`), never
-/// the path itself, so every page of one kind is one series. The static files (`/pkg`,
-/// `/kern`: nested services, for which axum records no template) are `/pkg/{*path}` and
-/// `/kern/{*path}`; anything else without a match is [`UNMATCHED`].
+/// the path itself, so every page of one kind is one series. The static files are the
+/// routes `/pkg/{*path}` and `/kern/{*path}` (also when no template was recorded); anything
+/// else without a match is [`UNMATCHED`].
 pub fn route_label(matched: Option<&MatchedPath>, path: &str) -> String {
     if let Some(matched) = matched {
         return matched.as_str().to_owned();
