@@ -10,7 +10,7 @@
 //! Friedhofsverwaltung, Abfallkalender or Kita-Platzvergabe, modifiers, phrase templates).
 //! [`query_mix`] builds its queries from the same vocabulary, so most of them find something.
 //!
-//! Dev-only (crate `allmende-bench`, never published): only `benches/search.rs` uses it;
+//! Dev-only (crate `allmende-bench`, never published): only `benches/catalogue/` uses it;
 //! it writes plain SQL against the schema of `migrations/` and needs no server code.
 
 use std::collections::{HashMap, HashSet};
@@ -33,12 +33,28 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The size used by the search benchmark.
+    /// The reference size of the benchmark: 100 000 solutions.
     pub const BENCHMARK: Scale = Scale {
         organisations: 11_000,
         solutions: 100_000,
         data_models: 10_000,
     };
+
+    /// A catalogue of `solutions` solutions with data models and organisations in the
+    /// proportion of [`Scale::BENCHMARK`] (one data model per ten solutions, eleven
+    /// organisations per hundred), at least 30 of each so that the fixed organisations and
+    /// the query mix's filters exist.
+    pub fn proportional(solutions: u32) -> Scale {
+        let of = |n: u32| {
+            let share = f64::from(n) / f64::from(Scale::BENCHMARK.solutions);
+            ((f64::from(solutions) * share).round() as u32).max(30)
+        };
+        Scale {
+            organisations: of(Scale::BENCHMARK.organisations),
+            solutions: solutions.max(30),
+            data_models: of(Scale::BENCHMARK.data_models),
+        }
+    }
 }
 
 /// One benchmark query: the search text, filters as (key, value) pairs and the kind of query.
