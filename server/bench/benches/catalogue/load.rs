@@ -115,10 +115,12 @@ pub async fn run(
         .lines()
         .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse().ok())?;
+    // With no answer within the run, wrk prints a latency of 0.
     let p99 = text
         .lines()
         .find_map(|l| l.trim().strip_prefix("99%"))
-        .and_then(parse_latency);
+        .and_then(parse_latency)
+        .filter(|_| requests_per_second > 0.0);
     let non_2xx = number_after(&text, "Non-2xx or 3xx responses:");
     let socket = ["connect", "read", "write", "timeout"]
         .iter()

@@ -336,7 +336,11 @@ async fn measure(
             kind.paths.len()
         ));
         let timed = pages::time(&mut client, &kind).await?;
-        let load = pages::load(&server, &pool, &kind, load_dir.path()).await;
+        let load = if percentile(&timed.samples, 50.0) <= pages::LOAD_LIMIT {
+            pages::load(&server, &pool, &kind, load_dir.path()).await
+        } else {
+            None
+        };
         eprintln!(
             "  p50 {} p99 {} ({} requests); wrk {}",
             ms(percentile(&timed.samples, 50.0)),
@@ -564,6 +568,10 @@ fn report(
                     l.p99.map_or("-".into(), ms),
                 )
             }
+            None if p50 > pages::LOAD_LIMIT => (
+                format!("not run (p50 > {} s)", pages::LOAD_LIMIT.as_secs()),
+                "-".into(),
+            ),
             None => ("-".into(), "-".into()),
         };
         let _ = writeln!(
