@@ -10,6 +10,8 @@ pub const CONNECTIONS: u32 = 16;
 /// What wrk measured.
 #[derive(Debug, Clone)]
 pub struct Load {
+    /// How long wrk ran.
+    pub seconds: u32,
     pub requests_per_second: f64,
     pub p99: Option<Duration>,
     /// Answers other than 2xx (3xx included) and socket errors (timeouts included).
@@ -131,6 +133,7 @@ pub async fn run(
         })
         .sum::<u64>();
     Some(Load {
+        seconds,
         requests_per_second,
         p99,
         errors: non_2xx + socket,

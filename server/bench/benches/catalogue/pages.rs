@@ -67,7 +67,7 @@ const SAMPLE_TIME: Duration = Duration::from_secs(10);
 const SAMPLE_BUDGET: Duration = Duration::from_secs(60);
 /// The warm-up stops after this long (addresses not reached are checked while timed).
 const WARM_UP_BUDGET: Duration = Duration::from_secs(30);
-/// Seconds of wrk per kind.
+/// Seconds of wrk per kind (longer for slow kinds: [`load_seconds`]).
 pub const LOAD_SECONDS: u32 = 5;
 /// Kinds slower than this at the median (one connection) are not loaded with wrk: 16
 /// connections would only queue for minutes.
@@ -600,14 +600,23 @@ pub async fn time(client: &mut Client, kind: &Kind) -> anyhow::Result<Timed> {
     })
 }
 
-/// wrk on the kind's addresses, then waits until the server has drained.
+/// How long wrk runs for a kind with median `p50` at one connection: [`LOAD_SECONDS`], or
+/// for a slow kind long enough that each connection gets about three answers on two cores
+/// (else a page taking a second has no answer at all within 5 s), at most 30 s.
+pub fn load_seconds(p50: Duration) -> u32 {
+    let three_rounds = p50.as_secs_f64() * f64::from(load::CONNECTIONS) / 2.0 * 3.0;
+    (three_rounds.ceil() as u32).clamp(LOAD_SECONDS, 30)
+}
+
+/// wrk on the kind's addresses for `seconds`, then waits until the server has drained.
 pub async fn load(
     server: &Server,
     pool: &PgPool,
     kind: &Kind,
+    seconds: u32,
     dir: &std::path::Path,
 ) -> Option<Load> {
-    let result = load::run(server.addr, &kind.paths, LOAD_SECONDS, dir).await;
+    let result = load::run(server.addr, &kind.paths, seconds, dir).await;
     server.wait_until_idle(pool, DRAIN_PATIENCE).await;
     result
 }

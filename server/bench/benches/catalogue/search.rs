@@ -132,6 +132,8 @@ pub struct Searched {
     pub meant_to_miss: usize,
     /// Search API over HTTP, one connection.
     pub api: Vec<Duration>,
+    /// The slowest API request and its address.
+    pub api_slowest: (Duration, String),
     /// The engine in-process.
     pub engine: Vec<Duration>,
     pub by_label: BTreeMap<&'static str, Vec<Duration>>,
@@ -173,6 +175,9 @@ pub async fn run(
             anyhow::ensure!(status == 200, "{path} answered {status}");
             if pass > 0 {
                 out.api.push(elapsed);
+                if elapsed > out.api_slowest.0 {
+                    out.api_slowest = (elapsed, path);
+                }
             }
         }
         for q in mix {

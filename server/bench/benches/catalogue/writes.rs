@@ -67,10 +67,32 @@ async fn start_page(client: &mut Client) -> anyhow::Result<String> {
     Ok(client.text().into_owned())
 }
 
+/// Polls `seen` until it says yes (then the time since `started`) or [`PATIENCE`] ends.
+async fn until_seen<F, Fut>(
+    started: Instant,
+    pause: Duration,
+    mut seen: F,
+) -> anyhow::Result<Option<Duration>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<bool>>,
+{
+    while started.elapsed() < PATIENCE {
+        if seen().await? {
+            return Ok(Some(started.elapsed()));
+        }
+        tokio::time::sleep(pause).await;
+    }
+    Ok(None)
+}
+
+/// Each write is watched on the three ways at once (the search index in-process, the API
+/// list and the start page each on its own connection), so that a slow page does not delay
+/// noticing the others.
 pub async fn run(
     pool: &PgPool,
     index: &SearchIndex,
-    client: &mut Client,
+    addr: std::net::SocketAddr,
 ) -> anyhow::Result<Visible> {
     let org: uuid::Uuid =
         sqlx::query_scalar("select id from visible_organisations order by slug limit 1")
@@ -81,9 +103,10 @@ pub async fn run(
         sqlx::query_scalar("select greatest(now(), max(created_at)) from solutions")
             .fetch_one(pool)
             .await?;
-    client.fresh().await?;
-    let (_, api_total) = api_list(client).await?;
-    let home = start_page(client).await?;
+    let api_client = tokio::sync::Mutex::new(Client::connect(addr).await?);
+    let home_client = tokio::sync::Mutex::new(Client::connect(addr).await?);
+    let (_, api_total) = api_list(&mut *api_client.lock().await).await?;
+    let home = start_page(&mut *home_client.lock().await).await?;
     let home_total = *start_page_figures(&home)
         .first()
         .ok_or_else(|| anyhow::anyhow!("no figures found on the start page"))?;
@@ -108,37 +131,27 @@ pub async fn run(
         .bind(newest + chrono::Duration::seconds(grown))
         .execute(pool)
         .await?;
-        let (mut searchable, mut listed, mut on_start) = (None, None, None);
-        while (searchable.is_none() || listed.is_none() || on_start.is_none())
-            && started.elapsed() < PATIENCE
-        {
-            if searchable.is_none()
-                // Typo tolerance would find the previous probe; wait for this one.
-                && index
-                    .search(&SearchQuery::text(&word))?
-                    .hits
-                    .iter()
-                    .any(|h| h.slug == slug)
-            {
-                searchable = Some(started.elapsed());
-            }
-            if listed.is_none() {
-                let (slugs, total) = api_list(client).await?;
-                if slugs.contains(&slug) && total == api_total + grown {
-                    listed = Some(started.elapsed());
-                }
-            }
-            if on_start.is_none() {
-                let html = start_page(client).await?;
-                let link = format!("href=\"/loesungen/{slug}\"");
-                if html.contains(&link)
-                    && start_page_figures(&html).first() == Some(&(home_total + grown))
-                {
-                    on_start = Some(started.elapsed());
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        // The closures copy these references into each poll's future.
+        let (word, slug, api_client, home_client) = (&word, &slug, &api_client, &home_client);
+        let searchable = until_seen(started, Duration::from_millis(5), move || async move {
+            // Typo tolerance would find the previous probe; wait for this one.
+            Ok(index
+                .search(&SearchQuery::text(word))?
+                .hits
+                .iter()
+                .any(|h| &h.slug == slug))
+        });
+        let listed = until_seen(started, Duration::from_millis(2), move || async move {
+            let (slugs, total) = api_list(&mut *api_client.lock().await).await?;
+            Ok(slugs.contains(slug) && total == api_total + grown)
+        });
+        let on_start = until_seen(started, Duration::from_millis(2), move || async move {
+            let html = start_page(&mut *home_client.lock().await).await?;
+            let link = format!("href=\"/loesungen/{slug}\"");
+            Ok(html.contains(&link)
+                && start_page_figures(&html).first() == Some(&(home_total + grown)))
+        });
+        let (searchable, listed, on_start) = tokio::try_join!(searchable, listed, on_start)?;
         out.searchable.push(searchable);
         out.api_list.push(listed);
         out.start_page.push(on_start);
