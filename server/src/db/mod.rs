@@ -141,8 +141,18 @@ pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
 #[async_trait::async_trait]
 impl Catalogue for PgCatalogue {
     async fn stats(&self) -> Result<CatalogueStats, CatalogueError> {
-        self.read(|pool| async move { self.kept.stats.get(&pool, db_err, || stats(&pool)).await })
-            .await
+        self.read(|pool| async move {
+            let computing = pool.clone();
+            self.kept
+                .stats
+                .get(
+                    &pool,
+                    db_err,
+                    move || async move { stats(&computing).await },
+                )
+                .await
+        })
+        .await
     }
 
     async fn solutions(&self, query: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
@@ -189,18 +199,22 @@ impl Catalogue for PgCatalogue {
 
     async fn filter_options(&self, kind: EntryKind) -> Result<FilterOptions, CatalogueError> {
         self.read(|pool| async move {
-            let pool = &pool;
+            let computing = pool.clone();
             match kind {
                 EntryKind::Solution => {
                     self.kept
                         .solution_filters
-                        .get(pool, db_err, || solutions::filter_options(pool))
+                        .get(&pool, db_err, move || async move {
+                            solutions::filter_options(&computing).await
+                        })
                         .await
                 }
                 EntryKind::DataModel => {
                     self.kept
                         .data_model_filters
-                        .get(pool, db_err, || data_models::filter_options(pool))
+                        .get(&pool, db_err, move || async move {
+                            data_models::filter_options(&computing).await
+                        })
                         .await
                 }
             }

@@ -48,6 +48,8 @@ fn app_state(pool: &PgPool, index: &SearchIndex, addr: SocketAddr) -> AppState {
     AppState {
         leptos_options: http::leptos_options(&site_root(), addr),
         catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
+        public_catalogue: allmende_server::catalogue(pool.clone(), index.clone()),
+        read_pools: allmende_server::db::replicas::ReadPools::primary_only(pool.clone()),
         search: Some(index.clone()),
         site: SiteConfig {
             public_url: format!("http://{addr}"),
