@@ -57,18 +57,23 @@ pub fn request_lang() -> Lang {
     Lang::De
 }
 
-/// The whole HTML document. Stylesheets and scripts come only from this site's origin.
+/// The whole HTML document. Stylesheets and scripts come only from this site's origin,
+/// under the content-hashed names the server provides ([`site::AssetUrls`]). Its only
+/// inline scripts are those of `HydrationScripts` and Leptos' resource chunks; the server
+/// allows exactly these by their hashes in the Content-Security-Policy, so a page carries
+/// no per-response nonce and is the same for every anonymous visitor.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
+    let asset = site::asset_url;
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag() data-kern-theme="light">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="stylesheet" href="/kern/kern.min.css"/>
-                <link rel="stylesheet" href="/kern/fonts.css"/>
-                <link rel="stylesheet" href="/pkg/allmende.css"/>
+                <link rel="stylesheet" href=asset("/kern/kern.min.css")/>
+                <link rel="stylesheet" href=asset("/kern/fonts.css")/>
+                <link rel="stylesheet" href=asset("/pkg/allmende.css")/>
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>

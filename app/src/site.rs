@@ -34,3 +34,48 @@ pub struct SiteConfig {
 pub fn use_site_config() -> SiteConfig {
     use_context::<SiteConfig>().unwrap_or_default()
 }
+
+/// The addresses under which the server serves the site's static files: each plain path
+/// (`/pkg/allmende.css`) mapped to its content-hashed name, computed by the server at start
+/// (`allmende_server::http::assets`). The shell links the hashed names, which caches may keep
+/// for a year; without a mapping (a site not built yet) it links the plain path.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssetUrls(std::sync::Arc<std::collections::HashMap<String, String>>);
+
+impl AssetUrls {
+    /// The mapping from plain paths to hashed names.
+    pub fn new(names: std::collections::HashMap<String, String>) -> Self {
+        Self(std::sync::Arc::new(names))
+    }
+
+    /// The address to link for a plain path: its hashed name, else the path itself.
+    pub fn url(&self, path: &str) -> String {
+        self.0.get(path).cloned().unwrap_or_else(|| path.to_owned())
+    }
+}
+
+/// The address to link for a static file of the site (see [`AssetUrls`]).
+pub fn asset_url(path: &str) -> String {
+    use_context::<AssetUrls>().map_or_else(|| path.to_owned(), |urls| urls.url(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_without_a_hashed_name_is_linked_by_its_plain_path() {
+        let urls = AssetUrls::new(
+            [(
+                "/pkg/allmende.css".to_owned(),
+                "/pkg/allmende.0123456789abcdef.css".to_owned(),
+            )]
+            .into(),
+        );
+        assert_eq!(
+            urls.url("/pkg/allmende.css"),
+            "/pkg/allmende.0123456789abcdef.css"
+        );
+        assert_eq!(urls.url("/kern/fonts.css"), "/kern/fonts.css");
+    }
+}

@@ -1,8 +1,11 @@
 //! Configuration from command-line flags and environment variables, with documented
 //! defaults. Every setting can be given either way (flags win).
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
 
 use app::site::{Operator, SiteConfig};
 use clap::{Args, ValueEnum};
@@ -20,6 +23,67 @@ pub enum DemoMode {
     Off,
 }
 
+/// How stale a replica may be and still serve reads (`ALLMENDE_REPLICA_MAX_LAG`): written
+/// `1s`, `500ms`, `2.5s` or a plain number of seconds; between 10 ms and one hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxLag(Duration);
+
+impl MaxLag {
+    /// One second.
+    pub const DEFAULT: MaxLag = MaxLag(Duration::from_secs(1));
+
+    /// The bound as a duration.
+    pub fn duration(self) -> Duration {
+        self.0
+    }
+}
+
+impl Default for MaxLag {
+    fn default() -> Self {
+        MaxLag::DEFAULT
+    }
+}
+
+/// A staleness bound that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "„{0}“ ist keine Zeitspanne zwischen 10ms und 3600s (z. B. 1s, 500ms) / \
+     „{0}“ is no duration between 10ms and 3600s (e.g. 1s, 500ms)"
+)]
+pub struct MaxLagError(String);
+
+impl FromStr for MaxLag {
+    type Err = MaxLagError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let wrong = || MaxLagError(text.to_owned());
+        let trimmed = text.trim();
+        let (number, scale) = if let Some(ms) = trimmed.strip_suffix("ms") {
+            (ms, 0.001)
+        } else if let Some(s) = trimmed.strip_suffix('s') {
+            (s, 1.0)
+        } else {
+            (trimmed, 1.0)
+        };
+        let value: f64 = number.trim().parse().map_err(|_| wrong())?;
+        let seconds = value * scale;
+        if !seconds.is_finite() || !(0.01..=3600.0).contains(&seconds) {
+            return Err(wrong());
+        }
+        Ok(MaxLag(Duration::from_secs_f64(seconds)))
+    }
+}
+
+impl fmt::Display for MaxLag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.subsec_millis() == 0 {
+            write!(f, "{}s", self.0.as_secs())
+        } else {
+            write!(f, "{}ms", self.0.as_millis())
+        }
+    }
+}
+
 /// Settings shared by every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -27,6 +91,29 @@ pub struct Config {
     /// the data directory (Unix socket only, no TCP port).
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+
+    /// PostgreSQL streaming replicas (hot standbys of `DATABASE_URL`) for anonymous reads:
+    /// one or more URLs, comma-separated. Writes, sign-ins, anything a signed-in person or
+    /// an API token reads, and the search index's outbox stay on the primary.
+    #[arg(
+        long,
+        env = "DATABASE_REPLICA_URL",
+        value_delimiter = ',',
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_replica_url: Vec<String>,
+
+    /// How stale a replica may be and still serve reads (e.g. `1s`, `500ms`): it must have
+    /// replayed everything the primary had written that long ago, else reads go to the
+    /// primary until it catches up.
+    #[arg(
+        long,
+        env = "ALLMENDE_REPLICA_MAX_LAG",
+        default_value = "1s",
+        global = true
+    )]
+    pub replica_max_lag: MaxLag,
 
     /// Directory for Allmende's own data: the embedded PostgreSQL cluster and the search
     /// index. A running server keeps `serve.lock` in it locked: one server per directory.
@@ -153,6 +240,15 @@ impl Config {
         }
     }
 
+    /// The replica URLs given (blank ones left out).
+    pub fn replica_urls(&self) -> Vec<String> {
+        self.database_replica_url
+            .iter()
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect()
+    }
+
     /// The proxies whose `X-Forwarded-For` is believed.
     pub fn trusted_proxies(&self) -> TrustedProxies {
         TrustedProxies::new(self.trusted_proxies.clone())
@@ -190,6 +286,34 @@ mod tests {
     }
 
     #[test]
+    fn the_staleness_bound_reads_seconds_and_milliseconds() {
+        assert_eq!(
+            "1s".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_secs(1)))
+        );
+        assert_eq!(
+            "500ms".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_millis(500)))
+        );
+        assert_eq!(
+            " 2.5s ".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_millis(2500)))
+        );
+        assert_eq!(
+            "3".parse(),
+            Ok(super::MaxLag(std::time::Duration::from_secs(3)))
+        );
+        for wrong in ["", "0", "5ms", "-1s", "2h", "eins", "NaNs", "7200"] {
+            assert!(wrong.parse::<super::MaxLag>().is_err(), "{wrong:?}");
+        }
+        assert_eq!(super::MaxLag::DEFAULT.to_string(), "1s");
+        assert_eq!(
+            super::MaxLag(std::time::Duration::from_millis(250)).to_string(),
+            "250ms"
+        );
+    }
+
+    #[test]
     fn trusted_proxies_are_a_comma_separated_list_of_addresses_and_ranges() {
         let cli = Cli::parse_from(["allmende", "--trusted-proxies", "127.0.0.1, 10.0.0.0/8"]);
         assert_eq!(cli.config.trusted_proxies.len(), 2);
@@ -201,5 +325,28 @@ mod tests {
             "none by default"
         );
         assert!(Cli::try_parse_from(["allmende", "--trusted-proxies", "proxy.local"]).is_err());
+    }
+
+    #[test]
+    fn replicas_are_a_comma_separated_list_and_the_staleness_bound_defaults_to_one_second() {
+        let cli = Cli::parse_from([
+            "allmende",
+            "--database-replica-url",
+            "postgres://a@db2/k, postgres://a@db3/k",
+            "--replica-max-lag",
+            "250ms",
+        ]);
+        assert_eq!(
+            cli.config.replica_urls(),
+            ["postgres://a@db2/k", "postgres://a@db3/k"]
+        );
+        assert_eq!(
+            cli.config.replica_max_lag.duration(),
+            std::time::Duration::from_millis(250)
+        );
+        let plain = Cli::parse_from(["allmende"]).config;
+        assert!(plain.replica_urls().is_empty());
+        assert_eq!(plain.replica_max_lag, super::MaxLag::DEFAULT);
+        assert!(Cli::try_parse_from(["allmende", "--replica-max-lag", "bald"]).is_err());
     }
 }

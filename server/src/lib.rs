@@ -168,3 +168,12 @@ impl Database {
 pub fn catalogue(pool: PgPool, search: search::SearchIndex) -> CatalogueHandle {
     CatalogueHandle(Arc::new(db::PgCatalogue::with_search(pool, search)))
 }
+
+/// The catalogue service for anonymous reads: each read on a fresh streaming replica of
+/// `reads` when there is one, else on the primary (see [`db::replicas`]).
+pub fn replica_catalogue(
+    reads: db::replicas::ReadPools,
+    search: search::SearchIndex,
+) -> CatalogueHandle {
+    CatalogueHandle(Arc::new(db::PgCatalogue::on_replicas(reads, search)))
+}

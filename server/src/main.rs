@@ -4,9 +4,10 @@
 
 use allmende_server::cli::{admin, backup};
 use allmende_server::config::Config;
+use allmende_server::db::replicas::ReadPools;
 use allmende_server::http::{self, AppState};
 use allmende_server::search::{self, SearchIndex};
-use allmende_server::{Database, catalogue, demo};
+use allmende_server::{Database, catalogue, demo, replica_catalogue};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
@@ -291,16 +292,22 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
                 .await;
         })
     };
+    let read_pools = open_read_pools(config, db)?;
+    // Each replica is checked in its own task (freshness, reachability); aborted at the end.
+    let replica_checks = read_pools.watch();
     let payload_checks = allmende_server::services::payload_check::PayloadChecks::new();
     let state = AppState {
         leptos_options: http::leptos_options(&config.site_root, config.addr),
         catalogue: catalogue(db.pool.clone(), search.clone()),
+        public_catalogue: replica_catalogue(read_pools.clone(), search.clone()),
+        read_pools: read_pools.clone(),
         search: Some(search),
         site: config.site_config(demo_loaded),
         accounts: allmende_server::accounts::Accounts::new(db.pool.clone())
             .with_trusted_proxies(config.trusted_proxies()),
         entries: allmende_server::services::entries::Entries::new(db.pool.clone())
-            .with_checks(payload_checks.clone()),
+            .with_checks(payload_checks.clone())
+            .with_replicas(read_pools.clone()),
         payload_checks,
         metrics: http::metrics::Metrics::new(config.metrics_token.as_deref()),
     };
@@ -348,6 +355,10 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
     http::serve(listener, http::router(state), shutdown_signal()).await;
     tracing::info!("shutting down");
     sweeper.abort();
+    for check in replica_checks {
+        check.abort();
+    }
+    read_pools.close().await;
     let _ = stop_follower.send(());
     // The outbox cursor makes a cut-short index commit harmless: the next start re-applies.
     if tokio::time::timeout(std::time::Duration::from_secs(2), follower)
@@ -357,6 +368,27 @@ async fn run_server(config: &Config, db: &Database, no_demo: bool) -> anyhow::Re
         tracing::warn!("the search index follower did not stop within 2 s; exiting anyway");
     }
     Ok(())
+}
+
+/// The primary and the streaming replicas of `DATABASE_REPLICA_URL` for anonymous reads.
+/// Replicas need `DATABASE_URL`: the private cluster listens on no network port.
+fn open_read_pools(config: &Config, db: &Database) -> anyhow::Result<ReadPools> {
+    let urls = config.replica_urls();
+    if !urls.is_empty() && db.embedded.is_some() {
+        anyhow::bail!(
+            "DATABASE_REPLICA_URL braucht DATABASE_URL: Replikate gehören zu einer PostgreSQL-Datenbank im Netz, nicht zur eigenen. \
+             / DATABASE_REPLICA_URL needs DATABASE_URL: replicas follow a networked PostgreSQL, not the private one."
+        );
+    }
+    let pools = ReadPools::connect(db.pool.clone(), &urls, config.replica_max_lag)?;
+    if pools.has_replicas() {
+        tracing::info!(
+            replicas = urls.len(),
+            max_lag = %config.replica_max_lag,
+            "anonymous reads may go to streaming replicas"
+        );
+    }
+    Ok(pools)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

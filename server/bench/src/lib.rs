@@ -10,7 +10,7 @@
 //! Friedhofsverwaltung, Abfallkalender or Kita-Platzvergabe, modifiers, phrase templates).
 //! [`query_mix`] builds its queries from the same vocabulary, so most of them find something.
 //!
-//! Dev-only (crate `allmende-bench`, never published): only `benches/search.rs` uses it;
+//! Dev-only (crate `allmende-bench`, never published): only `benches/catalogue/` uses it;
 //! it writes plain SQL against the schema of `migrations/` and needs no server code.
 
 use std::collections::{HashMap, HashSet};
@@ -33,12 +33,28 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The size used by the search benchmark.
+    /// The reference size of the benchmark: 100 000 solutions.
     pub const BENCHMARK: Scale = Scale {
         organisations: 11_000,
         solutions: 100_000,
         data_models: 10_000,
     };
+
+    /// A catalogue of `solutions` solutions with data models and organisations in the
+    /// proportion of [`Scale::BENCHMARK`] (one data model per ten solutions, eleven
+    /// organisations per hundred), at least 30 of each so that the fixed organisations and
+    /// the query mix's filters exist.
+    pub fn proportional(solutions: u32) -> Scale {
+        let of = |n: u32| {
+            let share = f64::from(n) / f64::from(Scale::BENCHMARK.solutions);
+            ((f64::from(solutions) * share).round() as u32).max(30)
+        };
+        Scale {
+            organisations: of(Scale::BENCHMARK.organisations),
+            solutions: solutions.max(30),
+            data_models: of(Scale::BENCHMARK.data_models),
+        }
+    }
 }
 
 /// One benchmark query: the search text, filters as (key, value) pairs and the kind of query.
@@ -5136,23 +5152,48 @@ from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::date
           created_at)
 "#;
 
+/// First revisions: the snapshot is the full draft, as the publishing service stores it
+/// (`app::entry_rules::SolutionDraft` serialised), so that editing, restoring and comparing
+/// a synthetic entry work as for any other.
 const SOLUTION_REVISIONS_SQL: &str = r#"
 insert into revisions (solution_id, number, message, snapshot, created_at)
 select s.id, 1, $1::text,
-       jsonb_build_object('slug', s.slug, 'name', s.name, 'short_description', s.short_description,
-                          'licence', s.licence, 'development_status', s.development_status,
-                          'version', s.version),
+       jsonb_build_object(
+           'organisation', o.slug, 'name', s.name, 'slug', s.slug,
+           'short_description', s.short_description, 'short_description_en', s.short_description_en,
+           'long_description', s.long_description, 'long_description_en', s.long_description_en,
+           'repository_url', s.repository_url, 'landing_url', s.landing_url, 'licence', s.licence,
+           'development_status', s.development_status, 'software_type', s.software_type,
+           'categories', to_jsonb(s.categories), 'platforms', to_jsonb(s.platforms),
+           'maintenance_type', s.maintenance_type, 'contractors', s.maintenance_contractors,
+           'contacts', s.maintenance_contacts, 'version', s.version, 'release_date', s.release_date,
+           'tags', to_jsonb(s.tags), 'features', to_jsonb(s.features),
+           'produces', coalesce(l.produces, '[]'::jsonb), 'consumes', coalesce(l.consumes, '[]'::jsonb),
+           'change_message', $1::text),
        s.created_at
 from solutions s
+join organisations o on o.id = s.organisation_id
+left join (
+    select l.solution_id,
+           jsonb_agg(d.slug order by d.slug) filter (where l.relation = 'produces') as produces,
+           jsonb_agg(d.slug order by d.slug) filter (where l.relation = 'consumes') as consumes
+    from solution_data_models l join data_models d on d.id = l.data_model_id
+    group by l.solution_id
+) l on l.solution_id = s.id
 "#;
 
+/// First revisions of data models: the full draft (`app::data_model_rules::DataModelDraft`).
 const MODEL_REVISIONS_SQL: &str = r#"
 insert into revisions (data_model_id, number, message, snapshot, created_at)
 select d.id, 1, $1::text,
-       jsonb_build_object('slug', d.slug, 'name', d.name, 'short_description', d.short_description,
-                          'licence', d.licence, 'domain', d.domain, 'version', d.version),
+       jsonb_build_object(
+           'organisation', o.slug, 'name', d.name, 'slug', d.slug,
+           'short_description', d.short_description, 'description', d.description, 'domain', d.domain,
+           'json_schema', d.json_schema::jsonb, 'examples', d.examples::jsonb, 'version', d.version,
+           'licence', d.licence, 'change_message', $1::text),
        d.created_at
 from data_models d
+join organisations o on o.id = d.organisation_id
 "#;
 
 const REVISION_MESSAGE: &str = "Synthetischer Benchmark-Katalog";
@@ -5590,7 +5631,7 @@ async fn write_adoptions(conn: &mut PgConnection, rows: &mut Vec<AdoptionRow>) -
     Ok(())
 }
 
-/// One first revision per solution and data model (a compact snapshot), set-based.
+/// One first revision per solution and data model (the full draft), set-based.
 async fn insert_revisions(
     conn: &mut PgConnection,
     progress: &(dyn Fn(&str, u64, u64) + Sync),

@@ -12,11 +12,20 @@
 //! Transactions commit in any order, so a write can become visible with an id below the
 //! version already seen. That can only happen if a writing transaction was still running
 //! when the version was read: such an answer is kept for [`UNSETTLED_AGE`] only, any other
-//! for [`MAX_AGE`]. A number shown is never more than a second behind the tables after a
-//! write, and never more than [`MAX_AGE`] in any case.
+//! for [`MAX_AGE`].
+//!
+//! An answer that is slow to compute (at least [`SLOW`], as at a million entries) is not
+//! waited for after a change: the view gets the previous answer while one computation runs
+//! in the background, as long as that answer is younger than [`SERVE_WHILE_REFRESHING`].
+//! So a page view costs the same at any catalogue size, and a number shown is behind the
+//! tables by at most the time one computation takes, and never by more than
+//! [`SERVE_WHILE_REFRESHING`] plus that time. An answer that is quick to compute (a catalogue
+//! of a few thousand entries, every test) is computed before the view is answered, so a
+//! write is seen by the next view.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
@@ -25,16 +34,33 @@ use sqlx::PgPool;
 pub const MAX_AGE: Duration = Duration::from_secs(5);
 /// How long an answer is kept that was computed while a writing transaction was running.
 pub const UNSETTLED_AGE: Duration = Duration::from_secs(1);
+/// An answer whose computation took at least this long is served while a new one is
+/// computed in the background.
+pub const SLOW: Duration = Duration::from_millis(50);
+/// The oldest answer that is served while a new one is computed; an older one is waited for.
+pub const SERVE_WHILE_REFRESHING: Duration = Duration::from_secs(5);
 
 /// One cached catalogue-wide answer, shared by the clones of the service holding it.
 pub struct Aggregate<T> {
-    slot: Arc<tokio::sync::Mutex<Option<Kept<T>>>>,
+    slot: Arc<Mutex<Slot<T>>>,
+    /// Held while computing in the foreground: views arriving meanwhile wait for that one
+    /// computation instead of starting their own.
+    computing: Arc<tokio::sync::Mutex<()>>,
+}
+
+struct Slot<T> {
+    kept: Option<Kept<T>>,
+    /// A background computation is running.
+    refreshing: bool,
 }
 
 struct Kept<T> {
     value: T,
     version: Version,
+    /// When the version was read.
     at: Instant,
+    /// How long computing it took.
+    took: Duration,
 }
 
 impl<T> Kept<T> {
@@ -46,6 +72,11 @@ impl<T> Kept<T> {
             UNSETTLED_AGE
         };
         self.version.newest >= now.newest && self.at.elapsed() < age
+    }
+
+    /// Whether the answer may be served while a new one is computed.
+    fn may_serve_while_refreshing(&self) -> bool {
+        self.took >= SLOW && self.at.elapsed() < SERVE_WHILE_REFRESHING
     }
 }
 
@@ -63,6 +94,7 @@ impl<T> Clone for Aggregate<T> {
     fn clone(&self) -> Self {
         Aggregate {
             slot: self.slot.clone(),
+            computing: self.computing.clone(),
         }
     }
 }
@@ -70,7 +102,11 @@ impl<T> Clone for Aggregate<T> {
 impl<T> Default for Aggregate<T> {
     fn default() -> Self {
         Aggregate {
-            slot: Arc::new(tokio::sync::Mutex::new(None)),
+            slot: Arc::new(Mutex::new(Slot {
+                kept: None,
+                refreshing: false,
+            })),
+            computing: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 }
@@ -93,10 +129,18 @@ pub async fn catalogue_version(pool: &PgPool) -> Result<Version, sqlx::Error> {
     })
 }
 
-impl<T: Clone> Aggregate<T> {
-    /// The kept answer if the catalogue did not change since and it is young enough (see
-    /// the module); otherwise `compute`'s answer, kept for the next view. `db_err` turns a
-    /// failure to read the version into the caller's error.
+/// What to do with a view, decided under the slot's lock.
+enum Decision<T> {
+    Answer(T),
+    AnswerAndRefresh(T),
+    Compute,
+}
+
+impl<T: Clone + Send + 'static> Aggregate<T> {
+    /// The kept answer if the catalogue did not change since and it is young enough; a slow
+    /// answer while a new one is computed in the background; otherwise `compute`'s answer,
+    /// kept for the next view (see the module). `db_err` turns a failure to read the version
+    /// into the caller's error.
     pub async fn get<E, F, Fut>(
         &self,
         pool: &PgPool,
@@ -104,25 +148,79 @@ impl<T: Clone> Aggregate<T> {
         compute: F,
     ) -> Result<T, E>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<T, E>>,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+        E: Send + 'static,
     {
         // The version is read before computing: a write after this read has a newer id and
-        // makes the next view compute again.
+        // makes a later view compute again.
         let version = catalogue_version(pool).await.map_err(db_err)?;
-        let mut slot = self.slot.lock().await;
-        if let Some(kept) = slot.as_ref()
+        match self.decide(version) {
+            Decision::Answer(value) => return Ok(value),
+            Decision::AnswerAndRefresh(value) => {
+                let this = self.clone();
+                tokio::spawn(async move {
+                    let started = Instant::now();
+                    let computed = compute().await;
+                    let mut slot = this.lock();
+                    slot.refreshing = false;
+                    // A failed refresh leaves the kept answer; it ages out of being served.
+                    if let Ok(value) = computed {
+                        slot.kept = Some(Kept {
+                            value,
+                            version,
+                            at: started,
+                            took: started.elapsed(),
+                        });
+                    }
+                });
+                return Ok(value);
+            }
+            Decision::Compute => {}
+        }
+        let _computing = self.computing.lock().await;
+        // Another view may have computed it while this one waited.
+        if let Some(kept) = self.lock().kept.as_ref()
             && kept.holds(version)
         {
             return Ok(kept.value.clone());
         }
+        let started = Instant::now();
         let value = compute().await?;
-        *slot = Some(Kept {
+        self.lock().kept = Some(Kept {
             value: value.clone(),
             version,
-            at: Instant::now(),
+            at: started,
+            took: started.elapsed(),
         });
         Ok(value)
+    }
+
+    fn decide(&self, version: Version) -> Decision<T> {
+        let mut slot = self.lock();
+        let Some(kept) = slot.kept.as_ref() else {
+            return Decision::Compute;
+        };
+        if kept.holds(version) {
+            return Decision::Answer(kept.value.clone());
+        }
+        if !kept.may_serve_while_refreshing() {
+            return Decision::Compute;
+        }
+        let value = kept.value.clone();
+        if slot.refreshing {
+            Decision::Answer(value)
+        } else {
+            slot.refreshing = true;
+            Decision::AnswerAndRefresh(value)
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Slot<T>> {
+        // A panic while holding the lock leaves only a cached answer behind: take it as it is.
+        self.slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -133,29 +231,13 @@ const MAX_KEPT_COUNTS: usize = 4096;
 /// like an [`Aggregate`] under a key naming the combination. Counting every matching row is
 /// what a list page would otherwise pay on every view; the page of entries itself is read
 /// fresh each time.
+#[derive(Clone, Default)]
 pub struct KeptCounts {
-    map: Arc<std::sync::Mutex<std::collections::HashMap<String, Kept<i64>>>>,
-}
-
-impl Clone for KeptCounts {
-    fn clone(&self) -> Self {
-        KeptCounts {
-            map: self.map.clone(),
-        }
-    }
-}
-
-impl Default for KeptCounts {
-    fn default() -> Self {
-        KeptCounts {
-            map: Arc::new(std::sync::Mutex::new(Default::default())),
-        }
-    }
+    map: Arc<Mutex<HashMap<String, Aggregate<i64>>>>,
 }
 
 impl KeptCounts {
-    /// The kept count of `key` if the catalogue did not change since and it is young enough;
-    /// otherwise `count`'s answer, kept for the next view.
+    /// The count of `key`, kept and computed like [`Aggregate::get`].
     pub async fn get<E, F, Fut>(
         &self,
         pool: &PgPool,
@@ -164,35 +246,61 @@ impl KeptCounts {
         count: F,
     ) -> Result<i64, E>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<i64, E>>,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<i64, E>> + Send + 'static,
+        E: Send + 'static,
     {
-        let version = catalogue_version(pool).await.map_err(db_err)?;
-        if let Some(kept) = self.lock().get(&key)
-            && kept.holds(version)
-        {
-            return Ok(kept.value);
-        }
-        let value = count().await?;
-        let mut map = self.lock();
-        if map.len() >= MAX_KEPT_COUNTS {
-            map.clear();
-        }
-        map.insert(
-            key,
-            Kept {
-                value,
-                version,
-                at: Instant::now(),
+        let aggregate = {
+            // A panic while holding the lock leaves only counts behind: take them as they are.
+            let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+            if map.len() >= MAX_KEPT_COUNTS && !map.contains_key(&key) {
+                map.clear();
+            }
+            map.entry(key).or_default().clone()
+        };
+        aggregate.get(pool, db_err, count).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(took: Duration, age: Duration, newest: i64) -> Kept<u32> {
+        Kept {
+            value: 1,
+            version: Version {
+                newest,
+                settled: true,
             },
-        );
-        Ok(value)
+            at: Instant::now() - age,
+            took,
+        }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Kept<i64>>> {
-        // A panic while holding the lock leaves only counts behind: take them as they are.
-        self.map
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    #[test]
+    fn an_answer_holds_until_the_catalogue_changes_or_it_is_too_old() {
+        let now = Version {
+            newest: 7,
+            settled: true,
+        };
+        assert!(kept(Duration::ZERO, Duration::ZERO, 7).holds(now));
+        assert!(!kept(Duration::ZERO, Duration::ZERO, 6).holds(now));
+        assert!(!kept(Duration::ZERO, MAX_AGE, 7).holds(now));
+        let unsettled = Kept {
+            version: Version {
+                newest: 7,
+                settled: false,
+            },
+            ..kept(Duration::ZERO, UNSETTLED_AGE, 7)
+        };
+        assert!(!unsettled.holds(now));
+    }
+
+    #[test]
+    fn only_a_slow_and_young_answer_is_served_while_refreshing() {
+        assert!(kept(SLOW, Duration::ZERO, 1).may_serve_while_refreshing());
+        assert!(!kept(SLOW / 2, Duration::ZERO, 1).may_serve_while_refreshing());
+        assert!(!kept(SLOW, SERVE_WHILE_REFRESHING, 1).may_serve_while_refreshing());
     }
 }

@@ -29,8 +29,10 @@ pub(super) async fn list(
         "{:?}",
         (domain, q.licence.as_deref(), q.org.as_deref(), state)
     );
+    let (licence, org) = (q.licence.clone(), q.org.clone());
+    let counting = pool.clone();
     let total = counts
-        .get(pool, db_err, key, || async {
+        .get(pool, db_err, key, move || async move {
             sqlx::query_scalar!(
                 r#"
                 select count(*) as "count!"
@@ -43,11 +45,11 @@ pub(super) async fn list(
                   and ($4::text is null or o.bundesland = $4)
                 "#,
                 domain,
-                q.licence.as_deref(),
-                q.org.as_deref(),
+                licence.as_deref(),
+                org.as_deref(),
                 state,
             )
-            .fetch_one(pool)
+            .fetch_one(&counting)
             .await
             .map_err(db_err)
         })

@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub(crate) mod data_models;
 mod organisations;
+pub mod replicas;
 pub(crate) mod rows;
 pub(crate) mod solutions;
 
@@ -15,13 +16,16 @@ use app::query::{DataModelQuery, OrganisationQuery, SearchQuery, SolutionQuery};
 use app::service::{Catalogue, CatalogueError};
 use sqlx::PgPool;
 
+use crate::db::replicas::{OnReplicaError, ReadFailure, ReadFrom, ReadPools};
 use crate::search::SearchIndex;
 use aggregate::{Aggregate, KeptCounts};
 
-/// The catalogue on PostgreSQL.
+/// The catalogue on PostgreSQL: on the primary, or (for anonymous reads) on a fresh
+/// streaming replica when there is one (`replicas`).
 #[derive(Clone)]
 pub struct PgCatalogue {
-    pool: PgPool,
+    reads: ReadPools,
+    from: ReadFrom,
     search: Option<SearchIndex>,
     /// Catalogue-wide answers kept between page views (see [`aggregate`]).
     kept: Kept,
@@ -42,7 +46,8 @@ impl PgCatalogue {
     /// A catalogue reading from `pool`, without search (searches fail).
     pub fn new(pool: PgPool) -> Self {
         PgCatalogue {
-            pool,
+            reads: ReadPools::primary_only(pool),
+            from: ReadFrom::Primary,
             search: None,
             kept: Kept::default(),
         }
@@ -51,10 +56,32 @@ impl PgCatalogue {
     /// A catalogue reading from `pool` and searching in `search`.
     pub fn with_search(pool: PgPool, search: SearchIndex) -> Self {
         PgCatalogue {
-            pool,
+            search: Some(search),
+            ..Self::new(pool)
+        }
+    }
+
+    /// A catalogue for public reads: each read on a fresh replica of `reads` if there is
+    /// one, else on the primary; searching in `search`. Its kept answers are its own (a
+    /// kept answer holds only while the version read where it reads does not pass it).
+    pub fn on_replicas(reads: ReadPools, search: SearchIndex) -> Self {
+        PgCatalogue {
+            reads,
+            from: ReadFrom::FreshReplica,
             search: Some(search),
             kept: Kept::default(),
         }
+    }
+
+    /// Runs a read where this catalogue reads (see [`ReadPools::read`]): `run` gets the
+    /// pool for all its statements, so a kept answer's version and the answer come from
+    /// the same database.
+    async fn read<T, F, Fut>(&self, run: F) -> Result<T, CatalogueError>
+    where
+        F: Fn(PgPool) -> Fut,
+        Fut: std::future::Future<Output = Result<T, CatalogueError>>,
+    {
+        self.reads.read(self.from, run).await
     }
 
     fn search_index(&self) -> Result<&SearchIndex, CatalogueError> {
@@ -63,9 +90,21 @@ impl PgCatalogue {
             .ok_or_else(|| CatalogueError::Search("no search index".into()))
     }
 
-    /// The pool, for writes done outside the read service (demo seeding, tests).
+    /// The primary's pool, for writes done outside the read service (demo seeding, tests).
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        self.reads.primary()
+    }
+}
+
+/// A catalogue read that failed on a replica: unreachable sets it aside, a failed statement
+/// is asked again on the primary, a failed search stands.
+impl ReadFailure for CatalogueError {
+    fn on_replica(&self) -> OnReplicaError {
+        match self {
+            CatalogueError::Unavailable(_) => OnReplicaError::SetAside,
+            CatalogueError::Database(_) | CatalogueError::Corrupt(_) => OnReplicaError::AskPrimary,
+            CatalogueError::Search(_) => OnReplicaError::Keep,
+        }
     }
 }
 
@@ -102,58 +141,85 @@ pub(crate) fn limit_offset(page: u32, per_page: u32) -> (i64, i64) {
 #[async_trait::async_trait]
 impl Catalogue for PgCatalogue {
     async fn stats(&self) -> Result<CatalogueStats, CatalogueError> {
-        self.kept
-            .stats
-            .get(&self.pool, db_err, || stats(&self.pool))
-            .await
+        self.read(|pool| async move {
+            let computing = pool.clone();
+            self.kept
+                .stats
+                .get(
+                    &pool,
+                    db_err,
+                    move || async move { stats(&computing).await },
+                )
+                .await
+        })
+        .await
     }
 
     async fn solutions(&self, query: &SolutionQuery) -> Result<Page<SolutionCard>, CatalogueError> {
-        solutions::list(&self.pool, &self.kept.solution_totals, query).await
+        self.read(
+            |pool| async move { solutions::list(&pool, &self.kept.solution_totals, query).await },
+        )
+        .await
     }
 
     async fn solution(&self, slug: &str) -> Result<Option<SolutionDetail>, CatalogueError> {
-        solutions::detail(&self.pool, slug).await
+        self.read(|pool| async move { solutions::detail(&pool, slug).await })
+            .await
     }
 
     async fn data_models(
         &self,
         query: &DataModelQuery,
     ) -> Result<Page<DataModelCard>, CatalogueError> {
-        data_models::list(&self.pool, &self.kept.data_model_totals, query).await
+        self.read(|pool| async move {
+            data_models::list(&pool, &self.kept.data_model_totals, query).await
+        })
+        .await
     }
 
     async fn data_model(&self, slug: &str) -> Result<Option<DataModelDetail>, CatalogueError> {
-        data_models::detail(&self.pool, slug).await
+        self.read(|pool| async move { data_models::detail(&pool, slug).await })
+            .await
     }
 
     async fn organisations(
         &self,
         query: &OrganisationQuery,
     ) -> Result<Page<OrganisationCard>, CatalogueError> {
-        organisations::list(&self.pool, &self.kept.organisation_totals, query).await
+        self.read(|pool| async move {
+            organisations::list(&pool, &self.kept.organisation_totals, query).await
+        })
+        .await
     }
 
     async fn organisation(&self, slug: &str) -> Result<Option<OrganisationDetail>, CatalogueError> {
-        organisations::detail(&self.pool, slug).await
+        self.read(|pool| async move { organisations::detail(&pool, slug).await })
+            .await
     }
 
     async fn filter_options(&self, kind: EntryKind) -> Result<FilterOptions, CatalogueError> {
-        let pool = &self.pool;
-        match kind {
-            EntryKind::Solution => {
-                self.kept
-                    .solution_filters
-                    .get(pool, db_err, || solutions::filter_options(pool))
-                    .await
+        self.read(|pool| async move {
+            let computing = pool.clone();
+            match kind {
+                EntryKind::Solution => {
+                    self.kept
+                        .solution_filters
+                        .get(&pool, db_err, move || async move {
+                            solutions::filter_options(&computing).await
+                        })
+                        .await
+                }
+                EntryKind::DataModel => {
+                    self.kept
+                        .data_model_filters
+                        .get(&pool, db_err, move || async move {
+                            data_models::filter_options(&computing).await
+                        })
+                        .await
+                }
             }
-            EntryKind::DataModel => {
-                self.kept
-                    .data_model_filters
-                    .get(pool, db_err, || data_models::filter_options(pool))
-                    .await
-            }
-        }
+        })
+        .await
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogueError> {

@@ -52,8 +52,9 @@ pub(super) async fn list(
     // The total is kept per filter combination until the catalogue changes (see
     // `aggregate`); the page itself is read fresh.
     let key = format!("{:?}", (kind, state));
+    let counting = pool.clone();
     let total = counts
-        .get(pool, db_err, key, || async {
+        .get(pool, db_err, key, move || async move {
             sqlx::query_scalar!(
                 r#"
                 select count(*) as "count!" from visible_organisations o
@@ -63,7 +64,7 @@ pub(super) async fn list(
                 kind,
                 state
             )
-            .fetch_one(pool)
+            .fetch_one(&counting)
             .await
             .map_err(db_err)
         })

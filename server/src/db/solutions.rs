@@ -36,8 +36,10 @@ pub(super) async fn list(
             state
         )
     );
+    let (category, licence, org) = (q.category.clone(), q.licence.clone(), q.org.clone());
+    let counting = pool.clone();
     let total = counts
-        .get(pool, db_err, key, || async {
+        .get(pool, db_err, key, move || async move {
             sqlx::query_scalar!(
                 r#"
                 select count(*) as "count!"
@@ -50,13 +52,13 @@ pub(super) async fn list(
                   and ($4::text is null or o.slug = $4)
                   and ($5::text is null or o.bundesland = $5)
                 "#,
-                q.category.as_deref(),
-                q.licence.as_deref(),
+                category.as_deref(),
+                licence.as_deref(),
                 status,
-                q.org.as_deref(),
+                org.as_deref(),
                 state,
             )
-            .fetch_one(pool)
+            .fetch_one(&counting)
             .await
             .map_err(db_err)
         })

@@ -11,11 +11,12 @@ use app::validation::{FieldError, FieldErrors};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use serde::de::DeserializeOwned;
 
 use crate::accounts::tokens::TokenIdentity;
 use crate::accounts::{AccountError, Actor, Caller};
+use crate::db::replicas::ReadFrom;
 use crate::http::error::{ApiError, PageError, refusals};
 use crate::http::middleware::client::ClientAddr;
 use crate::http::state::AppState;
@@ -74,6 +75,34 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(caller_of(parts))
+    }
+}
+
+/// Where a request's public reads may go: anonymous `GET` and `HEAD` requests may read
+/// from a fresh streaming replica; a signed-in person, a caller with an API token and
+/// every other method read from the primary, so whoever just wrote reads it back on any
+/// node (forms redirect to the changed page; API clients read after a write with their
+/// token).
+pub fn read_from(parts: &Parts) -> ReadFrom {
+    let reading = parts.method == Method::GET || parts.method == Method::HEAD;
+    let personal = parts.extensions.get::<Viewer>().is_some()
+        || parts.headers.contains_key(header::AUTHORIZATION);
+    if reading && !personal {
+        ReadFrom::FreshReplica
+    } else {
+        ReadFrom::Primary
+    }
+}
+
+/// [`read_from`] as an extractor.
+#[derive(Debug, Clone, Copy)]
+pub struct Reads(pub ReadFrom);
+
+impl<S: Send + Sync> FromRequestParts<S> for Reads {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Reads(read_from(parts)))
     }
 }
 

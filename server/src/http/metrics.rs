@@ -16,6 +16,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -26,12 +27,13 @@ use prometheus_client::encoding::text::{encode_eof, encode_registry};
 use prometheus_client::encoding::{EncodeCounterValue, EncodeGaugeValue, EncodeLabelSet};
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::Registry;
 use sha2::{Digest, Sha256};
 
+use crate::db::replicas::ReadPools;
 use crate::http::state::AppState;
 
 /// Prefix of every metric name.
@@ -258,9 +260,9 @@ pub fn method_label(method: &Method) -> &'static str {
 }
 
 /// The `route` label: the route template the router matched (`/loesungen/{slug}`), never
-/// the path itself, so every page of one kind is one series. The static files (`/pkg`,
-/// `/kern`: nested services, for which axum records no template) are `/pkg/{*path}` and
-/// `/kern/{*path}`; anything else without a match is [`UNMATCHED`].
+/// the path itself, so every page of one kind is one series. The static files are the
+/// routes `/pkg/{*path}` and `/kern/{*path}` (also when no template was recorded); anything
+/// else without a match is [`UNMATCHED`].
 pub fn route_label(matched: Option<&MatchedPath>, path: &str) -> String {
     if let Some(matched) = matched {
         return matched.as_str().to_owned();
@@ -397,6 +399,9 @@ async fn scraped(state: &AppState) -> Registry {
         pool.options().get_max_connections(),
     );
 
+    // The streaming replicas (only when configured)
+    replicas(r, &state.read_pools);
+
     // The search index
     let index = state.search.as_ref();
     gauge(
@@ -482,6 +487,88 @@ async fn scraped(state: &AppState) -> Registry {
         }
     }
     now
+}
+
+/// Labels of the replica metrics.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReplicaLabels {
+    /// `host:port/database`.
+    replica: String,
+}
+
+/// The replicas' metrics: one series per replica of whether it is in use, reachable, how
+/// stale it may be, and the reads it answered or passed to the primary.
+fn replicas(r: &mut Registry, reads: &ReadPools) {
+    if !reads.has_replicas() {
+        return;
+    }
+    gauge(
+        r,
+        "replica_max_lag_seconds",
+        "Größte erlaubte Verzögerung eines Lesereplikats / staleness bound of a replica (ALLMENDE_REPLICA_MAX_LAG)",
+        reads.max_lag().duration().as_secs_f64(),
+    );
+    counter(
+        r,
+        "replica_primary_reads",
+        "Öffentliche Lesezugriffe, die die Primärdatenbank beantwortete (kein frisches Replikat) / public reads the primary answered (no fresh replica)",
+        reads.primary_reads(),
+    );
+    let in_use = Family::<ReplicaLabels, Gauge>::default();
+    let reachable = Family::<ReplicaLabels, Gauge>::default();
+    let lag = Family::<ReplicaLabels, Gauge<f64, AtomicU64>>::default();
+    let lag_bytes = Family::<ReplicaLabels, Gauge>::default();
+    let answered = Family::<ReplicaLabels, Counter>::default();
+    let fallbacks = Family::<ReplicaLabels, Counter>::default();
+    for status in reads.status() {
+        let labels = ReplicaLabels {
+            replica: status.name.clone(),
+        };
+        in_use.get_or_create(&labels).set(i64::from(status.in_use));
+        reachable
+            .get_or_create(&labels)
+            .set(i64::from(status.reachable));
+        if let Some(d) = status.lag {
+            lag.get_or_create(&labels).set(d.as_secs_f64());
+        }
+        if let Some(bytes) = status.lag_bytes {
+            lag_bytes
+                .get_or_create(&labels)
+                .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+        }
+        answered.get_or_create(&labels).inc_by(status.reads);
+        fallbacks.get_or_create(&labels).inc_by(status.fallbacks);
+    }
+    r.register(
+        "replica_in_use",
+        "Lesereplikat beantwortet Lesezugriffe (1) oder nicht (0) / the replica answers reads",
+        in_use,
+    );
+    r.register(
+        "replica_reachable",
+        "Letzte Prüfung erreichte das Replikat als Standby (1) oder nicht (0) / the last check reached it as a standby",
+        reachable,
+    );
+    r.register(
+        "replica_lag_seconds",
+        "Höchstens so weit zurück: Zeit seit dem neuesten Stand der Primärdatenbank, den das Replikat nachweislich hat / at most this stale: time since the newest primary position it is known to have replayed",
+        lag,
+    );
+    r.register(
+        "replica_lag_bytes",
+        "WAL-Bytes hinter der Primärdatenbank bei der letzten Prüfung / WAL bytes behind the primary at the last check",
+        lag_bytes,
+    );
+    r.register(
+        "replica_reads",
+        "Vom Replikat beantwortete Lesezugriffe / reads the replica answered",
+        answered,
+    );
+    r.register(
+        "replica_fallbacks",
+        "Lesezugriffe, die auf dem Replikat scheiterten und die Primärdatenbank beantwortete / reads that failed on the replica and the primary answered",
+        fallbacks,
+    );
 }
 
 /// Resident memory of this process (Linux: `VmRSS` of `/proc/self/status`).

@@ -8,6 +8,7 @@
 //! below); the binary (`main.rs`) only builds the router.
 
 pub mod api;
+pub mod assets;
 pub mod error;
 pub mod extract;
 pub mod metrics;

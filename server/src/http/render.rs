@@ -1,5 +1,6 @@
-//! Rendering the app for a request: the context every page finds (catalogue, site,
-//! the response's CSP nonce), and server-rendered form pages with their data and form state.
+//! Rendering the app for a request: the context every page finds (catalogue, site, the
+//! hashed addresses of the static files), and server-rendered form pages with their data and
+//! form state.
 
 use app::account::{FormState, PageProblem};
 use axum::body::Body;
@@ -9,20 +10,35 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use leptos::prelude::provide_context;
 
-use crate::http::middleware::security::CspNonce;
+use crate::db::replicas::ReadFrom;
+use crate::http::extract::read_from;
 use crate::http::state::AppState;
 
-/// What every rendered page finds in context: the catalogue, the site settings, and the
-/// response's CSP nonce (so the hydration scripts carry the nonce of the header).
+/// What every rendered page finds in context: the catalogue (for anonymous readers the
+/// one on the streaming replicas, see [`read_from`]), the site settings, and the hashed
+/// addresses of the static files (the router puts them into every request).
 pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
-    let (catalogue, site) = (state.catalogue.clone(), state.site.clone());
+    let (catalogue, public_catalogue, site) = (
+        state.catalogue.clone(),
+        state.public_catalogue.clone(),
+        state.site.clone(),
+    );
     move || {
-        provide_context(catalogue.clone());
+        // leptos_axum provides a fresh nonce for every response, which the shell's scripts
+        // would then carry; the CSP allows them by their hashes instead, so that a page is the
+        // same for every anonymous visitor (see `middleware::security`).
+        let _ = leptos::prelude::take_context::<leptos::nonce::Nonce>();
+        let parts = leptos::prelude::use_context::<Parts>();
+        let from = parts.as_ref().map_or(ReadFrom::Primary, read_from);
+        provide_context(match from {
+            ReadFrom::Primary => catalogue.clone(),
+            ReadFrom::FreshReplica => public_catalogue.clone(),
+        });
         provide_context(site.clone());
-        if let Some(parts) = leptos::prelude::use_context::<Parts>()
-            && let Some(nonce) = parts.extensions.get::<CspNonce>()
+        if let Some(parts) = parts
+            && let Some(urls) = parts.extensions.get::<app::site::AssetUrls>()
         {
-            provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
+            provide_context(urls.clone());
         }
     }
 }

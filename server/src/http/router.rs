@@ -3,20 +3,22 @@
 //! layers every request passes.
 
 use app::{App, shell};
-use axum::Router;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
 use axum::routing::{MethodRouter, any, get, post};
+use axum::{Extension, Router};
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::middleware::{client, idempotency, moved, nul, problems, security, session};
+use crate::http::assets::Assets;
+use crate::http::middleware::{
+    cache, client, idempotency, moved, nul, problems, security, session,
+};
 use crate::http::render::page_context;
 use crate::http::state::AppState;
 use crate::http::{api, metrics, pages};
@@ -217,16 +219,22 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publiccode::export_publiccode))
 }
 
-fn cache_for(seconds: u32) -> SetResponseHeaderLayer<HeaderValue> {
-    let value =
-        HeaderValue::from_str(&format!("public, max-age={seconds}")).expect("valid header value");
-    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, value)
-}
-
-/// The complete application: every route and every layer.
-pub fn router(state: AppState) -> Router {
+/// The complete application: every route and every layer. Reads the site's static files
+/// once to name them by content (`http::assets`): pages link the hashed names, and the
+/// Content-Security-Policy allows the page shell's inline scripts, which name the hashed
+/// hydration bundle, by their hashes.
+pub fn router(mut state: AppState) -> Router {
     keep_request_spans_in_page_tasks();
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
+    let assets = Assets::scan(&site_root, &state.leptos_options.output_name);
+    if let Some(bundle) = assets.bundle_name() {
+        state.leptos_options.output_name = bundle.into();
+    }
+    let security = security::SecurityHeaders::for_site(&state);
+    let static_files = {
+        let assets = assets.clone();
+        get(move |request: Request| assets.clone().serve(request))
+    };
     let forms = form_routes();
     let excluded = forms
         .iter()
@@ -246,24 +254,11 @@ pub fn router(state: AppState) -> Router {
         .expect("the OpenAPI document serialises");
 
     let mut router = Router::new()
-        // Static files
-        .nest_service(
-            "/pkg",
-            tower::ServiceBuilder::new()
-                .layer(cache_for(3600))
-                .service(ServeDir::new(site_root.join("pkg"))),
-        )
-        .nest_service(
-            "/kern",
-            tower::ServiceBuilder::new()
-                .layer(cache_for(86_400))
-                .service(ServeDir::new(site_root.join("kern"))),
-        )
-        .route_service(
-            "/favicon.ico",
-            ServeFile::new(site_root.join("favicon.ico")),
-        )
-        .route_service("/robots.txt", ServeFile::new(site_root.join("robots.txt")))
+        // Static files, under content-hashed names (and their plain ones)
+        .route("/pkg/{*path}", static_files.clone())
+        .route("/kern/{*path}", static_files.clone())
+        .route("/favicon.ico", static_files.clone())
+        .route("/robots.txt", static_files)
         // Operations
         .route("/healthz", get(pages::health::healthz))
         .route("/readyz", get(pages::health::readyz))
@@ -293,6 +288,7 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         // Layers: the last one added is the first a request passes.
+        .layer(Extension(assets.urls()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             moved::redirect_moved,
@@ -322,9 +318,11 @@ pub fn router(state: AppState) -> Router {
         ))
         // Outside the timeout and the body limits: their 408 and 413 carry the headers too.
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            security,
             security::security_headers,
         ))
+        // Inside compression: the ETag is taken over the uncompressed page.
+        .layer(axum::middleware::from_fn(cache::http_caching))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

@@ -8,6 +8,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::accounts::Accounts;
+use crate::db::replicas::ReadFrom;
 use crate::services::entries::Entries;
 use crate::services::payload_check::PayloadChecks;
 
@@ -15,8 +16,15 @@ use crate::services::payload_check::PayloadChecks;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    /// The read side of the catalogue (lists, details, search), shared with the app.
+    /// The read side of the catalogue (lists, details, search), shared with the app; on
+    /// the primary, for callers who must read their own writes.
     pub catalogue: CatalogueHandle,
+    /// The same for anonymous reads: on a fresh streaming replica when there is one, else
+    /// on the primary (without replicas the same as `catalogue`). See [`Self::catalogue_for`].
+    pub public_catalogue: CatalogueHandle,
+    /// The primary and the streaming replicas, with what their checks found (for `/readyz`
+    /// and `/metrics`).
+    pub read_pools: crate::db::replicas::ReadPools,
     pub site: SiteConfig,
     /// People, sessions, organisations, tokens.
     pub accounts: Accounts,
@@ -35,6 +43,15 @@ impl AppState {
     /// Whether the site is served over HTTPS (cookies get `Secure`).
     pub fn secure(&self) -> bool {
         self.site.public_url.starts_with("https://")
+    }
+
+    /// The catalogue for a request that may read from `from` (see
+    /// [`crate::http::extract::read_from`]).
+    pub fn catalogue_for(&self, from: ReadFrom) -> &CatalogueHandle {
+        match from {
+            ReadFrom::Primary => &self.catalogue,
+            ReadFrom::FreshReplica => &self.public_catalogue,
+        }
     }
 
     /// The public address of a page: `https://host/loesungen/x` for `/loesungen/x`.

@@ -100,6 +100,8 @@ pub struct EntrySummary {
 #[derive(Clone)]
 pub struct Entries {
     pool: PgPool,
+    /// Where the public read paths (`public_reads`) may read: the primary and its replicas.
+    reads: crate::db::replicas::ReadPools,
     /// Runs the schema and example checks of data models (see `payload_check`).
     checks: crate::services::payload_check::PayloadChecks,
     /// The statistics of `/nachnutzung`, kept between page views.
@@ -353,6 +355,7 @@ impl Entries {
     /// The service on `pool`.
     pub fn new(pool: PgPool) -> Entries {
         Entries {
+            reads: crate::db::replicas::ReadPools::primary_only(pool.clone()),
             pool,
             checks: crate::services::payload_check::PayloadChecks::new(),
             reuse_stats: Default::default(),
@@ -363,6 +366,26 @@ impl Entries {
     pub fn with_checks(mut self, checks: crate::services::payload_check::PayloadChecks) -> Entries {
         self.checks = checks;
         self
+    }
+
+    /// The service with streaming replicas for its public read paths (`public_reads`);
+    /// `reads` must have this service's pool as its primary.
+    pub fn with_replicas(mut self, reads: crate::db::replicas::ReadPools) -> Entries {
+        self.reads = reads;
+        self
+    }
+
+    /// Where the public read paths may read.
+    pub(in crate::services) fn read_pools(&self) -> &crate::db::replicas::ReadPools {
+        &self.reads
+    }
+
+    /// This service reading from `pool` (a replica's, for a public read: never a write).
+    pub(in crate::services) fn reading_from(&self, pool: PgPool) -> Entries {
+        Entries {
+            pool,
+            ..self.clone()
+        }
     }
 
     /// The database pool, for the other services' queries (never handed to the HTTP layer).

@@ -8,4 +8,5 @@ pub mod entries;
 pub mod idempotency;
 pub mod import;
 pub mod payload_check;
+pub mod public_reads;
 pub mod reuse;

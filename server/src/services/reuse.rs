@@ -36,10 +36,11 @@ impl Entries {
     /// The statistics of `/nachnutzung` (kept while the catalogue does not change, see
     /// [`crate::db::aggregate`]).
     pub async fn reuse_stats(&self) -> Result<app::editing::ReuseStats, EntryError> {
-        let pool = self.pool();
+        let pool = self.pool().clone();
+        let computing = pool.clone();
         self.reuse_stats
-            .get(pool, EntryError::from, || async {
-                Ok(reuse_stats(pool).await?)
+            .get(&pool, EntryError::from, move || async move {
+                Ok(reuse_stats(&computing).await?)
             })
             .await
     }

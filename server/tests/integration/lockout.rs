@@ -37,6 +37,8 @@ async fn router(pool: PgPool, proxies: &[&str]) -> axum::Router {
         entries: allmende_server::services::entries::Entries::new(pool.clone())
             .with_checks(payload_checks.clone()),
         payload_checks,
+        public_catalogue: allmende_server::catalogue(pool.clone(), search.clone()),
+        read_pools: allmende_server::db::replicas::ReadPools::primary_only(pool.clone()),
         catalogue: allmende_server::catalogue(pool, search.clone()),
         search: Some(search),
         metrics: Default::default(),

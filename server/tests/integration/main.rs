@@ -3,6 +3,7 @@
 
 mod accounts;
 mod backup;
+mod caching;
 mod catalogue;
 mod demo;
 mod embedded;
@@ -16,6 +17,7 @@ mod metrics;
 mod payload_check;
 mod publiccode;
 mod publishing;
+mod replicas;
 mod reuse;
 mod reuse_counts;
 mod schema;

@@ -8,6 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use utoipa::IntoParams;
 
 use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::Reads;
 use crate::http::state::AppState;
 
 fn pairs(raw: Option<String>) -> Vec<(String, String)> {
@@ -78,10 +79,11 @@ struct OrganisationParams {
     responses((status = 200, body = Page<SolutionCard>), (status = 400, body = ErrorBody)))]
 pub async fn list_solutions(
     State(state): State<AppState>,
+    Reads(from): Reads,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<SolutionCard>>, ApiError> {
     let query = SolutionQuery::from_pairs(&pairs(raw), true)?;
-    Ok(Json(state.catalogue.solutions(&query).await?))
+    Ok(Json(state.catalogue_for(from).solutions(&query).await?))
 }
 
 /// One solution with all its fields, lineage, adopters and linked data models.
@@ -90,10 +92,11 @@ pub async fn list_solutions(
     responses((status = 200, body = SolutionDetail), (status = 404, body = ErrorBody)))]
 pub async fn get_solution(
     State(state): State<AppState>,
+    Reads(from): Reads,
     Path(slug): Path<String>,
 ) -> Result<Json<SolutionDetail>, ApiError> {
     state
-        .catalogue
+        .catalogue_for(from)
         .solution(&slug)
         .await?
         .map(Json)
@@ -105,10 +108,11 @@ pub async fn get_solution(
     responses((status = 200, body = Page<DataModelCard>), (status = 400, body = ErrorBody)))]
 pub async fn list_data_models(
     State(state): State<AppState>,
+    Reads(from): Reads,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<DataModelCard>>, ApiError> {
     let query = DataModelQuery::from_pairs(&pairs(raw), true)?;
-    Ok(Json(state.catalogue.data_models(&query).await?))
+    Ok(Json(state.catalogue_for(from).data_models(&query).await?))
 }
 
 /// One data model with its JSON Schema, examples, lineage and users.
@@ -117,10 +121,11 @@ pub async fn list_data_models(
     responses((status = 200, body = DataModelDetail), (status = 404, body = ErrorBody)))]
 pub async fn get_data_model(
     State(state): State<AppState>,
+    Reads(from): Reads,
     Path(slug): Path<String>,
 ) -> Result<Json<DataModelDetail>, ApiError> {
     state
-        .catalogue
+        .catalogue_for(from)
         .data_model(&slug)
         .await?
         .map(Json)
@@ -132,10 +137,11 @@ pub async fn get_data_model(
     responses((status = 200, body = Page<OrganisationCard>), (status = 400, body = ErrorBody)))]
 pub async fn list_organisations(
     State(state): State<AppState>,
+    Reads(from): Reads,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<OrganisationCard>>, ApiError> {
     let query = OrganisationQuery::from_pairs(&pairs(raw), true)?;
-    Ok(Json(state.catalogue.organisations(&query).await?))
+    Ok(Json(state.catalogue_for(from).organisations(&query).await?))
 }
 
 /// One organisation with its solutions, data models and adoptions.
@@ -144,10 +150,11 @@ pub async fn list_organisations(
     responses((status = 200, body = OrganisationDetail), (status = 404, body = ErrorBody)))]
 pub async fn get_organisation(
     State(state): State<AppState>,
+    Reads(from): Reads,
     Path(slug): Path<String>,
 ) -> Result<Json<OrganisationDetail>, ApiError> {
     state
-        .catalogue
+        .catalogue_for(from)
         .organisation(&slug)
         .await?
         .map(Json)

@@ -5,18 +5,22 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
+use crate::db::replicas::ReadFrom;
 use crate::http::api::WriteResult;
 use crate::http::error::{ApiError, ErrorBody, ValidationBody};
-use crate::http::extract::{ApiCaller, StrictJson};
+use crate::http::extract::{ApiCaller, Reads, StrictJson};
 use crate::http::state::AppState;
 use crate::services::entries::EntryKind::{self, DataModel, Solution};
 
 async fn lineage(
     state: &AppState,
+    from: ReadFrom,
     kind: EntryKind,
     slug: &str,
 ) -> Result<Json<Vec<LineageNode>>, ApiError> {
-    Ok(Json(state.entries.lineage(kind, slug).await?))
+    Ok(Json(
+        state.entries.public_reads(from).lineage(kind, slug).await?,
+    ))
 }
 
 /// The whole lineage (origin and every fork, all generations) of a solution, in tree order.
@@ -28,8 +32,9 @@ async fn lineage(
 pub async fn solution_lineage(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Reads(from): Reads,
 ) -> Result<Json<Vec<LineageNode>>, ApiError> {
-    lineage(&state, Solution, &slug).await
+    lineage(&state, from, Solution, &slug).await
 }
 
 /// The whole lineage of a data model, in tree order (hidden entries as for solutions).
@@ -39,8 +44,9 @@ pub async fn solution_lineage(
 pub async fn data_model_lineage(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Reads(from): Reads,
 ) -> Result<Json<Vec<LineageNode>>, ApiError> {
-    lineage(&state, DataModel, &slug).await
+    lineage(&state, from, DataModel, &slug).await
 }
 
 /// Records the token's organisation's use (its own organisation when the body names none).

@@ -1,27 +1,115 @@
-//! Cross-site refusal and the response's security headers: a Content-Security-Policy with
-//! a fresh nonce per response, no sniffing, no framing, HSTS over HTTPS.
+//! Cross-site refusal and the response's security headers: a Content-Security-Policy that
+//! allows exactly the page shell's inline scripts by their SHA-256, no sniffing, no framing,
+//! HSTS over HTTPS.
+//!
+//! Why hashes and not a nonce per response: a rendered page carries three inline scripts,
+//! and all three are the same on every page of a build (measured on the start page, lists,
+//! detail pages, search, forms and problem pages): the islands loader of `HydrationScripts`
+//! (fixed by the bundle's hashed name) and Leptos' two resource chunks, which stay empty
+//! because only islands hydrate and none of them serialises a resource. A nonce would make
+//! every body differ (no `ETag` could ever match) and a shared cache would hand one nonce to
+//! everyone, which defeats it. The hashes are computed from the code that writes these
+//! scripts, never from a rendered body, so an injected script cannot get itself allowed.
+//! Should a page ever carry another inline script (an island serialising a resource, an
+//! error boundary's errors), the browser would block it; the integration test
+//! `the_policy_allows_every_inline_script_of_every_page_by_its_hash` fails first.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use sha2::{Digest, Sha256};
 
-use crate::accounts::secrets;
 use crate::http::error::refusals;
 use crate::http::state::AppState;
 
-/// The CSP nonce of the response being built; the page shell stamps it on inline scripts.
-#[derive(Debug, Clone)]
-pub struct CspNonce(pub String);
-
-/// The Content-Security-Policy: everything from this origin only, scripts only with the
-/// response's nonce (and WebAssembly for hydration), no plugins, no framing, forms only to
-/// this site.
-pub fn content_security_policy(nonce: &str) -> String {
+/// The Content-Security-Policy: everything from this origin only, inline scripts only by
+/// the given hashes (`'sha256-…'`, see [`script_hash`]) and WebAssembly for hydration, no
+/// plugins, no framing, forms only to this site.
+pub fn content_security_policy(script_hashes: &[String]) -> String {
+    let hashes: String = script_hashes.iter().map(|h| format!(" {h}")).collect();
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self'{hashes} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// The CSP source that allows an inline script with exactly this text: `'sha256-<base64>'`.
+pub fn script_hash(script: &str) -> String {
+    let digest = Sha256::digest(script.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// The inline scripts that every page shell writes, produced by the code that writes them
+/// (not read from any page): the islands loader of `HydrationScripts` for these options,
+/// and the chunks Leptos' server-side hydration context appends to a page that serialises
+/// no data.
+pub fn shell_scripts(options: &LeptosOptions) -> Vec<String> {
+    use hydration_context::SharedContext as _;
+    let options = options.clone();
+    let head = Owner::new().with(move || {
+        view! { <leptos::hydration::HydrationScripts options islands=true/> }.to_html()
+    });
+    let mut scripts = inline_scripts(&head);
+    let context = hydration_context::SsrSharedContext::new();
+    if let Some(chunks) = context.pending_data() {
+        // Nothing is pending, so the stream is ready at once.
+        scripts.extend(futures::executor::block_on(futures::StreamExt::collect::<
+            Vec<String>,
+        >(chunks)));
+    }
+    scripts
+}
+
+/// The text of each inline `<script>` (one without `src`) in HTML that this server wrote.
+fn inline_scripts(html: &str) -> Vec<String> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let Some(close) = after.find("</script>") else {
+            break;
+        };
+        if !after[..open_end].contains(" src=") {
+            scripts.push(after[open_end + 1..close].to_owned());
+        }
+        rest = &after[close + "</script>".len()..];
+    }
+    scripts
+}
+
+/// What [`security_headers`] sets: the policy (fixed for the process) and whether the site
+/// is served over HTTPS (HSTS).
+#[derive(Clone)]
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+    secure: bool,
+}
+
+impl SecurityHeaders {
+    /// The headers for this site: its options must already name the hashed bundle (the
+    /// loader script names it).
+    pub fn for_site(state: &AppState) -> Self {
+        let script_hashes: Vec<String> = shell_scripts(&state.leptos_options)
+            .iter()
+            .map(|script| script_hash(script))
+            .collect();
+        let csp = HeaderValue::from_str(&content_security_policy(&script_hashes))
+            .expect("the policy is a valid header value");
+        Self {
+            csp,
+            secure: state.secure(),
+        }
+    }
 }
 
 /// Whether a request comes from another site: `Sec-Fetch-Site` other than same-origin
@@ -92,22 +180,18 @@ pub async fn refuse_cross_site(
     next.run(request).await
 }
 
-/// Middleware: gives the page a CSP nonce and sets the security headers on every answer.
+/// Middleware: sets the security headers on every answer (the policy on all but static
+/// files).
 pub async fn security_headers(
-    State(state): State<AppState>,
-    mut request: Request,
+    State(security): State<SecurityHeaders>,
+    request: Request,
     next: Next,
 ) -> Response {
     let is_page = !is_static(request.uri().path());
-    let nonce = is_page.then(|| secrets::new_secret("")[..22].to_owned());
-    if let Some(nonce) = &nonce {
-        request.extensions_mut().insert(CspNonce(nonce.clone()));
-    }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if let Some(csp) = nonce.and_then(|n| HeaderValue::from_str(&content_security_policy(&n)).ok())
-    {
-        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    if is_page {
+        headers.insert(header::CONTENT_SECURITY_POLICY, security.csp.clone());
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -130,7 +214,7 @@ pub async fn security_headers(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    if state.secure() {
+    if security.secure {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
@@ -196,10 +280,47 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_allows_only_this_origin_and_the_nonce() {
-        let csp = content_security_policy("abc");
-        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+    fn the_policy_allows_only_this_origin_and_the_given_scripts() {
+        let csp = content_security_policy(&[script_hash("a()"), script_hash("b()")]);
+        assert!(csp.contains(&format!(
+            "script-src 'self' {} {} 'wasm-unsafe-eval'",
+            script_hash("a()"),
+            script_hash("b()")
+        )));
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
+        assert!(!csp.contains("nonce"));
+    }
+
+    #[test]
+    fn a_script_hash_is_the_base64_sha256_of_its_text() {
+        // echo -n 'alert(1)' | openssl dgst -sha256 -binary | base64
+        assert_eq!(
+            script_hash("alert(1)"),
+            "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+        );
+    }
+
+    #[test]
+    fn the_shell_scripts_are_the_islands_loader_and_the_empty_resource_chunks() {
+        let options = crate::http::state::leptos_options(
+            std::path::Path::new("/nonexistent"),
+            "127.0.0.1:3000".parse().unwrap(),
+        );
+        let scripts = shell_scripts(&options);
+        assert_eq!(scripts.len(), 3, "{scripts:?}");
+        assert!(
+            scripts[0].contains("hydrateIslands") && scripts[0].contains("\"allmende\""),
+            "{}",
+            scripts[0]
+        );
+        assert!(scripts[1].starts_with("__RESOLVED_RESOURCES=[]"));
+        assert!(scripts[2].starts_with("__INCOMPLETE_CHUNKS=[]"));
+    }
+
+    #[test]
+    fn inline_scripts_skip_external_ones() {
+        let html = r#"<link rel="modulepreload" href="/pkg/a.js"><script src="/pkg/x.js"></script><script type="module">go()</script><p>x</p><script>y=1;</script>"#;
+        assert_eq!(inline_scripts(html), vec!["go()", "y=1;"]);
     }
 }

@@ -8,11 +8,13 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::accounts::sessions;
+use crate::http::middleware::cache::PersonalAnswer;
 use crate::http::middleware::security::is_static;
 use crate::http::state::AppState;
 
-/// Middleware: resolves the session, clears a stale cookie, and keeps personal answers
-/// out of shared caches.
+/// Middleware: resolves the session, clears a stale cookie, and marks answers to a
+/// signed-in person ([`PersonalAnswer`]), which `cache::http_caching` keeps out of every
+/// cache.
 pub async fn session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let secure = state.secure();
     let mut stale_cookie = false;
@@ -38,16 +40,15 @@ pub async fn session(State(state): State<AppState>, mut request: Request, next: 
         }
     }
     let mut response = next.run(request).await;
+    if signed_in {
+        response.extensions_mut().insert(PersonalAnswer);
+    }
     let headers = response.headers_mut();
     if stale_cookie
         && !headers.contains_key(header::SET_COOKIE)
         && let Ok(value) = HeaderValue::from_str(&sessions::clear_cookie(secure))
     {
         headers.append(header::SET_COOKIE, value);
-    }
-    if signed_in || headers.contains_key(header::SET_COOKIE) {
-        // Personal pages must not land in shared caches.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::accounts::authz::{Action, allowed};
 use crate::http::error::{PageError, refusals};
 use crate::http::extract::{
-    FormPairs, LARGE_FORM, MaybeViewer, PageLang, Section, SignedIn, query_has, query_pairs,
+    FormPairs, LARGE_FORM, MaybeViewer, PageLang, Reads, Section, SignedIn, query_has, query_pairs,
 };
 use crate::http::render;
 use crate::http::state::AppState;
@@ -478,10 +478,12 @@ pub async fn history_page(
     Section(kind): Section,
     MaybeViewer(viewer): MaybeViewer,
     PageLang(lang): PageLang,
+    Reads(from): Reads,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let header = state.entries.summary(kind, &slug).await?;
-    let revisions = state.entries.revisions(kind, &slug).await?;
+    let reads = state.entries.public_reads(from);
+    let header = reads.summary(kind, &slug).await?;
+    let revisions = reads.revisions(kind, &slug).await?;
     let (can_edit, can_archive) = rights(&state, viewer.as_ref(), kind, &slug).await;
     let notice = query_has(&parts, "gespeichert=1").then(|| FormState {
         form: "history".into(),
@@ -515,6 +517,7 @@ pub async fn compare_page(
     Path(slug): Path<String>,
     Section(kind): Section,
     MaybeViewer(viewer): MaybeViewer,
+    Reads(reading): Reads,
     parts: Parts,
 ) -> Result<Response, PageError> {
     let pairs = query_pairs(&parts);
@@ -527,9 +530,10 @@ pub async fn compare_page(
     let Some((from, to)) = number("von").zip(number("bis")) else {
         return Ok(Redirect::to(&format!("/{}/{slug}/versionen", kind.section())).into_response());
     };
-    let header = state.entries.summary(kind, &slug).await?;
-    let before = state.entries.snapshot(kind, &slug, from).await?;
-    let after = state.entries.snapshot(kind, &slug, to).await?;
+    let reads = state.entries.public_reads(reading);
+    let header = reads.summary(kind, &slug).await?;
+    let before = reads.snapshot(kind, &slug, from).await?;
+    let after = reads.snapshot(kind, &slug, to).await?;
     let (can_edit, _) = rights(&state, viewer.as_ref(), kind, &slug).await;
     let data = CompareData {
         section: kind.section().into(),

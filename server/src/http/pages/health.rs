@@ -128,7 +128,40 @@ pub async fn readyz(State(state): State<AppState>) -> Readiness {
             detail: "not open".into(),
         }),
     }
+    if state.read_pools.has_replicas() {
+        checks.push(replica_check(&state.read_pools.status()));
+    }
     Readiness::of(checks)
+}
+
+/// The replicas, as a check that never fails: without them the primary answers every
+/// read, so the node is ready all the same; the detail says which are in use.
+fn replica_check(replicas: &[crate::db::replicas::ReplicaStatus]) -> Check {
+    let in_use = replicas.iter().filter(|r| r.in_use).count();
+    let mut detail = format!(
+        "{in_use} of {} in use{}",
+        replicas.len(),
+        if in_use == 0 {
+            "; reads go to the primary"
+        } else {
+            ""
+        }
+    );
+    for replica in replicas {
+        detail.push_str(&format!("; {}: ", replica.name));
+        match (&replica.problem, replica.lag) {
+            (Some(problem), _) => detail.push_str(problem),
+            (None, Some(lag)) => {
+                detail.push_str(&format!("in use, at most {} ms behind", lag.as_millis()))
+            }
+            (None, None) => detail.push_str("in use"),
+        }
+    }
+    Check {
+        name: "replicas",
+        ok: true,
+        detail,
+    }
 }
 
 /// How long index updates may fail before the node is not ready (a moment of trouble
@@ -189,5 +222,51 @@ mod tests {
             not.into_response().status(),
             StatusCode::SERVICE_UNAVAILABLE
         );
+    }
+
+    #[test]
+    fn a_replica_that_is_down_is_reported_but_does_not_make_the_node_unready() {
+        let replica = |name: &str, problem: Option<&str>| crate::db::replicas::ReplicaStatus {
+            name: name.into(),
+            in_use: problem.is_none(),
+            reachable: problem.is_none(),
+            lag: Some(Duration::from_millis(120)),
+            lag_bytes: Some(0),
+            problem: problem.map(Into::into),
+            reads: 0,
+            fallbacks: 0,
+        };
+        let check = replica_check(&[
+            replica("db2:5432/allmende", None),
+            replica("db3:5432/allmende", Some("unreachable: connection refused")),
+        ]);
+        assert!(check.ok);
+        assert_eq!(check.name, "replicas");
+        assert!(
+            check.detail.starts_with("1 of 2 in use"),
+            "{}",
+            check.detail
+        );
+        assert!(
+            check
+                .detail
+                .contains("db2:5432/allmende: in use, at most 120 ms behind")
+        );
+        assert!(check.detail.contains("db3:5432/allmende: unreachable"));
+        let none = replica_check(&[replica("db3:5432/allmende", Some("unreachable"))]);
+        assert!(
+            none.detail.contains("reads go to the primary"),
+            "{}",
+            none.detail
+        );
+        let ready = Readiness::of(vec![
+            Check {
+                name: "database",
+                ok: true,
+                detail: String::new(),
+            },
+            none,
+        ]);
+        assert_eq!(ready.into_response().status(), StatusCode::OK);
     }
 }

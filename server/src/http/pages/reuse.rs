@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::http::error::{PageError, refusals};
-use crate::http::extract::{FormPairs, MaybeViewer, PageLang, Section, SignedIn, query_has};
+use crate::http::extract::{FormPairs, MaybeViewer, PageLang, Reads, Section, SignedIn, query_has};
 use crate::http::render;
 use crate::http::state::AppState;
 use crate::services::entries::{EntryError, EntryKind};
@@ -33,10 +33,12 @@ pub async fn page(
     Section(kind): Section,
     MaybeViewer(viewer): MaybeViewer,
     PageLang(lang): PageLang,
+    Reads(from): Reads,
     parts: Parts,
 ) -> Result<Response, PageError> {
     let data = state
         .entries
+        .public_reads(from)
         .reuse_page(kind, &slug, organisations_of(viewer.as_ref()))
         .await?;
     let form = if query_has(&parts, "gespeichert=1") {
@@ -129,9 +131,10 @@ pub async fn submit(
 /// `GET /nachnutzung`: rankings, reuse by Bundesland, newest forks and adoptions.
 pub async fn stats_page(
     State(state): State<AppState>,
+    Reads(from): Reads,
     parts: Parts,
 ) -> Result<Response, PageError> {
-    let stats = state.entries.reuse_stats().await?;
+    let stats = state.entries.public_reads(from).reuse_stats().await?;
     Ok(render::page(
         &state,
         parts,
