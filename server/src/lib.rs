@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use app::service::CatalogueHandle;
 use sqlx::PgPool;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 
 use crate::config::Config;
 use crate::embedded_pg::{EmbeddedPostgres, ServeLock};
@@ -96,7 +96,7 @@ impl Database {
     }
 
     async fn open_as(config: &Config, serving: bool) -> anyhow::Result<Database> {
-        let pool_options = PgPoolOptions::new()
+        let pool_options = db::pool_options()
             .max_connections(16)
             .acquire_timeout(ACQUIRE_TIMEOUT);
         match config

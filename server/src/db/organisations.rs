@@ -73,6 +73,9 @@ pub(super) async fn list(
     let rows = sqlx::query_as!(
         CardRow,
         r#"
+        -- The page is chosen first and the counts are made for its rows only: counts in the
+        -- select list of the ordered scan were computed for every row an offset skips too
+        -- (780 ms for the last page of 11 000 organisations).
         select o.slug as "slug!", o.name as "name!", o.kind as "kind!", o.bundesland, o.ags, o.size_class,
                (select count(*) from visible_solutions s
                  where s.organisation_id = o.id and s.archived_at is null) as "solution_count!",
@@ -82,11 +85,15 @@ pub(super) async fn list(
                  where a.organisation_id = o.id
                    and (exists (select 1 from visible_solutions s where s.id = a.solution_id)
                         or exists (select 1 from visible_data_models d where d.id = a.data_model_id))) as "adoption_count!"
-        from visible_organisations o
-        where ($1::text is null or o.kind = $1)
-          and ($2::text is null or o.bundesland = $2)
+        from (
+            select v.id, v.slug, v.name, v.kind, v.bundesland, v.ags, v.size_class
+            from visible_organisations v
+            where ($1::text is null or v.kind = $1)
+              and ($2::text is null or v.bundesland = $2)
+            order by v.name collate german, v.slug
+            limit $3 offset $4
+        ) o
         order by o.name collate german, o.slug
-        limit $3 offset $4
         "#, kind, state, limit, offset)
     .fetch_all(pool)
     .await

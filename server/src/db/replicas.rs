@@ -262,7 +262,7 @@ impl ReadPools {
                 options.get_port(),
                 options.get_database().unwrap_or_default()
             );
-            let pool = PgPoolOptions::new()
+            let pool = super::pool_options()
                 .max_connections(REPLICA_CONNECTIONS)
                 .acquire_timeout(REPLICA_ACQUIRE_TIMEOUT)
                 .connect_lazy_with(options.clone());

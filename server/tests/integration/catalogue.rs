@@ -373,3 +373,50 @@ async fn organisations_list_with_counts_and_filters(pool: PgPool) {
     assert_eq!(page.solutions.len(), 2);
     assert_eq!(page.data_models.len(), 1);
 }
+
+/// Serving pools plan each statement for its parameters: a generic plan of the list
+/// statements (whose filters are `$n is null or …`) walked every organisation.
+#[sqlx::test(migrator = "allmende_server::MIGRATOR")]
+async fn serving_connections_plan_every_statement_for_its_parameters(pool: PgPool) {
+    sample(&pool).await;
+    let options = (*pool.connect_options()).clone();
+    let serving = allmende_server::db::pool_options()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("show plan_cache_mode")
+        .fetch_one(&serving)
+        .await
+        .unwrap();
+    assert_eq!(mode, "force_custom_plan");
+    // Past the five executions after which PostgreSQL may switch to a generic plan, the
+    // same statement still answers every filter correctly on that connection.
+    let catalogue = PgCatalogue::new(serving.clone());
+    for _ in 0..7 {
+        let all = catalogue.solutions(&query()).await.unwrap();
+        assert_eq!(all.total, 4);
+    }
+    let by_state = catalogue
+        .solutions(&SolutionQuery {
+            state: Some(Bundesland::BW),
+            ..query()
+        })
+        .await
+        .unwrap();
+    assert!(
+        by_state
+            .items
+            .iter()
+            .all(|c| c.organisation.slug == "stadt-ulm")
+    );
+    assert!(!by_state.items.is_empty());
+    let plain: String = sqlx::query_scalar("show plan_cache_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        plain, "auto",
+        "a pool made without pool_options keeps the default"
+    );
+}

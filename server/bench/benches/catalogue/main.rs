@@ -35,7 +35,6 @@ use std::time::{Duration, Instant};
 use allmende_bench::Scale;
 use allmende_server::embedded_pg::EmbeddedPostgres;
 use allmende_server::search::{Build, SearchIndex};
-use sqlx::postgres::PgPoolOptions;
 
 use crate::memory::{Memory, Peak};
 use crate::pages::{Class, Row};
@@ -251,7 +250,7 @@ async fn measure(
 ) -> anyhow::Result<String> {
     let began = Instant::now();
     // As many connections as `allmende serve` opens (server/src/lib.rs).
-    let pool = PgPoolOptions::new()
+    let pool = allmende_server::db::pool_options()
         .max_connections(16)
         .connect_with(pg.connect_options())
         .await?;
