@@ -162,16 +162,10 @@ impl<T: Clone + Send + 'static> Aggregate<T> {
                 tokio::spawn(async move {
                     let started = Instant::now();
                     let computed = compute().await;
-                    let mut slot = this.lock();
-                    slot.refreshing = false;
+                    this.lock().refreshing = false;
                     // A failed refresh leaves the kept answer; it ages out of being served.
                     if let Ok(value) = computed {
-                        slot.kept = Some(Kept {
-                            value,
-                            version,
-                            at: started,
-                            took: started.elapsed(),
-                        });
+                        this.keep(value, version, started);
                     }
                 });
                 return Ok(value);
@@ -187,13 +181,18 @@ impl<T: Clone + Send + 'static> Aggregate<T> {
         }
         let started = Instant::now();
         let value = compute().await?;
+        self.keep(value.clone(), version, started);
+        Ok(value)
+    }
+
+    /// Keeps `value`, computed for `version` from `started` until now.
+    fn keep(&self, value: T, version: Version, started: Instant) {
         self.lock().kept = Some(Kept {
-            value: value.clone(),
+            value,
             version,
             at: started,
             took: started.elapsed(),
         });
-        Ok(value)
     }
 
     fn decide(&self, version: Version) -> Decision<T> {

@@ -18,11 +18,7 @@ use crate::http::state::AppState;
 /// one on the streaming replicas, see [`read_from`]), the site settings, and the hashed
 /// addresses of the static files (the router puts them into every request).
 pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
-    let (catalogue, public_catalogue, site) = (
-        state.catalogue.clone(),
-        state.public_catalogue.clone(),
-        state.site.clone(),
-    );
+    let state = state.clone();
     move || {
         // leptos_axum provides a fresh nonce for every response, which the shell's scripts
         // would then carry; the CSP allows them by their hashes instead, so that a page is the
@@ -30,11 +26,8 @@ pub fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stat
         let _ = leptos::prelude::take_context::<leptos::nonce::Nonce>();
         let parts = leptos::prelude::use_context::<Parts>();
         let from = parts.as_ref().map_or(ReadFrom::Primary, read_from);
-        provide_context(match from {
-            ReadFrom::Primary => catalogue.clone(),
-            ReadFrom::FreshReplica => public_catalogue.clone(),
-        });
-        provide_context(site.clone());
+        provide_context(state.catalogue_for(from).clone());
+        provide_context(state.site.clone());
         if let Some(parts) = parts
             && let Some(urls) = parts.extensions.get::<app::site::AssetUrls>()
         {

@@ -9,12 +9,9 @@ use std::sync::LazyLock;
 use allmende_server::http::assets::{IMMUTABLE, REVALIDATE, SHORT};
 use allmende_server::http::middleware::cache::{NEVER, PERSONAL, PUBLIC};
 use allmende_server::http::middleware::security;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{HeaderMap, StatusCode, header};
 use scraper::{Html, Selector};
 use sqlx::PgPool;
-use tower::ServiceExt;
 
 use crate::fixtures;
 use crate::http::{app, sample, state};
@@ -60,22 +57,11 @@ impl Answer {
 }
 
 async fn send(router: &axum::Router, method: &str, path: &str, headers: &[(&str, &str)]) -> Answer {
-    let mut request = Request::builder().method(method).uri(path);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let (status, headers, body) = crate::http::send(router, method, path, headers).await;
     Answer {
         status,
         headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        body,
     }
 }
 

@@ -47,7 +47,17 @@ pub(crate) async fn get(
     path: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut request = Request::get(path);
+    send(app, "GET", path, headers).await
+}
+
+/// Sends a request without body; answers status, headers and the body as text.
+pub(crate) async fn send(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::builder().method(method).uri(path);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
